@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -118,7 +119,6 @@ public final class IdxReader {
                     + hex(expectedMagic) + " (" + what + ")");
         }
         int[] dims = new int[expectedDims];
-        long product = 1;
         for (int d = 0; d < expectedDims; d++) {
             dims[d] = readInt(file, in, offset, "dimension " + d);
             if (dims[d] <= 0) {
@@ -126,13 +126,18 @@ public final class IdxReader {
                         + Integer.toUnsignedString(dims[d]) + ", expected 1.." + Integer.MAX_VALUE);
             }
             offset += 4;
-            product *= dims[d]; // ≤ (2^31)^3 would overflow a long only past 3 dims; checked per step below
-            if (product > MAX_PAYLOAD_BYTES) {
-                IdxHeader partial = new IdxHeader(file, gz, magic, dims, 0, 0);
-                throw new DataException(file + ": header says " + partial.shape()
-                        + " items, more than the " + MAX_PAYLOAD_BYTES + "-byte limit of one in-memory array");
-            }
         }
+        // BigInteger: three sizes up to 2^31 each can overflow even a long
+        BigInteger total = BigInteger.ONE;
+        for (int d : dims) {
+            total = total.multiply(BigInteger.valueOf(d));
+        }
+        if (total.compareTo(BigInteger.valueOf(MAX_PAYLOAD_BYTES)) > 0) {
+            IdxHeader partial = new IdxHeader(file, gz, magic, dims, offset, 0);
+            throw new DataException(file + ": header says " + partial.shape() + " = " + total
+                    + " bytes, more than the " + MAX_PAYLOAD_BYTES + "-byte limit of one in-memory array");
+        }
+        long product = total.longValueExact();
         IdxHeader h = new IdxHeader(file, gz, magic, dims, offset, product);
         if (!gz) {
             long expected = offset + product;
