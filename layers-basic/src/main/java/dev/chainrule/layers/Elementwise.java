@@ -1,0 +1,97 @@
+package dev.chainrule.layers;
+
+import dev.chainrule.api.Activation;
+import dev.chainrule.api.Jacobian;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.api.jacobian.DiagonalJacobian;
+import java.util.Arrays;
+
+/**
+ * Shared plumbing of an elementwise map {@code f(z)_i = φ(z_i)}: its Jacobian is {@code diag(φ'(z_i))}
+ * and its VJP {@code g ∘ φ'(z)}. Forward saves both {@code φ(ẑ)} (the output) and {@code φ'(ẑ)} as base
+ * points, each subclass computing the pair together so that the derivative is accurate where {@code φ}
+ * saturates (see each subclass).
+ */
+abstract class Elementwise implements Activation {
+    private final int n;
+    private Tensor output;
+    private double[] derivative = new double[0];
+    private Tensor inputGradient;
+    private int batch = -1;
+
+    Elementwise(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException(type() + ": size must be positive, got " + n);
+        }
+        this.n = n;
+    }
+
+    /** Writes {@code φ(z)} into {@code y[i]} and {@code φ'(z)} into {@code d[i]}. */
+    abstract void apply(double z, double[] y, double[] d, int i);
+
+    /** The diagonal's formula for {@link Jacobian#structure()}. */
+    abstract String derivativeFormula();
+
+    @Override
+    public final int inputSize() {
+        return n;
+    }
+
+    @Override
+    public final Tensor forward(Tensor x) {
+        if (x.cols() != n) {
+            throw new IllegalArgumentException(type() + ": expects rows of " + n + " inputs, got " + x);
+        }
+        batch = x.rows();
+        output = Tensor.reuse(output, batch, n);
+        if (derivative.length != batch * n) {
+            derivative = new double[batch * n];
+        }
+        double[] xs = x.data();
+        double[] y = output.data();
+        for (int i = 0; i < xs.length; i++) {
+            apply(xs[i], y, derivative, i);
+        }
+        return output;
+    }
+
+    @Override
+    public final Jacobian jacobian(int row) {
+        checkRow(row);
+        return new DiagonalJacobian(Arrays.copyOfRange(derivative, row * n, row * n + n), derivativeFormula());
+    }
+
+    @Override
+    public final Tensor backward(Tensor g, boolean propagate) {
+        if (batch < 0) {
+            throw new IllegalStateException(type() + ": backward before forward");
+        }
+        if (g.rows() != batch || g.cols() != n) {
+            throw new IllegalArgumentException(type() + ": gradient " + g + " does not match output " + batch + "×" + n);
+        }
+        if (!propagate) {
+            return null;
+        }
+        inputGradient = Tensor.reuse(inputGradient, batch, n);
+        double[] gs = g.data();
+        double[] out = inputGradient.data();
+        for (int i = 0; i < gs.length; i++) {
+            out[i] = gs[i] * derivative[i];
+        }
+        return inputGradient;
+    }
+
+    private void checkRow(int row) {
+        if (batch < 0) {
+            throw new IllegalStateException(type() + ": no forward call yet, so no base point");
+        }
+        if (row < 0 || row >= batch) {
+            throw new IndexOutOfBoundsException(type() + ": row " + row + " outside the last batch of " + batch);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return type() + " " + n;
+    }
+}

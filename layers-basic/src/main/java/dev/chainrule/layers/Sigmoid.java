@@ -1,0 +1,51 @@
+package dev.chainrule.layers;
+
+/**
+ * The logistic function {@code σ(z) = 1/(1+e^{−z})}, elementwise.
+ *
+ * <p>Jacobian: {@code diag(σ'(z_1) … σ'(z_n))}, n×n, with {@code σ'(z) = σ(z)(1 − σ(z))} (MATH.md, slip 1
+ * of the notes corrected).
+ *
+ * <p>Stability: with {@code t = e^{−|z|} ∈ (0, 1]} no exponent is positive, so nothing overflows at any z;
+ * {@code σ(|z|) = 1/(1+t)}, {@code σ(−|z|) = t/(1+t)}, and {@code σ'(z) = σ(z)σ(−z) = t/(1+t)²} keeps full
+ * relative precision where σ saturates ({@code 1 − σ(30)} computed by subtraction would keep only 3 digits).
+ */
+public final class Sigmoid extends Elementwise {
+    /** The type id. */
+    public static final String TYPE = "sigmoid";
+
+    public Sigmoid(int n) {
+        super(n);
+    }
+
+    /** σ(z), stable for any z. */
+    public static double sigmoid(double z) {
+        double t = Math.exp(-Math.abs(z));
+        return z >= 0 ? 1.0 / (1.0 + t) : t / (1.0 + t);
+    }
+
+    /** σ'(z) = σ(z)(1 − σ(z)), without cancellation. */
+    public static double derivative(double z) {
+        double t = Math.exp(-Math.abs(z));
+        double u = 1.0 + t;
+        return t / (u * u);
+    }
+
+    @Override
+    void apply(double z, double[] y, double[] d, int i) {
+        double t = Math.exp(-Math.abs(z));
+        double u = 1.0 + t;
+        y[i] = z >= 0 ? 1.0 / u : t / u;
+        d[i] = t / (u * u);
+    }
+
+    @Override
+    String derivativeFormula() {
+        return "σ(ẑ)∘(1−σ(ẑ))";
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}

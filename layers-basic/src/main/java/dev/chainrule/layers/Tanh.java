@@ -1,0 +1,36 @@
+package dev.chainrule.layers;
+
+/**
+ * The hyperbolic tangent, elementwise.
+ *
+ * <p>Jacobian: {@code diag(1 − tanh²(z_i))}, n×n.
+ *
+ * <p>Stability: {@code 1 − tanh²(z) = sech²(z) = 4t/(1+t)²} with {@code t = e^{−2|z|}}; subtracting
+ * {@code tanh²} from 1 would give exactly 0 for |z| beyond about 19 although the true value is positive.
+ */
+public final class Tanh extends Elementwise {
+    /** The type id. */
+    public static final String TYPE = "tanh";
+
+    public Tanh(int n) {
+        super(n);
+    }
+
+    @Override
+    void apply(double z, double[] y, double[] d, int i) {
+        double t = Math.exp(-2.0 * Math.abs(z));
+        double u = 1.0 + t;
+        y[i] = Math.tanh(z);
+        d[i] = 4.0 * t / (u * u);
+    }
+
+    @Override
+    String derivativeFormula() {
+        return "1−tanh²(ẑ)";
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}
