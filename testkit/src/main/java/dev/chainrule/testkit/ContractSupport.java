@@ -1,0 +1,143 @@
+package dev.chainrule.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chainrule.api.BuildContext;
+import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.OptionException;
+import dev.chainrule.api.Options;
+import dev.chainrule.api.Tensor;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every contract shares: ServiceLoader discovery, option validation, and a running record of the
+ * largest relative Jacobian error seen, printed after the class's tests.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ContractSupport {
+    /** Checks use this; override to loosen for a plugin that needs it. */
+    protected JacobianChecker checker = new JacobianChecker();
+    private CheckResult worst;
+    private int checks;
+
+    /** The provider under test. */
+    protected abstract ComponentProvider provider();
+
+    /** The service interface it is registered under. */
+    protected abstract Class<? extends ComponentProvider> serviceInterface();
+
+    /** Options that build a valid instance. */
+    protected Options validOptions() {
+        return Options.empty();
+    }
+
+    /** Input sizes to try. */
+    protected int[] inputSizes() {
+        return new int[] {1, 3, 6};
+    }
+
+    /** Options that must be rejected, with the key and a fragment of the message. */
+    protected List<BadOption> badOptions() {
+        return List.of();
+    }
+
+    /** Builds through the provider with {@link #validOptions()}. */
+    protected BuildContext context(int inputSize, long seed) {
+        return new BuildContext(inputSize, validOptions(), seed);
+    }
+
+    /** Asserts the check passed and records its relative error for the summary. */
+    protected final void record(CheckResult r) {
+        checks++;
+        worst = CheckResult.worse(worst, r);
+        assertTrue(r.passed(), r::describe);
+    }
+
+    /** The worst check so far (null before any). */
+    protected final CheckResult worst() {
+        return worst;
+    }
+
+    /** Entries uniform in {@code [−a, a]}. */
+    protected static Tensor uniform(int rows, int cols, double a, SplittableRandom rng) {
+        Tensor t = new Tensor(rows, cols);
+        double[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextDouble(-a, a);
+        }
+        return t;
+    }
+
+    /** Entries {@code ±30 + U(−1, 1)}, random signs: where sigmoid and softmax saturate. */
+    protected static Tensor saturated(int rows, int cols, SplittableRandom rng) {
+        Tensor t = new Tensor(rows, cols);
+        double[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (rng.nextBoolean() ? 30 : -30) + rng.nextDouble(-1, 1);
+        }
+        return t;
+    }
+
+    @Test
+    void providerIsFoundThroughServiceLoaderUnderItsTypeId() {
+        ComponentProvider p = provider();
+        List<? extends ComponentProvider> found = ServiceLoader.load(serviceInterface()).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(q -> q.type().equals(p.type()))
+                .toList();
+        assertEquals(1, found.size(), () -> "providers of type '" + p.type() + "' found by ServiceLoader: " + found);
+        assertEquals(p.getClass(), found.get(0).getClass());
+        assertTrue(p.type().matches("[a-z][a-z0-9]*(-[a-z0-9]+)*"), () -> "type id '" + p.type() + "' is not lower-case-hyphenated");
+        assertTrue(!p.description().isBlank(), "description is blank");
+    }
+
+    @Test
+    void unknownOptionIsRejectedNamingTheKey() {
+        Options bad = new Options(merge(validOptions(), "no-such-option", 1));
+        OptionException e = assertThrows(OptionException.class, () -> build(new BuildContext(3, bad, 0)));
+        assertEquals("no-such-option", e.key());
+        assertTrue(e.getMessage().contains("no-such-option"), e::getMessage);
+    }
+
+    @Test
+    void badOptionsAreRejectedWithAClearMessage() {
+        for (BadOption b : badOptions()) {
+            OptionException e = assertThrows(OptionException.class, () -> build(new BuildContext(3, b.options(), 0)),
+                    () -> "accepted " + b.options());
+            assertEquals(b.key(), e.key(), () -> "key of: " + e.describe());
+            assertTrue(e.getMessage().contains(b.messageFragment()),
+                    () -> "'" + e.getMessage() + "' does not contain '" + b.messageFragment() + "'");
+        }
+    }
+
+    /** Builds an instance through the provider (the result is discarded by option tests). */
+    protected abstract Object build(BuildContext context);
+
+    @AfterAll
+    void printLargestRelativeError() {
+        if (worst != null) {
+            System.out.printf(java.util.Locale.ROOT, "[jacobian-check] %s: largest relative error %.3g over %d checks; worst: %s%n",
+                    provider().type(), worst.maxRelativeError(), checks, worst.describe());
+        }
+    }
+
+    private static java.util.Map<String, Object> merge(Options o, String key, Object value) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(o.asMap());
+        m.put(key, value);
+        return m;
+    }
+
+    static void forEach(int[] sizes, Consumer<Integer> body) {
+        for (int n : sizes) {
+            body.accept(n);
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package dev.chainrule.testkit;
+
+import dev.chainrule.api.Jacobian;
+import dev.chainrule.api.Layer;
+import dev.chainrule.api.Loss;
+import dev.chainrule.api.Network;
+import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Stage;
+import dev.chainrule.api.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * Checks analytic Jacobians against central differences in double precision (MATH.md, "Checking a
+ * Jacobian"). No JUnit here: the runner's {@code gradcheck} and {@code verify-plugin} use it at run time.
+ *
+ * <p>Column j of the numeric Jacobian is {@code (f(w + ε e_j) − f(w − ε e_j)) / (2ε)} with
+ * {@code ε = 1e-6 · max(1, |w_j|)}. An entry with analytic value a and numeric value b passes when
+ * <ul>
+ *   <li>its relative error {@code |a − b| / max(1e-8, |a| + |b|)} is at most the tolerance (default 1e-6),
+ *   <li>or {@code |a − b|} is at most the absolute floor (default 1e-9) times {@code max(1, |f_i(w)|)}.
+ * </ul>
+ * The floor exists because a central difference of a value of size |f| carries rounding noise of about
+ * {@code 1e-16·|f|/ε ≈ 1e-10·|f|}: where an entry is tiny both ways (a saturated sigmoid has
+ * {@code σ'(30) ≈ 9e-14}, whose difference quotient rounds to 0) the relative error means nothing, while any
+ * real mistake in a formula is many orders of magnitude above the floor.
+ *
+ * <p>Every check restores what it perturbs, and forward calls made for the numeric side use copies of the
+ * input rows, so the caller's tensors are left as they were; the stage's base points are those of the last
+ * numeric evaluation afterwards.
+ */
+public final class JacobianChecker {
+    /** The default relative tolerance. */
+    public static final double TOLERANCE = 1e-6;
+    /** The default absolute floor, scaled by {@code max(1, |f_i(w)|)}. */
+    public static final double ABSOLUTE_FLOOR = 1e-9;
+    /** The relative step: {@code ε = STEP · max(1, |w_j|)}. */
+    public static final double STEP = 1e-6;
+
+    private final double tolerance;
+    private final double absoluteFloor;
+
+    public JacobianChecker() {
+        this(TOLERANCE, ABSOLUTE_FLOOR);
+    }
+
+    public JacobianChecker(double tolerance, double absoluteFloor) {
+        if (!(tolerance > 0) || !(absoluteFloor >= 0)) {
+            throw new IllegalArgumentException("tolerance must be positive and the floor non-negative, got "
+                    + tolerance + ", " + absoluteFloor);
+        }
+        this.tolerance = tolerance;
+        this.absoluteFloor = absoluteFloor;
+    }
+
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** {@code |a − b| / max(1e-8, |a| + |b|)}, MATH.md's relative error. */
+    public static double relativeError(double a, double b) {
+        return Math.abs(a - b) / Math.max(1e-8, Math.abs(a) + Math.abs(b));
+    }
+
+    /** The numeric Jacobian (m×n) of {@code f} at {@code w} by central differences; {@code w} is restored. */
+    public static double[][] numericJacobian(Function<double[], double[]> f, double[] w) {
+        double[] w0 = w.clone();
+        int m = f.apply(w0.clone()).length;
+        double[][] d = new double[m][w.length];
+        double[] v = w0.clone();
+        for (int j = 0; j < w.length; j++) {
+            double eps = STEP * Math.max(1.0, Math.abs(w0[j]));
+            v[j] = w0[j] + eps;
+            double[] plus = f.apply(v.clone());
+            v[j] = w0[j] - eps;
+            double[] minus = f.apply(v.clone());
+            v[j] = w0[j];
+            for (int i = 0; i < m; i++) {
+                d[i][j] = (plus[i] - minus[i]) / (2 * eps);
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Compares {@code analytic} (m×n) with a reference of the same shape, entry by entry.
+     *
+     * @param scale per output row, the size of {@code f_i(w)} that sets the absolute floor (or null for 1)
+     */
+    public CheckResult compare(String what, double[][] analytic, double[][] reference, double[] scale) {
+        if (analytic.length != reference.length) {
+            throw new IllegalArgumentException(what + ": analytic has " + analytic.length + " rows, reference " + reference.length);
+        }
+        Worst worst = new Worst(what);
+        for (int i = 0; i < analytic.length; i++) {
+            if (analytic[i].length != reference[i].length) {
+                throw new IllegalArgumentException(what + ": row " + i + " has " + analytic[i].length
+                        + " analytic columns but " + reference[i].length + " reference columns");
+            }
+            double s = scale == null ? 1.0 : Math.max(1.0, Math.abs(scale[i]));
+            for (int j = 0; j < analytic[i].length; j++) {
+                worst.add(i, j, analytic[i][j], reference[i][j], s);
+            }
+        }
+        return worst.result();
+    }
+
+    /** Checks an analytic Jacobian of {@code f} at {@code w} against central differences. */
+    public CheckResult check(String what, Jacobian analytic, Function<double[], double[]> f, double[] w) {
+        double[] fw = f.apply(w.clone());
+        if (analytic.rows() != fw.length || analytic.cols() != w.length) {
+            return failShape(what, analytic, fw.length, w.length);
+        }
+        return compare(what, analytic.toDense(), numericJacobian(f, w), fw);
+    }
+
+    /** {@code D_x f} of a stage at row {@code row} of batch {@code x}. */
+    public CheckResult checkInputJacobian(Stage stage, Tensor x, int row) {
+        stage.forward(x);
+        Jacobian analytic = stage.jacobian(row);
+        return check(stage.type() + " D_x at row " + row, analytic,
+                v -> stage.forward(new Tensor(1, v.length, v)).rowCopy(0), x.rowCopy(row));
+    }
+
+    /** {@code D_θ f} of a layer for parameter {@code index}, at row {@code row} of batch {@code x}. */
+    public CheckResult checkParameterJacobian(Layer layer, int index, Tensor x, int row) {
+        layer.forward(x);
+        Jacobian analytic = layer.parameterJacobian(index, row);
+        Parameter p = layer.parameters().get(index);
+        Tensor single = new Tensor(1, x.cols(), x.rowCopy(row));
+        double[] theta = p.toRowMajor();
+        try {
+            return check(layer.type() + " D_" + p.name() + " at row " + row, analytic, v -> {
+                p.setFromRowMajor(v);
+                return layer.forward(single).rowCopy(0);
+            }, theta);
+        } finally {
+            p.setFromRowMajor(theta);
+        }
+    }
+
+    /** {@code D_p ℓ} (1×N) of a loss at row {@code row} of a batch of predictions. */
+    public CheckResult checkLossJacobian(Loss loss, Tensor prediction, int[] labels, int row) {
+        loss.forward(prediction, labels);
+        Jacobian analytic = loss.jacobian(row);
+        int[] label = {labels[row]};
+        return check(loss.type() + " D_p at row " + row + " (label " + labels[row] + ")", analytic,
+                v -> new double[] {loss.forward(new Tensor(1, v.length, v), label)}, prediction.rowCopy(row));
+    }
+
+    /**
+     * The whole network's parameter gradient (from {@code zeroGrad, forward, backward}) against central
+     * differences of the summed training loss {@code network.forward(x, labels)}. At most
+     * {@code maxPerParameter} flat coordinates of each parameter are checked, drawn with {@code seed}
+     * (all of them when the parameter is that small).
+     */
+    public CheckResult checkNetworkGradient(Network network, Tensor x, int[] labels, int maxPerParameter, long seed) {
+        network.zeroGrad();
+        double loss = network.forward(x, labels);
+        network.backward();
+        Worst worst = new Worst("network parameter gradient (" + network.parameters().size() + " parameters)");
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Parameter> ps = network.parameters();
+        for (int pi = 0; pi < ps.size(); pi++) {
+            Parameter p = ps.get(pi);
+            for (int j : coordinates(p.size(), maxPerParameter, rng)) {
+                double analytic = p.gradAt(j);
+                double w = p.get(j);
+                double eps = STEP * Math.max(1.0, Math.abs(w));
+                p.set(j, w + eps);
+                double plus = network.forward(x, labels);
+                p.set(j, w - eps);
+                double minus = network.forward(x, labels);
+                p.set(j, w);
+                // row = parameter index in network.parameters(), column = flat index in it
+                worst.add(pi, j, analytic, (plus - minus) / (2 * eps), Math.max(1.0, Math.abs(loss)));
+            }
+        }
+        network.forward(x, labels);
+        return worst.result();
+    }
+
+    private static int[] coordinates(int size, int max, SplittableRandom rng) {
+        if (size <= max) {
+            int[] all = new int[size];
+            for (int j = 0; j < size; j++) {
+                all[j] = j;
+            }
+            return all;
+        }
+        // a partial Fisher-Yates shuffle draws max distinct coordinates
+        int[] idx = new int[size];
+        for (int j = 0; j < size; j++) {
+            idx[j] = j;
+        }
+        for (int j = 0; j < max; j++) {
+            int k = j + rng.nextInt(size - j);
+            int t = idx[j];
+            idx[j] = idx[k];
+            idx[k] = t;
+        }
+        return java.util.Arrays.copyOf(idx, max);
+    }
+
+    /** {@code J.vjp(g)} (the structured product) against {@code g × J.toDense()}. */
+    public CheckResult checkVjp(String what, Jacobian jacobian, double[] g) {
+        double[][] dense = jacobian.toDense();
+        double[] expected = rowTimes(g, dense, jacobian.cols());
+        double[] actual = jacobian.vjp(g);
+        return compare(what + " vjp vs g·dense", new double[][] {actual}, new double[][] {expected}, null);
+    }
+
+    /**
+     * {@code stage.backward(g, true)} against {@code g_b · D_x(x_b)} for every row, and for a layer each
+     * parameter's accumulated gradient against {@code Σ_b g_b · D_θ(x_b)} (gradients are zeroed first).
+     */
+    public List<CheckResult> checkBackward(Stage stage, Tensor x, Tensor g) {
+        List<CheckResult> results = new ArrayList<>();
+        stage.forward(x);
+        int batch = x.rows();
+        double[][] expected = new double[batch][];
+        for (int b = 0; b < batch; b++) {
+            expected[b] = rowTimes(g.rowCopy(b), stage.jacobian(b).toDense(), stage.inputSize());
+        }
+        List<double[]> expectedParams = new ArrayList<>();
+        if (stage instanceof Layer layer) {
+            for (int i = 0; i < layer.parameters().size(); i++) {
+                Parameter p = layer.parameters().get(i);
+                double[] sum = new double[p.size()];
+                for (int b = 0; b < batch; b++) {
+                    double[] row = rowTimes(g.rowCopy(b), layer.parameterJacobian(i, b).toDense(), p.size());
+                    for (int j = 0; j < sum.length; j++) {
+                        sum[j] += row[j];
+                    }
+                }
+                expectedParams.add(sum);
+                p.zeroGrad();
+            }
+        }
+        Tensor actual = stage.backward(g, true);
+        results.add(compare(stage.type() + " backward vs g·D_x", actual.toArray(), expected, null));
+        if (stage instanceof Layer layer) {
+            for (int i = 0; i < expectedParams.size(); i++) {
+                Parameter p = layer.parameters().get(i);
+                double[] grad = new double[p.size()];
+                for (int j = 0; j < grad.length; j++) {
+                    grad[j] = p.gradAt(j);
+                }
+                results.add(compare(stage.type() + " backward grad " + p.name() + " vs Σ g·D_" + p.name(),
+                        new double[][] {grad}, new double[][] {expectedParams.get(i)}, null));
+            }
+        }
+        return results;
+    }
+
+    /** The forward output of a batch of N rows against N forwards of a single row. */
+    public CheckResult checkBatchEqualsRows(Stage stage, Tensor x) {
+        double[][] batch = stage.forward(x).toArray();
+        double[][] single = new double[x.rows()][];
+        for (int b = 0; b < x.rows(); b++) {
+            single[b] = stage.forward(new Tensor(1, x.cols(), x.rowCopy(b))).rowCopy(0);
+        }
+        return compare(stage.type() + " batch of " + x.rows() + " vs single rows", batch, single, null);
+    }
+
+    /** The summed loss of a batch against the sum of single-row losses, and each row's Jacobian. */
+    public CheckResult checkLossBatchEqualsRows(Loss loss, Tensor p, int[] labels) {
+        double total = loss.forward(p, labels);
+        double[][] batchGrad = loss.backward().toArray();
+        double sum = 0.0;
+        double[][] singleGrad = new double[p.rows()][];
+        for (int b = 0; b < p.rows(); b++) {
+            sum += loss.forward(new Tensor(1, p.cols(), p.rowCopy(b)), new int[] {labels[b]});
+            singleGrad[b] = loss.backward().rowCopy(0);
+        }
+        CheckResult values = compare(loss.type() + " batch loss vs Σ single rows",
+                new double[][] {{total}}, new double[][] {{sum}}, new double[] {sum});
+        CheckResult grads = compare(loss.type() + " batch gradient vs single rows", batchGrad, singleGrad, null);
+        return values.passed() ? grads : values;
+    }
+
+    private static double[] rowTimes(double[] g, double[][] dense, int cols) {
+        double[] out = new double[cols];
+        for (int i = 0; i < dense.length; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j] += g[i] * dense[i][j];
+            }
+        }
+        return out;
+    }
+
+    private CheckResult failShape(String what, Jacobian analytic, int m, int n) {
+        return new CheckResult(what + ": analytic Jacobian is " + analytic.shape() + " but f maps R^" + n + " → R^" + m,
+                -1, -1, Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, tolerance, false);
+    }
+
+    /** Tracks the entry furthest from passing: largest |a − b| over what the tests allow. */
+    private final class Worst {
+        private final String what;
+        private int row = -1;
+        private int column = -1;
+        private double a;
+        private double b;
+        private double excess = -1;
+        private double maxRelative;
+        private boolean passed = true;
+
+        Worst(String what) {
+            this.what = what;
+        }
+
+        void add(int i, int j, double analytic, double numeric, double scale) {
+            double diff = Math.abs(analytic - numeric);
+            double floor = absoluteFloor * scale;
+            double rel = relativeError(analytic, numeric);
+            // equal infinities (CE at p_y = 0 both ways) agree although their difference is NaN
+            boolean ok = analytic == numeric || rel <= tolerance || diff <= floor;
+            double allowed = Math.max(tolerance * Math.max(1e-8, Math.abs(analytic) + Math.abs(numeric)), floor);
+            double e = ok ? diff / Math.max(allowed, Double.MIN_NORMAL) : Double.POSITIVE_INFINITY;
+            if (!ok || analytic != numeric && Math.abs(analytic) + Math.abs(numeric) > floor / tolerance) {
+                maxRelative = Math.max(maxRelative, Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel);
+            }
+            passed &= ok;
+            if (e > excess || row < 0) {
+                excess = e;
+                row = i;
+                column = j;
+                a = analytic;
+                b = numeric;
+            }
+        }
+
+        CheckResult result() {
+            double rel = row < 0 ? 0.0 : relativeError(a, b);
+            return new CheckResult(what, row, column, a, b, rel, maxRelative, tolerance, passed);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.chainrule.testkit;
+
+import dev.chainrule.api.BuildContext;
+import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.Layer;
+import dev.chainrule.api.LayerProvider;
+import dev.chainrule.api.Stage;
+import dev.chainrule.api.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Layer} plugin passes. Extend it in a JUnit 5 test, return the provider and
+ * valid options, and list bad options: output shape, {@code D_x} and every {@code D_θ} against finite
+ * differences at random and saturated (|x| ≈ 30) points, backward equals {@code g·D} row by row (and the
+ * parameter gradients {@code Σ_b g_b·D_θ}), batch equals single rows, ServiceLoader discovery under the
+ * type id, bad options rejected naming the key, deterministic forward for a given seed.
+ */
+public abstract class LayerContract extends StageContract {
+
+    @Override
+    protected abstract LayerProvider provider();
+
+    @Override
+    protected final Class<? extends ComponentProvider> serviceInterface() {
+        return LayerProvider.class;
+    }
+
+    @Override
+    protected Stage stage(int inputSize, long seed) {
+        return provider().create(context(inputSize, seed));
+    }
+
+    @Override
+    protected Stage stageFrom(BuildContext context) {
+        return provider().create(context);
+    }
+
+    private Layer layer(int n, long seed) {
+        return (Layer) stage(n, seed);
+    }
+
+    @Test
+    void parameterJacobiansMatchFiniteDifferencesAtRandomPoints() {
+        forEach(inputSizes(), n -> checkParameters(layer(n, 7), uniform(BATCH, n, 2, new SplittableRandom(600 + n))));
+    }
+
+    @Test
+    void parameterJacobiansMatchFiniteDifferencesAtSaturatedPoints() {
+        forEach(inputSizes(), n -> checkParameters(layer(n, 8), saturated(BATCH, n, new SplittableRandom(700 + n))));
+    }
+
+    private void checkParameters(Layer layer, Tensor x) {
+        for (int i = 0; i < layer.parameters().size(); i++) {
+            for (int r = 0; r < x.rows(); r++) {
+                record(checker.checkParameterJacobian(layer, i, x, r));
+            }
+        }
+    }
+}
