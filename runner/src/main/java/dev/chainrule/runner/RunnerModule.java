@@ -1,0 +1,55 @@
+package dev.chainrule.runner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.chainrule.runner.output.FileRunWriter;
+import dev.chainrule.runner.output.RunWriter;
+import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.runner.train.ConsoleProgress;
+import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.runner.train.IdxDataSource;
+import dev.chainrule.runner.train.ProgressSink;
+import dev.chainrule.runner.train.SgdTrainer;
+import dev.chainrule.runner.train.Trainer;
+
+/**
+ * How the runner's parts are wired. Each binding is an interface or a replaceable class, so a test can
+ * override one (a data source of three samples, a recording sink) with
+ * {@code Modules.override(new RunnerModule(t)).with(...)}.
+ */
+public class RunnerModule extends AbstractModule {
+    private final Terminal terminal;
+
+    public RunnerModule(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    protected void configure() {
+        bind(Terminal.class).toInstance(terminal);
+        bind(DataSource.class).to(IdxDataSource.class);
+        bind(Trainer.class).to(SgdTrainer.class);
+        bind(RunWriter.class).to(FileRunWriter.class);
+    }
+
+    /** The providers on the class path (issue 4 adds plugin-jar sources here). */
+    @Provides
+    @Singleton
+    ProviderRegistry registry() {
+        return ProviderRegistry.builtIn();
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper mapper() {
+        return JsonMapper.builder().build();
+    }
+
+    @Provides
+    ProgressSink progress(Terminal t) {
+        return new ConsoleProgress(t.err(), t.interactive());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.chainrule.runner.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.config.ConfigException;
+import dev.chainrule.runner.config.ConfigReader;
+import dev.chainrule.runner.config.NetworkFactory;
+import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.runner.train.Evaluation;
+import dev.chainrule.runner.train.Evaluator;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Load a trained model and print its test accuracy (the figure training printed).")
+public class EvaluateCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RUN_DIR_OR_MODEL", description = "a run folder or its model.json")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "use this folder of IDX files instead of the data the model was trained on")
+    Path data;
+
+    private final ConfigReader reader;
+    private final NetworkFactory factory;
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+    private final Terminal terminal;
+
+    @Inject
+    public EvaluateCommand(ConfigReader reader, NetworkFactory factory, DataSource dataSource, ObjectMapper mapper,
+            Terminal terminal) {
+        this.reader = reader;
+        this.factory = factory;
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        ModelFiles.Loaded m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        RunConfig c = m.config();
+        RunConfig.Data d = data != null ? new RunConfig.Data(null, data.toAbsolutePath().normalize().toString())
+                : c.data();
+        DataSource.Split split = dataSource.load(d);
+        if (split.test().features() != c.input()) {
+            throw new ConfigException(model.toString(), "config.network.input", c.input()
+                    + " but the data has " + split.test().features() + " features per sample");
+        }
+        if (split.test().numClasses() > m.network().outputSize()) {
+            throw new ConfigException(model.toString(), "classes", "the model predicts " + m.network().outputSize()
+                    + " classes but the data has " + split.test().numClasses());
+        }
+        Evaluation e = Evaluator.evaluate(m.network(), split.test(), c.training().evalBatchSize());
+        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s on %d test samples (test loss %.4f)%n", c.name(),
+                Evaluation.percent(e.accuracy()), e.samples(), e.meanLoss());
+        terminal.out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.chainrule.runner.cli;
+
+import dev.chainrule.api.Jacobian;
+import dev.chainrule.api.Layer;
+import dev.chainrule.api.Loss;
+import dev.chainrule.api.Network;
+import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Stage;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.runner.CheckFailedException;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.config.ConfigReader;
+import dev.chainrule.runner.config.NetworkFactory;
+import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.testkit.CheckResult;
+import dev.chainrule.testkit.JacobianChecker;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Builds the configured network with its initial random weights and checks, against central differences
+ * (testkit's {@link JacobianChecker}), every stage's {@code D_x}, every layer's {@code D_θ}, the loss's
+ * {@code D_p} and the whole parameter gradient, on a few random inputs in [0, 1] (MNIST-shaped pixels).
+ * Large parameter Jacobians are checked on a random subset of their columns.
+ */
+@Command(name = "gradcheck", mixinStandardHelpOptions = true,
+        description = "Check every Jacobian of the configured network and its whole gradient against finite "
+                + "differences; prints the worst error per layer, exits 1 on failure.")
+public class GradcheckCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "CONFIG", description = "the run config whose network to check")
+    Path config;
+
+    @Option(names = "--samples", paramLabel = "K", defaultValue = "3", description = "random inputs (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--columns", paramLabel = "C", defaultValue = "40",
+            description = "parameter coordinates checked per parameter (default ${DEFAULT-VALUE})")
+    int columns;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed for the weights and inputs (default: the config's)")
+    Long seed;
+
+    private final ConfigReader reader;
+    private final NetworkFactory factory;
+    private final DataSource dataSource;
+    private final Terminal terminal;
+    private final JacobianChecker checker = new JacobianChecker();
+
+    @Inject
+    public GradcheckCommand(ConfigReader reader, NetworkFactory factory, DataSource dataSource, Terminal terminal) {
+        this.reader = reader;
+        this.factory = factory;
+        this.dataSource = dataSource;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        if (samples < 1 || samples > 100 || columns < 1) {
+            throw new dev.chainrule.runner.BadInputException("--samples must be 1..100 and --columns at least 1");
+        }
+        RunConfig c = reader.read(config, config.toString());
+        if (seed != null) {
+            c = c.withSeed(seed);
+        }
+        if (c.input() == 0) {
+            // the mnist data set has 784 features; a data folder is asked for its own
+            c = c.withInput(c.data().dataset() != null ? 784 : dataSource.load(c.data()).train().features());
+        }
+        Network net = factory.build(c, 0);
+        SplittableRandom rng = new SplittableRandom(c.seed() ^ 0x6A09E667F3BCC909L);
+        Tensor x = new Tensor(samples, net.inputSize());
+        for (int i = 0; i < x.data().length; i++) {
+            x.data()[i] = rng.nextDouble();
+        }
+        int classes = net.outputSize();
+        int[] labels = new int[samples];
+        for (int b = 0; b < samples; b++) {
+            labels[b] = rng.nextInt(classes);
+        }
+        // the input of every stage, saved before any check reuses the stages' buffers
+        List<Tensor> inputs = new ArrayList<>();
+        Tensor z = x;
+        for (Stage s : net.stages()) {
+            inputs.add(z.copy());
+            z = s.forward(z).copy();
+        }
+        Tensor output = z;
+        boolean ok = true;
+        for (int i = 0; i < net.stages().size(); i++) {
+            Stage s = net.stages().get(i);
+            Tensor in = inputs.get(i);
+            List<CheckResult> parts = new ArrayList<>();
+            CheckResult dx = null;
+            for (int r = 0; r < samples; r++) {
+                dx = CheckResult.worse(dx, checker.checkInputJacobian(s, in, r));
+            }
+            parts.add(dx);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "layers[%d] %-8s D_x %.2e", i, s.type(),
+                    dx.maxRelativeError()));
+            if (s instanceof Layer l) {
+                for (int p = 0; p < l.parameters().size(); p++) {
+                    CheckResult w = null;
+                    for (int r = 0; r < samples; r++) {
+                        w = CheckResult.worse(w, checkParameter(l, p, in, r, rng));
+                    }
+                    parts.add(w);
+                    line.append(String.format(Locale.ROOT, ", D_%s %.2e", l.parameters().get(p).name(),
+                            w.maxRelativeError()));
+                }
+            }
+            ok &= report(line, parts);
+        }
+        Loss loss = net.loss();
+        CheckResult lc = null;
+        for (int r = 0; r < samples; r++) {
+            lc = CheckResult.worse(lc, checker.checkLossJacobian(loss, output, labels, r));
+        }
+        ok &= report(new StringBuilder(String.format(Locale.ROOT, "loss %s D_p %.2e", loss.type(),
+                lc.maxRelativeError())), List.of(lc));
+        if (net.isFused()) {
+            Tensor logits = inputs.get(net.trainingStages());
+            CheckResult fc = null;
+            for (int r = 0; r < samples; r++) {
+                fc = CheckResult.worse(fc, checker.checkLossJacobian(net.trainingLoss(), logits, labels, r));
+            }
+            ok &= report(new StringBuilder(String.format(Locale.ROOT, "fused %s D_logits %.2e",
+                    net.trainingLoss().type(), fc.maxRelativeError())), List.of(fc));
+        }
+        CheckResult g = checker.checkNetworkGradient(net, x, labels, columns, c.seed());
+        ok &= report(new StringBuilder(String.format(Locale.ROOT, "whole gradient (%d coordinates per parameter at most) %.2e",
+                columns, g.maxRelativeError())), List.of(g));
+        terminal.out().printf(Locale.ROOT, "%s: gradcheck %s (tolerance %.0e, %d random inputs)%n", c.name(),
+                ok ? "passed" : "FAILED", checker.tolerance(), samples);
+        terminal.out().flush();
+        if (!ok) {
+            throw new CheckFailedException(c.name() + ": gradcheck failed; see the FAIL lines above");
+        }
+        return 0;
+    }
+
+    private boolean report(StringBuilder line, List<CheckResult> parts) {
+        boolean ok = parts.stream().allMatch(CheckResult::passed);
+        terminal.out().println((ok ? "PASS " : "FAIL ") + line);
+        for (CheckResult r : parts) {
+            if (!r.passed()) {
+                terminal.out().println("     " + r.describe());
+            }
+        }
+        terminal.out().flush();
+        return ok;
+    }
+
+    /**
+     * {@code D_θ f} of one parameter on at most {@link #columns} of its coordinates: the analytic columns
+     * come from VJPs with unit rows (never the dense m×|θ| matrix), the numeric ones from central differences.
+     */
+    private CheckResult checkParameter(Layer layer, int index, Tensor x, int row, SplittableRandom rng) {
+        Parameter p = layer.parameters().get(index);
+        if (p.size() <= columns) {
+            return checker.checkParameterJacobian(layer, index, x, row);
+        }
+        int[] cols = rng.ints(0, p.size()).distinct().limit(columns).toArray();
+        Tensor single = new Tensor(1, x.cols(), x.rowCopy(row));
+        layer.forward(single);
+        Jacobian j = layer.parameterJacobian(index, 0);
+        int m = j.rows();
+        double[][] analytic = new double[m][cols.length];
+        double[] e = new double[m];
+        double[] rowOut = new double[j.cols()];
+        for (int i = 0; i < m; i++) {
+            e[i] = 1;
+            j.vjp(e, 0, rowOut, 0);
+            e[i] = 0;
+            for (int k = 0; k < cols.length; k++) {
+                analytic[i][k] = rowOut[cols[k]];
+            }
+        }
+        double[] f0 = layer.forward(single).rowCopy(0);
+        double[][] numeric = new double[m][cols.length];
+        for (int k = 0; k < cols.length; k++) {
+            double w = p.get(cols[k]);
+            double eps = JacobianChecker.STEP * Math.max(1, Math.abs(w));
+            p.set(cols[k], w + eps);
+            double[] plus = layer.forward(single).rowCopy(0);
+            p.set(cols[k], w - eps);
+            double[] minus = layer.forward(single).rowCopy(0);
+            p.set(cols[k], w);
+            for (int i = 0; i < m; i++) {
+                numeric[i][k] = (plus[i] - minus[i]) / (2 * eps);
+            }
+        }
+        return checker.compare(layer.type() + " D_" + p.name() + " at row " + row + " (" + cols.length + " of "
+                + p.size() + " columns)", analytic, numeric, f0);
+    }
+}

@@ -1,0 +1,428 @@
+package dev.chainrule.runner.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.OptionException;
+import dev.chainrule.api.OptionSpec;
+import dev.chainrule.runner.registry.Levenshtein;
+import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.runner.registry.RegistryException;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads a run config: Jackson binds the JSON onto the records below with unknown fields rejected, then
+ * every default is filled in and every value checked. Each error is one line naming the file, the JSON
+ * path, the bad value and what would be valid.
+ */
+public class ConfigReader {
+    public static final long DEFAULT_SEED = 0L;
+    public static final String DEFAULT_DATASET = "mnist";
+    public static final String DEFAULT_LOSS = "cross-entropy";
+    public static final String DEFAULT_OPTIMIZER = "sgd";
+    public static final double DEFAULT_LEARNING_RATE = 0.1;
+    public static final double DEFAULT_MOMENTUM = 0.0;
+    public static final int DEFAULT_BATCH_SIZE = 1;
+    public static final int DEFAULT_EPOCHS = 5;
+    public static final boolean DEFAULT_SHUFFLE = true;
+    public static final int DEFAULT_EVAL_BATCH_SIZE = 1000;
+    /** Batches beyond this hold more than a million rows; surely a typo. */
+    public static final int MAX_BATCH_SIZE = 1 << 20;
+    public static final int MAX_INPUT = 1 << 24;
+
+    /** The file as written (all fields optional here; defaults come later). */
+    public record RawConfig(String name, Long seed, RawData data, RawNetwork network, ObjectNode loss,
+            RawTraining training) {
+    }
+
+    public record RawData(String dataset, String dir) {
+    }
+
+    public record RawNetwork(Integer input, List<JsonNode> layers) {
+    }
+
+    public record RawTraining(RawOptimizer optimizer, Integer batchSize, Integer epochs, Boolean shuffle,
+            Integer evalBatchSize) {
+    }
+
+    public record RawOptimizer(String type, Double learningRate, Double momentum) {
+    }
+
+    private final ProviderRegistry registry;
+    private final ObjectMapper mapper;
+
+    @Inject
+    public ConfigReader(ProviderRegistry registry) {
+        this.registry = registry;
+        this.mapper = strictMapper();
+    }
+
+    /** A mapper that accepts no unknown field, no float for an int, no string for a number. */
+    public static ObjectMapper strictMapper() {
+        return JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
+    }
+
+    /** Reads and resolves {@code file}; {@code shown} is how messages name it (as the user typed it). */
+    public RunConfig read(Path file, String shown) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(shown, null, "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(shown, null, "cannot read: " + e.getMessage());
+        }
+        String base = file.getFileName() == null ? "run" : file.getFileName().toString().replaceFirst("\\.json$", "");
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, shown, base, dir);
+    }
+
+    /**
+     * Parses config text. {@code defaultName} is used when the config has no {@code name};
+     * {@code baseDir} resolves a relative {@code data.dir}.
+     */
+    public RunConfig parse(String text, String shown, String defaultName, Path baseDir) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw syntax(shown, e);
+        }
+        return resolve(tree, shown, defaultName, baseDir);
+    }
+
+    /** Binds and resolves an already parsed config tree (e.g. the {@code config} member of a model.json). */
+    public RunConfig resolve(JsonNode tree, String shown, String defaultName, Path baseDir) {
+        if (tree == null || tree.isMissingNode()) {
+            throw new ConfigException(shown, null, "empty file, expected a JSON object");
+        }
+        if (!tree.isObject()) {
+            throw new ConfigException(shown, null, "expected a JSON object, got " + kind(tree));
+        }
+        RawConfig raw;
+        try {
+            raw = mapper.treeToValue(tree, RawConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String path = path(e);
+            String field = e.getPropertyName();
+            List<String> known = new ArrayList<>();
+            for (Object o : e.getKnownPropertyIds()) {
+                known.add(String.valueOf(o));
+            }
+            known.sort(null);
+            throw new ConfigException(shown, path, "unknown field; known: " + String.join(", ", known)
+                    + Levenshtein.hint(field, known));
+        } catch (JsonMappingException e) {
+            String path = path(e);
+            throw new ConfigException(shown, path, "expected " + expected(e) + ", got " + show(at(tree, e)));
+        } catch (JsonProcessingException e) {
+            throw syntax(shown, e);
+        }
+        return new Resolver(shown, baseDir).resolve(raw, defaultName);
+    }
+
+    private static ConfigException syntax(String shown, JsonProcessingException e) {
+        String what = e.getOriginalMessage();
+        int nl = what.indexOf('\n');
+        if (nl >= 0) {
+            what = what.substring(0, nl);
+        }
+        var loc = e.getLocation();
+        String where = loc == null ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+        return new ConfigException(shown, where, "malformed JSON: " + what);
+    }
+
+    static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static JsonNode at(JsonNode tree, JsonMappingException e) {
+        JsonNode n = tree;
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (n == null) {
+                return null;
+            }
+            n = r.getFieldName() != null ? n.get(r.getFieldName()) : n.get(r.getIndex());
+        }
+        return n;
+    }
+
+    private static String expected(JsonMappingException e) {
+        Class<?> t = e instanceof MismatchedInputException m ? m.getTargetType() : null;
+        if (e.getCause() instanceof InputCoercionException ic) {
+            t = ic.getTargetType();
+        }
+        if (t == null) {
+            return "a valid value";
+        }
+        if (t == Integer.class || t == int.class) {
+            return "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+        }
+        if (t == Long.class || t == long.class) {
+            return "an integer";
+        }
+        if (t == Double.class || t == double.class) {
+            return "a number";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "true or false";
+        }
+        if (t == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(t) || t.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String kind(JsonNode n) {
+        if (n.isArray()) {
+            return "an array";
+        }
+        if (n.isTextual()) {
+            return "a string";
+        }
+        if (n.isNumber()) {
+            return "a number";
+        }
+        return n.toString();
+    }
+
+    /** A JSON value as it appears in the file, shortened. */
+    static String show(JsonNode n) {
+        if (n == null) {
+            return "nothing";
+        }
+        String s = n.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /** Fills in defaults and checks ranges, naming each bad value by its JSON path. */
+    private final class Resolver {
+        private final String shown;
+        private final Path baseDir;
+
+        Resolver(String shown, Path baseDir) {
+            this.shown = shown;
+            this.baseDir = baseDir;
+        }
+
+        ConfigException bad(String path, String msg) {
+            return new ConfigException(shown, path, msg);
+        }
+
+        RunConfig resolve(RawConfig raw, String defaultName) {
+            String name = raw.name() != null ? raw.name() : defaultName;
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+                throw bad("name", "must be 1-100 letters, digits, '.', '_' or '-' (it names the run folder), got '"
+                        + name + "'");
+            }
+            long seed = raw.seed() != null ? raw.seed() : DEFAULT_SEED;
+            RunConfig.Data data = data(raw.data());
+            if (raw.network() == null) {
+                throw bad("network", "required: {\"layers\": [{\"type\": \"dense\", \"units\": 10}, ...]}");
+            }
+            int input = 0;
+            if (raw.network().input() != null) {
+                input = raw.network().input();
+                if (input < 1 || input > MAX_INPUT) {
+                    throw bad("network.input", "must be an integer from 1 to " + MAX_INPUT + ", got " + input);
+                }
+            }
+            List<JsonNode> rawLayers = raw.network().layers();
+            if (rawLayers == null || rawLayers.isEmpty()) {
+                throw bad("network.layers", "required, a non-empty array of {\"type\": ...} entries");
+            }
+            List<ComponentSpec> layers = new ArrayList<>();
+            for (int i = 0; i < rawLayers.size(); i++) {
+                layers.add(component(rawLayers.get(i), "network.layers[" + i + "]", true));
+            }
+            ComponentSpec loss = raw.loss() == null ? component(null, "loss", false)
+                    : component(raw.loss(), "loss", false);
+            RunConfig.Training training = training(raw.training());
+            return new RunConfig(shown, name, seed, data, input, layers, loss, training);
+        }
+
+        RunConfig.Data data(RawData d) {
+            if (d == null || (d.dataset() == null && d.dir() == null)) {
+                return new RunConfig.Data(DEFAULT_DATASET, null);
+            }
+            if (d.dataset() != null && d.dir() != null) {
+                throw bad("data", "give either dataset or dir, not both");
+            }
+            if (d.dataset() != null) {
+                if (!d.dataset().equals(DEFAULT_DATASET)) {
+                    throw bad("data.dataset", "unknown dataset '" + d.dataset() + "'; known: mnist (or give "
+                            + "data.dir, a folder with the four IDX files)");
+                }
+                return new RunConfig.Data(d.dataset(), null);
+            }
+            if (d.dir().isBlank()) {
+                throw bad("data.dir", "must be a folder path, got an empty string");
+            }
+            Path p = Path.of(d.dir());
+            if (!p.isAbsolute() && baseDir != null) {
+                p = baseDir.resolve(p).normalize();
+            }
+            return new RunConfig.Data(null, p.toString());
+        }
+
+        ComponentSpec component(JsonNode node, String path, boolean stage) {
+            if (node == null) {
+                checkType(DEFAULT_LOSS, path, stage);
+                return withDefaults(ComponentSpec.of(DEFAULT_LOSS), path, stage);
+            }
+            if (!node.isObject()) {
+                throw bad(path, "expected an object such as {\"type\": \"" + (stage ? "dense" : DEFAULT_LOSS)
+                        + "\"}, got " + show(node));
+            }
+            JsonNode t = node.get("type");
+            if (t == null) {
+                throw bad(path + ".type", "required; known: " + String.join(", ", known(stage)));
+            }
+            if (!t.isTextual()) {
+                throw bad(path + ".type", "expected a string, got " + show(t));
+            }
+            String type = t.asText();
+            checkType(type, path, stage);
+            Map<String, Object> opts = new LinkedHashMap<>();
+            node.properties().forEach(e -> {
+                if (!e.getKey().equals("type")) {
+                    opts.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
+                }
+            });
+            return withDefaults(new ComponentSpec(type, opts), path, stage);
+        }
+
+        Collection<String> known(boolean stage) {
+            return registry.types(stage
+                    ? java.util.EnumSet.of(ComponentProvider.Kind.LAYER, ComponentProvider.Kind.ACTIVATION)
+                    : java.util.EnumSet.of(ComponentProvider.Kind.LOSS));
+        }
+
+        void checkType(String type, String path, boolean stage) {
+            try {
+                if (stage) {
+                    registry.stage(type);
+                } else {
+                    registry.loss(type);
+                }
+            } catch (RegistryException e) {
+                throw bad(path + ".type", e.getMessage());
+            }
+        }
+
+        /** Rejects unknown option keys now (before any data is read) and writes out the provider's defaults. */
+        ComponentSpec withDefaults(ComponentSpec c, String path, boolean stage) {
+            ComponentProvider p = stage ? registry.stage(c.type()) : registry.loss(c.type());
+            try {
+                c.asOptions().requireKnown(p.options());
+            } catch (OptionException e) {
+                throw bad(e.key() == null ? path : path + "." + e.key(), e.getMessage());
+            }
+            Map<String, Object> opts = new LinkedHashMap<>(c.options());
+            for (OptionSpec s : p.options()) {
+                if (!opts.containsKey(s.name()) && s.defaultValue() != null) {
+                    Object v = literal(s);
+                    if (v != null) {
+                        opts.put(s.name(), v);
+                    }
+                }
+            }
+            return new ComponentSpec(c.type(), opts);
+        }
+
+        RunConfig.Training training(RawTraining t) {
+            RawOptimizer o = t == null ? null : t.optimizer();
+            String type = o == null || o.type() == null ? DEFAULT_OPTIMIZER : o.type();
+            if (!type.equals(DEFAULT_OPTIMIZER)) {
+                throw bad("training.optimizer.type", "unknown optimizer '" + type + "'; known: sgd");
+            }
+            double lr = o == null || o.learningRate() == null ? DEFAULT_LEARNING_RATE : o.learningRate();
+            if (!(lr > 0) || !Double.isFinite(lr)) {
+                throw bad("training.optimizer.learningRate", "must be a positive finite number, got " + lr);
+            }
+            double mu = o == null || o.momentum() == null ? DEFAULT_MOMENTUM : o.momentum();
+            if (!(mu >= 0 && mu < 1)) {
+                throw bad("training.optimizer.momentum", "must be in [0, 1), got " + mu);
+            }
+            int batch = t == null || t.batchSize() == null ? DEFAULT_BATCH_SIZE : t.batchSize();
+            checkRange("training.batchSize", batch, 1, MAX_BATCH_SIZE);
+            int epochs = t == null || t.epochs() == null ? DEFAULT_EPOCHS : t.epochs();
+            checkRange("training.epochs", epochs, 1, 100_000);
+            boolean shuffle = t == null || t.shuffle() == null ? DEFAULT_SHUFFLE : t.shuffle();
+            int evalBatch = t == null || t.evalBatchSize() == null ? DEFAULT_EVAL_BATCH_SIZE : t.evalBatchSize();
+            checkRange("training.evalBatchSize", evalBatch, 1, MAX_BATCH_SIZE);
+            return new RunConfig.Training(new RunConfig.Optimizer(type, lr, mu), batch, epochs, shuffle, evalBatch);
+        }
+
+        void checkRange(String path, int v, int min, int max) {
+            if (v < min || v > max) {
+                throw bad(path, "must be an integer from " + min + " to " + max + ", got " + v);
+            }
+        }
+    }
+
+    /** An option's documented default as a JSON value: a number, a boolean, or a choice string. */
+    static Object literal(OptionSpec s) {
+        String d = s.defaultValue().trim();
+        if (d.equals("true") || d.equals("false")) {
+            return Boolean.valueOf(d);
+        }
+        try {
+            if (d.matches("-?\\d{1,9}")) {
+                return Integer.valueOf(d);
+            }
+            if (d.matches("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?")) {
+                return Double.valueOf(d);
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (s.type() != null && s.type().startsWith("one of")) {
+            TreeSet<String> choices = new TreeSet<>();
+            for (String c : s.type().substring("one of".length()).split(",")) {
+                choices.add(c.trim());
+            }
+            return choices.contains(d) ? d : null;
+        }
+        return null;
+    }
+}

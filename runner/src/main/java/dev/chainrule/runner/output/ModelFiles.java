@@ -1,0 +1,178 @@
+package dev.chainrule.runner.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainrule.api.ApiVersion;
+import dev.chainrule.api.Layer;
+import dev.chainrule.api.Network;
+import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Stage;
+import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.config.ConfigReader;
+import dev.chainrule.runner.config.NetworkFactory;
+import dev.chainrule.runner.config.RunConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model format: {@code model.json} (a header naming the format, the resolved config and where each
+ * parameter lies) and {@code weights.bin} (every parameter, flattened row-major as in MATH.md, as
+ * little-endian float64, one after the other). {@code numpy.fromfile("weights.bin", "<f8")} reads it.
+ */
+public final class ModelFiles {
+    public static final String FORMAT = "chainrule-model";
+    public static final int FORMAT_VERSION = 1;
+    public static final String MODEL_JSON = "model.json";
+    public static final String WEIGHTS_BIN = "weights.bin";
+    public static final String DTYPE = "float64 little-endian";
+    public static final String ORDER = "row-major";
+
+    private ModelFiles() {
+    }
+
+    /** Writes weights.bin, then model.json (so a model.json always has its weights). */
+    public static void write(Path dir, Network network, RunConfig config, int numClasses, ObjectMapper mapper)
+            throws IOException {
+        List<Map<String, Object>> params = new ArrayList<>();
+        long total = 0;
+        List<Stage> stages = network.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i) instanceof Layer l) {
+                for (Parameter p : l.parameters()) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("layer", i);
+                    e.put("type", l.type());
+                    e.put("name", p.name());
+                    e.put("shape", p.shape());
+                    e.put("dtype", DTYPE);
+                    e.put("order", ORDER);
+                    e.put("offset", total * Double.BYTES);
+                    e.put("length", p.size());
+                    params.add(e);
+                    total += p.size();
+                }
+            }
+        }
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(total * Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        for (Parameter p : network.parameters()) {
+            for (double v : p.toRowMajor()) {
+                buf.putDouble(v);
+            }
+        }
+        byte[] bytes = buf.array();
+        AtomicFiles.write(dir.resolve(WEIGHTS_BIN), bytes);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("formatVersion", FORMAT_VERSION);
+        m.put("apiVersion", ApiVersion.VERSION);
+        m.put("classes", numClasses);
+        m.put("config", config.toJsonMap());
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("file", WEIGHTS_BIN);
+        w.put("dtype", DTYPE);
+        w.put("bytes", bytes.length);
+        w.put("sha256", sha256(bytes));
+        m.put("weights", w);
+        m.put("parameters", params);
+        AtomicFiles.write(dir.resolve(MODEL_JSON), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    }
+
+    /** A model read back: its resolved config, the network with the saved weights, the class count. */
+    public record Loaded(RunConfig config, Network network, int numClasses) {
+    }
+
+    /**
+     * Reads {@code model.json} (or the one in a run folder), rebuilds the network through the registry and
+     * loads weights.bin, checking the format, every parameter's shape and the file's size and SHA-256.
+     */
+    public static Loaded read(Path pathArg, String shown, ConfigReader reader, NetworkFactory factory,
+            ObjectMapper mapper) {
+        Path file = Files.isDirectory(pathArg) ? pathArg.resolve(MODEL_JSON) : pathArg;
+        String name = Files.isDirectory(pathArg) ? shown.replaceFirst("/*$", "") + "/" + MODEL_JSON : shown;
+        JsonNode root;
+        try {
+            root = mapper.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(name + ": no such file (give a run folder or its model.json)");
+        } catch (IOException e) {
+            throw new BadInputException(name + ": cannot read: " + e.getMessage().split("\n")[0]);
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
+            throw new BadInputException(name + ": not a chainrule model (format must be '" + FORMAT + "')");
+        }
+        if (root.path("formatVersion").asInt() != FORMAT_VERSION) {
+            throw new BadInputException(name + ": formatVersion " + root.path("formatVersion")
+                    + " is not supported; this runner reads " + FORMAT_VERSION);
+        }
+        int classes = root.path("classes").asInt();
+        RunConfig config = reader.resolve(root.get("config"), name + ": config", "model", null);
+        JsonNode params = root.path("parameters");
+        if (config.input() <= 0) {
+            throw new BadInputException(name + ": config.network.input missing");
+        }
+        Network network = factory.build(config, classes);
+        List<Parameter> ps = network.parameters();
+        if (params.size() != ps.size()) {
+            throw new BadInputException(name + ": lists " + params.size() + " parameters but the network has "
+                    + ps.size());
+        }
+        Path wfile = file.resolveSibling(root.path("weights").path("file").asText(WEIGHTS_BIN));
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(wfile);
+        } catch (IOException e) {
+            throw new BadInputException(wfile + ": cannot read the weights: " + e.getMessage());
+        }
+        String sha = root.path("weights").path("sha256").asText("");
+        if (!sha.isEmpty() && !sha.equals(sha256(bytes))) {
+            throw new BadInputException(wfile + ": SHA-256 " + sha256(bytes) + " does not match " + sha
+                    + " recorded in " + name + "; the file is corrupted");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < ps.size(); i++) {
+            Parameter p = ps.get(i);
+            JsonNode e = params.get(i);
+            int[] shape = new int[e.path("shape").size()];
+            for (int k = 0; k < shape.length; k++) {
+                shape[k] = e.path("shape").get(k).asInt();
+            }
+            if (!Arrays.equals(shape, p.shape()) || !p.name().equals(e.path("name").asText())) {
+                throw new BadInputException(name + ": parameters[" + i + "] is " + e.path("name").asText()
+                        + Arrays.toString(shape) + " but the network built from its config has " + p.name()
+                        + Arrays.toString(p.shape()));
+            }
+            long off = e.path("offset").asLong(-1);
+            long end = off + (long) p.size() * Double.BYTES;
+            if (off < 0 || end > bytes.length) {
+                throw new BadInputException(wfile + ": " + bytes.length + " bytes, but parameter " + p.name()
+                        + " of layer " + e.path("layer").asInt() + " needs bytes " + off + ".." + end);
+            }
+            double[] v = new double[p.size()];
+            for (int k = 0; k < v.length; k++) {
+                v[k] = buf.getDouble((int) off + k * Double.BYTES);
+            }
+            p.setFromRowMajor(v);
+        }
+        return new Loaded(config, network, classes);
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

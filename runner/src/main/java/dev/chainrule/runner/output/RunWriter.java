@@ -1,0 +1,25 @@
+package dev.chainrule.runner.output;
+
+import dev.chainrule.api.Network;
+import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.train.EpochMetrics;
+import java.nio.file.Path;
+
+/** Writes a run folder: config.json, metrics.jsonl, model.json + weights.bin, confusion.csv. */
+public interface RunWriter {
+
+    /**
+     * Chooses and creates the run folder ({@code out}, or {@code runs/<name>-<yyyyMMdd-HHmmss>}) and proves
+     * it writable, before any training; refuses a folder that already holds a run.
+     */
+    Path prepare(RunConfig config, Path out);
+
+    void writeConfig(Path dir, RunConfig config);
+
+    /** Appends one line to metrics.jsonl (the file is rewritten atomically each time). */
+    void appendMetrics(Path dir, EpochMetrics metrics);
+
+    void writeModel(Path dir, Network network, RunConfig config, int numClasses);
+
+    void writeConfusion(Path dir, int[][] confusion);
+}

@@ -1,0 +1,18 @@
+package dev.chainrule.runner.train;
+
+import dev.chainrule.api.Tensor;
+
+/** Labelled samples as the trainer sees them: rows of {@link #features()} doubles and class labels. */
+public interface Samples {
+    int size();
+
+    int features();
+
+    int numClasses();
+
+    /**
+     * Writes samples {@code order[from .. from+count)} into rows {@code 0..count} of {@code x}
+     * ({@code count × features()}, reused by the caller) and their labels into {@code labels[0..count)}.
+     */
+    void fill(int[] order, int from, int count, Tensor x, int[] labels);
+}
