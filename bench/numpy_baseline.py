@@ -63,6 +63,14 @@ def epoch(params, x_all, y_all, order, batch, lr):
         b1 -= lr * g1.sum(axis=0)
 
 
+def accuracy(params, data, dtype):
+    W1, b1, W2, b2, W3, b3 = params
+    x = read_idx(os.path.join(data, "t10k-images-idx3-ubyte")).reshape(-1, 784).astype(dtype) / dtype(255)
+    y = read_idx(os.path.join(data, "t10k-labels-idx1-ubyte"))
+    z = sigmoid(sigmoid(x @ W1.T + b1) @ W2.T + b2) @ W3.T + b3
+    return round(float((z.argmax(axis=1) == y).mean()), 4)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, help="folder with train-images-idx3-ubyte and train-labels-idx1-ubyte")
@@ -73,6 +81,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=0, help="untimed epochs first")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training samples (0: all)")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--eval", action="store_true", help="print test accuracy after each epoch (outside the timing)")
     args = ap.parse_args()
 
     dtype = np.float64 if args.dtype == "float64" else np.float32
@@ -92,6 +101,9 @@ def main():
         dt = time.perf_counter() - t0
         if i >= args.warmup:
             times.append(dt)
+        if args.eval:
+            print(json.dumps({"epoch": i + 1, "testAccuracy": accuracy(params, args.data, dtype)}))
+            sys.stdout.flush()
     med = statistics.median(times)
     print(json.dumps({"impl": "numpy " + np.__version__, "batch": args.batch, "dtype": args.dtype,
                       "epochSeconds": [round(t, 4) for t in times], "medianEpochSeconds": round(med, 4),
