@@ -51,6 +51,31 @@ public final class ContractChecks {
     public static final Predictions UNCONSTRAINED = (rows, n, extreme, rng) ->
             extreme ? saturated(rows, n, rng) : uniform(rows, n, 2, rng);
 
+    /**
+     * Rows of a probability vector, for a loss on probabilities (such as cross-entropy after softmax).
+     * Ordinary rows have entries from [0.05, 1], normalised; extreme rows are nearly one-hot, the small
+     * entries in [1e-3, 1e-2]: smaller p_y is correct code but outside what a fixed step resolves (for
+     * −ln p the central difference with ε = 1e-6 has relative truncation error ε²/(3p²), above 1e-6 once
+     * p &lt; 6e-4).
+     */
+    public static final Predictions PROBABILITIES = (rows, n, extreme, rng) -> {
+        Tensor p = new Tensor(rows, n);
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            int top = rng.nextInt(n);
+            for (int i = 0; i < n; i++) {
+                double v = extreme ? (i == top ? 1.0 : rng.nextDouble(1e-3, 1e-2)) : rng.nextDouble(0.05, 1);
+                p.set(r, i, v);
+                sum += v;
+            }
+            for (int i = 0; i < n; i++) {
+                // normalise only ordinary rows; extreme rows keep their small entries exact and sum near 1
+                p.set(r, i, extreme && i == top ? 1.0 - (sum - 1.0) : extreme ? p.get(r, i) : p.get(r, i) / sum);
+            }
+        }
+        return p;
+    };
+
     private final JacobianChecker checker;
 
     public ContractChecks(JacobianChecker checker) {
