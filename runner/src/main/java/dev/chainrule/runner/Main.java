@@ -5,6 +5,7 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import dev.chainrule.runner.cli.RunnerCommand;
+import dev.chainrule.runner.plugins.PluginLinkage;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,9 @@ public final class Main {
             return cl.execute(args);
         } catch (RuntimeException e) {
             return report(e, terminal, verbose);
+        } catch (LinkageError e) {
+            // a plugin compiled against another api fails only when its code runs: name the jar
+            return report(PluginLinkage.explain(e), terminal, verbose);
         }
     }
 

@@ -7,6 +7,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.chainrule.runner.output.FileRunWriter;
 import dev.chainrule.runner.output.RunWriter;
+import dev.chainrule.runner.plugins.PluginDiscovery;
+import dev.chainrule.runner.plugins.PluginSettings;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import dev.chainrule.runner.train.ConsoleProgress;
 import dev.chainrule.runner.train.DataSource;
@@ -35,11 +37,27 @@ public class RunnerModule extends AbstractModule {
         bind(RunWriter.class).to(FileRunWriter.class);
     }
 
-    /** The providers on the class path (issue 4 adds plugin-jar sources here). */
+    /** {@code --plugins}, the environment and the config decide the plugins folder (see PluginSettings). */
     @Provides
     @Singleton
-    ProviderRegistry registry() {
-        return ProviderRegistry.builtIn();
+    PluginSettings pluginSettings() {
+        return new PluginSettings(System.getenv());
+    }
+
+    @Provides
+    @Singleton
+    PluginDiscovery pluginDiscovery(PluginSettings settings, Terminal t) {
+        return new PluginDiscovery(settings, t);
+    }
+
+    /**
+     * The providers on the class path and in the plugins folder's jars, discovered on first use: the
+     * commands are created before the command line (which may name the folder) is parsed.
+     */
+    @Provides
+    @Singleton
+    ProviderRegistry registry(PluginDiscovery discovery) {
+        return ProviderRegistry.lazy(discovery::registry);
     }
 
     @Provides

@@ -37,6 +37,6 @@ public abstract class ActivationContract extends StageContract {
 
     @Test
     void mapsRnToRn() {
-        forEach(inputSizes(), n -> assertEquals(n, stage(n, 0).outputSize()));
+        forEach(inputSizes(), n -> assertEquals(n, stage(n, 0).outputSize(), "an activation maps R^n to R^n"));
     }
 }

@@ -21,7 +21,7 @@ public record CheckResult(String what, int row, int column, double analytic, dou
     /** One line: {@code PASS sigmoid D_x at row 0: worst (1, 1) analytic … numeric … rel … (tolerance …)}. */
     public String describe() {
         if (row < 0) {
-            return (passed ? "PASS " : "FAIL ") + what + ": nothing to compare";
+            return (passed ? "PASS " : "FAIL ") + what;
         }
         return String.format(java.util.Locale.ROOT,
                 "%s %s: worst entry (%d, %d) analytic %.12g numeric %.12g relative error %.3g (tolerance %.1g; largest relative error %.3g)",

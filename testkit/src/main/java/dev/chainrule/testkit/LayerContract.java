@@ -5,8 +5,6 @@ import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.Stage;
-import dev.chainrule.api.Tensor;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,25 +34,13 @@ public abstract class LayerContract extends StageContract {
         return provider().create(context);
     }
 
-    private Layer layer(int n, long seed) {
-        return (Layer) stage(n, seed);
-    }
-
     @Test
     void parameterJacobiansMatchFiniteDifferencesAtRandomPoints() {
-        forEach(inputSizes(), n -> checkParameters(layer(n, 7), uniform(BATCH, n, 2, new SplittableRandom(600 + n))));
+        recordAll(checks().parameterJacobians(this::stage, inputSizes(), false));
     }
 
     @Test
     void parameterJacobiansMatchFiniteDifferencesAtSaturatedPoints() {
-        forEach(inputSizes(), n -> checkParameters(layer(n, 8), saturated(BATCH, n, new SplittableRandom(700 + n))));
-    }
-
-    private void checkParameters(Layer layer, Tensor x) {
-        for (int i = 0; i < layer.parameters().size(); i++) {
-            for (int r = 0; r < x.rows(); r++) {
-                record(checker.checkParameterJacobian(layer, i, x, r));
-            }
-        }
+        recordAll(checks().parameterJacobians(this::stage, inputSizes(), true));
     }
 }

@@ -1,9 +1,5 @@
 package dev.chainrule.testkit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.chainrule.api.BuildContext;
 import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.Loss;
@@ -20,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class LossContract extends ContractSupport {
     /** Rows per test batch. */
-    protected static final int BATCH = 4;
+    protected static final int BATCH = ContractChecks.BATCH;
 
     @Override
     protected abstract LossProvider provider();
@@ -52,93 +48,46 @@ public abstract class LossContract extends ContractSupport {
         return extreme ? saturated(rows, n, rng) : uniform(rows, n, 2, rng);
     }
 
-    private static int[] labels(int rows, int n, SplittableRandom rng) {
-        int[] y = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = rng.nextInt(n);
-        }
-        return y;
+    private ContractChecks checks() {
+        return new ContractChecks(checker);
+    }
+
+    private void recordAll(java.util.List<CheckResult> results) {
+        results.forEach(this::record);
     }
 
     @Test
     void valueIsFiniteAndJacobianIsOneRowOfN() {
-        forEach(inputSizes(), n -> {
-            SplittableRandom rng = new SplittableRandom(n);
-            Loss l = loss(n);
-            assertEquals(n, l.inputSize());
-            double v = l.forward(predictions(BATCH, n, false, rng), labels(BATCH, n, rng));
-            assertTrue(Double.isFinite(v), () -> "loss " + v);
-            assertEquals(1, l.jacobian(0).rows());
-            assertEquals(n, l.jacobian(0).cols());
-            assertEquals(BATCH, l.backward().rows());
-            assertEquals(n, l.backward().cols());
-        });
+        recordAll(checks().lossShapes(this::loss, this::predictions, inputSizes()));
     }
 
     @Test
     void jacobianMatchesFiniteDifferences() {
-        forEach(inputSizes(), n -> {
-            SplittableRandom rng = new SplittableRandom(100 + n);
-            Tensor p = predictions(BATCH, n, false, rng);
-            int[] y = labels(BATCH, n, rng);
-            for (int r = 0; r < BATCH; r++) {
-                record(checker.checkLossJacobian(loss(n), p, y, r));
-            }
-        });
+        recordAll(checks().lossJacobians(this::loss, this::predictions, inputSizes(), false));
     }
 
     @Test
     void jacobianMatchesFiniteDifferencesAtExtremePoints() {
-        forEach(inputSizes(), n -> {
-            SplittableRandom rng = new SplittableRandom(200 + n);
-            Tensor p = predictions(BATCH, n, true, rng);
-            int[] y = labels(BATCH, n, rng);
-            for (int r = 0; r < BATCH; r++) {
-                record(checker.checkLossJacobian(loss(n), p, y, r));
-            }
-        });
+        recordAll(checks().lossJacobians(this::loss, this::predictions, inputSizes(), true));
     }
 
     @Test
     void backwardRowsAreTheJacobians() {
-        forEach(inputSizes(), n -> {
-            SplittableRandom rng = new SplittableRandom(300 + n);
-            Loss l = loss(n);
-            l.forward(predictions(BATCH, n, false, rng), labels(BATCH, n, rng));
-            Tensor g = l.backward().copy();
-            double[][] rows = new double[BATCH][];
-            for (int b = 0; b < BATCH; b++) {
-                rows[b] = l.jacobian(b).toDense()[0];
-                record(checker.checkVjp(l.type() + " D_p at row " + b, l.jacobian(b), new double[] {1.0}));
-            }
-            record(checker.compare(l.type() + " backward vs jacobian rows", g.toArray(), rows, null));
-        });
+        recordAll(checks().lossBackward(this::loss, this::predictions, inputSizes()));
     }
 
     @Test
     void aBatchOfNRowsEqualsNSingleRows() {
-        forEach(inputSizes(), n -> {
-            SplittableRandom rng = new SplittableRandom(400 + n);
-            record(checker.checkLossBatchEqualsRows(loss(n), predictions(BATCH, n, false, rng), labels(BATCH, n, rng)));
-        });
+        recordAll(checks().lossBatchEqualsRows(this::loss, this::predictions, inputSizes()));
     }
 
     @Test
     void labelsOutsideTheClassesAreRejectedNamingRowAndLabel() {
-        int n = 3;
-        Tensor p = predictions(2, n, false, new SplittableRandom(5));
-        for (int bad : new int[] {-1, n}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> loss(n).forward(p, new int[] {0, bad}));
-            assertTrue(e.getMessage().contains("label " + bad) && e.getMessage().contains("row 1"), e::getMessage);
-        }
+        recordAll(ContractChecks.labelsOutsideRejected(this::loss, this::predictions));
     }
 
     @Test
     void forwardIsDeterministic() {
-        SplittableRandom rng = new SplittableRandom(6);
-        Tensor p = predictions(BATCH, 4, false, rng);
-        int[] y = labels(BATCH, 4, rng);
-        assertEquals(loss(4).forward(p, y), loss(4).forward(p, y));
+        record(ContractChecks.lossDeterministic(this::loss, this::predictions));
     }
 }

@@ -7,6 +7,7 @@ import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.plugins.RunPlugins;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
 import dev.chainrule.runner.train.Evaluator;
@@ -34,6 +35,8 @@ public class EvaluateCommand implements Callable<Integer> {
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final Terminal terminal;
+    @Inject
+    RunPlugins runPlugins;
 
     @Inject
     public EvaluateCommand(ConfigReader reader, NetworkFactory factory, DataSource dataSource, ObjectMapper mapper,
@@ -47,6 +50,9 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (runPlugins != null) {
+            runPlugins.checkBeforeLoading(model);
+        }
         ModelFiles.Loaded m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
         RunConfig c = m.config();
         RunConfig.Data d = data != null ? new RunConfig.Data(null, data.toAbsolutePath().normalize().toString())

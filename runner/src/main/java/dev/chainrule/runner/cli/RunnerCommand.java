@@ -1,5 +1,6 @@
 package dev.chainrule.runner.cli;
 
+import dev.chainrule.runner.plugins.PluginSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
@@ -7,7 +8,8 @@ import picocli.CommandLine.ScopeType;
 
 @Command(name = "runner", mixinStandardHelpOptions = true, version = "chainrule runner 0.1.0",
         description = "Train and check chainrule networks described by JSON configs.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PluginsCommand.class, GradcheckCommand.class, HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PluginsCommand.class, DescribeCommand.class,
+                VerifyPluginCommand.class, GradcheckCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
                 "Reference: docs/runner-reference.md"})
 public class RunnerCommand implements Runnable {
@@ -18,8 +20,22 @@ public class RunnerCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private final PluginSettings pluginSettings;
+
+    @jakarta.inject.Inject
+    public RunnerCommand(PluginSettings pluginSettings) {
+        this.pluginSettings = pluginSettings;
+    }
+
+    @Option(names = "--plugins", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "the folder of plugin jars (default: $CHAINRULE_PLUGINS, else the config's \"plugins\", "
+                    + "else plugins/ in the working directory)")
+    void plugins(java.nio.file.Path dir) {
+        pluginSettings.option(dir);
+    }
+
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, evaluate, plugins or gradcheck");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, evaluate, plugins, describe, verify-plugin or gradcheck");
     }
 }

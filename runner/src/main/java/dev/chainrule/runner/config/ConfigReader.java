@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
+import dev.chainrule.runner.plugins.PluginSettings;
 import dev.chainrule.runner.registry.Levenshtein;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import dev.chainrule.runner.registry.RegistryException;
@@ -51,7 +52,7 @@ public class ConfigReader {
 
     /** The file as written (all fields optional here; defaults come later). */
     public record RawConfig(String name, Long seed, RawData data, RawNetwork network, ObjectNode loss,
-            RawTraining training) {
+            RawTraining training, String plugins) {
     }
 
     public record RawData(String dataset, String dir) {
@@ -68,11 +69,18 @@ public class ConfigReader {
     }
 
     private final ProviderRegistry registry;
+    private final PluginSettings pluginSettings;
     private final ObjectMapper mapper;
 
-    @Inject
     public ConfigReader(ProviderRegistry registry) {
+        this(registry, null);
+    }
+
+    /** @param pluginSettings told about a config's {@code "plugins"} folder (null: the field is checked only) */
+    @Inject
+    public ConfigReader(ProviderRegistry registry, PluginSettings pluginSettings) {
         this.registry = registry;
+        this.pluginSettings = pluginSettings;
         this.mapper = strictMapper();
     }
 
@@ -143,6 +151,20 @@ public class ConfigReader {
         } catch (JsonProcessingException e) {
             throw syntax(shown, e);
         }
+        if (raw.plugins() != null) {
+            if (raw.plugins().isBlank()) {
+                throw new ConfigException(shown, "plugins", "must be a folder path, got an empty string");
+            }
+            Path p = Path.of(raw.plugins());
+            if (!p.isAbsolute() && baseDir != null) {
+                p = baseDir.resolve(p).normalize();
+            }
+            if (pluginSettings != null) {
+                pluginSettings.fromConfig(p, shown + " field plugins");
+            }
+        }
+        // discover the plugins now, so that a broken plugin setup is reported as such, not as a bad type
+        registry.entries();
         return new Resolver(shown, baseDir).resolve(raw, defaultName);
     }
 

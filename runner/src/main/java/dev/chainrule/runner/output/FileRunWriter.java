@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.api.Network;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.plugins.RunPlugins;
 import dev.chainrule.runner.train.EpochMetrics;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -30,11 +31,18 @@ public class FileRunWriter implements RunWriter {
             ModelFiles.WEIGHTS_BIN, CONFUSION_CSV);
 
     private final ObjectMapper mapper;
+    private final RunPlugins runPlugins;
     private final Map<Path, List<String>> metricLines = new HashMap<>();
 
-    @Inject
     public FileRunWriter(ObjectMapper mapper) {
+        this(mapper, null);
+    }
+
+    /** @param runPlugins writes plugins.json beside config.json (null: not written) */
+    @Inject
+    public FileRunWriter(ObjectMapper mapper, RunPlugins runPlugins) {
         this.mapper = mapper;
+        this.runPlugins = runPlugins;
     }
 
     @Override
@@ -78,6 +86,9 @@ public class FileRunWriter implements RunWriter {
     public void writeConfig(Path dir, RunConfig config) {
         io(() -> AtomicFiles.write(dir.resolve(CONFIG_JSON),
                 mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(config.toJsonMap())));
+        if (runPlugins != null) {
+            runPlugins.write(dir, config);
+        }
     }
 
     @Override

@@ -39,10 +39,44 @@ public final class ProviderRegistry {
         }
     }
 
-    private final Map<String, Entry> byType;
+    private Map<String, Entry> byType;
+    private List<String> unavailable = List.of();
+    private java.util.function.Supplier<ProviderRegistry> pending;
 
     private ProviderRegistry(Map<String, Entry> byType) {
         this.byType = Collections.unmodifiableMap(byType);
+    }
+
+    private ProviderRegistry(java.util.function.Supplier<ProviderRegistry> pending) {
+        this.pending = pending;
+    }
+
+    /**
+     * A registry built on first use by {@code discover}: the plugins folder is only known once the command
+     * line (and perhaps the config file) has been read, after the commands were created.
+     */
+    public static ProviderRegistry lazy(java.util.function.Supplier<ProviderRegistry> discover) {
+        return new ProviderRegistry(discover);
+    }
+
+    /**
+     * This registry with notes about plugin jars that could not be loaded (e.g. {@code plugins/x.jar (not a
+     * zip file)}); an unknown type's message mentions them, since one of them might have provided it.
+     */
+    public ProviderRegistry withUnavailable(List<String> notes) {
+        ProviderRegistry r = new ProviderRegistry(map());
+        r.unavailable = List.copyOf(notes);
+        return r;
+    }
+
+    private synchronized Map<String, Entry> map() {
+        if (byType == null) {
+            ProviderRegistry r = pending.get();
+            unavailable = r.unavailable;
+            byType = r.map();
+            pending = null;
+        }
+        return byType;
     }
 
     /** Runs {@link ServiceLoader} for the three provider kinds over each source, in order. */
@@ -96,13 +130,13 @@ public final class ProviderRegistry {
 
     /** Every entry, in discovery order. */
     public List<Entry> entries() {
-        return List.copyOf(byType.values());
+        return List.copyOf(map().values());
     }
 
     /** The type ids of the given kinds, sorted. */
     public Set<String> types(Set<Kind> kinds) {
         Set<String> out = new TreeSet<>();
-        for (Entry e : byType.values()) {
+        for (Entry e : map().values()) {
             if (kinds.contains(e.kind())) {
                 out.add(e.type());
             }
@@ -112,7 +146,7 @@ public final class ProviderRegistry {
 
     /** The entry for a type id, or null. */
     public Entry find(String type) {
-        return byType.get(type);
+        return map().get(type);
     }
 
     /**
@@ -129,11 +163,16 @@ public final class ProviderRegistry {
     }
 
     private ComponentProvider lookup(String type, Set<Kind> kinds, String what) {
-        Entry e = byType.get(type);
+        Entry e = map().get(type);
         Set<String> known = types(kinds);
         if (e == null) {
+            String skipped = "";
+            if (!unavailable.isEmpty()) {
+                skipped = "; " + String.join(", ", unavailable) + (unavailable.size() == 1 ? " was" : " were")
+                        + " skipped and might provide it";
+            }
             throw new RegistryException("unknown type '" + type + "'; known: " + String.join(", ", known)
-                    + Levenshtein.hint(type, known));
+                    + Levenshtein.hint(type, known) + skipped);
         }
         if (!kinds.contains(e.kind())) {
             throw new RegistryException("'" + type + "' is a " + e.kind().id() + ", not " + what + "; known: "

@@ -1,0 +1,73 @@
+package dev.chainrule.runner.cli;
+
+import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.OptionSpec;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.registry.Levenshtein;
+import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.runner.registry.RegistryException;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "describe", mixinStandardHelpOptions = true,
+        description = "Show a type's description and the options a config entry of it accepts: name, type, "
+                + "default and meaning.")
+public class DescribeCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "TYPE", description = "a type id, as listed by 'runner plugins'")
+    String type;
+
+    private final ProviderRegistry registry;
+    private final Terminal terminal;
+
+    @Inject
+    public DescribeCommand(ProviderRegistry registry, Terminal terminal) {
+        this.registry = registry;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        ProviderRegistry.Entry e = registry.find(type);
+        if (e == null) {
+            List<String> known = new ArrayList<>();
+            registry.entries().forEach(x -> known.add(x.type()));
+            known.sort(null);
+            throw new RegistryException("unknown type '" + type + "'; known: " + String.join(", ", known)
+                    + Levenshtein.hint(type, known));
+        }
+        ComponentProvider p = e.provider();
+        var out = terminal.out();
+        out.println(p.type() + " (" + p.kind().id() + "): " + p.description());
+        out.println("provider: " + e.describe());
+        List<OptionSpec> opts = p.options();
+        if (opts.isEmpty()) {
+            out.println("options: none");
+        } else {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"option", "type", "default", "meaning"});
+            for (OptionSpec s : opts) {
+                rows.add(new String[] {s.name(), s.type(), s.required() ? "(required)" : s.defaultValue(), s.meaning()});
+            }
+            int[] w = new int[3];
+            for (String[] r : rows) {
+                for (int i = 0; i < 3; i++) {
+                    w[i] = Math.max(w[i], String.valueOf(r[i]).length());
+                }
+            }
+            out.println("options:");
+            for (String[] r : rows) {
+                out.println(String.format("  %-" + w[0] + "s  %-" + w[1] + "s  %-" + w[2] + "s  %s", (Object[]) r));
+            }
+        }
+        out.println("config entry: {\"type\": \"" + p.type() + "\""
+                + opts.stream().filter(OptionSpec::required).map(s -> ", \"" + s.name() + "\": ...").reduce("", String::concat)
+                + "}");
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.chainrule.runner.cli;
+
+import dev.chainrule.api.ActivationProvider;
+import dev.chainrule.api.BuildContext;
+import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.LayerProvider;
+import dev.chainrule.api.Loss;
+import dev.chainrule.api.LossProvider;
+import dev.chainrule.api.OptionSpec;
+import dev.chainrule.api.Options;
+import dev.chainrule.api.Stage;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.CheckFailedException;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.plugins.PluginException;
+import dev.chainrule.runner.plugins.PluginJar;
+import dev.chainrule.runner.plugins.PluginJars;
+import dev.chainrule.testkit.CheckResult;
+import dev.chainrule.testkit.ContractChecks;
+import dev.chainrule.testkit.JacobianChecker;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Loads one plugin jar alone (its own class loader over the api, nothing from the plugins folder) and runs
+ * testkit's {@link ContractChecks} on every provider it declares: the same checks its contract tests run.
+ *
+ * <p>Each provider is built with its default options. A required option gets a small value chosen from its
+ * {@link OptionSpec#type()}: 3 for an integer, 0.5 for a number, the first choice of {@code one of a, b},
+ * {@code true} for a boolean; any other required option makes the type FAIL ("cannot choose a value").
+ * Layers and activations are checked at input sizes 1, 3 and 6; losses at N = 2, 3 and 10, on values in
+ * [−2, 2] and ±30, or on probability rows when the loss is not finite on such values.
+ */
+@Command(name = "verify-plugin", mixinStandardHelpOptions = true,
+        description = "Check every type a plugin jar provides: shapes, every Jacobian against finite differences "
+                + "(random and saturated points), VJP = row × dense Jacobian, deterministic forward, invalid "
+                + "options rejected. One PASS/FAIL line per type; exits 1 on any failure.")
+public class VerifyPluginCommand implements Callable<Integer> {
+    static final int[] STAGE_SIZES = {1, 3, 6};
+    static final int[] LOSS_SIZES = {2, 3, 10};
+
+    @Parameters(paramLabel = "JAR", description = "the plugin jar")
+    Path jar;
+
+    private final Terminal terminal;
+    private final ContractChecks checks = new ContractChecks(new JacobianChecker());
+
+    @Inject
+    public VerifyPluginCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        if (!Files.isRegularFile(jar)) {
+            throw new BadInputException(jar + ": no such file");
+        }
+        PluginJar j = PluginJars.open(jar, jar.toString(), PluginJars.apiLoader());
+        if (j.broken()) {
+            throw new PluginException(j.describeProblem());
+        }
+        var out = terminal.out();
+        out.printf(Locale.ROOT, "%s: version %s, api %s, sha256 %s, %d type(s)%n", j.shown(), j.version(),
+                j.apiVersion(), j.sha256(), j.providers().size());
+        out.flush();
+        int failed = 0;
+        for (ComponentProvider p : j.providers()) {
+            String line = verify(p);
+            if (line.startsWith("FAIL")) {
+                failed++;
+            }
+            out.println(line);
+            out.flush();
+        }
+        if (failed > 0) {
+            throw new CheckFailedException(j.shown() + ": " + failed + " of " + j.providers().size()
+                    + " type(s) failed verification; see the FAIL lines above");
+        }
+        out.println(j.shown() + ": all " + j.providers().size() + " type(s) passed");
+        out.flush();
+        return 0;
+    }
+
+    /** One line: {@code PASS swish (activation, x.SwishProvider): 180 checks, largest relative error 2e-10}. */
+    String verify(ComponentProvider p) {
+        String name;
+        try {
+            name = p.type() + " (" + p.kind().id() + ", " + p.getClass().getName() + ")";
+        } catch (RuntimeException | LinkageError e) {
+            return "FAIL " + p.getClass().getName() + ": type() or kind() threw " + oneLine(e);
+        }
+        List<CheckResult> results = new ArrayList<>();
+        try {
+            if (!p.type().matches("[a-z][a-z0-9]*(-[a-z0-9]+)*")) {
+                results.add(ContractChecks.fail("type id '" + p.type() + "' is not lower-case words joined by '-'"));
+            }
+            if (p.description() == null || p.description().isBlank()) {
+                results.add(ContractChecks.fail("description() is blank"));
+            }
+            Options opts = defaultOptions(p);
+            Function<BuildContext, Object> build = ctx -> create(p, ctx);
+            results.add(ContractChecks.unknownOptionRejected(build, opts));
+            if (p instanceof LossProvider lp) {
+                ContractChecks.LossFactory f = n -> lp.create(new BuildContext(n, opts, 0));
+                results.addAll(checks.allLossChecks(f, predictionsFor(f), LOSS_SIZES));
+            } else {
+                ContractChecks.StageFactory f = (n, seed) -> (Stage) create(p, new BuildContext(n, opts, seed));
+                results.addAll(checks.allStageChecks(f, STAGE_SIZES));
+            }
+        } catch (RuntimeException | AssertionError e) {
+            results.add(ContractChecks.fail("threw " + oneLine(e) + at(e)));
+        } catch (LinkageError e) {
+            results.add(ContractChecks.fail(PluginJars.incompatible(e) + at(e)));
+        }
+        CheckResult worst = null;
+        for (CheckResult r : results) {
+            worst = CheckResult.worse(worst, r);
+        }
+        if (worst != null && !worst.passed()) {
+            long bad = results.stream().filter(r -> !r.passed()).count();
+            return "FAIL " + name + ": " + bad + " of " + results.size() + " checks failed; worst: "
+                    + worst.describe().substring("FAIL ".length());
+        }
+        return String.format(Locale.ROOT, "PASS %s: %d checks, largest relative error %.2e (tolerance %.0e)", name,
+                results.size(), worst == null ? 0.0 : worst.maxRelativeError(), checks.checker().tolerance());
+    }
+
+    private static Object create(ComponentProvider p, BuildContext ctx) {
+        if (p instanceof LayerProvider lp) {
+            return lp.create(ctx);
+        }
+        if (p instanceof ActivationProvider ap) {
+            return ap.create(ctx);
+        }
+        return ((LossProvider) p).create(ctx);
+    }
+
+    /** Defaults, plus a small value for each required option (see the class comment). */
+    static Options defaultOptions(ComponentProvider p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (OptionSpec s : p.options()) {
+            if (!s.required()) {
+                continue;
+            }
+            String t = s.type() == null ? "" : s.type().toLowerCase(Locale.ROOT);
+            if (t.contains("integer")) {
+                m.put(s.name(), 3);
+            } else if (t.contains("number")) {
+                m.put(s.name(), 0.5);
+            } else if (t.startsWith("one of")) {
+                m.put(s.name(), t.substring("one of".length()).split(",")[0].trim());
+            } else if (t.contains("true or false") || t.contains("boolean")) {
+                m.put(s.name(), true);
+            } else {
+                throw new IllegalArgumentException("required option '" + s.name() + "' of type '" + s.type()
+                        + "' has no default and verify-plugin cannot choose a value; give it a default");
+            }
+        }
+        return new Options(m);
+    }
+
+    /** Values in [−2, 2] and ±30, unless the loss is not finite there (a loss on probabilities). */
+    private static ContractChecks.Predictions predictionsFor(ContractChecks.LossFactory f) {
+        Tensor probe = ContractChecks.UNCONSTRAINED.draw(ContractChecks.BATCH, 3, false, new SplittableRandom(9));
+        try {
+            Loss l = f.create(3);
+            if (Double.isFinite(l.forward(probe, new int[] {0, 1, 2, 0}))) {
+                return ContractChecks.UNCONSTRAINED;
+            }
+        } catch (IllegalArgumentException e) {
+            // rejected values outside [0, 1]: a loss on probabilities
+        }
+        return ContractChecks.PROBABILITIES;
+    }
+
+    private static String oneLine(Throwable e) {
+        String s = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String at(Throwable e) {
+        StackTraceElement[] st = e.getStackTrace();
+        return st.length == 0 ? "" : " at " + st[0].getClassName() + "." + st[0].getMethodName();
+    }
+}
