@@ -7,7 +7,9 @@ import picocli.CommandLine.ScopeType;
 
 @Command(name = "runner", mixinStandardHelpOptions = true, version = "chainrule runner 0.1.0",
         description = "Train and check chainrule networks described by JSON configs.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PluginsCommand.class, GradcheckCommand.class, HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, dev.chainrule.runner.predict.PredictCommand.class,
+                PluginsCommand.class, GradcheckCommand.class, dev.chainrule.runner.explain.ExplainCommand.class,
+                HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
                 "Reference: docs/runner-reference.md"})
 public class RunnerCommand implements Runnable {
@@ -20,6 +22,6 @@ public class RunnerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, evaluate, plugins or gradcheck");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, evaluate, predict, plugins, gradcheck or explain");
     }
 }

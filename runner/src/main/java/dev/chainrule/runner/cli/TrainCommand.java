@@ -102,7 +102,7 @@ public class TrainCommand implements Callable<Integer> {
     }
 
     /** network.input defaults to the data's features; a given one must match them. */
-    static RunConfig resolveInput(RunConfig c, int features) {
+    public static RunConfig resolveInput(RunConfig c, int features) {
         if (c.input() == 0) {
             return c.withInput(features);
         }
