@@ -160,7 +160,10 @@ public class TrainCommand implements Callable<Integer> {
         } else if (r.bestEpoch() > 0 && !r.epochs().isEmpty() && r.bestEpoch() != r.epochs().get(r.epochs().size() - 1).epoch()) {
             notes.add("The weights of epoch " + r.bestEpoch() + " (the best validation loss) were restored.");
         }
-        report(dir, c, network, split.test(), r.epochs(), notes);
+        if (!notes.isEmpty() || seen.isEmpty()) {
+            // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
+            report(dir, c, network, split.test(), r.epochs(), notes);
+        }
         for (String note : notes) {
             terminal.out().println(c.name() + ": " + note);
         }

@@ -137,12 +137,23 @@ final class Divergence {
         return true;
     }
 
+    /** ‖v‖₂ scaled by the largest |v_i|, so entries near 1e300 do not overflow the sum of squares. */
     static double norm(double[] v) {
+        double max = 0;
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return Math.abs(d);
+            }
+            max = Math.max(max, Math.abs(d));
+        }
+        if (max == 0) {
+            return 0;
+        }
         double s = 0;
         for (double d : v) {
-            s += d * d;
+            s += (d / max) * (d / max);
         }
-        return Math.sqrt(s);
+        return max * Math.sqrt(s);
     }
 
     static String fmt(double v) {

@@ -41,7 +41,7 @@ class ResumeAfterKillTest {
 
     @Test
     void killedThreeTimesAndResumedEndsWithTheSameModelByteForByte() throws Exception {
-        Path data = SyntheticIdx.write(tmp.resolve("data"), 1500, 200, 28, 11);
+        Path data = SyntheticIdx.write(tmp.resolve("data"), 1200, 100, 14, 11);
         Path cfg = tmp.resolve("kill.json");
         Files.writeString(cfg, CONFIG);
 
