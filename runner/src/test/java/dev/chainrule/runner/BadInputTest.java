@@ -48,8 +48,8 @@ class BadInputTest {
     @Test
     void unknownFieldListsTheKnownOnesAndTheNearest() throws IOException {
         String err = badConfig(GOOD.replace("\"batchSize\"", "\"batchsize\""));
-        assertTrue(err.endsWith("x.json: training.batchsize: unknown field; known: batchSize, epochs, evalBatchSize, "
-                + "optimizer, shuffle (did you mean 'batchSize'?)"), err);
+        assertTrue(err.endsWith("x.json: training.batchsize: unknown field; known: batchSize, checkpointEvery, "
+                + "earlyStopping, epochs, evalBatchSize, optimizer, schedule, shuffle (did you mean 'batchSize'?)"), err);
     }
 
     @Test
@@ -123,7 +123,7 @@ class BadInputTest {
 
     @Test
     void usageErrorsAreOneLineToo() {
-        assertTrue(bad("train").startsWith("Missing required parameter: 'CONFIG' (see 'runner train --help')"));
+        assertTrue(bad("train").startsWith("Missing required parameter: 'CONFIG' or --resume RUN_DIR (see 'runner train --help')"));
         assertTrue(bad("trian").contains("Unmatched argument"));
         assertTrue(bad("train", "x.json", "--epochs", "many").contains("--epochs"));
     }

@@ -117,7 +117,7 @@ class TrainerTest {
         when(writer.prepare(any(), any())).thenReturn(dir);
         Trainer trainer = mock(Trainer.class);
         var eval = new dev.chainrule.runner.train.Evaluation(0.1, 2.0 / 3, new int[3][3], 3);
-        when(trainer.train(any(), any(), any(), any(), any(), any()))
+        when(trainer.train(any(), any(), any(), any(), any(), any(), any(), any()))
                 .thenReturn(new Trainer.Result(List.of(), eval, 1.5));
         Path cfg = tmp.resolve("c.json");
         Files.writeString(cfg, TrainEndToEndTest.CONFIG);
@@ -132,7 +132,7 @@ class TrainerTest {
         o.verify(ds).load(any());
         o.verify(writer).prepare(any(), eq(null));
         o.verify(writer).writeConfig(eq(dir), any());
-        o.verify(trainer).train(any(Network.class), eq(three), eq(three), any(), any(), any());
+        o.verify(trainer).train(any(Network.class), eq(three), eq(three), any(), any(), any(), any(), any());
         o.verify(writer).writeModel(eq(dir), any(), any(), eq(3));
         o.verify(writer).writeConfusion(eq(dir), any());
     }

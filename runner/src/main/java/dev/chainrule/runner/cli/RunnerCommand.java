@@ -8,8 +8,9 @@ import picocli.CommandLine.ScopeType;
 
 @Command(name = "runner", mixinStandardHelpOptions = true, version = "chainrule runner 0.1.0",
         description = "Train and check chainrule networks described by JSON configs.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PluginsCommand.class, DescribeCommand.class,
-                VerifyPluginCommand.class, GradcheckCommand.class, HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, dev.chainrule.runner.predict.PredictCommand.class,
+                PluginsCommand.class, DescribeCommand.class, VerifyPluginCommand.class, GradcheckCommand.class,
+                dev.chainrule.runner.explain.ExplainCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
                 "Reference: docs/runner-reference.md"})
 public class RunnerCommand implements Runnable {
@@ -36,6 +37,7 @@ public class RunnerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, evaluate, plugins, describe, verify-plugin or gradcheck");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "missing command: train, evaluate, predict, plugins, describe, verify-plugin, gradcheck or explain");
     }
 }

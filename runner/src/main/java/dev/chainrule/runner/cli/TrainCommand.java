@@ -8,6 +8,18 @@ import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.RunWriter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainrule.runner.output.FileRunWriter;
+import dev.chainrule.runner.report.EpochPoint;
+import dev.chainrule.runner.report.RunReport;
+import dev.chainrule.runner.report.TestScan;
+import dev.chainrule.runner.train.Checkpoint;
+import dev.chainrule.runner.train.CheckpointStore;
+import dev.chainrule.runner.train.EpochMetrics;
+import dev.chainrule.runner.train.Samples;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import dev.chainrule.runner.train.ConsoleMetrics;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
@@ -26,8 +38,14 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Exit codes: 0 trained, 1 training diverged, 2 bad input (usage, config, data, output)."})
 public class TrainCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "CONFIG", description = "the run config, e.g. configs/mnist-3layer.json")
+    @Parameters(paramLabel = "CONFIG", arity = "0..1",
+            description = "the run config, e.g. configs/mnist-3layer.json (not with --resume)")
     Path config;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "continue the run in RUN_DIR from its last checkpoint; the final weights are bitwise those "
+                    + "of a run never stopped")
+    Path resume;
 
     @Option(names = "--epochs", paramLabel = "N", description = "override training.epochs")
     Integer epochs;
@@ -57,9 +75,12 @@ public class TrainCommand implements Callable<Integer> {
     private final ProgressSink progress;
     private final Terminal terminal;
 
+    private final ObjectMapper mapper;
+
     @Inject
     public TrainCommand(ConfigReader reader, DataSource dataSource, NetworkFactory factory, Trainer trainer,
-            RunWriter writer, ProgressSink progress, Terminal terminal) {
+            RunWriter writer, ProgressSink progress, Terminal terminal, ObjectMapper mapper) {
+        this.mapper = mapper;
         this.reader = reader;
         this.dataSource = dataSource;
         this.factory = factory;
@@ -71,26 +92,98 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunConfig c = applyOverrides(reader.read(config, config.toString()));
+        RunConfig c;
+        Checkpoint from = null;
+        Path dir;
+        CheckpointStore store;
+        if (resume != null) {
+            if (config != null || epochs != null || seed != null || batchSize != null || learningRate != null
+                    || out != null) {
+                throw new BadInputException("--resume RUN_DIR: continues the run as its config.json says; give no "
+                        + "CONFIG, --epochs, --seed, --batch-size, --learning-rate or --out with it");
+            }
+            dir = resume;
+            Path cfg = dir.resolve(FileRunWriter.CONFIG_JSON);
+            if (!Files.isRegularFile(cfg)) {
+                throw new BadInputException("--resume " + resume + ": not a run folder (no " + FileRunWriter.CONFIG_JSON + ")");
+            }
+            c = reader.read(cfg, cfg.toString());
+            if (data != null) {
+                c = c.withData(new RunConfig.Data(null, data.toAbsolutePath().normalize().toString()));
+            }
+            store = new CheckpointStore(dir, mapper);
+            from = store.load();
+            if (from == null) {
+                throw new BadInputException("--resume " + resume + ": no checkpoint to resume from ("
+                        + CheckpointStore.DIR + "/ missing); start the run again");
+            }
+        } else {
+            if (config == null) {
+                throw new BadInputException("Missing required parameter: 'CONFIG' or --resume RUN_DIR (see 'runner train --help')");
+            }
+            c = applyOverrides(reader.read(config, config.toString()));
+            dir = null;
+            store = null;
+        }
         DataSource.Split split = dataSource.load(c.data());
         c = resolveInput(c, split.train().features());
         Network network = factory.build(c, split.train().numClasses());
-        Path dir = writer.prepare(c, out);
-        writer.writeConfig(dir, c);
+        if (dir == null) {
+            dir = writer.prepare(c, out);
+            writer.writeConfig(dir, c);
+            store = new CheckpointStore(dir, mapper);
+        } else {
+            writer.rewriteMetrics(dir, from.metrics());
+        }
+        final Path runDir = dir;
+        final RunConfig rc = c;
         ConsoleMetrics console = new ConsoleMetrics(terminal.out(), c.training().epochs());
-        terminal.out().printf(Locale.ROOT, "%s: %d training and %d test samples, %d parameters, run folder %s%n",
-                c.name(), split.train().size(), split.test().size(), parameterCount(network), dir);
+        terminal.out().printf(Locale.ROOT, "%s: %d training and %d test samples, %d parameters, run folder %s%s%n",
+                c.name(), split.train().size(), split.test().size(), parameterCount(network), dir,
+                from == null ? "" : String.format(Locale.ROOT, ", resuming epoch %d at sample %d", from.epoch(),
+                        from.position()));
         terminal.out().flush();
+        List<EpochMetrics> seen = new ArrayList<>(from == null ? List.of() : from.metrics());
         Trainer.Result r = trainer.train(network, split.train(), split.test(), c, progress, m -> {
             console.epoch(m);
-            writer.appendMetrics(dir, m);
-        });
+            writer.appendMetrics(runDir, m);
+            seen.add(m);
+            report(runDir, rc, network, split.test(), seen, List.of());
+        }, store, from);
         writer.writeModel(dir, network, c, split.train().numClasses());
         writer.writeConfusion(dir, r.finalTest().confusion());
+        List<String> notes = new ArrayList<>();
+        if (r.stoppedEarly()) {
+            notes.add(String.format(Locale.ROOT, "Early stopping: the validation loss did not improve for %d epochs; "
+                    + "the weights of epoch %d (the best validation loss) were restored.",
+                    c.training().earlyStopping().patience(), r.bestEpoch()));
+        } else if (r.bestEpoch() > 0 && !r.epochs().isEmpty() && r.bestEpoch() != r.epochs().get(r.epochs().size() - 1).epoch()) {
+            notes.add("The weights of epoch " + r.bestEpoch() + " (the best validation loss) were restored.");
+        }
+        if (!notes.isEmpty() || seen.isEmpty()) {
+            // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
+            report(dir, c, network, split.test(), r.epochs(), notes);
+        }
+        for (String note : notes) {
+            terminal.out().println(c.name() + ": " + note);
+        }
         terminal.out().printf(Locale.ROOT, "%s: test accuracy %s after %d epochs (%.1f s), run folder %s%n", c.name(),
-                Evaluation.percent(r.finalTest().accuracy()), c.training().epochs(), r.seconds(), dir);
+                Evaluation.percent(r.finalTest().accuracy()), r.epochs().isEmpty() ? c.training().epochs()
+                        : r.epochs().get(r.epochs().size() - 1).epoch(), r.seconds(), dir);
         terminal.out().flush();
         return 0;
+    }
+
+    /** Redraws the run's pictures and report.html for the network's current weights. */
+    private void report(Path dir, RunConfig c, Network network, Samples test, List<EpochMetrics> epochs,
+            List<String> notes) {
+        List<EpochPoint> points = new ArrayList<>();
+        for (EpochMetrics m : epochs) {
+            points.add(new EpochPoint(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(),
+                    m.validationLoss(), m.learningRate()));
+        }
+        TestScan scan = TestScan.of(network, test, c.training().evalBatchSize(), RunReport.WRONG_SHOWN);
+        writer.writeReport(dir, c.toJsonMap(), points, scan, test.features(), notes);
     }
 
     static long parameterCount(Network n) {
@@ -102,7 +195,7 @@ public class TrainCommand implements Callable<Integer> {
     }
 
     /** network.input defaults to the data's features; a given one must match them. */
-    static RunConfig resolveInput(RunConfig c, int features) {
+    public static RunConfig resolveInput(RunConfig c, int features) {
         if (c.input() == 0) {
             return c.withInput(features);
         }
@@ -118,18 +211,18 @@ public class TrainCommand implements Callable<Integer> {
         RunConfig.Optimizer o = t.optimizer();
         if (epochs != null) {
             check("--epochs", epochs, 1, 100_000);
-            t = new RunConfig.Training(o, t.batchSize(), epochs, t.shuffle(), t.evalBatchSize());
+            t = t.withEpochs(epochs);
         }
         if (batchSize != null) {
             check("--batch-size", batchSize, 1, ConfigReader.MAX_BATCH_SIZE);
-            t = new RunConfig.Training(o, batchSize, t.epochs(), t.shuffle(), t.evalBatchSize());
+            t = t.withBatchSize(batchSize);
         }
         if (learningRate != null) {
             if (!(learningRate > 0) || learningRate.isInfinite()) {
                 throw new BadInputException("--learning-rate: must be a positive finite number, got " + learningRate);
             }
             o = new RunConfig.Optimizer(o.type(), learningRate, o.momentum());
-            t = new RunConfig.Training(o, t.batchSize(), t.epochs(), t.shuffle(), t.evalBatchSize());
+            t = t.withOptimizer(o);
         }
         c = c.withTraining(t);
         if (seed != null) {

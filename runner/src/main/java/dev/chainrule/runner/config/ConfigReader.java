@@ -62,8 +62,20 @@ public class ConfigReader {
     }
 
     public record RawTraining(RawOptimizer optimizer, Integer batchSize, Integer epochs, Boolean shuffle,
-            Integer evalBatchSize) {
+            Integer evalBatchSize, RawSchedule schedule, RawEarlyStopping earlyStopping, Integer checkpointEvery) {
     }
+
+    public record RawSchedule(String type, Integer stepEpochs, Double gamma, Double minLearningRate) {
+    }
+
+    public record RawEarlyStopping(Integer patience, Double validationFraction, Double minDelta) {
+    }
+
+    public static final List<String> SCHEDULES = List.of("constant", "step", "exponential", "cosine");
+    public static final int DEFAULT_STEP_EPOCHS = 1;
+    public static final double DEFAULT_GAMMA = 0.5;
+    public static final int DEFAULT_PATIENCE = 3;
+    public static final double DEFAULT_VALIDATION_FRACTION = 0.1;
 
     public record RawOptimizer(String type, Double learningRate, Double momentum) {
     }
@@ -412,7 +424,51 @@ public class ConfigReader {
             boolean shuffle = t == null || t.shuffle() == null ? DEFAULT_SHUFFLE : t.shuffle();
             int evalBatch = t == null || t.evalBatchSize() == null ? DEFAULT_EVAL_BATCH_SIZE : t.evalBatchSize();
             checkRange("training.evalBatchSize", evalBatch, 1, MAX_BATCH_SIZE);
-            return new RunConfig.Training(new RunConfig.Optimizer(type, lr, mu), batch, epochs, shuffle, evalBatch);
+            RunConfig.Schedule schedule = schedule(t == null ? null : t.schedule(), lr);
+            RunConfig.EarlyStopping early = earlyStopping(t == null ? null : t.earlyStopping());
+            int every = t == null || t.checkpointEvery() == null ? 0 : t.checkpointEvery();
+            checkRange("training.checkpointEvery", every, 0, Integer.MAX_VALUE);
+            return new RunConfig.Training(new RunConfig.Optimizer(type, lr, mu), batch, epochs, shuffle, evalBatch,
+                    schedule, early, every);
+        }
+
+        RunConfig.Schedule schedule(RawSchedule s, double lr) {
+            if (s == null) {
+                return RunConfig.Schedule.CONSTANT;
+            }
+            String type = s.type() == null ? "constant" : s.type();
+            if (!SCHEDULES.contains(type)) {
+                throw bad("training.schedule.type", "unknown schedule '" + type + "'; known: "
+                        + String.join(", ", SCHEDULES) + Levenshtein.hint(type, SCHEDULES));
+            }
+            int step = s.stepEpochs() == null ? DEFAULT_STEP_EPOCHS : s.stepEpochs();
+            checkRange("training.schedule.stepEpochs", step, 1, 100_000);
+            double gamma = s.gamma() == null ? DEFAULT_GAMMA : s.gamma();
+            if (!(gamma > 0 && gamma <= 1)) {
+                throw bad("training.schedule.gamma", "must be in (0, 1], got " + gamma);
+            }
+            double min = s.minLearningRate() == null ? 0.0 : s.minLearningRate();
+            if (!(min >= 0 && min < lr)) {
+                throw bad("training.schedule.minLearningRate", "must be in [0, learningRate = " + lr + "), got " + min);
+            }
+            return new RunConfig.Schedule(type, step, gamma, min);
+        }
+
+        RunConfig.EarlyStopping earlyStopping(RawEarlyStopping e) {
+            if (e == null) {
+                return null;
+            }
+            int patience = e.patience() == null ? DEFAULT_PATIENCE : e.patience();
+            checkRange("training.earlyStopping.patience", patience, 1, 100_000);
+            double f = e.validationFraction() == null ? DEFAULT_VALIDATION_FRACTION : e.validationFraction();
+            if (!(f > 0 && f < 1)) {
+                throw bad("training.earlyStopping.validationFraction", "must be in (0, 1), got " + f);
+            }
+            double d = e.minDelta() == null ? 0.0 : e.minDelta();
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw bad("training.earlyStopping.minDelta", "must be a finite number ≥ 0, got " + d);
+            }
+            return new RunConfig.EarlyStopping(patience, f, d);
         }
 
         void checkRange(String path, int v, int min, int max) {

@@ -21,7 +21,77 @@ public record RunConfig(String source, String name, long seed, Data data, int in
     public record Optimizer(String type, double learningRate, double momentum) {
     }
 
-    public record Training(Optimizer optimizer, int batchSize, int epochs, boolean shuffle, int evalBatchSize) {
+    /**
+     * The learning rate of epoch e (1-based) of E: {@code constant} α; {@code step} α·γ^⌊(e−1)/stepEpochs⌋;
+     * {@code exponential} α·γ^(e−1); {@code cosine} α_min + (α − α_min)·(1 + cos(π(e−1)/E))/2.
+     */
+    public record Schedule(String type, int stepEpochs, double gamma, double minLearningRate) {
+        public static final Schedule CONSTANT = new Schedule("constant", 1, 1.0, 0.0);
+
+        public double rate(double lr0, int epoch, int epochs) {
+            return switch (type) {
+                case "step" -> lr0 * Math.pow(gamma, (epoch - 1) / stepEpochs);
+                case "exponential" -> lr0 * Math.pow(gamma, epoch - 1);
+                case "cosine" -> minLearningRate
+                        + (lr0 - minLearningRate) * (1 + Math.cos(Math.PI * (epoch - 1) / epochs)) / 2;
+                default -> lr0;
+            };
+        }
+
+        Map<String, Object> toJsonMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", type);
+            switch (type) {
+                case "step" -> {
+                    m.put("stepEpochs", stepEpochs);
+                    m.put("gamma", gamma);
+                }
+                case "exponential" -> m.put("gamma", gamma);
+                case "cosine" -> m.put("minLearningRate", minLearningRate);
+                default -> { }
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Early stopping: a seeded share {@code validationFraction} of the training set is held out; after each
+     * epoch its mean loss is measured, and training stops once it has not improved by more than
+     * {@code minDelta} for {@code patience} epochs; the weights of the best epoch are restored.
+     */
+    public record EarlyStopping(int patience, double validationFraction, double minDelta) {
+        Map<String, Object> toJsonMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("patience", patience);
+            m.put("validationFraction", validationFraction);
+            m.put("minDelta", minDelta);
+            return m;
+        }
+    }
+
+    /**
+     * @param schedule        the learning-rate schedule ({@link Schedule#CONSTANT} by default)
+     * @param earlyStopping   null when training runs all epochs
+     * @param checkpointEvery also checkpoint every this many samples within an epoch (0: at epoch ends only)
+     */
+    public record Training(Optimizer optimizer, int batchSize, int epochs, boolean shuffle, int evalBatchSize,
+            Schedule schedule, EarlyStopping earlyStopping, int checkpointEvery) {
+
+        public Training(Optimizer optimizer, int batchSize, int epochs, boolean shuffle, int evalBatchSize) {
+            this(optimizer, batchSize, epochs, shuffle, evalBatchSize, Schedule.CONSTANT, null, 0);
+        }
+
+        public Training withOptimizer(Optimizer o) {
+            return new Training(o, batchSize, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+        }
+
+        public Training withBatchSize(int b) {
+            return new Training(optimizer, b, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+        }
+
+        public Training withEpochs(int e) {
+            return new Training(optimizer, batchSize, e, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+        }
     }
 
     public RunConfig {
@@ -81,6 +151,11 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         t.put("epochs", training.epochs());
         t.put("shuffle", training.shuffle());
         t.put("evalBatchSize", training.evalBatchSize());
+        t.put("schedule", training.schedule().toJsonMap());
+        if (training.earlyStopping() != null) {
+            t.put("earlyStopping", training.earlyStopping().toJsonMap());
+        }
+        t.put("checkpointEvery", training.checkpointEvery());
         m.put("training", t);
         return m;
     }

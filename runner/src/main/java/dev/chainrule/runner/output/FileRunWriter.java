@@ -93,19 +93,32 @@ public class FileRunWriter implements RunWriter {
 
     @Override
     public void appendMetrics(Path dir, EpochMetrics m) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("epoch", m.epoch());
-        o.put("trainLoss", m.trainLoss());
-        o.put("testLoss", m.testLoss());
-        o.put("testAccuracy", m.testAccuracy());
-        o.put("seconds", m.seconds());
-        o.put("samplesPerSecond", m.samplesPerSecond());
+        Map<String, Object> o = m.toJsonMap();
         List<String> lines = metricLines.computeIfAbsent(dir.toAbsolutePath(), k -> new ArrayList<>());
         io(() -> {
             lines.add(mapper.writeValueAsString(o));
             AtomicFiles.write(dir.resolve(METRICS_JSONL),
                     (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         });
+    }
+
+    @Override
+    public void rewriteMetrics(Path dir, List<EpochMetrics> all) {
+        List<String> lines = new ArrayList<>();
+        metricLines.put(dir.toAbsolutePath(), lines);
+        io(() -> {
+            for (EpochMetrics m : all) {
+                lines.add(mapper.writeValueAsString(m.toJsonMap()));
+            }
+            AtomicFiles.write(dir.resolve(METRICS_JSONL),
+                    (lines.isEmpty() ? "" : String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    @Override
+    public void writeReport(Path dir, Map<String, Object> config, List<dev.chainrule.runner.report.EpochPoint> points,
+            dev.chainrule.runner.report.TestScan scan, int features, List<String> notes) {
+        dev.chainrule.runner.report.RunReport.write(dir, config, points, scan, features, notes, mapper);
     }
 
     @Override

@@ -19,6 +19,13 @@ public interface RunWriter {
     /** Appends one line to metrics.jsonl (the file is rewritten atomically each time). */
     void appendMetrics(Path dir, EpochMetrics metrics);
 
+    /** Replaces metrics.jsonl by these epochs (on resume: the epochs the checkpoint holds). */
+    void rewriteMetrics(Path dir, java.util.List<EpochMetrics> all);
+
+    /** The pictures and report.html ({@link dev.chainrule.runner.report.RunReport}). */
+    void writeReport(Path dir, java.util.Map<String, Object> config, java.util.List<dev.chainrule.runner.report.EpochPoint> points,
+            dev.chainrule.runner.report.TestScan scan, int features, java.util.List<String> notes);
+
     void writeModel(Path dir, Network network, RunConfig config, int numClasses);
 
     void writeConfusion(Path dir, int[][] confusion);

@@ -1,57 +1,96 @@
 package dev.chainrule.runner.train;
 
 import dev.chainrule.api.Network;
+import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.CheckFailedException;
 import dev.chainrule.runner.config.RunConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The notes' SGD: every epoch, reshuffle the training indices (Fisher–Yates driven by one
- * {@link SplittableRandom} seeded from the config seed, so runs are reproducible), walk them in batches
- * (the last partial batch included) and step with the batch's mean gradient
- * ({@code θ ← θ − α·ḡ}, optionally with momentum).
+ * The notes' SGD: every epoch, shuffle the training indices (Fisher–Yates), walk them in batches (the last
+ * partial batch included) and step with the batch's mean gradient ({@code θ ← θ − α·ḡ}, optionally with
+ * momentum), the rate α of each epoch given by the config's schedule.
  *
- * <p>The hot loop allocates nothing per sample: one batch tensor and label array are reused, and the
- * trailing partial batch gets its own pair, allocated once.
+ * <p>Resumable: the order of epoch e is a pure function of (seed, e) — the identity permutation shuffled by a
+ * {@link SplittableRandom} seeded from both — so a {@link Checkpoint} (weights, momentum, epoch, position,
+ * the epoch's running sums, early-stopping state) is the whole state, and a resumed run computes exactly
+ * the same bits as one never stopped.
+ *
+ * <p>Early stopping holds out a seeded validation split of the training set, measures its loss after each
+ * epoch, stops after {@code patience} epochs without improvement and restores the best epoch's weights.
+ *
+ * <p>The hot loop allocates nothing per sample and checks only each batch's loss for divergence; the
+ * weights are checked before each checkpoint and at epoch ends, and a divergence is diagnosed by replaying
+ * from the last snapshot ({@link Divergence}).
  */
 public class SgdTrainer implements Trainer {
     /** Decorrelates the shuffle stream from the layers' initialiser seeds. */
     private static final long SHUFFLE_SALT = 0x5DEECE66DL;
 
     @Override
-    public Result train(Network network, Samples train, Samples test, RunConfig config, ProgressSink progress,
-            MetricsSink metrics) {
+    public Result train(Network network, Samples all, Samples test, RunConfig config, ProgressSink progress,
+            MetricsSink metrics, CheckpointStore store, Checkpoint resume) {
         RunConfig.Training t = config.training();
-        Sgd sgd = new Sgd(t.optimizer().learningRate(), t.optimizer().momentum());
+        RunConfig.EarlyStopping es = t.earlyStopping();
+        Samples train = all;
+        Samples validation = null;
+        if (es != null) {
+            Samples[] split = SubsetSamples.validationSplit(all, es.validationFraction(), config.seed());
+            train = split[0];
+            validation = split[1];
+        }
+        double lr0 = t.optimizer().learningRate();
+        Sgd sgd = new Sgd(lr0, t.optimizer().momentum());
+        List<Parameter> params = network.parameters();
         int n = train.size();
         int f = train.features();
         int b = Math.min(t.batchSize(), Math.max(1, n));
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom rng = new SplittableRandom(config.seed() ^ SHUFFLE_SALT);
         Tensor x = new Tensor(b, f);
         int[] labels = new int[b];
         int tail = n % b;
         Tensor xTail = tail > 0 ? new Tensor(tail, f) : null;
         int[] labelsTail = tail > 0 ? new int[tail] : null;
 
-        List<EpochMetrics> all = new ArrayList<>();
+        int epoch = 1;
+        int position = 0;
+        double lossSum = 0;
+        long correct = 0;
+        List<EpochMetrics> done = new ArrayList<>();
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int bad = 0;
+        boolean stopped = false;
+        double[][] best = null;
+        if (resume != null) {
+            restore(params, sgd, resume.weights(), resume.velocity());
+            epoch = resume.epoch();
+            position = resume.position();
+            lossSum = resume.lossSum();
+            correct = resume.correct();
+            done.addAll(resume.metrics());
+            bestLoss = resume.bestValidationLoss();
+            bestEpoch = resume.bestEpoch();
+            bad = resume.badEpochs();
+            stopped = resume.stopped();
+            best = resume.best();
+        }
         Evaluation last = null;
         long runStart = System.nanoTime();
-        for (int epoch = 1; epoch <= t.epochs(); epoch++) {
-            if (t.shuffle()) {
-                shuffle(order, rng);
-            }
+        for (; epoch <= t.epochs() && !stopped; epoch++, position = 0, lossSum = 0, correct = 0) {
+            double lr = t.schedule().rate(lr0, epoch, t.epochs());
+            sgd.setLearningRate(lr);
+            int[] order = epochOrder(n, config.seed(), epoch, t.shuffle());
+            Snapshot snap = new Snapshot(position, copy(params, false, sgd), copy(params, true, sgd));
             progress.epochStarted(epoch, t.epochs(), n);
             long start = System.nanoTime();
-            double lossSum = 0;
-            for (int from = 0; from < n; from += b) {
+            long nextCheckpoint = t.checkpointEvery() > 0 ? (position / t.checkpointEvery() + 1L) * t.checkpointEvery()
+                    : Long.MAX_VALUE;
+            for (int from = position; from < n; from += b) {
                 int count = Math.min(b, n - from);
                 Tensor bx = count == b ? x : xTail;
                 int[] by = count == b ? labels : labelsTail;
@@ -59,25 +98,157 @@ public class SgdTrainer implements Trainer {
                 double l = network.trainStep(bx, by, sgd);
                 if (!Double.isFinite(l)) {
                     progress.epochFinished();
-                    throw new CheckFailedException("training diverged: loss is " + l + " in epoch " + epoch
-                            + " at sample " + from + " of " + n + "; try a smaller training.optimizer.learningRate"
-                            + " (now " + t.optimizer().learningRate() + ")");
+                    throw diverged("loss is " + l, network, sgd, snap, train, order, b, epoch, store);
                 }
                 lossSum += l;
+                Tensor out = network.trainingOutput();
+                for (int r = 0; r < count; r++) {
+                    if (Evaluator.argmax(out, r) == by[r]) {
+                        correct++;
+                    }
+                }
                 progress.advanced(from + count);
+                if (store != null && from + count >= nextCheckpoint && from + count < n) {
+                    if (!Divergence.weightsFinite(network)) {
+                        progress.epochFinished();
+                        throw diverged("a weight is not finite", network, sgd, snap, train, order, b, epoch, store);
+                    }
+                    nextCheckpoint = ((from + count) / t.checkpointEvery() + 1L) * t.checkpointEvery();
+                    store.save(new Checkpoint(epoch, from + count, lossSum, correct, done, bestLoss, bestEpoch, bad,
+                            false, copy(params, false, sgd), copy(params, true, sgd), best));
+                    snap = new Snapshot(from + count, copy(params, false, sgd), copy(params, true, sgd));
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.epochFinished();
+            if (!Divergence.weightsFinite(network)) {
+                throw diverged("a weight is not finite", network, sgd, snap, train, order, b, epoch, store);
+            }
+            double valLoss = Double.NaN;
+            double valAcc = Double.NaN;
+            if (validation != null) {
+                Evaluation v = Evaluator.evaluate(network, validation, t.evalBatchSize());
+                valLoss = v.meanLoss();
+                valAcc = v.accuracy();
+                if (valLoss < bestLoss - es.minDelta()) {
+                    bestLoss = valLoss;
+                    bestEpoch = epoch;
+                    bad = 0;
+                    best = copy(params, false, sgd);
+                } else {
+                    bad++;
+                    stopped = bad >= es.patience();
+                }
+            }
             last = Evaluator.evaluate(network, test, t.evalBatchSize());
-            if (!Double.isFinite(last.meanLoss()) && !Double.isInfinite(last.meanLoss())) {
+            if (Double.isNaN(last.meanLoss())) {
                 throw new CheckFailedException("training diverged: test loss is NaN after epoch " + epoch);
             }
             EpochMetrics m = new EpochMetrics(epoch, n == 0 ? 0 : lossSum / n, last.meanLoss(), last.accuracy(),
-                    seconds, n / Math.max(seconds, 1e-9));
-            all.add(m);
+                    seconds, (n - position) / Math.max(seconds, 1e-9), n == 0 ? 0 : (double) correct / n, lr, valLoss,
+                    valAcc, bestEpoch);
+            done.add(m);
+            if (store != null) {
+                store.save(new Checkpoint(epoch + 1, 0, 0, 0, done, bestLoss, bestEpoch, bad, stopped,
+                        copy(params, false, sgd), copy(params, true, sgd), best));
+            }
             metrics.epoch(m);
         }
-        return new Result(all, last, (System.nanoTime() - runStart) / 1e9);
+        boolean restored = false;
+        if (validation != null && best != null && (done.isEmpty() || bestEpoch != done.get(done.size() - 1).epoch())) {
+            restore(params, sgd, best, null);
+            restored = true;
+        }
+        if (last == null || restored) {
+            last = Evaluator.evaluate(network, test, t.evalBatchSize());
+        }
+        return new Result(done, last, (System.nanoTime() - runStart) / 1e9, stopped, bestEpoch);
+    }
+
+    /** The state at the start of a stretch of batches, for replaying it. */
+    private record Snapshot(int position, double[][] weights, double[][] velocity) {
+    }
+
+    private CheckFailedException diverged(String what, Network network, Sgd sgd, Snapshot snap, Samples train,
+            int[] order, int b, int epoch, CheckpointStore store) {
+        List<Parameter> params = network.parameters();
+        restore(params, sgd, snap.weights(), snap.velocity());
+        int n = train.size();
+        String detail = "the replay from the last snapshot did not reproduce it";
+        int at = -1;
+        int row = 0;
+        for (int from = snap.position(); from < n; from += b) {
+            int count = Math.min(b, n - from);
+            Tensor bx = new Tensor(count, train.features());
+            int[] by = new int[count];
+            train.fill(order, from, count, bx, by);
+            Divergence.Finding finding = Divergence.checkedStep(network, bx, by, sgd);
+            if (finding != null) {
+                at = from;
+                row = finding.row();
+                detail = finding.where();
+                break;
+            }
+        }
+        String sample = at < 0 ? "" : String.format(Locale.ROOT, " at sample %d of %d (training index %d%s)",
+                at + row, n, train instanceof SubsetSamples s ? s.baseIndex(order[at + row]) : order[at + row],
+                b > 1 ? ", batch " + at + ".." + (Math.min(n, at + b) - 1) : "");
+        String cp = store == null ? "no checkpoint" : "the last good checkpoint " + store.dir() + " is intact";
+        return new CheckFailedException(String.format(Locale.ROOT,
+                "training diverged: %s in epoch %d%s: first non-finite value in %s; %s; try a smaller "
+                        + "training.optimizer.learningRate (now %s)", what, epoch, sample, detail, cp,
+                Divergence.fmt(sgd.learningRate())));
+    }
+
+    /** The order of epoch {@code e}: the identity, shuffled by a generator seeded from (seed, e) alone. */
+    public static int[] epochOrder(int n, long seed, int epoch, boolean shuffle) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            shuffle(order, new SplittableRandom(mix(seed ^ SHUFFLE_SALT, epoch)));
+        }
+        return order;
+    }
+
+    private static long mix(long seed, int epoch) {
+        long z = seed + 0x9E3779B97F4A7C15L * epoch;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Each parameter's values (or momentum) in row-major order. */
+    static double[][] copy(List<Parameter> params, boolean velocity, Sgd sgd) {
+        double[][] out = new double[params.size()][];
+        for (int i = 0; i < out.length; i++) {
+            Parameter p = params.get(i);
+            double[] src = velocity ? sgd.velocity(p) : p.value();
+            double[] rm = new double[src.length];
+            for (int f = 0; f < rm.length; f++) {
+                rm[f] = src[p.storageIndex(f)];
+            }
+            out[i] = rm;
+        }
+        return out;
+    }
+
+    static void restore(List<Parameter> params, Sgd sgd, double[][] weights, double[][] velocity) {
+        if (weights.length != params.size()) {
+            throw new IllegalArgumentException("checkpoint has " + weights.length + " parameters, the network "
+                    + params.size());
+        }
+        for (int i = 0; i < weights.length; i++) {
+            Parameter p = params.get(i);
+            p.setFromRowMajor(weights[i]);
+            if (velocity != null) {
+                double[] v = sgd.velocity(p);
+                for (int f = 0; f < v.length; f++) {
+                    v[p.storageIndex(f)] = velocity[i][f];
+                }
+            }
+        }
     }
 
     /** Fisher–Yates: every permutation equally likely, in place. */

@@ -1,0 +1,155 @@
+package dev.chainrule.runner.predict;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainrule.api.Network;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.config.ConfigReader;
+import dev.chainrule.runner.config.NetworkFactory;
+import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.report.Probabilities;
+import dev.chainrule.runner.report.WrongGrid;
+import jakarta.inject.Inject;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Name the digit in each picture (PNG, JPEG, GIF or BMP, any size) with a trained model.",
+                "Each picture is prepared as MNIST was: grayscale, dark-on-light inverted, cropped to the digit, "
+                        + "scaled into a 20×20 box and centred by mass in 28×28."},
+        footer = {"", "Prints the three most likely classes with their probabilities for each picture.",
+                "Exit codes: 0 ok, 2 bad input (model, unreadable picture, no digit found)."})
+public class PredictCommand implements Callable<Integer> {
+    static final int TOP = 3;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "a run folder or its model.json")
+    Path model;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "pictures of single digits")
+    List<Path> images;
+
+    @Option(names = "--json", description = "one JSON document on standard output instead of lines")
+    boolean json;
+
+    private final ConfigReader reader;
+    private final NetworkFactory factory;
+    private final ObjectMapper mapper;
+    private final Terminal terminal;
+
+    @Inject
+    public PredictCommand(ConfigReader reader, NetworkFactory factory, ObjectMapper mapper, Terminal terminal) {
+        this.reader = reader;
+        this.factory = factory;
+        this.mapper = mapper;
+        this.terminal = terminal;
+    }
+
+    /** One picture's answer. */
+    public record Prediction(String file, int[] classes, double[] probabilities) {
+    }
+
+    @Override
+    public Integer call() {
+        ModelFiles.Loaded m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        Network network = m.network();
+        int side = WrongGrid.side(network.inputSize());
+        if (side == 0) {
+            throw new BadInputException(model + ": predict needs a model whose input is a square image (784 = 28×28), "
+                    + "this one takes " + network.inputSize() + " features");
+        }
+        List<Prediction> out = new ArrayList<>();
+        for (Path image : images) {
+            double[] x = load(image, side);
+            Tensor p = Probabilities.of(network, Tensor.row(x));
+            out.add(top(image.toString(), p.rowCopy(0)));
+        }
+        if (json) {
+            List<Object> docs = new ArrayList<>();
+            for (Prediction p : out) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("file", p.file());
+                d.put("predicted", p.classes()[0]);
+                List<Object> top = new ArrayList<>();
+                for (int k = 0; k < p.classes().length; k++) {
+                    Map<String, Object> t = new LinkedHashMap<>();
+                    t.put("class", p.classes()[k]);
+                    t.put("probability", p.probabilities()[k]);
+                    top.add(t);
+                }
+                d.put("top", top);
+                docs.add(d);
+            }
+            try {
+                terminal.out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(docs));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            for (Prediction p : out) {
+                StringBuilder sb = new StringBuilder(p.file()).append(": ");
+                for (int k = 0; k < p.classes().length; k++) {
+                    sb.append(k == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d (%.1f%%)", p.classes()[k],
+                            100 * p.probabilities()[k]));
+                }
+                terminal.out().println(sb);
+            }
+        }
+        terminal.out().flush();
+        return 0;
+    }
+
+    /** Reads and prepares one picture, with one-line errors naming the file. */
+    static double[] load(Path image, int side) {
+        BufferedImage img;
+        try {
+            if (!Files.isRegularFile(image)) {
+                throw new BadInputException(image + ": no such file");
+            }
+            img = ImageIO.read(image.toFile());
+        } catch (IOException e) {
+            throw new BadInputException(image + ": cannot read: " + e.getMessage());
+        }
+        if (img == null) {
+            throw new BadInputException(image + ": not a picture this runner can read (PNG, JPEG, GIF or BMP)");
+        }
+        try {
+            return MnistPreprocessor.preprocess(img, side).pixels();
+        } catch (MnistPreprocessor.NoDigitException e) {
+            throw new BadInputException(image + ": " + e.getMessage());
+        }
+    }
+
+    /** The {@value #TOP} most probable classes, most probable first (ties to the lower class). */
+    static Prediction top(String file, double[] p) {
+        int k = Math.min(TOP, p.length);
+        int[] cls = new int[k];
+        double[] prob = new double[k];
+        boolean[] used = new boolean[p.length];
+        for (int t = 0; t < k; t++) {
+            int best = -1;
+            for (int j = 0; j < p.length; j++) {
+                if (!used[j] && (best < 0 || p[j] > p[best])) {
+                    best = j;
+                }
+            }
+            used[best] = true;
+            cls[t] = best;
+            prob[t] = p[best];
+        }
+        return new Prediction(file, cls, prob);
+    }
+}

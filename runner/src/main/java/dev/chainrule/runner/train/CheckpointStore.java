@@ -1,0 +1,177 @@
+package dev.chainrule.runner.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.output.ModelFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints of a run folder, in {@code checkpoint/}: {@code state.json} (format, position, metrics so far,
+ * early-stopping state, each file's SHA-256), {@code weights.bin}, {@code optimizer.bin} (momentum) and,
+ * with early stopping, {@code best.bin} — every parameter row-major as little-endian float64, one after the
+ * other, as in the model's weights.bin.
+ *
+ * <p>Atomic as a whole: the new checkpoint is written into a fresh temporary folder, the old one renamed to
+ * {@code checkpoint.old}, the new one renamed into place, the old one deleted. A crash at any moment leaves
+ * either {@code checkpoint/} or {@code checkpoint.old/} complete, and {@link #load()} takes whichever is.
+ */
+public final class CheckpointStore {
+    public static final String FORMAT = "chainrule-checkpoint";
+    public static final int FORMAT_VERSION = 1;
+    public static final String DIR = "checkpoint";
+    public static final String OLD = "checkpoint.old";
+    public static final String STATE = "state.json";
+
+    private final Path runDir;
+    private final ObjectMapper mapper;
+
+    public CheckpointStore(Path runDir, ObjectMapper mapper) {
+        this.runDir = runDir;
+        this.mapper = mapper;
+    }
+
+    public Path dir() {
+        return runDir.resolve(DIR);
+    }
+
+    public void save(Checkpoint c) {
+        try {
+            Path tmp = runDir.resolve(".checkpoint." + Long.toHexString(System.nanoTime()) + ".tmp");
+            Files.createDirectory(tmp);
+            Map<String, Object> files = new LinkedHashMap<>();
+            files.put("weights", write(tmp, "weights.bin", c.weights()));
+            files.put("optimizer", write(tmp, "optimizer.bin", c.velocity()));
+            if (c.best() != null) {
+                files.put("best", write(tmp, "best.bin", c.best()));
+            }
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("format", FORMAT);
+            s.put("formatVersion", FORMAT_VERSION);
+            s.put("epoch", c.epoch());
+            s.put("position", c.position());
+            s.put("lossSum", c.lossSum());
+            s.put("correct", c.correct());
+            s.put("bestValidationLoss", Double.isFinite(c.bestValidationLoss()) ? c.bestValidationLoss() : null);
+            s.put("bestEpoch", c.bestEpoch());
+            s.put("badEpochs", c.badEpochs());
+            s.put("stopped", c.stopped());
+            List<Integer> sizes = new ArrayList<>();
+            for (double[] w : c.weights()) {
+                sizes.add(w.length);
+            }
+            s.put("parameterSizes", sizes);
+            s.put("files", files);
+            List<Object> ms = new ArrayList<>();
+            for (EpochMetrics m : c.metrics()) {
+                ms.add(m.toJsonMap());
+            }
+            s.put("metrics", ms);
+            Files.write(tmp.resolve(STATE), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
+            Path cur = runDir.resolve(DIR);
+            Path old = runDir.resolve(OLD);
+            deleteTree(old);
+            if (Files.exists(cur)) {
+                Files.move(cur, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, cur, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> write(Path dir, String name, double[][] arrays) throws IOException {
+        int total = 0;
+        for (double[] a : arrays) {
+            total += a.length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(total * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (double[] a : arrays) {
+            for (double v : a) {
+                buf.putDouble(v);
+            }
+        }
+        Files.write(dir.resolve(name), buf.array());
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("file", name);
+        f.put("sha256", ModelFiles.sha256(buf.array()));
+        return f;
+    }
+
+    /** The newest complete checkpoint, or null when the run has none. */
+    public Checkpoint load() {
+        Path d = runDir.resolve(DIR);
+        if (!Files.isRegularFile(d.resolve(STATE))) {
+            d = runDir.resolve(OLD);
+            if (!Files.isRegularFile(d.resolve(STATE))) {
+                return null;
+            }
+        }
+        String shown = d + "/" + STATE;
+        try {
+            JsonNode s = mapper.readTree(Files.readAllBytes(d.resolve(STATE)));
+            if (!FORMAT.equals(s.path("format").asText()) || s.path("formatVersion").asInt() != FORMAT_VERSION) {
+                throw new BadInputException(shown + ": not a " + FORMAT + " version " + FORMAT_VERSION + " file");
+            }
+            int[] sizes = new int[s.path("parameterSizes").size()];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = s.path("parameterSizes").get(i).asInt();
+            }
+            double[][] w = read(d, s.path("files").path("weights"), sizes, shown);
+            double[][] v = read(d, s.path("files").path("optimizer"), sizes, shown);
+            double[][] best = s.path("files").has("best") ? read(d, s.path("files").path("best"), sizes, shown) : null;
+            List<EpochMetrics> ms = new ArrayList<>();
+            for (JsonNode m : s.path("metrics")) {
+                ms.add(EpochMetrics.fromJson(m));
+            }
+            double bestLoss = s.hasNonNull("bestValidationLoss") ? s.get("bestValidationLoss").asDouble()
+                    : Double.POSITIVE_INFINITY;
+            return new Checkpoint(s.path("epoch").asInt(), s.path("position").asInt(), s.path("lossSum").asDouble(),
+                    s.path("correct").asLong(), ms, bestLoss, s.path("bestEpoch").asInt(), s.path("badEpochs").asInt(),
+                    s.path("stopped").asBoolean(), w, v, best);
+        } catch (IOException e) {
+            throw new BadInputException(shown + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static double[][] read(Path d, JsonNode f, int[] sizes, String shown) throws IOException {
+        byte[] bytes = Files.readAllBytes(d.resolve(f.path("file").asText()));
+        if (!ModelFiles.sha256(bytes).equals(f.path("sha256").asText())) {
+            throw new BadInputException(d.resolve(f.path("file").asText()) + ": SHA-256 does not match " + shown
+                    + "; the checkpoint is corrupted");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        double[][] out = new double[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = new double[sizes[i]];
+            for (int k = 0; k < sizes[i]; k++) {
+                out[i][k] = buf.getDouble();
+            }
+        }
+        return out;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

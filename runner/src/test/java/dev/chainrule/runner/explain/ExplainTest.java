@@ -1,0 +1,64 @@
+package dev.chainrule.runner.explain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chainrule.runner.Cli;
+import dev.chainrule.runner.InMemorySamples;
+import dev.chainrule.runner.train.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExplainTest {
+    @TempDir
+    Path tmp;
+
+    static com.google.inject.Module blobData() {
+        DataSource ds = org.mockito.Mockito.mock(DataSource.class);
+        org.mockito.Mockito.when(ds.load(org.mockito.ArgumentMatchers.any())).thenReturn(InMemorySamples.blobSplit());
+        return b -> b.bind(DataSource.class).toInstance(ds);
+    }
+
+    @Test
+    void printsTheChainFromTheLossDownWithJacobiansGradientsAndTheStep() throws Exception {
+        Path cfg = tmp.resolve("e.json");
+        Files.writeString(cfg, """
+                {"name": "e", "seed": 2, "network": {"layers": [{"type": "dense", "units": 5}, {"type": "sigmoid"},
+                  {"type": "dense", "units": 3}, {"type": "softmax"}]}, "training": {"optimizer": {"learningRate": 0.5}}}""");
+        Cli.Result r = Cli.run(blobData(), "explain", cfg.toString(), "--sample", "4");
+        assertEquals(0, r.code(), r.err());
+        String o = r.out();
+        assertTrue(o.startsWith("e: one SGD step on training sample 4 (label 1)"), o);
+        // the chain, in order: forward through each stage, the fused loss, then backward from the last stage
+        String[] chain = {"FORWARD", "[0] dense 4→5", "[1] sigmoid 5→5", "[2] dense 5→3",
+            "[3] softmax is fused with the loss cross-entropy", "BACKWARD", "D ℓ: 1×3, structure (SM(ẑ) − e_y)ᵀ",
+            "[2] dense 5→3", "D_W f: 3×15, structure I_3 ⊗ xᵀ", "∂ℓ/∂W = g·D_W f (3×5)", "D_x f: 3×5, structure W",
+            "g ← g·D_x f = (5)", "[1] sigmoid", "D_x f: 5×5, structure diag(σ(ẑ)∘(1−σ(ẑ)))", "[0] dense 4→5",
+            "∂ℓ/∂b = g·D_b f (5)", "CHECK", "STEP"};
+        int at = 0;
+        for (String s : chain) {
+            int i = o.indexOf(s, at);
+            assertTrue(i >= 0, "'" + s + "' after position " + at + " in\n" + o);
+            at = i + s.length();
+        }
+        Matcher m = Pattern.compile("max \\|difference\\| = ([0-9.e+-]+)").matcher(o);
+        assertTrue(m.find());
+        assertTrue(Double.parseDouble(m.group(1)) < 1e-12, "the Jacobian chain equals backward()");
+        Matcher step = Pattern.compile("loss on this sample ([0-9.e+-]+) → ([0-9.e+-]+)").matcher(o);
+        assertTrue(step.find());
+        assertTrue(Double.parseDouble(step.group(2)) < Double.parseDouble(step.group(1)), "the step lowers the loss");
+    }
+
+    @Test
+    void aSampleOutOfRangeIsOneLine() throws Exception {
+        Path cfg = tmp.resolve("e.json");
+        Files.writeString(cfg, "{\"network\": {\"layers\": [{\"type\": \"dense\", \"units\": 3}, {\"type\": \"softmax\"}]}}");
+        Cli.Result r = Cli.run(blobData(), "explain", cfg.toString(), "--sample", "500");
+        assertEquals(2, r.code());
+        assertEquals("--sample: must be an index from 0 to 119, got 500", r.errLine());
+    }
+}
