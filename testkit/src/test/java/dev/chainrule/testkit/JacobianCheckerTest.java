@@ -18,7 +18,7 @@ class JacobianCheckerTest {
     }
 
     @Test
-    void catchesTheSlipSigmaPrimeEqualsOneMinusSigma() {
+    void catchesSlipOneOfTheNotes() {
         double[] z = {0.0, 1.5, -2.0};
         double[] s = sigmoid(z);
         double[] right = new double[3];
@@ -28,14 +28,14 @@ class JacobianCheckerTest {
             slip[i] = 1 - s[i];
         }
         JacobianChecker c = new JacobianChecker();
-        assertTrue(c.check("σ' = σ(1−σ)", new DiagonalJacobian(right, "σ(1−σ)"), JacobianCheckerTest::sigmoid, z).passed());
-        CheckResult bad = c.check("σ' = 1−σ", new DiagonalJacobian(slip, "1−σ"), JacobianCheckerTest::sigmoid, z);
+        assertTrue(c.check("σ(1−σ)", new DiagonalJacobian(right, "σ(1−σ)"), JacobianCheckerTest::sigmoid, z).passed());
+        CheckResult bad = c.check("slip 1 of the notes", new DiagonalJacobian(slip, "1−σ"), JacobianCheckerTest::sigmoid, z);
         assertFalse(bad.passed());
         assertEquals(0, bad.row(), bad.describe());
         assertEquals(0, bad.column());
         assertEquals(0.5, bad.analytic(), 1e-12);
         assertEquals(0.25, bad.numeric(), 1e-9);
-        assertTrue(bad.describe().startsWith("FAIL σ' = 1−σ: worst entry (0, 0)"), bad.describe());
+        assertTrue(bad.describe().startsWith("FAIL slip 1 of the notes: worst entry (0, 0)"), bad.describe());
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * Loads a train/test split from a directory holding the four IDX files of the MNIST layout (any data set
  * in that layout works, not only MNIST):
  * {@value #TRAIN_IMAGES}, {@value #TRAIN_LABELS}, {@value #TEST_IMAGES}, {@value #TEST_LABELS}, each
- * optionally with a {@code .gz} suffix.
+ * optionally with a {@code .gz} suffix (the raw file is used when both exist; gzip is detected from the
+ * content, not the name).
  *
  * <p>Headers are checked against each other (image count = label count per split, train and test with the
  * same rows×cols) before any payload is read. The class count is given, or max label + 1 over both splits.

@@ -171,7 +171,7 @@ public final class IdxReader {
         if (off < out.length) {
             long at = h.headerBytes() + off;
             throw new DataException(h.file() + ": truncated at byte " + at + (h.gzip() ? " (uncompressed)" : "")
-                    + ": header says " + sizeFormula(h) + " bytes, file has " + at);
+                    + ": header says " + sizeFormula(h) + " bytes, " + (h.gzip() ? "decompressed stream has " : "file has ") + at);
         }
         if (h.gzip()) {
             long extra = 0;
@@ -188,7 +188,7 @@ public final class IdxReader {
             if (extra > 0) {
                 long expected = h.headerBytes() + h.payloadBytes();
                 throw new DataException(h.file() + ": " + extra + " trailing bytes after byte " + expected
-                        + " (uncompressed): header says " + sizeFormula(h) + " bytes, file has "
+                        + " (uncompressed): header says " + sizeFormula(h) + " bytes, decompressed stream has "
                         + (expected + extra));
             }
         }

@@ -235,25 +235,38 @@ public final class MnistFetcher {
             Thread.currentThread().interrupt();
             throw new DataException("interrupted while fetching " + uri);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            while (c != null && c.getCause() != null && c.getMessage() == null) {
-                c = c.getCause();
-            }
-            boolean unreachable = isUnreachable(e.getCause());
-            String why = c == null ? "failed" : c.getClass().getSimpleName()
-                    + (c.getMessage() == null ? "" : " " + c.getMessage());
-            throw new SourceFailure(why.replace('\n', ' '), unreachable);
+            throw new SourceFailure(describe(e.getCause()), isUnreachable(e.getCause()));
         }
         if (resp.statusCode() != 200) {
             throw new SourceFailure("HTTP " + resp.statusCode(), false);
         }
         Path out = staging.resolve(name);
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16)) {
-            verifyInto(in, out, name, uri.toString());
+            verifyInto(in, out, name);
         } catch (IOException e) {
             throw new SourceFailure("not a valid gzip file: " + e.getMessage(), false);
         }
         return out;
+    }
+
+    /** The most telling exception of the chain, in a few words. */
+    private String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpConnectTimeoutException) {
+                return "connect timed out after " + connectTimeout.toMillis() + " ms";
+            }
+            if (c instanceof ConnectException) {
+                return "ConnectException: cannot connect" + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")");
+            }
+            if (c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
+                return "unknown host" + (c.getMessage() == null ? "" : " " + c.getMessage());
+            }
+        }
+        Throwable c = t;
+        while (c.getMessage() == null && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return (c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage())).replace('\n', ' ');
     }
 
     private static boolean isUnreachable(Throwable t) {
@@ -319,11 +332,11 @@ public final class MnistFetcher {
                 String name = e.name().substring(prefix.length());
                 try {
                     Path out = staging.resolve(name);
-                    verifyInto(e.data(), out, name, tgz.getFileName() + "!" + e.name());
+                    verifyInto(e.data(), out, name);
                     install(out, name);
                     missing.remove(name);
                 } catch (SourceFailure f) {
-                    problems.add(f.getMessage());
+                    problems.add(tgz.getFileName() + "!" + e.name() + ": " + f.getMessage());
                 }
             }
         } catch (IOException e) {
@@ -340,7 +353,7 @@ public final class MnistFetcher {
     }
 
     /** Copies {@code in} to {@code out} while hashing it; a wrong SHA-256 is a failure of the source. */
-    private void verifyInto(InputStream in, Path out, String name, String from) throws SourceFailure, IOException {
+    private void verifyInto(InputStream in, Path out, String name) throws SourceFailure, IOException {
         MessageDigest md = sha256Digest();
         long n = 0;
         try (OutputStream os = Files.newOutputStream(out)) {
@@ -355,7 +368,7 @@ public final class MnistFetcher {
         String h = HexFormat.of().formatHex(md.digest());
         if (!h.equals(sha256.get(name))) {
             Files.deleteIfExists(out);
-            throw new SourceFailure(from + " (" + n + " bytes) has SHA-256 " + h + ", expected "
+            throw new SourceFailure(n + " bytes with SHA-256 " + h + ", expected "
                     + sha256.get(name) + " (corrupted or truncated; not used)", false);
         }
     }
