@@ -31,6 +31,8 @@ public final class Dense implements Layer {
     /** The type id. */
     public static final String TYPE = "dense";
 
+    private static final Kernels KERNELS = Kernels.INSTANCE;
+
     private final int n;
     private final int m;
     private final Parameter weight;
@@ -153,10 +155,7 @@ public final class Dense implements Layer {
             for (int k = 0; k < n; k++) {
                 double xk = xs[xOff + k];
                 if (xk != 0.0) {
-                    int wOff = k * m;
-                    for (int i = 0; i < m; i++) {
-                        z[zOff + i] += xk * w[wOff + i];
-                    }
+                    KERNELS.axpy(xk, w, k * m, z, zOff, m);
                 }
             }
         }
@@ -183,48 +182,90 @@ public final class Dense implements Layer {
 
     @Override
     public Tensor backward(Tensor g, boolean propagate) {
-        if (input == null) {
-            throw new IllegalStateException("dense: backward before forward");
-        }
+        checkGradient(g);
+        Tensor gx = propagate ? inputVjp(g) : null;
         int batch = input.rows();
-        if (g.rows() != batch || g.cols() != m) {
-            throw new IllegalArgumentException("dense: gradient " + g + " does not match output " + batch + "×" + m);
+        double[] xs = input.data();
+        double[] gs = g.data();
+        double[] gw = weight.grad();
+        double[] gb = bias.grad();
+        for (int r = 0; r < batch; r++) {
+            int gOff = r * m;
+            int xOff = r * n;
+            // g·D_b = g
+            for (int i = 0; i < m; i++) {
+                gb[i] += gs[gOff + i];
+            }
+            // g·D_W = gᵀxᵀ: column k of the outer product is g·x_k, zero when x_k is.
+            for (int k = 0; k < n; k++) {
+                double xk = xs[xOff + k];
+                if (xk != 0.0) {
+                    KERNELS.axpy(xk, gs, gOff, gw, k * m, m);
+                }
+            }
         }
+        return gx;
+    }
+
+    /**
+     * The same VJPs as {@link #backward}, with the step applied in place: {@code g·D_x = gW} first (with the
+     * W of the forward pass), then {@code b ← b − η·g} and {@code W ← W − η·gᵀxᵀ} column by column, skipping
+     * the columns where {@code x_k = 0} — there {@code g·D_W} is zero, so at batch size 1 on MNIST about
+     * 80% of W is never read or written.
+     */
+    @Override
+    public Tensor backwardAndStep(Tensor g, boolean propagate, double stepSize) {
+        checkGradient(g);
+        Tensor gx = propagate ? inputVjp(g) : null;
+        int batch = input.rows();
         double[] xs = input.data();
         double[] gs = g.data();
         double[] w = weight.value();
-        double[] gw = weight.grad();
-        double[] gb = bias.grad();
-        double[] gx = null;
-        if (propagate) {
-            inputGradient = Tensor.reuse(inputGradient, batch, n);
-            gx = inputGradient.data();
-        }
+        double[] b = bias.value();
         for (int r = 0; r < batch; r++) {
             int gOff = r * m;
             int xOff = r * n;
             for (int i = 0; i < m; i++) {
-                gb[i] += gs[gOff + i];
+                b[i] -= stepSize * gs[gOff + i];
             }
             for (int k = 0; k < n; k++) {
-                int wOff = k * m;
                 double xk = xs[xOff + k];
-                // g·D_W = gᵀxᵀ: column k of the outer product is g·x_k, zero when x_k is.
                 if (xk != 0.0) {
-                    for (int i = 0; i < m; i++) {
-                        gw[wOff + i] += gs[gOff + i] * xk;
-                    }
-                }
-                if (gx != null) {
-                    double s = 0.0;
-                    for (int i = 0; i < m; i++) {
-                        s += w[wOff + i] * gs[gOff + i];
-                    }
-                    gx[xOff + k] = s;
+                    // η·(g_i x_k), grouped as the unfused step computes it, so batch size 1 is bitwise the same
+                    KERNELS.descend(stepSize, xk, gs, gOff, w, k * m, m);
                 }
             }
         }
-        return propagate ? inputGradient : null;
+        return gx;
+    }
+
+    /**
+     * {@code g·D_x = g W} for every row: entry k is the dot product of g with column k of W, which is
+     * contiguous in the column-major storage.
+     */
+    private Tensor inputVjp(Tensor g) {
+        int batch = g.rows();
+        inputGradient = Tensor.reuse(inputGradient, batch, n);
+        double[] gx = inputGradient.data();
+        double[] gs = g.data();
+        double[] w = weight.value();
+        for (int r = 0; r < batch; r++) {
+            int gOff = r * m;
+            int xOff = r * n;
+            for (int k = 0; k < n; k++) {
+                gx[xOff + k] = KERNELS.dot(w, k * m, gs, gOff, m);
+            }
+        }
+        return inputGradient;
+    }
+
+    private void checkGradient(Tensor g) {
+        if (input == null) {
+            throw new IllegalStateException("dense: backward before forward");
+        }
+        if (g.rows() != input.rows() || g.cols() != m) {
+            throw new IllegalArgumentException("dense: gradient " + g + " does not match output " + input.rows() + "×" + m);
+        }
     }
 
     private void checkRow(int row) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.ScopeType;
 
 @Command(name = "runner", mixinStandardHelpOptions = true, version = "chainrule runner 0.1.0",
         description = "Train and check chainrule networks described by JSON configs.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PluginsCommand.class, GradcheckCommand.class, HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PluginsCommand.class, GradcheckCommand.class, BenchCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
                 "Reference: docs/runner-reference.md"})
 public class RunnerCommand implements Runnable {

@@ -1,0 +1,67 @@
+package dev.chainrule.layers;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} on the {@code jdk.incubator.vector} API, always 4 doubles per vector (not the CPU's
+ * preferred width) so that {@link #dot}'s partial sums, and hence the bits, do not depend on the machine.
+ * Loaded only when the module is present; {@link Kernels#INSTANCE} falls back to {@link ScalarKernels}.
+ */
+final class VectorKernels extends Kernels {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
+
+    VectorKernels() {
+        if (DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+            // emulated 256-bit vectors would be slower than the scalar loops
+            throw new UnsupportedOperationException("no 256-bit vectors on this CPU");
+        }
+    }
+
+    @Override
+    void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
+        int i = 0;
+        for (; i <= len - 4; i += 4) {
+            DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
+            DoubleVector.fromArray(S, y, yOff + i).add(xv.mul(a)).intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    @Override
+    void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len) {
+        int i = 0;
+        for (; i <= len - 4; i += 4) {
+            DoubleVector step = DoubleVector.fromArray(S, g, gOff + i).mul(c).mul(eta);
+            DoubleVector.fromArray(S, w, wOff + i).sub(step).intoArray(w, wOff + i);
+        }
+        for (; i < len; i++) {
+            w[wOff + i] -= eta * (g[gOff + i] * c);
+        }
+    }
+
+    @Override
+    double dot(double[] a, int aOff, double[] b, int bOff, int len) {
+        DoubleVector lo = DoubleVector.zero(S);
+        DoubleVector hi = DoubleVector.zero(S);
+        int i = 0;
+        for (; i + 7 < len; i += 8) {
+            lo = lo.add(DoubleVector.fromArray(S, a, aOff + i).mul(DoubleVector.fromArray(S, b, bOff + i)));
+            hi = hi.add(DoubleVector.fromArray(S, a, aOff + i + 4).mul(DoubleVector.fromArray(S, b, bOff + i + 4)));
+        }
+        // lanes of lo + hi are s0+s4, s1+s5, s2+s6, s3+s7; reduceLanes would leave the order unspecified
+        DoubleVector t = lo.add(hi);
+        double s = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+        for (; i < len; i++) {
+            s += a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    String name() {
+        return "vector-256";
+    }
+}
