@@ -38,6 +38,8 @@ public final class Dense implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private Tensor input;
+    private final int[] nzCols;
+    private final double[] nzVals;
     private Tensor output;
     private Tensor inputGradient;
 
@@ -54,6 +56,8 @@ public final class Dense implements Layer {
         this.m = m;
         this.weight = Parameter.matrix("W", m, n, Parameter.Storage.COLUMN_MAJOR);
         this.bias = Parameter.vector("b", m);
+        this.nzCols = new int[n];
+        this.nzVals = new double[n];
         init.fill(weight, n, m, new SplittableRandom(seed));
     }
 
@@ -152,12 +156,8 @@ public final class Dense implements Layer {
             int zOff = r * m;
             int xOff = r * n;
             System.arraycopy(b, 0, z, zOff, m);
-            for (int k = 0; k < n; k++) {
-                double xk = xs[xOff + k];
-                if (xk != 0.0) {
-                    KERNELS.axpy(xk, w, k * m, z, zOff, m);
-                }
-            }
+            int count = nonZeros(xs, xOff);
+            KERNELS.columnsAxpy(w, m, nzCols, nzVals, count, z, zOff);
         }
         // The contract keeps x unchanged until backward, so the reference is the base point (no copy).
         input = x;
@@ -228,13 +228,9 @@ public final class Dense implements Layer {
             for (int i = 0; i < m; i++) {
                 b[i] -= stepSize * gs[gOff + i];
             }
-            for (int k = 0; k < n; k++) {
-                double xk = xs[xOff + k];
-                if (xk != 0.0) {
-                    // η·(g_i x_k), grouped as the unfused step computes it, so batch size 1 is bitwise the same
-                    KERNELS.descend(stepSize, xk, gs, gOff, w, k * m, m);
-                }
-            }
+            // η·(g_i x_k), grouped as the unfused step computes it, so batch size 1 is bitwise the same
+            int count = nonZeros(xs, xOff);
+            KERNELS.columnsDescend(stepSize, gs, gOff, nzCols, nzVals, count, w, m);
         }
         return gx;
     }
@@ -257,6 +253,23 @@ public final class Dense implements Layer {
             }
         }
         return inputGradient;
+    }
+
+    /**
+     * Lists the non-zero entries of input row {@code x[xOff .. xOff+n)} (indices in {@link #nzCols}, values in
+     * {@link #nzVals}) and returns their count: the only columns of W that {@code Wx} and {@code gᵀxᵀ} involve.
+     */
+    private int nonZeros(double[] xs, int xOff) {
+        int count = 0;
+        for (int k = 0; k < n; k++) {
+            double xk = xs[xOff + k];
+            if (xk != 0.0) {
+                nzCols[count] = k;
+                nzVals[count] = xk;
+                count++;
+            }
+        }
+        return count;
     }
 
     private void checkGradient(Tensor g) {

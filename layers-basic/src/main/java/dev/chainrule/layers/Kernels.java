@@ -30,6 +30,19 @@ abstract class Kernels {
      */
     abstract double dot(double[] a, int aOff, double[] b, int bOff, int len);
 
+    /**
+     * {@code z ← z + Σ_j c_j · W[:, k_j]} for the {@code count} columns {@code k_j = cols[j]} of a column-major
+     * {@code W} with {@code m} rows: a matrix-vector product over the non-zero inputs only. Each {@code z_i}
+     * receives its terms in the order of {@code j}, as {@code count} calls of {@link #axpy} would give.
+     */
+    abstract void columnsAxpy(double[] w, int m, int[] cols, double[] c, int count, double[] z, int zOff);
+
+    /**
+     * {@link #descend} along each listed column: {@code W[:, k_j] ← W[:, k_j] − η·(g·c_j)}, the plain SGD step
+     * {@code W ← W − η·gᵀxᵀ} on the columns where {@code x} is non-zero.
+     */
+    abstract void columnsDescend(double eta, double[] g, int gOff, int[] cols, double[] c, int count, double[] w, int m);
+
     /** Which implementation this is, for benchmarks and reports. */
     abstract String name();
 

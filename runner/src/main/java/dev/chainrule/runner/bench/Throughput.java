@@ -4,6 +4,8 @@ import dev.chainrule.api.Network;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.train.Samples;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +18,22 @@ import java.util.SplittableRandom;
 public final class Throughput {
 
     /** The timed epochs (seconds each) and what they mean. */
-    public record Result(int batch, int threads, int samples, double[] epochSeconds) {
+    /**
+     * @param epochSeconds wall time of each timed epoch
+     * @param epochCpuSeconds CPU time of the training thread in each timed epoch: on a machine shared with
+     *     other work it shows how much of the wall time was waiting for a core (at one thread)
+     */
+    public record Result(int batch, int threads, int samples, double[] epochSeconds, double[] epochCpuSeconds) {
         public double medianEpochSeconds() {
-            double[] s = epochSeconds.clone();
+            return median(epochSeconds);
+        }
+
+        public double medianEpochCpuSeconds() {
+            return median(epochCpuSeconds);
+        }
+
+        private static double median(double[] values) {
+            double[] s = values.clone();
             Arrays.sort(s);
             int k = s.length;
             return k % 2 == 1 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
@@ -52,9 +67,12 @@ public final class Throughput {
         Tensor xTail = tail > 0 ? new Tensor(tail, train.features()) : null;
         int[] labelsTail = tail > 0 ? new int[tail] : null;
         List<Double> times = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double sink = 0;
         for (int e = 0; e < warmup + passes; e++) {
             shuffle(order, rng);
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             for (int from = 0; from < n; from += b) {
                 int count = Math.min(b, n - from);
@@ -64,14 +82,17 @@ public final class Throughput {
                 sink += network.trainStep(bx, by, sgd);
             }
             double s = (System.nanoTime() - t0) / 1e9;
+            double c = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
             if (e >= warmup) {
                 times.add(s);
+                cpu.add(c);
             }
         }
         if (!Double.isFinite(sink)) {
             throw new IllegalStateException("training diverged during the benchmark (loss " + sink + ")");
         }
-        return new Result(b, threads, n, times.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Result(b, threads, n, times.stream().mapToDouble(Double::doubleValue).toArray(),
+                cpu.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static void shuffle(int[] a, SplittableRandom rng) {

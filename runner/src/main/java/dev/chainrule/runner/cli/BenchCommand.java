@@ -84,15 +84,17 @@ public class BenchCommand implements Callable<Integer> {
             }
             terminal.out().printf(Locale.ROOT,
                     "{\"impl\":\"chainrule\",\"batch\":%d,\"threads\":%d,\"epochSeconds\":%s,\"medianEpochSeconds\":%.4f,"
-                            + "\"samplesPerSecond\":%.1f}%n",
-                    r.batch(), r.threads(), times, r.medianEpochSeconds(), r.samplesPerSecond());
+                            + "\"samplesPerSecond\":%.1f,\"medianEpochCpuSeconds\":%.4f}%n",
+                    r.batch(), r.threads(), times, r.medianEpochSeconds(), r.samplesPerSecond(), r.medianEpochCpuSeconds());
         } else {
             StringJoiner times = new StringJoiner(" ");
             for (double s : r.epochSeconds()) {
                 times.add(String.format(Locale.ROOT, "%.3f", s));
             }
-            terminal.out().printf(Locale.ROOT, "%s: batch %d, %d thread(s): %.3f s/epoch (median of %s), %.0f samples/s%n",
-                    c.name(), r.batch(), r.threads(), r.medianEpochSeconds(), times, r.samplesPerSecond());
+            terminal.out().printf(Locale.ROOT,
+                    "%s: batch %d, %d thread(s): %.3f s/epoch (median of %s), %.0f samples/s; training thread CPU %.3f s/epoch%n",
+                    c.name(), r.batch(), r.threads(), r.medianEpochSeconds(), times, r.samplesPerSecond(),
+                    r.medianEpochCpuSeconds());
         }
         terminal.out().flush();
         return 0;
