@@ -38,8 +38,7 @@ public final class Dense implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private Tensor input;
-    private final int[] nzCols;
-    private final double[] nzVals;
+    private volatile Scratch[] scratch = {};
     private Tensor output;
     private Tensor inputGradient;
 
@@ -56,8 +55,6 @@ public final class Dense implements Layer {
         this.m = m;
         this.weight = Parameter.matrix("W", m, n, Parameter.Storage.COLUMN_MAJOR);
         this.bias = Parameter.vector("b", m);
-        this.nzCols = new int[n];
-        this.nzVals = new double[n];
         init.fill(weight, n, m, new SplittableRandom(seed));
     }
 
@@ -150,18 +147,23 @@ public final class Dense implements Layer {
         output = Tensor.reuse(output, batch, m);
         double[] xs = x.data();
         double[] z = output.data();
-        double[] w = weight.value();
-        double[] b = bias.value();
-        for (int r = 0; r < batch; r++) {
-            int zOff = r * m;
-            int xOff = r * n;
-            System.arraycopy(b, 0, z, zOff, m);
-            int count = nonZeros(xs, xOff);
-            KERNELS.columnsAxpy(w, m, nzCols, nzVals, count, z, zOff);
-        }
+        int parts = parts(batch);
+        Parallelism.run(parts, t -> forwardRows(xs, z, Parallelism.split(batch, parts, t),
+                Parallelism.split(batch, parts, t + 1), scratch(t)));
         // The contract keeps x unchanged until backward, so the reference is the base point (no copy).
         input = x;
         return output;
+    }
+
+    /** {@code ẑ_r = W x_r + b} for rows {@code [from, to)}: a sum over the columns of W where {@code x_r} is non-zero. */
+    private void forwardRows(double[] xs, double[] z, int from, int to, Scratch sc) {
+        double[] w = weight.value();
+        double[] b = bias.value();
+        for (int r = from; r < to; r++) {
+            System.arraycopy(b, 0, z, r * m, m);
+            int count = sc.nonZeros(xs, r * n, 0, n);
+            KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, count, z, r * m);
+        }
     }
 
     @Override
@@ -189,21 +191,25 @@ public final class Dense implements Layer {
         double[] gs = g.data();
         double[] gw = weight.grad();
         double[] gb = bias.grad();
+        // g·D_b = g
         for (int r = 0; r < batch; r++) {
-            int gOff = r * m;
-            int xOff = r * n;
-            // g·D_b = g
             for (int i = 0; i < m; i++) {
-                gb[i] += gs[gOff + i];
-            }
-            // g·D_W = gᵀxᵀ: column k of the outer product is g·x_k, zero when x_k is.
-            for (int k = 0; k < n; k++) {
-                double xk = xs[xOff + k];
-                if (xk != 0.0) {
-                    KERNELS.axpy(xk, gs, gOff, gw, k * m, m);
-                }
+                gb[i] += gs[r * m + i];
             }
         }
+        // g·D_W = gᵀxᵀ: column k of the outer product is g·x_k, zero when x_k is. Threads own columns of W.
+        int parts = parts(batch);
+        Parallelism.run(parts, t -> {
+            Scratch sc = scratch(t);
+            int k0 = Parallelism.split(n, parts, t);
+            int k1 = Parallelism.split(n, parts, t + 1);
+            for (int r = 0; r < batch; r++) {
+                int count = sc.nonZeros(xs, r * n, k0, k1);
+                for (int j = 0; j < count; j++) {
+                    KERNELS.axpy(sc.vals[j], gs, r * m, gw, sc.cols[j] * m, m);
+                }
+            }
+        });
         return gx;
     }
 
@@ -211,7 +217,8 @@ public final class Dense implements Layer {
      * The same VJPs as {@link #backward}, with the step applied in place: {@code g·D_x = gW} first (with the
      * W of the forward pass), then {@code b ← b − η·g} and {@code W ← W − η·gᵀxᵀ} column by column, skipping
      * the columns where {@code x_k = 0} — there {@code g·D_W} is zero, so at batch size 1 on MNIST about
-     * 80% of W is never read or written.
+     * 80% of W is never read or written. A column receives the rows of the batch in order, whichever
+     * thread owns it.
      */
     @Override
     public Tensor backwardAndStep(Tensor g, boolean propagate, double stepSize) {
@@ -223,21 +230,27 @@ public final class Dense implements Layer {
         double[] w = weight.value();
         double[] b = bias.value();
         for (int r = 0; r < batch; r++) {
-            int gOff = r * m;
-            int xOff = r * n;
             for (int i = 0; i < m; i++) {
-                b[i] -= stepSize * gs[gOff + i];
+                b[i] -= stepSize * gs[r * m + i];
             }
-            // η·(g_i x_k), grouped as the unfused step computes it, so batch size 1 is bitwise the same
-            int count = nonZeros(xs, xOff);
-            KERNELS.columnsDescend(stepSize, gs, gOff, nzCols, nzVals, count, w, m);
         }
+        int parts = parts(batch);
+        Parallelism.run(parts, t -> {
+            Scratch sc = scratch(t);
+            int k0 = Parallelism.split(n, parts, t);
+            int k1 = Parallelism.split(n, parts, t + 1);
+            for (int r = 0; r < batch; r++) {
+                // η·(g_i x_k), grouped as the unfused step computes it, so batch size 1 is bitwise the same
+                int count = sc.nonZeros(xs, r * n, k0, k1);
+                KERNELS.columnsDescend(stepSize, gs, r * m, sc.cols, sc.vals, count, w, m);
+            }
+        });
         return gx;
     }
 
     /**
      * {@code g·D_x = g W} for every row: entry k is the dot product of g with column k of W, which is
-     * contiguous in the column-major storage.
+     * contiguous in the column-major storage. Threads own rows.
      */
     private Tensor inputVjp(Tensor g) {
         int batch = g.rows();
@@ -245,31 +258,68 @@ public final class Dense implements Layer {
         double[] gx = inputGradient.data();
         double[] gs = g.data();
         double[] w = weight.value();
-        for (int r = 0; r < batch; r++) {
-            int gOff = r * m;
-            int xOff = r * n;
-            for (int k = 0; k < n; k++) {
-                gx[xOff + k] = KERNELS.dot(w, k * m, gs, gOff, m);
+        int parts = parts(batch);
+        Parallelism.run(parts, t -> {
+            int r1 = Parallelism.split(batch, parts, t + 1);
+            for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
+                for (int k = 0; k < n; k++) {
+                    gx[r * n + k] = KERNELS.dot(w, k * m, gs, r * m, m);
+                }
             }
-        }
+        });
         return inputGradient;
     }
 
     /**
-     * Lists the non-zero entries of input row {@code x[xOff .. xOff+n)} (indices in {@link #nzCols}, values in
-     * {@link #nzVals}) and returns their count: the only columns of W that {@code Wx} and {@code gᵀxᵀ} involve.
+     * How many threads share a batch: one below {@link Parallelism#MIN_ROWS} rows or {@link Parallelism#MIN_WORK}
+     * multiply-adds (waking another core costs microseconds, more than a small layer's whole batch).
      */
-    private int nonZeros(double[] xs, int xOff) {
-        int count = 0;
-        for (int k = 0; k < n; k++) {
-            double xk = xs[xOff + k];
-            if (xk != 0.0) {
-                nzCols[count] = k;
-                nzVals[count] = xk;
-                count++;
+    private int parts(int batch) {
+        return batch < Parallelism.MIN_ROWS || (long) batch * n * m < Parallelism.MIN_WORK ? 1 : Parallelism.threads();
+    }
+
+    private Scratch scratch(int t) {
+        Scratch[] s = scratch;
+        if (t >= s.length) {
+            synchronized (this) {
+                if (t >= scratch.length) {
+                    Scratch[] grown = java.util.Arrays.copyOf(scratch, Math.max(t + 1, Parallelism.threads()));
+                    for (int i = 0; i < grown.length; i++) {
+                        if (grown[i] == null) {
+                            grown[i] = new Scratch(n);
+                        }
+                    }
+                    scratch = grown;
+                }
+                s = scratch;
             }
         }
-        return count;
+        return s[t];
+    }
+
+    /** One thread's list of the non-zero entries of an input row: the only columns of W that {@code Wx} and {@code gᵀxᵀ} involve. */
+    private static final class Scratch {
+        final int[] cols;
+        final double[] vals;
+
+        Scratch(int n) {
+            cols = new int[n];
+            vals = new double[n];
+        }
+
+        /** Lists the non-zero {@code x_k}, {@code k0 ≤ k < k1}, of the row at {@code xOff}; returns their count. */
+        int nonZeros(double[] xs, int xOff, int k0, int k1) {
+            int count = 0;
+            for (int k = k0; k < k1; k++) {
+                double xk = xs[xOff + k];
+                if (xk != 0.0) {
+                    cols[count] = k;
+                    vals[count] = xk;
+                    count++;
+                }
+            }
+            return count;
+        }
     }
 
     private void checkGradient(Tensor g) {

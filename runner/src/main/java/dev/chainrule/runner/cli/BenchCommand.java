@@ -1,6 +1,7 @@
 package dev.chainrule.runner.cli;
 
 import dev.chainrule.api.Network;
+import dev.chainrule.layers.Parallelism;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.Terminal;
 import dev.chainrule.runner.bench.Throughput;
@@ -36,6 +37,10 @@ public class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", description = "use this folder of IDX files instead of the config's data section")
     Path data;
+
+    @Option(names = "--threads", paramLabel = "T",
+            description = "threads the dense layers split a mini-batch over (default 1)")
+    Integer threads;
 
     @Option(names = "--json", description = "print one JSON object line instead of text")
     boolean json;
@@ -74,9 +79,15 @@ public class BenchCommand implements Callable<Integer> {
         Network network = factory.build(c, split.train().numClasses());
         RunConfig.Training t = c.training();
         int b = batchSize != null ? batchSize : t.batchSize();
-        int threads = 1;
+        if (threads != null) {
+            if (threads < 1 || threads > 64) {
+                throw new BadInputException("--threads: must be an integer from 1 to 64, got " + threads);
+            }
+            Parallelism.setThreads(threads);
+        }
+        int used = Parallelism.threads();
         Throughput.Result r = Throughput.measure(network, split.train(), b, t.optimizer().learningRate(),
-                t.optimizer().momentum(), warmup, passes, c.seed(), threads);
+                t.optimizer().momentum(), warmup, passes, c.seed(), used);
         if (json) {
             StringJoiner times = new StringJoiner(",", "[", "]");
             for (double s : r.epochSeconds()) {
