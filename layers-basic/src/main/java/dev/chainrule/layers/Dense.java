@@ -250,7 +250,7 @@ public final class Dense implements Layer {
 
     /**
      * {@code g·D_x = g W} for every row: entry k is the dot product of g with column k of W, which is
-     * contiguous in the column-major storage. Threads own rows.
+     * contiguous in the column-major storage ({@link Kernels#columnDots}). Threads own rows.
      */
     private Tensor inputVjp(Tensor g) {
         int batch = g.rows();
@@ -262,9 +262,7 @@ public final class Dense implements Layer {
         Parallelism.run(parts, t -> {
             int r1 = Parallelism.split(batch, parts, t + 1);
             for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
-                for (int k = 0; k < n; k++) {
-                    gx[r * n + k] = KERNELS.dot(w, k * m, gs, r * m, m);
-                }
+                KERNELS.columnDots(w, m, n, gs, r * m, gx, r * n);
             }
         });
         return inputGradient;

@@ -7,8 +7,9 @@ package dev.chainrule.layers;
  * SIMD where it leaves the scalar loops at about one double per nanosecond — measured 4–5× faster on the
  * first layer's columns (docs/performance.md).
  *
- * <p>Same bits: every product and sum is rounded as the scalar code rounds it (no fused multiply-add),
- * and {@link #dot} uses a fixed split into 8 partial sums combined in a fixed order in both.
+ * <p>Same bits: every product and sum is rounded as the scalar code rounds it (no fused multiply-add), and
+ * every sum runs in the textbook order, so training gives bitwise the weights of the plain loops
+ * {@code z_i = b_i + Σ_k W_ik x_k}, {@code (gW)_k = Σ_i g_i W_ik}, {@code W ← W − η·gᵀxᵀ}.
  *
  * <p>{@link #INSTANCE} is the vector one when the JVM runs with {@code --add-modules jdk.incubator.vector}
  * (the {@code runner} launcher does) and the CPU has 256-bit vectors, else the scalar one; the system property
@@ -24,11 +25,52 @@ abstract class Kernels {
     abstract void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len);
 
     /**
-     * {@code Σ_i a_i b_i} on {@code len} entries, as partial sums {@code s_j} over {@code i ≡ j (mod 8)} for
-     * the first {@code 8⌊len/8⌋} entries, combined as {@code ((s0+s4)+(s1+s5)) + ((s2+s6)+(s3+s7))}, then the
-     * remaining entries added in order: a fixed order, so the same inputs always give the same bits.
+     * {@code out_k = Σ_i g_i W_ik} for every column k of a column-major {@code W} (m×n): the VJP {@code g W}.
+     * Each sum runs over i in order from 0, exactly as one running sum would, so the result is bitwise the
+     * textbook loop's; the speed comes from eight columns summed side by side (independent additions the
+     * CPU overlaps), not from reordering a sum. The same code serves both implementations: a lane-wise
+     * vector sum would need a different order.
      */
-    abstract double dot(double[] a, int aOff, double[] b, int bOff, int len);
+    final void columnDots(double[] w, int m, int n, double[] g, int gOff, double[] out, int outOff) {
+        int k = 0;
+        for (; k + 7 < n; k += 8) {
+            int b = k * m;
+            double s0 = 0.0;
+            double s1 = 0.0;
+            double s2 = 0.0;
+            double s3 = 0.0;
+            double s4 = 0.0;
+            double s5 = 0.0;
+            double s6 = 0.0;
+            double s7 = 0.0;
+            for (int i = 0; i < m; i++) {
+                double gi = g[gOff + i];
+                s0 += w[b + i] * gi;
+                s1 += w[b + m + i] * gi;
+                s2 += w[b + 2 * m + i] * gi;
+                s3 += w[b + 3 * m + i] * gi;
+                s4 += w[b + 4 * m + i] * gi;
+                s5 += w[b + 5 * m + i] * gi;
+                s6 += w[b + 6 * m + i] * gi;
+                s7 += w[b + 7 * m + i] * gi;
+            }
+            out[outOff + k] = s0;
+            out[outOff + k + 1] = s1;
+            out[outOff + k + 2] = s2;
+            out[outOff + k + 3] = s3;
+            out[outOff + k + 4] = s4;
+            out[outOff + k + 5] = s5;
+            out[outOff + k + 6] = s6;
+            out[outOff + k + 7] = s7;
+        }
+        for (; k < n; k++) {
+            double s = 0.0;
+            for (int i = 0; i < m; i++) {
+                s += w[k * m + i] * g[gOff + i];
+            }
+            out[outOff + k] = s;
+        }
+    }
 
     /**
      * {@code z ← z + Σ_j c_j · W[:, k_j]} for the {@code count} columns {@code k_j = cols[j]} of a column-major

@@ -18,34 +18,6 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    double dot(double[] a, int aOff, double[] b, int bOff, int len) {
-        double s0 = 0.0;
-        double s1 = 0.0;
-        double s2 = 0.0;
-        double s3 = 0.0;
-        double s4 = 0.0;
-        double s5 = 0.0;
-        double s6 = 0.0;
-        double s7 = 0.0;
-        int i = 0;
-        for (; i + 7 < len; i += 8) {
-            s0 += a[aOff + i] * b[bOff + i];
-            s1 += a[aOff + i + 1] * b[bOff + i + 1];
-            s2 += a[aOff + i + 2] * b[bOff + i + 2];
-            s3 += a[aOff + i + 3] * b[bOff + i + 3];
-            s4 += a[aOff + i + 4] * b[bOff + i + 4];
-            s5 += a[aOff + i + 5] * b[bOff + i + 5];
-            s6 += a[aOff + i + 6] * b[bOff + i + 6];
-            s7 += a[aOff + i + 7] * b[bOff + i + 7];
-        }
-        double s = ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7));
-        for (; i < len; i++) {
-            s += a[aOff + i] * b[bOff + i];
-        }
-        return s;
-    }
-
-    @Override
     void columnsAxpy(double[] w, int m, int[] cols, double[] c, int count, double[] z, int zOff) {
         for (int j = 0; j < count; j++) {
             axpy(c[j], w, cols[j] * m, z, zOff, m);

@@ -43,28 +43,6 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    double dot(double[] a, int aOff, double[] b, int bOff, int len) {
-        DoubleVector lo = DoubleVector.zero(S);
-        DoubleVector hi = DoubleVector.zero(S);
-        int i = 0;
-        for (; i + 7 < len; i += 8) {
-            lo = lo.add(DoubleVector.fromArray(S, a, aOff + i).mul(DoubleVector.fromArray(S, b, bOff + i)));
-            hi = hi.add(DoubleVector.fromArray(S, a, aOff + i + 4).mul(DoubleVector.fromArray(S, b, bOff + i + 4)));
-        }
-        // lanes of lo + hi are s0+s4, s1+s5, s2+s6, s3+s7; reduceLanes would leave the order unspecified
-        DoubleVector t = lo.add(hi);
-        double s = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
-        for (; i < len; i++) {
-            s += a[aOff + i] * b[bOff + i];
-        }
-        return s;
-    }
-
-    /**
-     * Register-blocked: 16 entries of z (4 vectors) stay in registers while every listed column adds to
-     * them, so z is loaded and stored once per block instead of once per column.
-     */
-    @Override
     void columnsAxpy(double[] w, int m, int[] cols, double[] c, int count, double[] z, int zOff) {
         int i = 0;
         for (; i <= m - 16; i += 16) {
