@@ -148,8 +148,12 @@ public final class Dense implements Layer {
         double[] xs = x.data();
         double[] z = output.data();
         int parts = parts(batch);
-        Parallelism.run(parts, t -> forwardRows(xs, z, Parallelism.split(batch, parts, t),
-                Parallelism.split(batch, parts, t + 1), scratch(t)));
+        if (parts == 1) {
+            forwardRows(xs, z, 0, batch, scratch(0)); // no lambda: nothing allocated per sample
+        } else {
+            Parallelism.run(parts, t -> forwardRows(xs, z, Parallelism.split(batch, parts, t),
+                    Parallelism.split(batch, parts, t + 1), scratch(t)));
+        }
         // The contract keeps x unchanged until backward, so the reference is the base point (no copy).
         input = x;
         return output;
@@ -199,17 +203,12 @@ public final class Dense implements Layer {
         }
         // g·D_W = gᵀxᵀ: column k of the outer product is g·x_k, zero when x_k is. Threads own columns of W.
         int parts = parts(batch);
-        Parallelism.run(parts, t -> {
-            Scratch sc = scratch(t);
-            int k0 = Parallelism.split(n, parts, t);
-            int k1 = Parallelism.split(n, parts, t + 1);
-            for (int r = 0; r < batch; r++) {
-                int count = sc.nonZeros(xs, r * n, k0, k1);
-                for (int j = 0; j < count; j++) {
-                    KERNELS.axpy(sc.vals[j], gs, r * m, gw, sc.cols[j] * m, m);
-                }
-            }
-        });
+        if (parts == 1) {
+            accumulateColumns(xs, gs, gw, batch, 0, n, scratch(0));
+        } else {
+            Parallelism.run(parts, t -> accumulateColumns(xs, gs, gw, batch, Parallelism.split(n, parts, t),
+                    Parallelism.split(n, parts, t + 1), scratch(t)));
+        }
         return gx;
     }
 
@@ -235,17 +234,33 @@ public final class Dense implements Layer {
             }
         }
         int parts = parts(batch);
-        Parallelism.run(parts, t -> {
-            Scratch sc = scratch(t);
-            int k0 = Parallelism.split(n, parts, t);
-            int k1 = Parallelism.split(n, parts, t + 1);
-            for (int r = 0; r < batch; r++) {
-                // η·(g_i x_k), grouped as the unfused step computes it, so batch size 1 is bitwise the same
-                int count = sc.nonZeros(xs, r * n, k0, k1);
-                KERNELS.columnsDescend(stepSize, gs, r * m, sc.cols, sc.vals, count, w, m);
-            }
-        });
+        if (parts == 1) {
+            descendColumns(xs, gs, w, batch, stepSize, 0, n, scratch(0));
+        } else {
+            Parallelism.run(parts, t -> descendColumns(xs, gs, w, batch, stepSize, Parallelism.split(n, parts, t),
+                    Parallelism.split(n, parts, t + 1), scratch(t)));
+        }
         return gx;
+    }
+
+    /** {@code W[:,k] += Σ_r x_rk g_r} for the columns {@code k0 ≤ k < k1}, rows in order. */
+    private void accumulateColumns(double[] xs, double[] gs, double[] gw, int batch, int k0, int k1, Scratch sc) {
+        for (int r = 0; r < batch; r++) {
+            int count = sc.nonZeros(xs, r * n, k0, k1);
+            for (int j = 0; j < count; j++) {
+                KERNELS.axpy(sc.vals[j], gs, r * m, gw, sc.cols[j] * m, m);
+            }
+        }
+    }
+
+    /** {@code W[:,k] −= η·(g_r x_rk)} for the columns {@code k0 ≤ k < k1}, rows in order. */
+    private void descendColumns(double[] xs, double[] gs, double[] w, int batch, double stepSize, int k0, int k1,
+            Scratch sc) {
+        for (int r = 0; r < batch; r++) {
+            // η·(g_i x_k), grouped as the unfused step computes it, so batch size 1 is bitwise the same
+            int count = sc.nonZeros(xs, r * n, k0, k1);
+            KERNELS.columnsDescend(stepSize, gs, r * m, sc.cols, sc.vals, count, w, m);
+        }
     }
 
     /**
@@ -259,12 +274,18 @@ public final class Dense implements Layer {
         double[] gs = g.data();
         double[] w = weight.value();
         int parts = parts(batch);
-        Parallelism.run(parts, t -> {
-            int r1 = Parallelism.split(batch, parts, t + 1);
-            for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
+        if (parts == 1) {
+            for (int r = 0; r < batch; r++) {
                 KERNELS.columnDots(w, m, n, gs, r * m, gx, r * n);
             }
-        });
+        } else {
+            Parallelism.run(parts, t -> {
+                int r1 = Parallelism.split(batch, parts, t + 1);
+                for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
+                    KERNELS.columnDots(w, m, n, gs, r * m, gx, r * n);
+                }
+            });
+        }
         return inputGradient;
     }
 
