@@ -6,8 +6,11 @@
 #   bench/compare.sh [--data DIR] [--threads T] [--passes P]
 #
 # DIR holds train-images-idx3-ubyte and train-labels-idx1-ubyte (default: the runner's MNIST cache,
-# ~/.cache/chainrule/mnist, filled by runner/bin/runner on first use). numpy runs with OPENBLAS_CORETYPE
-# and OPENBLAS_L2_SIZE unset (this machine's shell sets them, forcing slower kernels), only in its own command.
+# ~/.cache/chainrule/mnist, filled by runner/bin/runner on first use).
+# numpy at its best, in its own command only: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (some shells set
+# them, forcing slower kernels), and glibc told to keep freed memory (MALLOC_MMAP_THRESHOLD_,
+# MALLOC_TRIM_THRESHOLD_): every numpy step allocates 800 KB temporaries, which glibc otherwise maps and unmaps
+# each time; in a sandbox with slow page faults that alone made batch 1 20x slower (1.3 ms per W update).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 root="$(cd "$here/.." && pwd -P)"
@@ -31,7 +34,8 @@ if [[ ! -f "$data/train-images-idx3-ubyte" ]]; then
   data="${XDG_CACHE_HOME:-$HOME/.cache}/chainrule/mnist"
 fi
 numpy() { # batch dtype passes
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$here/numpy_baseline.py" --data "$data" \
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=268435456 \
+    python3 "$here/numpy_baseline.py" --data "$data" \
     --batch "$1" --dtype "$2" --passes "$3" --warmup 1 --lr 0.1
 }
 chainrule() { # batch
