@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The first layer's two loops at batch size 1 (W 128×784, an MNIST-like input with ~150 non-zero pixels):
- * per-column axpy against the register-blocked column kernel, scalar against the vector API.
+ * The first layer's two loops at batch size 1 (W 128×784, an MNIST-like input with ~150 non-zero pixels) and
+ * the second layer's {@code gW}, scalar against the vector API.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,12 +67,6 @@ public class KernelBenchmark {
         return z;
     }
 
-    /** The same sum, register-blocked. */
-    @Benchmark
-    public double[] forwardColumnsAxpy() {
-        k.columnsAxpy(w, M, cols, vals, count, z, 0);
-        return z;
-    }
 
     /** {@code W[:,k_j] −= η g x_j}, one call per non-zero input (η tiny so W stays put). */
     @Benchmark
@@ -83,12 +77,6 @@ public class KernelBenchmark {
         return w;
     }
 
-    /** The same update, register-blocked. */
-    @Benchmark
-    public double[] updateColumns() {
-        k.columnsDescend(1e-300, g, 0, cols, vals, count, w, M);
-        return w;
-    }
 
     /** {@code g·W} for a 64×128 layer: 128 dot products of length 64, eight columns side by side. */
     @Benchmark

@@ -77,13 +77,23 @@ abstract class Kernels {
      * {@code W} with {@code m} rows: a matrix-vector product over the non-zero inputs only. Each {@code z_i}
      * receives its terms in the order of {@code j}, as {@code count} calls of {@link #axpy} would give.
      */
-    abstract void columnsAxpy(double[] w, int m, int[] cols, double[] c, int count, double[] z, int zOff);
+    final void columnsAxpy(double[] w, int m, int[] cols, double[] c, int count, double[] z, int zOff) {
+        // One axpy per column. Keeping a block of z in registers across the columns (fewer loads and stores of
+        // z) measured 5–10% slower end to end on Zen 3 at low load (docs/performance.md), so it is not done.
+        for (int j = 0; j < count; j++) {
+            axpy(c[j], w, cols[j] * m, z, zOff, m);
+        }
+    }
 
     /**
      * {@link #descend} along each listed column: {@code W[:, k_j] ← W[:, k_j] − η·(g·c_j)}, the plain SGD step
      * {@code W ← W − η·gᵀxᵀ} on the columns where {@code x} is non-zero.
      */
-    abstract void columnsDescend(double eta, double[] g, int gOff, int[] cols, double[] c, int count, double[] w, int m);
+    final void columnsDescend(double eta, double[] g, int gOff, int[] cols, double[] c, int count, double[] w, int m) {
+        for (int j = 0; j < count; j++) {
+            descend(eta, c[j], g, gOff, w, cols[j] * m, m);
+        }
+    }
 
     /** Which implementation this is, for benchmarks and reports. */
     abstract String name();

@@ -18,20 +18,6 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    void columnsAxpy(double[] w, int m, int[] cols, double[] c, int count, double[] z, int zOff) {
-        for (int j = 0; j < count; j++) {
-            axpy(c[j], w, cols[j] * m, z, zOff, m);
-        }
-    }
-
-    @Override
-    void columnsDescend(double eta, double[] g, int gOff, int[] cols, double[] c, int count, double[] w, int m) {
-        for (int j = 0; j < count; j++) {
-            descend(eta, c[j], g, gOff, w, cols[j] * m, m);
-        }
-    }
-
-    @Override
     String name() {
         return "scalar";
     }
