@@ -4,8 +4,9 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Kernels} on the {@code jdk.incubator.vector} API, always 4 doubles per vector (not the CPU's
- * preferred width) so that {@link #dot}'s partial sums, and hence the bits, do not depend on the machine.
+ * {@link Kernels} on the {@code jdk.incubator.vector} API, 4 doubles per vector (AVX2 width, also run by
+ * AVX-512 CPUs). Every operation is lane-wise with the scalar rounding (no fused multiply-add, no lane
+ * reductions), so the bits equal {@link ScalarKernels}' on any machine.
  * Loaded only when the module is present; {@link Kernels#INSTANCE} falls back to {@link ScalarKernels}.
  */
 final class VectorKernels extends Kernels {
