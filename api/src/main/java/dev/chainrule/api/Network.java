@@ -148,8 +148,24 @@ public final class Network {
     /**
      * One SGD step on a batch: zero the gradients, forward, backward, let the optimizer step with the
      * mean gradient. Returns the summed loss of the batch (before the step).
+     *
+     * <p>With plain SGD ({@link Sgd} without momentum) the same reverse pass runs through
+     * {@link Layer#backwardAndStep}: each layer still receives {@code g}, adds nothing to {@code grad()} but
+     * applies {@code θ ← θ − (α/B)·Σ_b g_b·D_θ} directly, then passes {@code g·D_x} (taken before its own
+     * update) down. Same θ as the unfused sequence up to rounding (bitwise for batch size 1), without full
+     * passes over the parameters; {@code grad()} is not meaningful afterwards.
      */
     public double trainStep(Tensor x, int[] labels, Optimizer optimizer) {
+        if (optimizer instanceof Sgd sgd && sgd.momentum() == 0.0) {
+            double l = forward(x, labels);
+            double stepSize = sgd.learningRate() * (1.0 / lastBatch); // as Sgd.step scales
+            Tensor g = trainLoss.backward();
+            for (int i = trainStages - 1; i >= 0; i--) {
+                Stage s = stages.get(i);
+                g = s instanceof Layer layer ? layer.backwardAndStep(g, i > 0, stepSize) : s.backward(g, i > 0);
+            }
+            return l;
+        }
         zeroGrad();
         double l = forward(x, labels);
         backward();

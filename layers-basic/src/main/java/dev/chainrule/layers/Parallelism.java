@@ -1,0 +1,155 @@
+package dev.chainrule.layers;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * How many threads the dense layers use for a mini-batch, and the small fixed pool that runs them.
+ *
+ * <p>Determinism: work is split into disjoint parts — rows of the batch for {@code XWᵀ} and {@code GW},
+ * columns of W for the update {@code W ← W − η·GᵀX} — and each output entry is computed by exactly one
+ * thread with the same operations in the same order as with one thread (a column of W still receives the
+ * rows of the batch in order). There is no cross-thread reduction, so the weights are bitwise the same
+ * whatever the thread count.
+ *
+ * <p>Batches smaller than {@link #MIN_ROWS} rows, and layers with less than {@link #MIN_WORK}
+ * multiply-adds per batch, run on the calling thread: handing them to another core costs more than it saves.
+ */
+public final class Parallelism {
+    /** Smallest batch that is split over threads. */
+    public static final int MIN_ROWS = 8;
+
+    /** Smallest {@code batch·n·m} of a dense layer that is split over threads. */
+    public static final long MIN_WORK = 1L << 21;
+
+    private static volatile Pool pool = new Pool(defaultThreads());
+
+    private Parallelism() {
+    }
+
+    /**
+     * The default, 1: on a machine shared with other work (this project's 2-core build box) the hand-off
+     * between threads often waits for a time slice and costs more than the second core gives; measure with
+     * {@code runner bench --threads 2} before choosing more.
+     */
+    public static int defaultThreads() {
+        return 1;
+    }
+
+    /** Threads used for mini-batches from now on (1 = the calling thread only). */
+    public static synchronized void setThreads(int threads) {
+        if (threads < 1 || threads > 64) {
+            throw new IllegalArgumentException("threads must be 1..64, got " + threads);
+        }
+        if (threads != pool.size) {
+            Pool old = pool;
+            pool = new Pool(threads);
+            old.shutdown();
+        }
+    }
+
+    public static int threads() {
+        return pool.size;
+    }
+
+    /** Runs {@code part.accept(t)} for {@code t = 0 .. parts−1}, {@code parts ≤ threads()}, and waits for all. */
+    static void run(int parts, IntConsumer part) {
+        pool.run(parts, part);
+    }
+
+    /** Start of part {@code t} of {@code parts} equal contiguous parts of {@code [0, total)}. */
+    static int split(int total, int parts, int t) {
+        return (int) ((long) total * t / parts);
+    }
+
+    /** The calling thread plus {@code size − 1} daemon workers woken per call (spin briefly, then park). */
+    static final class Pool {
+        final int size;
+        private final Thread[] workers;
+        private final AtomicInteger pending = new AtomicInteger();
+        private volatile IntConsumer task;
+        private volatile int parts;
+        private volatile int generation;
+        private volatile boolean stopped;
+        private volatile Throwable failure;
+
+        Pool(int size) {
+            this.size = size;
+            this.workers = new Thread[size - 1];
+            for (int i = 0; i < workers.length; i++) {
+                int id = i + 1;
+                Thread t = new Thread(() -> work(id), "chainrule-dense-" + id);
+                t.setDaemon(true);
+                workers[i] = t;
+                t.start();
+            }
+        }
+
+        synchronized void run(int n, IntConsumer part) {
+            if (n <= 1 || size == 1) {
+                for (int t = 0; t < n; t++) {
+                    part.accept(t);
+                }
+                return;
+            }
+            if (n > size) {
+                throw new IllegalArgumentException(n + " parts for " + size + " threads");
+            }
+            task = part;
+            parts = n;
+            failure = null;
+            pending.set(n - 1);
+            generation++;
+            for (int i = 0; i < n - 1; i++) {
+                LockSupport.unpark(workers[i]);
+            }
+            part.accept(0);
+            int spins = 0;
+            while (pending.get() != 0) {
+                if (++spins < 20_000) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            Throwable f = failure;
+            if (f != null) {
+                throw new IllegalStateException("dense worker thread failed: " + f, f);
+            }
+        }
+
+        private void work(int id) {
+            int seen = 0;
+            while (true) {
+                int spins = 0;
+                while (generation == seen && !stopped) {
+                    if (++spins < 20_000) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+                if (stopped) {
+                    return;
+                }
+                seen = generation;
+                if (id < parts) {
+                    try {
+                        task.accept(id);
+                    } catch (Throwable e) {
+                        failure = e;
+                    }
+                    pending.decrementAndGet();
+                }
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Thread t : workers) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.chainrule.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The vector kernels give bitwise the scalar kernels' results (so a JVM without the module trains the same). */
+class KernelsTest {
+    private static final SplittableRandom RNG = new SplittableRandom(11);
+
+    private static Kernels vector() {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "jdk.incubator.vector not added");
+        try {
+            return new VectorKernels();
+        } catch (UnsupportedOperationException e) {
+            assumeTrue(false, e.getMessage());
+            return null;
+        }
+    }
+
+    private static double[] random(int len) {
+        double[] a = new double[len];
+        for (int i = 0; i < len; i++) {
+            a[i] = RNG.nextDouble(-1, 1) * Math.pow(10, RNG.nextInt(-3, 3));
+        }
+        return a;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 4, 7, 8, 10, 15, 16, 17, 33, 64, 128})
+    void vectorMatchesScalarBitwise(int m) {
+        Kernels v = vector();
+        Kernels s = new ScalarKernels();
+        double[] a = random(m + 5);
+        double[] b = random(m + 5);
+
+        double[] y1 = random(m + 3);
+        double[] y2 = y1.clone();
+        s.axpy(0.37, a, 1, y1, 3, m);
+        v.axpy(0.37, a, 1, y2, 3, m);
+        assertArrayEquals(y1, y2);
+
+        s.descend(0.1, 0.8, a, 4, y1, 2, m);
+        v.descend(0.1, 0.8, a, 4, y2, 2, m);
+        assertArrayEquals(y1, y2);
+
+        int n = 20;
+        double[] w = random(n * m);
+        int[] cols = {0, 3, 4, 9, 19};
+        double[] c = random(cols.length);
+        double[] z1 = random(m + 2);
+        double[] z2 = z1.clone();
+        s.columnsAxpy(w, m, cols, c, cols.length, z1, 2);
+        v.columnsAxpy(w, m, cols, c, cols.length, z2, 2);
+        assertArrayEquals(z1, z2);
+
+        double[] w2 = w.clone();
+        s.columnsDescend(0.05, a, 1, cols, c, cols.length, w, m);
+        v.columnsDescend(0.05, a, 1, cols, c, cols.length, w2, m);
+        assertArrayEquals(w, w2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 9, 17})
+    void columnDotsAreTheTextbookRunningSumsBitwise(int n) {
+        int m = 13;
+        double[] w = random(n * m);
+        double[] g = random(m + 1);
+        double[] out = new double[n + 2];
+        Kernels.INSTANCE.columnDots(w, m, n, g, 1, out, 2);
+        for (int k = 0; k < n; k++) {
+            double s = 0.0;
+            for (int i = 0; i < m; i++) {
+                s += w[k * m + i] * g[1 + i];
+            }
+            assertEquals(Double.doubleToLongBits(s), Double.doubleToLongBits(out[2 + k]), "column " + k);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8, 13, 64})
+    void columnsAxpyIsOneAxpyPerColumnInOrder(int m) {
+        Kernels k = Kernels.INSTANCE;
+        int n = 6;
+        double[] w = random(n * m);
+        int[] cols = {5, 1, 2};
+        double[] c = random(3);
+        double[] z1 = random(m);
+        double[] z2 = z1.clone();
+        k.columnsAxpy(w, m, cols, c, 3, z1, 0);
+        for (int j = 0; j < 3; j++) {
+            for (int i = 0; i < m; i++) {
+                z2[i] += c[j] * w[cols[j] * m + i];
+            }
+        }
+        assertArrayEquals(z2, z1);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.chainrule.runner.bench;
+
+import dev.chainrule.api.Network;
+import dev.chainrule.api.Sgd;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.runner.train.Samples;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Training throughput: full epochs of the trainer's loop (reshuffle, fill a batch, {@link Network#trainStep})
+ * timed one by one, without evaluation, progress output or file writes inside the timing.
+ */
+public final class Throughput {
+
+    /** The timed epochs (seconds each) and what they mean. */
+    /**
+     * @param epochSeconds wall time of each timed epoch
+     * @param epochCpuSeconds CPU time of the training thread in each timed epoch: on a machine shared with
+     *     other work it shows how much of the wall time was waiting for a core (at one thread)
+     */
+    public record Result(int batch, int threads, int samples, double[] epochSeconds, double[] epochCpuSeconds) {
+        public double medianEpochSeconds() {
+            return median(epochSeconds);
+        }
+
+        public double medianEpochCpuSeconds() {
+            return median(epochCpuSeconds);
+        }
+
+        private static double median(double[] values) {
+            double[] s = values.clone();
+            Arrays.sort(s);
+            int k = s.length;
+            return k % 2 == 1 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
+        }
+
+        public double samplesPerSecond() {
+            return samples / medianEpochSeconds();
+        }
+    }
+
+    private Throughput() {
+    }
+
+    /**
+     * Runs {@code warmup} untimed then {@code passes} timed epochs of SGD over {@code train} at the given
+     * batch size and learning rate; the network keeps training across all of them, as a real run would.
+     */
+    public static Result measure(Network network, Samples train, int batch, double learningRate, double momentum,
+            int warmup, int passes, long seed, int threads) {
+        Sgd sgd = new Sgd(learningRate, momentum);
+        int n = train.size();
+        int b = Math.min(batch, n);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor x = new Tensor(b, train.features());
+        int[] labels = new int[b];
+        int tail = n % b;
+        Tensor xTail = tail > 0 ? new Tensor(tail, train.features()) : null;
+        int[] labelsTail = tail > 0 ? new int[tail] : null;
+        List<Double> times = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        double sink = 0;
+        for (int e = 0; e < warmup + passes; e++) {
+            shuffle(order, rng);
+            long c0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            for (int from = 0; from < n; from += b) {
+                int count = Math.min(b, n - from);
+                Tensor bx = count == b ? x : xTail;
+                int[] by = count == b ? labels : labelsTail;
+                train.fill(order, from, count, bx, by);
+                sink += network.trainStep(bx, by, sgd);
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            double c = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            if (e >= warmup) {
+                times.add(s);
+                cpu.add(c);
+            }
+        }
+        if (!Double.isFinite(sink)) {
+            throw new IllegalStateException("training diverged during the benchmark (loss " + sink + ")");
+        }
+        return new Result(b, threads, n, times.stream().mapToDouble(Double::doubleValue).toArray(),
+                cpu.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.chainrule.runner.cli;
+
+import dev.chainrule.api.Network;
+import dev.chainrule.layers.Parallelism;
+import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.bench.Throughput;
+import dev.chainrule.runner.config.ConfigReader;
+import dev.chainrule.runner.config.NetworkFactory;
+import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.train.DataSource;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure training throughput of the configured model on its data: the median of several "
+                + "timed full epochs after warm-up epochs, no evaluation inside the timing.")
+public class BenchCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "CONFIG", description = "the run config, e.g. configs/mnist-3layer.json")
+    Path config;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "override training.batchSize")
+    Integer batchSize;
+
+    @Option(names = "--passes", paramLabel = "P", defaultValue = "5", description = "timed epochs (default ${DEFAULT-VALUE})")
+    int passes;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "1", description = "untimed epochs first (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "use this folder of IDX files instead of the config's data section")
+    Path data;
+
+    @Option(names = "--threads", paramLabel = "T",
+            description = "threads the dense layers split a mini-batch over (default 1)")
+    Integer threads;
+
+    @Option(names = "--json", description = "print one JSON object line instead of text")
+    boolean json;
+
+    private final ConfigReader reader;
+    private final DataSource dataSource;
+    private final NetworkFactory factory;
+    private final Terminal terminal;
+
+    @Inject
+    public BenchCommand(ConfigReader reader, DataSource dataSource, NetworkFactory factory, Terminal terminal) {
+        this.reader = reader;
+        this.dataSource = dataSource;
+        this.factory = factory;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        if (passes < 1 || passes > 1000) {
+            throw new BadInputException("--passes: must be an integer from 1 to 1000, got " + passes);
+        }
+        if (warmup < 0 || warmup > 1000) {
+            throw new BadInputException("--warmup: must be an integer from 0 to 1000, got " + warmup);
+        }
+        if (batchSize != null && (batchSize < 1 || batchSize > ConfigReader.MAX_BATCH_SIZE)) {
+            throw new BadInputException("--batch-size: must be an integer from 1 to " + ConfigReader.MAX_BATCH_SIZE
+                    + ", got " + batchSize);
+        }
+        RunConfig c = reader.read(config, config.toString());
+        if (data != null) {
+            c = c.withData(new RunConfig.Data(null, data.toAbsolutePath().normalize().toString()));
+        }
+        DataSource.Split split = dataSource.load(c.data());
+        c = TrainCommand.resolveInput(c, split.train().features());
+        Network network = factory.build(c, split.train().numClasses());
+        RunConfig.Training t = c.training();
+        int b = batchSize != null ? batchSize : t.batchSize();
+        if (threads != null) {
+            if (threads < 1 || threads > 64) {
+                throw new BadInputException("--threads: must be an integer from 1 to 64, got " + threads);
+            }
+            Parallelism.setThreads(threads);
+        }
+        int used = Parallelism.threads();
+        Throughput.Result r = Throughput.measure(network, split.train(), b, t.optimizer().learningRate(),
+                t.optimizer().momentum(), warmup, passes, c.seed(), used);
+        if (json) {
+            StringJoiner times = new StringJoiner(",", "[", "]");
+            for (double s : r.epochSeconds()) {
+                times.add(String.format(Locale.ROOT, "%.4f", s));
+            }
+            terminal.out().printf(Locale.ROOT,
+                    "{\"impl\":\"chainrule\",\"batch\":%d,\"threads\":%d,\"epochSeconds\":%s,\"medianEpochSeconds\":%.4f,"
+                            + "\"samplesPerSecond\":%.1f,\"medianEpochCpuSeconds\":%.4f}%n",
+                    r.batch(), r.threads(), times, r.medianEpochSeconds(), r.samplesPerSecond(), r.medianEpochCpuSeconds());
+        } else {
+            StringJoiner times = new StringJoiner(" ");
+            for (double s : r.epochSeconds()) {
+                times.add(String.format(Locale.ROOT, "%.3f", s));
+            }
+            terminal.out().printf(Locale.ROOT,
+                    "%s: batch %d, %d thread(s): %.3f s/epoch (median of %s), %.0f samples/s; training thread CPU %.3f s/epoch%n",
+                    c.name(), r.batch(), r.threads(), r.medianEpochSeconds(), times, r.samplesPerSecond(),
+                    r.medianEpochCpuSeconds());
+        }
+        terminal.out().flush();
+        return 0;
+    }
+}
