@@ -20,6 +20,12 @@ import dev.chainrule.runner.train.Samples;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import dev.chainrule.runner.train.ConsoleMetrics;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
@@ -144,12 +150,32 @@ public class TrainCommand implements Callable<Integer> {
                         from.position()));
         terminal.out().flush();
         List<EpochMetrics> seen = new ArrayList<>(from == null ? List.of() : from.metrics());
-        Trainer.Result r = trainer.train(network, split.train(), split.test(), c, progress, m -> {
-            console.epoch(m);
-            writer.appendMetrics(runDir, m);
-            seen.add(m);
-            report(runDir, rc, network, split.test(), seen, List.of());
-        }, store, from);
+        Trainer.Result r;
+        // Drawing the pictures takes as long as an epoch of the notes' network; a second thread draws them
+        // while the next epoch trains (the test scan itself runs here, on the weights of that epoch).
+        ExecutorService drawer = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "report");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<?>> drawn = new ArrayList<>();
+        try {
+            r = trainer.train(network, split.train(), split.test(), c, progress, m -> {
+                console.epoch(m);
+                writer.appendMetrics(runDir, m);
+                seen.add(m);
+                drawn.add(drawer.submit(report(runDir, rc, network, split.test(), seen, List.of())));
+            }, store, from);
+        } finally {
+            // also when training fails: let started drawings finish rather than leave temporary files behind
+            drawer.shutdown();
+            try {
+                drawer.awaitTermination(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        awaitAll(drawn);
         writer.writeModel(dir, network, c, split.train().numClasses());
         writer.writeConfusion(dir, r.finalTest().confusion());
         List<String> notes = new ArrayList<>();
@@ -162,7 +188,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         if (!notes.isEmpty() || seen.isEmpty()) {
             // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
-            report(dir, c, network, split.test(), r.epochs(), notes);
+            report(dir, c, network, split.test(), r.epochs(), notes).run();
         }
         for (String note : notes) {
             terminal.out().println(c.name() + ": " + note);
@@ -174,8 +200,11 @@ public class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Redraws the run's pictures and report.html for the network's current weights. */
-    private void report(Path dir, RunConfig c, Network network, Samples test, List<EpochMetrics> epochs,
+    /**
+     * Scans the test set with the network's current weights now, and returns the drawing of the run's
+     * pictures and report.html from that scan, which may run on another thread.
+     */
+    private Runnable report(Path dir, RunConfig c, Network network, Samples test, List<EpochMetrics> epochs,
             List<String> notes) {
         List<EpochPoint> points = new ArrayList<>();
         for (EpochMetrics m : epochs) {
@@ -183,7 +212,25 @@ public class TrainCommand implements Callable<Integer> {
                     m.validationLoss(), m.learningRate()));
         }
         TestScan scan = TestScan.of(network, test, c.training().evalBatchSize(), RunReport.WRONG_SHOWN);
-        writer.writeReport(dir, c.toJsonMap(), points, scan, test.features(), notes);
+        Map<String, Object> json = c.toJsonMap();
+        return () -> writer.writeReport(dir, json, points, scan, test.features(), notes);
+    }
+
+    /** Waits for the drawings in order; an error in one is rethrown as it was. */
+    private static void awaitAll(List<Future<?>> drawn) {
+        for (Future<?> f : drawn) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while drawing the report", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     static long parameterCount(Network n) {
