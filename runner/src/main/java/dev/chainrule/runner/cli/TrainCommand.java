@@ -13,6 +13,7 @@ import dev.chainrule.runner.output.FileRunWriter;
 import dev.chainrule.runner.report.EpochPoint;
 import dev.chainrule.runner.report.RunReport;
 import dev.chainrule.runner.report.TestScan;
+import dev.chainrule.runner.train.MetricsSink;
 import dev.chainrule.runner.train.Checkpoint;
 import dev.chainrule.runner.train.CheckpointStore;
 import dev.chainrule.runner.train.EpochMetrics;
@@ -160,11 +161,21 @@ public class TrainCommand implements Callable<Integer> {
         });
         List<Future<?>> drawn = new ArrayList<>();
         try {
-            r = trainer.train(network, split.train(), split.test(), c, progress, m -> {
-                console.epoch(m);
-                writer.appendMetrics(runDir, m);
-                seen.add(m);
-                drawn.add(drawer.submit(report(runDir, rc, network, split.test(), seen, List.of())));
+            r = trainer.train(network, split.train(), split.test(), c, progress, new MetricsSink() {
+                @Override
+                public void epoch(EpochMetrics m) {
+                    epoch(m, null);
+                }
+
+                @Override
+                public void epoch(EpochMetrics m, Evaluation test) {
+                    console.epoch(m);
+                    writer.appendMetrics(runDir, m);
+                    seen.add(m);
+                    // the trainer's own test pass (with its most-wrong samples) when it hands it over
+                    TestScan scan = test != null ? TestScan.of(test) : scanTest(rc, network, split.test());
+                    drawn.add(drawer.submit(report(runDir, rc, scan, split.test().features(), seen, List.of())));
+                }
             }, store, from);
         } finally {
             // also when training fails: let started drawings finish rather than leave temporary files behind
@@ -188,7 +199,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         if (!notes.isEmpty() || seen.isEmpty()) {
             // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
-            report(dir, c, network, split.test(), r.epochs(), notes).run();
+            report(dir, c, scanTest(c, network, split.test()), split.test().features(), r.epochs(), notes).run();
         }
         for (String note : notes) {
             terminal.out().println(c.name() + ": " + note);
@@ -200,20 +211,20 @@ public class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Scans the test set with the network's current weights now, and returns the drawing of the run's
-     * pictures and report.html from that scan, which may run on another thread.
-     */
-    private Runnable report(Path dir, RunConfig c, Network network, Samples test, List<EpochMetrics> epochs,
+    private static TestScan scanTest(RunConfig c, Network network, Samples test) {
+        return TestScan.of(network, test, c.training().evalBatchSize(), RunReport.WRONG_SHOWN);
+    }
+
+    /** The drawing of the run's pictures and report.html from a test scan; it may run on another thread. */
+    private Runnable report(Path dir, RunConfig c, TestScan scan, int features, List<EpochMetrics> epochs,
             List<String> notes) {
         List<EpochPoint> points = new ArrayList<>();
         for (EpochMetrics m : epochs) {
             points.add(new EpochPoint(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(),
                     m.validationLoss(), m.learningRate()));
         }
-        TestScan scan = TestScan.of(network, test, c.training().evalBatchSize(), RunReport.WRONG_SHOWN);
         Map<String, Object> json = c.toJsonMap();
-        return () -> writer.writeReport(dir, json, points, scan, test.features(), notes);
+        return () -> writer.writeReport(dir, json, points, scan, features, notes);
     }
 
     /** Waits for the drawings in order; an error in one is rethrown as it was. */

@@ -1,5 +1,7 @@
 package dev.chainrule.runner.report;
 
+import dev.chainrule.runner.train.Evaluator;
+
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Tensor;
 
@@ -16,38 +18,11 @@ public final class Probabilities {
     /** {@code B × N} probabilities for the rows of {@code x}, a new tensor. */
     public static Tensor of(Network network, Tensor x) {
         Tensor h = network.predict(x).copy();
+        double[] row = new double[h.cols()];
         for (int r = 0; r < h.rows(); r++) {
-            if (!isDistribution(h, r)) {
-                softmaxRow(h, r);
-            }
+            Evaluator.probabilities(h, r, false, row);
+            System.arraycopy(row, 0, h.data(), h.offset(r), row.length);
         }
         return h;
-    }
-
-    static boolean isDistribution(Tensor t, int r) {
-        double sum = 0;
-        for (int j = 0; j < t.cols(); j++) {
-            double v = t.get(r, j);
-            if (!(v >= 0 && v <= 1)) {
-                return false;
-            }
-            sum += v;
-        }
-        return Math.abs(sum - 1) < 1e-6;
-    }
-
-    static void softmaxRow(Tensor t, int r) {
-        double c = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < t.cols(); j++) {
-            c = Math.max(c, t.get(r, j));
-        }
-        double s = 0;
-        for (int j = 0; j < t.cols(); j++) {
-            s += Math.exp(t.get(r, j) - c);
-        }
-        double lse = c + Math.log(s);
-        for (int j = 0; j < t.cols(); j++) {
-            t.set(r, j, Math.exp(t.get(r, j) - lse));
-        }
     }
 }

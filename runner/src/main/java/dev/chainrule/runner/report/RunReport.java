@@ -27,7 +27,7 @@ public final class RunReport {
     public static final String REPORT_HTML = "report.html";
     public static final List<String> PNGS = List.of(LOSS_PNG, ACCURACY_PNG, CONFUSION_PNG, WRONG_PNG);
     /** How many misclassified test images the grid shows. */
-    public static final int WRONG_SHOWN = 25;
+    public static final int WRONG_SHOWN = dev.chainrule.runner.train.Evaluator.MOST_WRONG_KEPT;
 
     private RunReport() {
     }

@@ -35,7 +35,7 @@ public final class WrongGrid {
         return s * s == features ? s : 0;
     }
 
-    public static byte[] png(List<TestScan.Wrong> wrong, int features) {
+    public static byte[] png(List<dev.chainrule.runner.train.Evaluation.Wrong> wrong, int features) {
         int side = side(features);
         int count = Math.max(1, wrong.size());
         int cols = Math.min(COLUMNS, count);
@@ -52,7 +52,7 @@ public final class WrongGrid {
             g.drawString(wrong.isEmpty() ? "No misclassified test images" : "Most wrong test images", 8, 20);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             for (int i = 0; i < wrong.size(); i++) {
-                TestScan.Wrong w = wrong.get(i);
+                dev.chainrule.runner.train.Evaluation.Wrong w = wrong.get(i);
                 int x0 = (i % cols) * CELL;
                 int y0 = title + (i / cols) * (CELL + CAPTION);
                 if (side > 0) {

@@ -140,7 +140,7 @@ public class SgdTrainer implements Trainer {
                     stopped = bad >= es.patience();
                 }
             }
-            last = Evaluator.evaluate(network, test, t.evalBatchSize());
+            last = Evaluator.evaluate(network, test, t.evalBatchSize(), Evaluator.MOST_WRONG_KEPT);
             if (Double.isNaN(last.meanLoss())) {
                 throw new CheckFailedException("training diverged: test loss is NaN after epoch " + epoch);
             }
@@ -152,7 +152,7 @@ public class SgdTrainer implements Trainer {
                 store.save(new Checkpoint(epoch + 1, 0, 0, 0, done, bestLoss, bestEpoch, bad, stopped,
                         copy(params, false, sgd), copy(params, true, sgd), best));
             }
-            metrics.epoch(m);
+            metrics.epoch(m, last);
         }
         boolean restored = false;
         if (validation != null && best != null && (done.isEmpty() || bestEpoch != done.get(done.size() - 1).epoch())) {
@@ -160,7 +160,7 @@ public class SgdTrainer implements Trainer {
             restored = true;
         }
         if (last == null || restored) {
-            last = Evaluator.evaluate(network, test, t.evalBatchSize());
+            last = Evaluator.evaluate(network, test, t.evalBatchSize(), Evaluator.MOST_WRONG_KEPT);
         }
         return new Result(done, last, (System.nanoTime() - runStart) / 1e9, stopped, bestEpoch);
     }

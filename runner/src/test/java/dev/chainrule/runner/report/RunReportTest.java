@@ -71,7 +71,7 @@ class RunReportTest {
         }
         assertEquals(60, total);
         double prev = -1;
-        for (TestScan.Wrong w : scan.mostWrong()) {
+        for (dev.chainrule.runner.train.Evaluation.Wrong w : scan.mostWrong()) {
             assertTrue(w.trueProbability() >= prev, "sorted by true-class probability");
             prev = w.trueProbability();
             Tensor p = Probabilities.of(net, Tensor.row(test.x()[w.index()]));
