@@ -68,7 +68,7 @@ class BadInputTest {
     @Test
     void wrongValueTypesNamePathValueAndExpectation() throws IOException {
         assertTrue(badConfig(GOOD.replace("\"epochs\": 3", "\"epochs\": \"three\""))
-                .endsWith("training.epochs: expected an integer from -2147483648 to 2147483647, got \"three\""));
+                .endsWith("training.epochs: expected an integer, got \"three\""));
         assertTrue(badConfig(GOOD.replace("\"epochs\": 3", "\"epochs\": 2.5"))
                 .contains("training.epochs: expected an integer"));
         assertTrue(badConfig(GOOD.replace("\"learningRate\": 0.5", "\"learningRate\": \"fast\""))

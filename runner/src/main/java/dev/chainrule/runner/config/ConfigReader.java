@@ -186,6 +186,11 @@ public class ConfigReader {
         if (nl >= 0) {
             what = what.substring(0, nl);
         }
+        // Jackson names where an unclosed object or array began through a source description we disable
+        what = what.replaceAll("\\s*\\(for (Object|Array) starting at \\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]\\)",
+                " (the $1 opened at line $2, column $3)").replace("the Object", "the object").replace("the Array", "the array")
+                .replaceAll("\\s*\\(start marker at \\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]\\)",
+                        " opened at line $1, column $2");
         var loc = e.getLocation();
         String where = loc == null ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
         return new ConfigException(shown, where, "malformed JSON: " + what);
@@ -226,7 +231,9 @@ public class ConfigReader {
             return "a valid value";
         }
         if (t == Integer.class || t == int.class) {
-            return "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+            // the range matters only when the value is a number too large for it
+            return e.getCause() instanceof InputCoercionException
+                    ? "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE : "an integer";
         }
         if (t == Long.class || t == long.class) {
             return "an integer";
