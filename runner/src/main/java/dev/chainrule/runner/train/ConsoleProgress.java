@@ -62,8 +62,10 @@ public class ConsoleProgress implements ProgressSink {
         double eta = rate > 0 ? (samples - done) / rate : 0;
         int filled = samples == 0 ? WIDTH : (int) ((long) WIDTH * done / samples);
         String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-        err.printf(Locale.ROOT, "\repoch %d/%d [%s] %3d%% %7.0f samples/s ETA %4.0fs ", epoch, epochs, bar,
-                samples == 0 ? 100 : 100L * done / samples, rate, eta);
+        // the first second runs in the interpreter and the JIT: a rate from it would promise hours
+        String etaText = s < 1.0 ? "  --" : String.format(Locale.ROOT, "%4.0f", eta);
+        err.printf(Locale.ROOT, "\repoch %d/%d [%s] %3d%% %7.0f samples/s ETA %ss ", epoch, epochs, bar,
+                samples == 0 ? 100 : 100L * done / samples, rate, etaText);
         err.flush();
         drawn = true;
     }
