@@ -275,7 +275,7 @@ class PluginsTest {
                 .service(ActivationProvider.class, "com.acme.noapi.P")
                 .manifest("Chainrule-Api-Version", null));
         brokenJar(bad, "its manifest has no Chainrule-Api-Version entry, so the api it was built against is unknown; "
-                + "add 'Chainrule-Api-Version: 1.0' (docs/plugins.md)");
+                + "add 'Chainrule-Api-Version: 1.0' (README.md, Write a plugin)");
     }
 
     @Test
