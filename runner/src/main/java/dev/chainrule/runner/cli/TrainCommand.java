@@ -204,9 +204,9 @@ public class TrainCommand implements Callable<Integer> {
         for (String note : notes) {
             terminal.out().println(c.name() + ": " + note);
         }
-        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s after %d epochs (%.1f s), run folder %s%n", c.name(),
-                Evaluation.percent(r.finalTest().accuracy()), r.epochs().isEmpty() ? c.training().epochs()
-                        : r.epochs().get(r.epochs().size() - 1).epoch(), r.seconds(), dir);
+        int ran = r.epochs().isEmpty() ? c.training().epochs() : r.epochs().get(r.epochs().size() - 1).epoch();
+        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s after %d epoch%s (%.1f s), run folder %s%n", c.name(),
+                Evaluation.percent(r.finalTest().accuracy()), ran, ran == 1 ? "" : "s", r.seconds(), dir);
         terminal.out().flush();
         return 0;
     }
