@@ -15,7 +15,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 root="$(cd "$here/.." && pwd -P)"
 data="${XDG_CACHE_HOME:-$HOME/.cache}/chainrule/mnist"
-threads=1
+threads=$(( $(nproc) >= 2 ? 2 : 1 ))  # the runner's default: batches of 32+ rows split over 2 cores
 passes=5
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -39,7 +39,7 @@ public class BenchCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--threads", paramLabel = "T",
-            description = "threads the dense layers split a mini-batch over (default 1)")
+            description = "threads the dense layers split a mini-batch of at least 32 rows over (default 2 when there are 2 or more cores, else 1)")
     Integer threads;
 
     @Option(names = "--json", description = "print one JSON object line instead of text")
