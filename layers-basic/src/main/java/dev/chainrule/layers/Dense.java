@@ -39,10 +39,7 @@ public final class Dense implements Layer {
     private final Parameter bias;
     private Tensor input;
     private volatile Scratch[] scratch = {};
-    private final int[] activeColumns;
-    private double[] xt = new double[0];
     private double[] gt = new double[0];
-    private double[] gp = new double[0];
     private double[] outT = new double[0];
     private Tensor output;
     private Tensor inputGradient;
@@ -60,7 +57,6 @@ public final class Dense implements Layer {
         this.m = m;
         this.weight = Parameter.matrix("W", m, n, Parameter.Storage.COLUMN_MAJOR);
         this.bias = Parameter.vector("b", m);
-        this.activeColumns = new int[n];
         init.fill(weight, n, m, new SplittableRandom(seed));
     }
 
@@ -154,17 +150,11 @@ public final class Dense implements Layer {
         double[] xs = x.data();
         double[] z = output.data();
         int parts = parts(batch);
-        if (batch == 1 || (!BLOCKED && parts == 1)) {
+        if (parts == 1) {
             forwardRows(xs, z, 0, batch, scratch(0)); // no lambda: nothing allocated per sample
-        } else if (!BLOCKED) {
+        } else {
             Parallelism.run(parts, t -> forwardRows(xs, z, Parallelism.split(batch, parts, t),
                     Parallelism.split(batch, parts, t + 1), scratch(t)));
-        } else if (parts == 1) {
-            forwardBlocks(xs, z, batch, 0, batch / Kernels.ROWS, true, scratch(0));
-        } else {
-            int blocks = batch / Kernels.ROWS;
-            Parallelism.run(parts, t -> forwardBlocks(xs, z, batch, Parallelism.split(blocks, parts, t),
-                    Parallelism.split(blocks, parts, t + 1), t == parts - 1, scratch(t)));
         }
         // The contract keeps x unchanged until backward, so the reference is the base point (no copy).
         input = x;
@@ -181,71 +171,6 @@ public final class Dense implements Layer {
             KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, count, z, r * m);
         }
     }
-
-    /**
-     * {@code ẑ_r = W x_r + b} for the 4-row blocks {@code [from, to)} (and the last {@code batch mod 4} rows
-     * if {@code tail}): the columns of W where any of a block's four rows is non-zero are read once for all
-     * four ({@link Kernels#forwardRows4}). Each entry's sum is the batch-1 one, so blocking and threads change
-     * no bit.
-     */
-    private void forwardBlocks(double[] xs, double[] z, int batch, int from, int to, boolean tail, Scratch sc) {
-        double[] w = weight.value();
-        double[] b = bias.value();
-        int[] cols = sc.cols;
-        for (int r = from * Kernels.ROWS; r < to * Kernels.ROWS; r++) {
-            System.arraycopy(b, 0, z, r * m, m);
-        }
-        // W in slabs of CHUNK columns, each used by every block of the batch while it sits in L2 (the whole
-        // first-layer W, 800 KB, does not fit a Zen 3 core's 512 KB); the slabs run in k order, so each
-        // z entry still receives its terms k ascending
-        for (int k0 = 0; k0 < n; k0 += CHUNK) {
-            int k1 = Math.min(n, k0 + CHUNK);
-            for (int blk = from; blk < to; blk++) {
-                int r0 = blk * Kernels.ROWS;
-                int x0 = r0 * n;
-                // runs of columns where one of the four rows is non-zero (MNIST: the image borders are zero in
-                // every row, so most of W is skipped for the block)
-                int count = 0;
-                boolean open = false;
-                for (int k = k0; k < k1; k++) {
-                    boolean active = xs[x0 + k] != 0.0 || xs[x0 + n + k] != 0.0 || xs[x0 + 2 * n + k] != 0.0
-                            || xs[x0 + 3 * n + k] != 0.0;
-                    if (active && !open) {
-                        if (count > 0 && k - cols[count - 1] <= GAP) {
-                            count--; // a short gap joins the previous run: its zero terms add ±0, cheaper than a new run
-                        } else {
-                            cols[count++] = k;
-                        }
-                        open = true;
-                    } else if (!active && open) {
-                        cols[count++] = k;
-                        open = false;
-                    }
-                }
-                if (open) {
-                    cols[count++] = k1;
-                }
-                KERNELS.forwardRows4(w, m, cols, count, xs, x0, n, z, r0 * m);
-            }
-        }
-        if (tail) {
-            forwardRows(xs, z, batch - batch % Kernels.ROWS, batch, sc);
-        }
-    }
-
-    /**
-     * Whether mini-batches use the 4-row forward blocks and the 4-column weight-gradient blocks
-     * ({@code -Dchainrule.blocked=true}). Off: on real MNIST batches they measured slower end to end than the
-     * per-row kernels (2.0–2.5 against 1.6 s/epoch at batch 32, docs/performance.md); kept, tested, for the
-     * next attempt. The {@code g·D_x} tiles are always used.
-     */
-    static final boolean BLOCKED = Boolean.getBoolean("chainrule.blocked");
-
-    /** Zero columns of a block shorter than this are run through rather than skipped. */
-    private static final int GAP = Integer.getInteger("chainrule.gap", 8);
-
-    /** Columns of W per slab in the mini-batch forward pass. */
-    private static final int CHUNK = Integer.getInteger("chainrule.chunk", 64);
 
     @Override
     public Jacobian jacobian(int row) {
@@ -272,12 +197,6 @@ public final class Dense implements Layer {
         double[] gs = g.data();
         double[] gw = weight.grad();
         double[] gb = bias.grad();
-        if (batch > 1 && BLOCKED) {
-            // g·D_b = Σ_b g_b; g·D_W = Σ_b g_bᵀ x_bᵀ, column by column of W
-            addBiasSum(gs, batch, gb, 1.0);
-            weightVjp(xs, gs, batch, gw, 1.0);
-            return gx;
-        }
         // g·D_b = g
         for (int r = 0; r < batch; r++) {
             for (int i = 0; i < m; i++) {
@@ -311,12 +230,6 @@ public final class Dense implements Layer {
         double[] gs = g.data();
         double[] w = weight.value();
         double[] b = bias.value();
-        if (batch > 1 && BLOCKED) {
-            // θ ← θ − η·Σ_b g_b·D_θ, the sum formed first: bitwise the unfused "grad, then θ − η·grad"
-            addBiasSum(gs, batch, b, -stepSize);
-            weightVjp(xs, gs, batch, w, -stepSize);
-            return gx;
-        }
         for (int r = 0; r < batch; r++) {
             for (int i = 0; i < m; i++) {
                 b[i] -= stepSize * gs[r * m + i];
@@ -330,68 +243,6 @@ public final class Dense implements Layer {
                     Parallelism.split(n, parts, t + 1), scratch(t)));
         }
         return gx;
-    }
-
-    /** {@code t ← t + scale·Σ_b g_b}, the sum over b in order. */
-    private void addBiasSum(double[] gs, int batch, double[] t, double scale) {
-        for (int i = 0; i < m; i++) {
-            double acc = 0.0;
-            for (int r = 0; r < batch; r++) {
-                acc += gs[r * m + i];
-            }
-            t[i] += acc * scale;
-        }
-    }
-
-    /**
-     * {@code T[:,k] ← T[:,k] + scale·Σ_b x_bk g_b} for every column k of W where some {@code x_bk ≠ 0} (elsewhere
-     * the VJP {@code g·D_W = Gᵀ X} is zero): T = W, {@code scale = −η} is the fused step, T = grad, 1 the
-     * accumulation. X is transposed first so that a column's {@code x_bk} are contiguous; four columns share
-     * each load of {@code g_b} ({@link Kernels#gradientColumns4}). Threads own columns of W; a column's sum
-     * does not depend on which block or thread computes it.
-     */
-    private void weightVjp(double[] xs, double[] gs, int batch, double[] t, double scale) {
-        if (xt.length < n * batch) {
-            xt = new double[n * batch];
-        }
-        double[] xT = xt;
-        int[] cols = activeColumns;
-        int count = 0;
-        // k outer: the B rows' cache lines stay in L1 for 8 consecutive k while xT is written in order
-        for (int k = 0; k < n; k++) {
-            int o = k * batch;
-            boolean any = false;
-            for (int r = 0; r < batch; r++) {
-                double v = xs[r * n + k];
-                xT[o + r] = v;
-                any |= v != 0.0;
-            }
-            if (any) {
-                cols[count++] = k;
-            }
-        }
-        int active = count;
-        if (gp.length < m * batch) {
-            gp = new double[m * batch];
-        }
-        double[] gP = gp;
-        Kernels.panels(gs, batch, m, gP);
-        int parts = parts(batch);
-        if (parts == 1) {
-            gradientColumns(xT, batch, gs, gP, cols, 0, active, t, scale, scratch(0));
-        } else {
-            Parallelism.run(parts, p -> gradientColumns(xT, batch, gs, gP, cols, Parallelism.split(active, parts, p),
-                    Parallelism.split(active, parts, p + 1), t, scale, scratch(p)));
-        }
-    }
-
-    private void gradientColumns(double[] xT, int batch, double[] gs, double[] gP, int[] cols, int from, int to,
-            double[] t, double scale, Scratch sc) {
-        int[] rows = sc.rows(batch);
-        double[] xp = sc.packed(4 * batch);
-        for (int j = from; j < to; j += 4) {
-            KERNELS.gradientColumns4(xT, batch, gs, gP, m, cols, j, Math.min(4, to - j), t, scale, rows, xp);
-        }
     }
 
     /** {@code W[:,k] += Σ_r x_rk g_r} for the columns {@code k0 ≤ k < k1}, rows in order. */
@@ -523,29 +374,9 @@ public final class Dense implements Layer {
         final int[] cols;
         final double[] vals;
 
-        private int[] rows = new int[0];
-
         Scratch(int n) {
-            cols = new int[n + 1];
+            cols = new int[n];
             vals = new double[n];
-        }
-
-        private double[] packed = new double[0];
-
-        /** Room for {@code len} packed input values. */
-        double[] packed(int len) {
-            if (packed.length < len) {
-                packed = new double[len];
-            }
-            return packed;
-        }
-
-        /** Room for a list of {@code batch} row indices. */
-        int[] rows(int batch) {
-            if (rows.length < batch) {
-                rows = new int[batch];
-            }
-            return rows;
         }
 
         /** Lists the non-zero {@code x_k}, {@code k0 ≤ k < k1}, of the row at {@code xOff}; returns their count. */

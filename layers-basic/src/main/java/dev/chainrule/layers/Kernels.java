@@ -95,32 +95,6 @@ abstract class Kernels {
         }
     }
 
-    // ---- mini-batch kernels (B > 1): register tiles over several rows or columns, each element's sum in textbook order ----
-
-    /**
-     * Forward on a block of {@link #ROWS} rows: {@code z_r ← z_r + Σ_k x_{r,k} · W[:, k]} for the rows
-     * {@code r = 0..3} at {@code x[xOff + r·n]}, {@code z[zOff + r·m]}, over the columns k in the runs
-     * {@code [runs[q], runs[q+1])}, {@code q = 0, 2, … < count} (ascending, covering every k where one of the
-     * four rows is non-zero). Each {@code z_ri} receives its terms one product at a time, k ascending, as the
-     * batch-1 loop does; a term whose {@code x} is zero adds ±0, which leaves {@code z} unchanged. Each W
-     * entry loaded serves four rows; runs rather than a list of columns let the JIT drop the bounds checks.
-     */
-    abstract void forwardRows4(double[] w, int m, int[] runs, int count, double[] x, int xOff, int n, double[] z, int zOff);
-
-    /**
-     * The weight-gradient VJP {@code gᵀX} on up to four columns of W, applied at once:
-     * {@code T[:, k] ← T[:, k] + scale · Σ_b X[b,k] · G[b,:]} for {@code k = cols[j .. j+count)}, {@code count ≤ 4},
-     * with {@code X} given transposed ({@code xt[k·batch + b]}) and {@code G} row-major B×m, also in panels of
-     * 8 columns ({@code gp[i·batch + 8b + (i mod 8)]} for {@code i < m − m mod 8}, see {@link #panels}): a panel
-     * row is then one cache line, where G's own rows lie 8m bytes apart and collide in L1 (measured 3× slower). The sum runs over b
-     * ascending from 0 and is added to T once: T = W with {@code scale = −η} is the fused SGD step
-     * {@code W ← W − η·acc} (bitwise {@code W − η·grad}), T = grad with {@code scale = 1} accumulates it.
-     * Each G entry loaded serves four columns; rows where all four {@code x_bk} are zero may be skipped
-     * (their terms are ±0). {@code rows} and {@code xp} are scratch of at least {@code batch} and {@code 4·batch} entries.
-     */
-    abstract void gradientColumns4(double[] xt, int batch, double[] g, double[] gp, int m, int[] cols, int j,
-            int count, double[] t, double scale, int[] rows, double[] xp);
-
     /**
      * The input VJP {@code G W} on a tile of 8 rows × up to 4 inputs: {@code outT[k·batch + b] = Σ_i G[b,i] W[i,k]}
      * for {@code b0 ≤ b < b0+8}, {@code k0 ≤ k < k0+kCount}, with {@code G} given transposed
@@ -128,19 +102,6 @@ abstract class Kernels {
      * {@link #columnDots}' (the textbook order) — with 8 rows side by side in vector lanes.
      */
     abstract void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT);
-
-    /** {@code G} (B×m row-major) as panels of 8 columns: {@code gp[i·batch + 8b + l] = G[b, i + l]}, {@code i} a multiple of 8. */
-    static void panels(double[] g, int batch, int m, double[] gp) {
-        for (int i = 0; i + 8 <= m; i += 8) {
-            int p = i * batch;
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(g, b * m + i, gp, p + 8 * b, 8);
-            }
-        }
-    }
-
-    /** Rows per forward block. */
-    static final int ROWS = 4;
 
     /** Rows per {@link #dotsTile}. */
     static final int DOT_ROWS = 8;

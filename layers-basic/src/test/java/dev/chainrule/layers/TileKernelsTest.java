@@ -1,7 +1,5 @@
 package dev.chainrule.layers;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chainrule.api.Tensor;
 import java.util.ArrayList;
@@ -11,10 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The mini-batch kernels (register tiles over several rows or columns) give bitwise the simple loops'
- * results, with the vector and the scalar implementation, on sparse (MNIST-like) and dense inputs.
+ * The mini-batch {@code g·D_x} tiles ({@link Kernels#dotsTile}) give bitwise the simple loops' results, with
+ * the vector and the scalar implementation, and a batch through {@link Dense} is bitwise the per-row loops,
+ * on sparse (MNIST-like) and dense inputs.
  */
-class BlockedKernelsTest {
+class TileKernelsTest {
     private static List<Kernels> kernels() {
         List<Kernels> ks = new ArrayList<>();
         ks.add(new ScalarKernels());
@@ -43,93 +42,6 @@ class BlockedKernelsTest {
             a[i] = r.nextDouble(-1, 1);
         }
         return a;
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {2, 3, 5, 32, 33, 128})
-    void forwardBlocksAreTheTextbookSumsBitwise(int batch) {
-        SplittableRandom r = new SplittableRandom(batch);
-        for (int[] shape : new int[][] {{784, 128}, {128, 64}, {64, 10}, {9, 13}}) {
-            int n = shape[0];
-            int m = shape[1];
-            double[] w = uniform(r, n * m); // column-major: w[k·m + i] = W_ik
-            double[] x = inputs(r, batch, n, n == 784 ? 0.2 : 0.9);
-            int blocks = batch / Kernels.ROWS;
-            for (Kernels k : kernels()) {
-                double[] z = new double[batch * m];
-                int[] runs = new int[n + 1];
-                for (int blk = 0; blk < blocks; blk++) {
-                    // runs: [0, n/3) and [n/2, n): a gap, and both ends
-                    runs[0] = 0;
-                    runs[1] = n / 3;
-                    runs[2] = n / 2;
-                    runs[3] = n;
-                    int r0 = blk * Kernels.ROWS;
-                    double[] xs = x.clone();
-                    k.forwardRows4(w, m, runs, 4, xs, r0 * n, n, z, r0 * m);
-                }
-                for (int b = 0; b < blocks * Kernels.ROWS; b++) {
-                    for (int i = 0; i < m; i++) {
-                        double s = 0.0;
-                        for (int kk = 0; kk < n; kk++) {
-                            if (kk < n / 3 || kk >= n / 2) {
-                                s += x[b * n + kk] * w[kk * m + i];
-                            }
-                        }
-                        assertBits(s, z[b * m + i], k.name() + " z[" + b + "," + i + "] " + n + "→" + m);
-                    }
-                }
-            }
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {2, 3, 5, 32, 33, 128})
-    void gradientColumnsAreTheSumOverRowsInOrderBitwise(int batch) {
-        SplittableRandom r = new SplittableRandom(100 + batch);
-        for (int[] shape : new int[][] {{784, 128}, {128, 64}, {64, 10}, {9, 13}}) {
-            int n = shape[0];
-            int m = shape[1];
-            double[] x = inputs(r, batch, n, n == 784 ? 0.2 : 0.9);
-            double[] g = uniform(r, batch * m);
-            double[] xt = new double[n * batch];
-            for (int b = 0; b < batch; b++) {
-                for (int k = 0; k < n; k++) {
-                    xt[k * batch + b] = x[b * n + k];
-                }
-            }
-            double[] gp = new double[m * batch];
-            Kernels.panels(g, batch, m, gp);
-            // every column, in blocks of 4 and a short last block; also a list with gaps
-            int[] cols = new int[n];
-            int count = 0;
-            for (int k = 0; k < n; k++) {
-                if (k % 5 != 2) {
-                    cols[count++] = k;
-                }
-            }
-            double[] w0 = uniform(r, n * m);
-            double eta = 0.0371;
-            for (Kernels kern : kernels()) {
-                double[] w = w0.clone();
-                for (int j = 0; j < count; j += 4) {
-                    kern.gradientColumns4(xt, batch, g, gp, m, cols, j, Math.min(4, count - j), w, -eta,
-                            new int[batch], new double[4 * batch]);
-                }
-                double[] expected = w0.clone();
-                for (int j = 0; j < count; j++) {
-                    int k = cols[j];
-                    for (int i = 0; i < m; i++) {
-                        double acc = 0.0;
-                        for (int b = 0; b < batch; b++) {
-                            acc += x[b * n + k] * g[b * m + i];
-                        }
-                        expected[k * m + i] -= eta * acc;
-                    }
-                }
-                assertArrayEquals(expected, w, kern.name() + " W after the step, " + n + "→" + m + ", batch " + batch);
-            }
-        }
     }
 
     @ParameterizedTest
