@@ -2,6 +2,7 @@ package dev.chainrule.losses;
 
 import dev.chainrule.api.LossProvider;
 import dev.chainrule.api.Tensor;
+import dev.chainrule.testkit.ContractChecks;
 import dev.chainrule.testkit.LossContract;
 import java.util.SplittableRandom;
 
@@ -12,27 +13,11 @@ class CrossEntropyContractTest extends LossContract {
     }
 
     /**
-     * Rows of a probability vector. Extreme rows are nearly one-hot: one entry near 1, the others in
-     * [1e-3, 1e-2]. Smaller p_y is correct code but outside what the checker's fixed step resolves: for
-     * −ln p the central difference with ε = 1e-6 has relative truncation error ε²/(3p²), above the 1e-6
-     * tolerance once p &lt; 6e-4.
+     * Probability rows, nearly one-hot at the extreme points ({@link ContractChecks#PROBABILITIES}): −ln p_y
+     * is only defined on probabilities, and below p ≈ 6e-4 the checker's fixed step cannot resolve it.
      */
     @Override
     protected Tensor predictions(int rows, int n, boolean extreme, SplittableRandom rng) {
-        Tensor p = new Tensor(rows, n);
-        for (int r = 0; r < rows; r++) {
-            double sum = 0;
-            int top = rng.nextInt(n);
-            for (int i = 0; i < n; i++) {
-                double v = extreme ? (i == top ? 1.0 : rng.nextDouble(1e-3, 1e-2)) : rng.nextDouble(0.05, 1);
-                p.set(r, i, v);
-                sum += v;
-            }
-            for (int i = 0; i < n; i++) {
-                // normalise only ordinary rows; extreme rows keep their small entries exact and sum near 1
-                p.set(r, i, extreme && i == top ? 1.0 - (sum - 1.0) : extreme ? p.get(r, i) : p.get(r, i) / sum);
-            }
-        }
-        return p;
+        return ContractChecks.PROBABILITIES.draw(rows, n, extreme, rng);
     }
 }

@@ -72,7 +72,7 @@ public class BenchCommand implements Callable<Integer> {
         }
         RunConfig c = reader.read(config, config.toString());
         if (data != null) {
-            c = c.withData(new RunConfig.Data(null, data.toAbsolutePath().normalize().toString()));
+            c = c.withDataDir(data);
         }
         DataSource.Split split = dataSource.load(c.data());
         c = TrainCommand.resolveInput(c, split.train().features());

@@ -116,7 +116,7 @@ public class TrainCommand implements Callable<Integer> {
             }
             c = reader.read(cfg, cfg.toString());
             if (data != null) {
-                c = c.withData(new RunConfig.Data(null, data.toAbsolutePath().normalize().toString()));
+                c = c.withDataDir(data);
             }
             store = new CheckpointStore(dir, mapper);
             from = store.load();
@@ -287,7 +287,7 @@ public class TrainCommand implements Callable<Integer> {
             c = c.withSeed(seed);
         }
         if (data != null) {
-            c = c.withData(new RunConfig.Data(null, data.toAbsolutePath().normalize().toString()));
+            c = c.withDataDir(data);
         }
         return c;
     }

@@ -106,6 +106,11 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         return new RunConfig(source, name, seed, d, input, layers, loss, training);
     }
 
+    /** The data from a folder of IDX files ({@code --data DIR}), kept as an absolute path. */
+    public RunConfig withDataDir(java.nio.file.Path dir) {
+        return withData(new Data(null, dir.toAbsolutePath().normalize().toString()));
+    }
+
     public RunConfig withName(String n) {
         return new RunConfig(source, n, seed, data, input, layers, loss, training);
     }

@@ -72,7 +72,7 @@ public class ExplainCommand implements Callable<Integer> {
     public Integer call() {
         RunConfig c = reader.read(config, config.toString());
         if (data != null) {
-            c = c.withData(new RunConfig.Data(null, data.toAbsolutePath().normalize().toString()));
+            c = c.withDataDir(data);
         }
         Samples train = dataSource.load(c.data()).train();
         if (sample < 0 || sample >= train.size()) {
