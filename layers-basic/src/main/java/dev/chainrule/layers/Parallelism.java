@@ -105,13 +105,17 @@ public final class Parallelism {
             for (int i = 0; i < n - 1; i++) {
                 LockSupport.unpark(workers[i]);
             }
-            part.accept(0);
-            int spins = 0;
-            while (pending.get() != 0) {
-                if (++spins < 20_000) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
+            try {
+                part.accept(0);
+            } finally {
+                // wait even when part 0 failed: a worker still running must not count down the next call
+                int spins = 0;
+                while (pending.get() != 0) {
+                    if (++spins < 20_000) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();
+                    }
                 }
             }
             Throwable f = failure;

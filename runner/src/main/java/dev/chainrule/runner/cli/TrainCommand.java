@@ -197,7 +197,8 @@ public class TrainCommand implements Callable<Integer> {
         } else if (r.bestEpoch() > 0 && !r.epochs().isEmpty() && r.bestEpoch() != r.epochs().get(r.epochs().size() - 1).epoch()) {
             notes.add("The weights of epoch " + r.bestEpoch() + " (the best validation loss) were restored.");
         }
-        if (!notes.isEmpty() || seen.isEmpty()) {
+        boolean ranHere = r.epochs().size() > (from == null ? 0 : from.metrics().size());
+        if (!notes.isEmpty() || !ranHere) {
             // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
             report(dir, c, scanTest(c, network, split.test()), split.test().features(), r.epochs(), notes).run();
         }

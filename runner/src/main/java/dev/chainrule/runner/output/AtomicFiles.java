@@ -1,5 +1,9 @@
 package dev.chainrule.runner.output;
 
+import java.io.BufferedOutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -10,7 +14,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a file under a temporary name in the same folder and renames it into place, so a reader (or a
- * crash) never sees half a file.
+ * crash) never sees half a file. The bytes are forced to disk before the rename and the folder after it:
+ * without that a file system may keep the rename but not the data, and a crash shortly after would leave
+ * an empty file under the final name.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -29,16 +35,38 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                body.writeTo(out);
-            }
+            writeSynced(tmp, body);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes a new file and forces its bytes to disk (no rename: for files inside a folder renamed later). */
+    public static void writeSynced(Path file, byte[] bytes) throws IOException {
+        writeSynced(file, out -> out.write(bytes));
+    }
+
+    private static void writeSynced(Path file, Body body) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            body.writeTo(out);
+            out.flush();
+            ch.force(true);
+        }
+    }
+
+    /** Forces a folder's entries (renames, new files) to disk, where the platform allows it. */
+    public static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // some platforms and file systems cannot open or sync a folder; the rename itself stays atomic
         }
     }
 }

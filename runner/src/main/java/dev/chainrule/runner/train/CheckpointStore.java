@@ -3,6 +3,7 @@ package dev.chainrule.runner.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.output.AtomicFiles;
 import dev.chainrule.runner.output.ModelFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ import java.util.stream.Stream;
  * either {@code checkpoint/} or {@code checkpoint.old/} complete, and {@link #load()} takes whichever is.
  */
 public final class CheckpointStore {
+    private static final String TMP_PREFIX = ".checkpoint.";
     public static final String FORMAT = "chainrule-checkpoint";
     public static final int FORMAT_VERSION = 1;
     public static final String DIR = "checkpoint";
@@ -49,7 +51,8 @@ public final class CheckpointStore {
 
     public void save(Checkpoint c) {
         try {
-            Path tmp = runDir.resolve(".checkpoint." + Long.toHexString(System.nanoTime()) + ".tmp");
+            deleteLeftovers();
+            Path tmp = runDir.resolve(TMP_PREFIX + Long.toHexString(System.nanoTime()) + ".tmp");
             Files.createDirectory(tmp);
             Map<String, Object> files = new LinkedHashMap<>();
             files.put("weights", write(tmp, "weights.bin", c.weights()));
@@ -79,14 +82,18 @@ public final class CheckpointStore {
                 ms.add(m.toJsonMap());
             }
             s.put("metrics", ms);
-            Files.write(tmp.resolve(STATE), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
+            AtomicFiles.writeSynced(tmp.resolve(STATE), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
+            AtomicFiles.syncDirectory(tmp);
             Path cur = runDir.resolve(DIR);
             Path old = runDir.resolve(OLD);
-            deleteTree(old);
+            // At every moment checkpoint/ or checkpoint.old/ is complete: the old one goes only once the new
+            // one is in place (after a crash between the renames, checkpoint.old/ is the only one, so keep it).
             if (Files.exists(cur)) {
+                deleteTree(old);
                 Files.move(cur, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(tmp, cur, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(runDir);
             deleteTree(old);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -104,22 +111,43 @@ public final class CheckpointStore {
                 buf.putDouble(v);
             }
         }
-        Files.write(dir.resolve(name), buf.array());
+        AtomicFiles.writeSynced(dir.resolve(name), buf.array());
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("file", name);
         f.put("sha256", ModelFiles.sha256(buf.array()));
         return f;
     }
 
-    /** The newest complete checkpoint, or null when the run has none. */
+    /**
+     * The newest complete checkpoint, or null when the run has none: {@code checkpoint/}, or
+     * {@code checkpoint.old/} when the first is missing or fails its checks (a crash between the renames).
+     */
     public Checkpoint load() {
-        Path d = runDir.resolve(DIR);
-        if (!Files.isRegularFile(d.resolve(STATE))) {
-            d = runDir.resolve(OLD);
-            if (!Files.isRegularFile(d.resolve(STATE))) {
-                return null;
+        Path cur = runDir.resolve(DIR);
+        Path old = runDir.resolve(OLD);
+        boolean hasOld = Files.isRegularFile(old.resolve(STATE));
+        if (!Files.isRegularFile(cur.resolve(STATE))) {
+            return hasOld ? load(old) : null;
+        }
+        try {
+            return load(cur);
+        } catch (BadInputException e) {
+            if (hasOld) {
+                return load(old);
+            }
+            throw e;
+        }
+    }
+
+    private void deleteLeftovers() throws IOException {
+        try (Stream<Path> s = Files.list(runDir)) {
+            for (Path p : s.filter(q -> q.getFileName().toString().startsWith(TMP_PREFIX)).toList()) {
+                deleteTree(p);
             }
         }
+    }
+
+    private Checkpoint load(Path d) {
         String shown = d + "/" + STATE;
         try {
             JsonNode s = mapper.readTree(Files.readAllBytes(d.resolve(STATE)));

@@ -1,5 +1,7 @@
 package dev.chainrule.runner.train;
 
+import dev.chainrule.runner.BadInputException;
+
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Sgd;
@@ -70,6 +72,13 @@ public class SgdTrainer implements Trainer {
             restore(params, sgd, resume.weights(), resume.velocity());
             epoch = resume.epoch();
             position = resume.position();
+            // a checkpoint stops between batches; a position that does not fall on this run's batch grid
+            // means the data changed under the run (--resume --data with another training set)
+            if (position < 0 || position > n || position % b != 0 && position != n) {
+                throw new BadInputException("--resume: the checkpoint stopped at sample " + position + " of an epoch, "
+                        + "which does not fit " + n + " training samples in batches of " + b
+                        + "; resume with the data the run started with");
+            }
             lossSum = resume.lossSum();
             correct = resume.correct();
             done.addAll(resume.metrics());
