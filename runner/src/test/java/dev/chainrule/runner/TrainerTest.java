@@ -142,4 +142,26 @@ class TrainerTest {
         Tensor t = Tensor.of(new double[][] {{0.2, 0.5, 0.5}});
         assertEquals(1, dev.chainrule.runner.train.Evaluator.argmax(t, 0));
     }
+
+    @Test
+    void resumingAtAPositionOffTheBatchGridIsRefusedAsBadInput() {
+        // a checkpoint at sample 3 of an epoch cannot come from batches of 4: the data changed under the run
+        RunConfig c = config(4, 2);
+        Network net = factory.build(c, 3);
+        double[][] w = new double[net.parameters().size()][];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = net.parameters().get(i).toRowMajor();
+        }
+        double[][] v = new double[w.length][];
+        for (int i = 0; i < w.length; i++) {
+            v[i] = new double[w[i].length];
+        }
+        var resume = new dev.chainrule.runner.train.Checkpoint(1, 3, 0, 0, List.of(), Double.POSITIVE_INFINITY, 0, 0,
+                false, w, v, null);
+        BadInputException e = assertThrows(BadInputException.class, () -> new SgdTrainer().train(net,
+                InMemorySamples.blobs(10, 3), InMemorySamples.blobs(6, 4), c, mock(ProgressSink.class),
+                mock(MetricsSink.class), null, resume));
+        assertTrue(e.getMessage().contains("stopped at sample 3") && e.getMessage().contains("batches of 4"),
+                e.getMessage());
+    }
 }
