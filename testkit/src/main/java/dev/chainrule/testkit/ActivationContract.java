@@ -26,11 +26,6 @@ public abstract class ActivationContract extends StageContract {
     }
 
     @Override
-    protected Stage stage(int inputSize, long seed) {
-        return provider().create(context(inputSize, seed));
-    }
-
-    @Override
     protected Stage stageFrom(BuildContext context) {
         return provider().create(context);
     }

@@ -14,7 +14,9 @@ public abstract class StageContract extends ContractSupport {
     protected static final int BATCH = ContractChecks.BATCH;
 
     /** A new stage for rows of {@code inputSize}, options {@link #validOptions()}. */
-    protected abstract Stage stage(int inputSize, long seed);
+    protected Stage stage(int inputSize, long seed) {
+        return stageFrom(context(inputSize, seed));
+    }
 
     @Override
     protected Object build(dev.chainrule.api.BuildContext context) {
