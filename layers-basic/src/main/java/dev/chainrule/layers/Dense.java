@@ -26,6 +26,12 @@ import java.util.SplittableRandom;
  * {@code w[k·m … k·m+m)}. Then {@code W x = Σ_k x_k W[:,k]} is a sum of axpys over the non-zero
  * {@code x_k} only, and the gradient {@code g xᵀ} touches only those columns — MNIST pixels are about 80%
  * zeros, so the first layer skips most of its work.
+ *
+ * <p>Each row's sum runs in one fixed order, whatever the batch size or thread count: with {@code k_0 < k_1 < …}
+ * the columns where {@code x_k ≠ 0} and {@code h = ⌊count/2⌋}, {@code ẑ = (b + Σ_{j<h} x_{k_j} W[:,k_j]) +
+ * Σ_{j≥h} x_{k_j} W[:,k_j]}, each sum in j order. The two halves let two cores share one sample: at batch
+ * size 1 on the first MNIST layer each core then reads and updates its own half of the active columns, and its
+ * half of W stays in its own L2 cache (the whole W, 800 KB, does not fit one).
  */
 public final class Dense implements Layer {
     /** The type id. */
@@ -41,6 +47,17 @@ public final class Dense implements Layer {
     private volatile Scratch[] scratch = {};
     private double[] gt = new double[0];
     private double[] outT = new double[0];
+    private double[] partial = new double[0];
+    /** The batch's non-zero inputs, row by row (row r at {@code [rowStart[r], rowStart[r+1])}), for the panel path. */
+    private int[] rowStart = new int[0];
+    private int[] listCols = new int[0];
+    private double[] listVals = new double[0];
+    /** The same non-zero inputs column by column (column k at {@code [colStart[k], colStart[k+1])}, rows ascending). */
+    private int[] colStart = new int[0];
+    private int[] colRows = new int[0];
+    private double[] colVals = new double[0];
+    /** The column where the second core's share of the step starts (set by a split forward). */
+    private int stepSplit;
     private Tensor output;
     private Tensor inputGradient;
 
@@ -150,7 +167,26 @@ public final class Dense implements Layer {
         double[] xs = x.data();
         double[] z = output.data();
         int parts = parts(batch);
-        if (parts == 1) {
+        if (splitsRows(batch)) {
+            if (partial.length < batch * m) {
+                partial = new double[batch * m];
+            }
+            double[] p = partial;
+            Parallelism.run(2, t -> halfRows(xs, z, p, batch, t, scratch(t)));
+            for (int f = 0; f < batch * m; f++) {
+                z[f] += p[f];
+            }
+        } else if (usesPanels(batch)) {
+            listNonZeros(xs, batch);
+            int panels = panels();
+            int ps = Math.min(parts, panels);
+            if (ps == 1) {
+                forwardPanels(z, batch, 0, panels, scratch(0));
+            } else {
+                Parallelism.run(ps, t -> forwardPanels(z, batch, Parallelism.split(panels, ps, t),
+                        Parallelism.split(panels, ps, t + 1), scratch(t)));
+            }
+        } else if (parts == 1) {
             forwardRows(xs, z, 0, batch, scratch(0)); // no lambda: nothing allocated per sample
         } else {
             Parallelism.run(parts, t -> forwardRows(xs, z, Parallelism.split(batch, parts, t),
@@ -165,10 +201,105 @@ public final class Dense implements Layer {
     private void forwardRows(double[] xs, double[] z, int from, int to, Scratch sc) {
         double[] w = weight.value();
         double[] b = bias.value();
+        double[] p = sc.partial;
         for (int r = from; r < to; r++) {
             System.arraycopy(b, 0, z, r * m, m);
             int count = sc.nonZeros(xs, r * n, 0, n);
-            KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, count, z, r * m);
+            int h = count >>> 1;
+            KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, 0, h, z, r * m);
+            java.util.Arrays.fill(p, 0.0);
+            KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, h, count, p, 0);
+            for (int i = 0; i < m; i++) {
+                z[r * m + i] += p[i];
+            }
+        }
+    }
+
+    /**
+     * The rows of {@link #forwardRows} for the output panels {@code [p0, p1)}, each panel of W walked by every row
+     * of the batch before the next ({@link Kernels#panelAxpy}); the same sums in the same order.
+     */
+    private void forwardPanels(double[] z, int batch, int p0, int p1, Scratch sc) {
+        double[] w = weight.value();
+        double[] b = bias.value();
+        double[] p = sc.partial;
+        for (int panel = p0; panel < p1; panel++) {
+            int i0 = panel * Kernels.PANEL;
+            int len = Math.min(Kernels.PANEL, m - i0);
+            for (int r = 0; r < batch; r++) {
+                int s = rowStart[r];
+                int e = rowStart[r + 1];
+                int h = s + ((e - s) >>> 1);
+                int o = r * m + i0;
+                System.arraycopy(b, i0, z, o, len);
+                KERNELS.panelAxpyAny(w, m, i0, len, listCols, listVals, s, h, z, o);
+                java.util.Arrays.fill(p, 0, len, 0.0);
+                KERNELS.panelAxpyAny(w, m, i0, len, listCols, listVals, h, e, p, 0);
+                for (int i = 0; i < len; i++) {
+                    z[o + i] += p[i];
+                }
+            }
+        }
+    }
+
+    /** Lists every row's non-zero inputs into {@link #rowStart}, {@link #listCols}, {@link #listVals}. */
+    private void listNonZeros(double[] xs, int batch) {
+        if (rowStart.length < batch + 1) {
+            rowStart = new int[batch + 1];
+        }
+        if (listCols.length < batch * n) {
+            listCols = new int[batch * n];
+            listVals = new double[batch * n];
+        }
+        int count = 0;
+        for (int r = 0; r < batch; r++) {
+            rowStart[r] = count;
+            int off = r * n;
+            for (int k = 0; k < n; k++) {
+                double xk = xs[off + k];
+                if (xk != 0.0) {
+                    listCols[count] = k;
+                    listVals[count] = xk;
+                    count++;
+                }
+            }
+        }
+        rowStart[batch] = count;
+    }
+
+    /** Output panels of {@link Kernels#PANEL} rows of W, the last one possibly shorter. */
+    private int panels() {
+        return (m + Kernels.PANEL - 1) / Kernels.PANEL;
+    }
+
+    /**
+     * Mini-batches of {@link Parallelism#MIN_ROWS} rows or more walk W by panels of rows: each panel is read
+     * by every row of the batch while it sits in cache. Threads own panels, so each entry of W and ẑ is still
+     * computed by one thread, rows in order.
+     */
+    private boolean usesPanels(int batch) {
+        return batch >= Parallelism.MIN_ROWS;
+    }
+
+    /**
+     * Core {@code t}'s half of every row, the same sums as {@link #forwardRows}: core 0 forms
+     * {@code b + Σ_{j<h}} in {@code z}, core 1 forms {@code Σ_{j≥h}} in {@code p}; the caller adds them.
+     */
+    private void halfRows(double[] xs, double[] z, double[] p, int batch, int t, Scratch sc) {
+        double[] w = weight.value();
+        double[] b = bias.value();
+        for (int r = 0; r < batch; r++) {
+            int count = sc.nonZeros(xs, r * n, 0, n);
+            int h = count >>> 1;
+            if (t == 0) {
+                System.arraycopy(b, 0, z, r * m, m);
+                KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, 0, h, z, r * m);
+                // at batch size 1 each core then steps the columns it has just read (still in its cache)
+                stepSplit = batch > 1 ? n / 2 : h < count ? sc.cols[h] : n;
+            } else {
+                java.util.Arrays.fill(p, r * m, r * m + m, 0.0);
+                KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, h, count, p, r * m);
+            }
         }
     }
 
@@ -205,7 +336,9 @@ public final class Dense implements Layer {
         }
         // g·D_W = gᵀxᵀ: column k of the outer product is g·x_k, zero when x_k is. Threads own columns of W.
         int parts = parts(batch);
-        if (parts == 1) {
+        if (usesPanels(batch)) {
+            columnSteps(gs, gw, batch, false, 0.0, parts);
+        } else if (parts == 1) {
             accumulateColumns(xs, gs, gw, batch, 0, n, scratch(0));
         } else {
             Parallelism.run(parts, t -> accumulateColumns(xs, gs, gw, batch, Parallelism.split(n, parts, t),
@@ -236,13 +369,90 @@ public final class Dense implements Layer {
             }
         }
         int parts = parts(batch);
-        if (parts == 1) {
+        if (splitsRows(batch)) {
+            int k = stepSplit;
+            Parallelism.run(2, t -> descendColumns(xs, gs, w, batch, stepSize, t == 0 ? 0 : k, t == 0 ? k : n, scratch(t)));
+        } else if (usesPanels(batch)) {
+            columnSteps(gs, w, batch, true, stepSize, parts);
+        } else if (parts == 1) {
             descendColumns(xs, gs, w, batch, stepSize, 0, n, scratch(0));
         } else {
             Parallelism.run(parts, t -> descendColumns(xs, gs, w, batch, stepSize, Parallelism.split(n, parts, t),
                     Parallelism.split(n, parts, t + 1), scratch(t)));
         }
         return gx;
+    }
+
+    /**
+     * The mini-batch {@code W ← W − η·Gᵀ X} when {@code descend}, else {@code grad W += Gᵀ X}, column by column
+     * over the columns' lists of non-zero inputs: each 16-entry piece of a column receives the rows in order
+     * ({@link Kernels#descendRows}) while it sits in registers. Threads own ranges of columns holding about
+     * equal numbers of non-zeros.
+     */
+    private void columnSteps(double[] gs, double[] target, int batch, boolean descend, double stepSize, int parts) {
+        listByColumn(batch);
+        int total = colStart[n];
+        if (parts == 1) {
+            columnSteps(gs, target, descend, stepSize, 0, n);
+            return;
+        }
+        int[] bounds = new int[parts + 1];
+        bounds[parts] = n;
+        for (int t = 1, k = 0; t < parts; t++) {
+            long target0 = (long) total * t / parts;
+            while (k < n && colStart[k] < target0) {
+                k++;
+            }
+            bounds[t] = k;
+        }
+        Parallelism.run(parts, t -> columnSteps(gs, target, descend, stepSize, bounds[t], bounds[t + 1]));
+    }
+
+    private void columnSteps(double[] gs, double[] target, boolean descend, double stepSize, int k0, int k1) {
+        for (int k = k0; k < k1; k++) {
+            int s = colStart[k];
+            int e = colStart[k + 1];
+            if (s == e) {
+                continue;
+            }
+            for (int i0 = 0; i0 < m; i0 += Kernels.PANEL) {
+                int len = Math.min(Kernels.PANEL, m - i0);
+                if (descend) {
+                    KERNELS.descendRowsAny(stepSize, gs, m, i0, colRows, colVals, s, e, target, k * m + i0, len);
+                } else {
+                    KERNELS.accumulateRowsAny(gs, m, i0, colRows, colVals, s, e, target, k * m + i0, len);
+                }
+            }
+        }
+    }
+
+    /** Regroups the forward pass's row lists by column (counting sort; rows stay ascending within a column). */
+    private void listByColumn(int batch) {
+        int total = rowStart[batch];
+        if (colStart.length != n + 1) {
+            colStart = new int[n + 1];
+        }
+        if (colRows.length < total) {
+            colRows = new int[Math.max(total, batch * n / 4)];
+            colVals = new double[colRows.length];
+        }
+        java.util.Arrays.fill(colStart, 0);
+        for (int j = 0; j < total; j++) {
+            colStart[listCols[j] + 1]++;
+        }
+        for (int k = 0; k < n; k++) {
+            colStart[k + 1] += colStart[k];
+        }
+        int[] next = scratch(0).cols; // n free ints: the fill position of each column
+        System.arraycopy(colStart, 0, next, 0, n);
+        for (int r = 0; r < batch; r++) {
+            for (int j = rowStart[r]; j < rowStart[r + 1]; j++) {
+                int k = listCols[j];
+                int at = next[k]++;
+                colRows[at] = r;
+                colVals[at] = listVals[j];
+            }
+        }
     }
 
     /** {@code W[:,k] += Σ_r x_rk g_r} for the columns {@code k0 ≤ k < k1}, rows in order. */
@@ -279,7 +489,16 @@ public final class Dense implements Layer {
         if (batch >= Kernels.DOT_ROWS) {
             return inputVjpTiles(gs, batch, gx, w, parts);
         }
-        if (parts == 1) {
+        if (splitsRows(batch)) {
+            // each core owns half the entries k of every row: the same dot products, split by column
+            Parallelism.run(2, t -> {
+                int k0 = t == 0 ? 0 : n / 2;
+                int k1 = t == 0 ? n / 2 : n;
+                for (int r = 0; r < batch; r++) {
+                    KERNELS.columnDots(w, m, k0, k1, gs, r * m, gx, r * n);
+                }
+            });
+        } else if (parts == 1) {
             for (int r = 0; r < batch; r++) {
                 KERNELS.columnDots(w, m, n, gs, r * m, gx, r * n);
             }
@@ -296,48 +515,44 @@ public final class Dense implements Layer {
 
     /**
      * {@code g·D_x = G W} by tiles of 8 rows × 4 inputs ({@link Kernels#dotsTile}) on G transposed, each
-     * entry's sum in i order as {@link Kernels#columnDots} forms it; the last {@code batch mod 8} rows go
-     * through {@code columnDots} itself. Threads own tiles of rows.
+     * entry's sum in i order; the batch is padded with zero rows to a multiple of 8, so every row takes the
+     * same path. Threads own tiles of rows.
      */
     private Tensor inputVjpTiles(double[] gs, int batch, double[] gx, double[] w, int parts) {
-        if (gt.length < m * batch) {
-            gt = new double[m * batch];
+        int stride = (batch + Kernels.DOT_ROWS - 1) / Kernels.DOT_ROWS * Kernels.DOT_ROWS;
+        if (gt.length != m * stride) {
+            gt = new double[m * stride]; // the padding rows stay zero
         }
-        if (outT.length < n * batch) {
-            outT = new double[n * batch];
+        if (outT.length != n * stride) {
+            outT = new double[n * stride];
         }
         double[] gT = gt;
         double[] oT = outT;
         for (int r = 0; r < batch; r++) {
             for (int i = 0; i < m; i++) {
-                gT[i * batch + r] = gs[r * m + i];
+                gT[i * stride + r] = gs[r * m + i];
             }
         }
-        int tiles = batch / Kernels.DOT_ROWS;
+        int tiles = stride / Kernels.DOT_ROWS;
         if (parts == 1) {
-            dotsTiles(gs, gT, batch, gx, w, oT, 0, tiles, true);
+            dotsTiles(gT, stride, batch, gx, w, oT, 0, tiles);
         } else {
-            Parallelism.run(parts, p -> dotsTiles(gs, gT, batch, gx, w, oT, Parallelism.split(tiles, parts, p),
-                    Parallelism.split(tiles, parts, p + 1), p == parts - 1));
+            Parallelism.run(parts, p -> dotsTiles(gT, stride, batch, gx, w, oT, Parallelism.split(tiles, parts, p),
+                    Parallelism.split(tiles, parts, p + 1)));
         }
         return inputGradient;
     }
 
-    private void dotsTiles(double[] gs, double[] gT, int batch, double[] gx, double[] w, double[] oT, int from, int to, boolean tail) {
+    private void dotsTiles(double[] gT, int stride, int batch, double[] gx, double[] w, double[] oT, int from, int to) {
         for (int tile = from; tile < to; tile++) {
             int b0 = tile * Kernels.DOT_ROWS;
             for (int k = 0; k < n; k += 4) {
-                KERNELS.dotsTile(gT, batch, b0, w, m, k, Math.min(4, n - k), oT);
+                KERNELS.dotsTile(gT, stride, b0, w, m, k, Math.min(4, n - k), oT);
             }
-            for (int r = b0; r < b0 + Kernels.DOT_ROWS; r++) {
+            for (int r = b0; r < Math.min(batch, b0 + Kernels.DOT_ROWS); r++) {
                 for (int k = 0; k < n; k++) {
-                    gx[r * n + k] = oT[k * batch + r];
+                    gx[r * n + k] = oT[k * stride + r];
                 }
-            }
-        }
-        if (tail) {
-            for (int r = batch - batch % Kernels.DOT_ROWS; r < batch; r++) {
-                KERNELS.columnDots(w, m, n, gs, r * m, gx, r * n);
             }
         }
     }
@@ -350,6 +565,15 @@ public final class Dense implements Layer {
         return batch < Parallelism.MIN_ROWS || (long) batch * n * m < Parallelism.MIN_WORK ? 1 : Parallelism.threads();
     }
 
+    /**
+     * Whether a small batch (below {@link Parallelism#MIN_ROWS} rows) still shares each row between two cores:
+     * only for a W of at least {@link Parallelism#MIN_SPLIT_WEIGHTS} entries, where one sample's work outweighs
+     * the hand-off (about a microsecond).
+     */
+    private boolean splitsRows(int batch) {
+        return batch < Parallelism.MIN_ROWS && (long) n * m >= Parallelism.MIN_SPLIT_WEIGHTS && Parallelism.threads() >= 2;
+    }
+
     private Scratch scratch(int t) {
         Scratch[] s = scratch;
         if (t >= s.length) {
@@ -358,7 +582,7 @@ public final class Dense implements Layer {
                     Scratch[] grown = java.util.Arrays.copyOf(scratch, Math.max(t + 1, Parallelism.threads()));
                     for (int i = 0; i < grown.length; i++) {
                         if (grown[i] == null) {
-                            grown[i] = new Scratch(n);
+                            grown[i] = new Scratch(n, m);
                         }
                     }
                     scratch = grown;
@@ -373,10 +597,13 @@ public final class Dense implements Layer {
     private static final class Scratch {
         final int[] cols;
         final double[] vals;
+        /** The second half of one row's sum, before it is added to the first. */
+        final double[] partial;
 
-        Scratch(int n) {
+        Scratch(int n, int m) {
             cols = new int[n];
             vals = new double[n];
+            partial = new double[m];
         }
 
         /** Lists the non-zero {@code x_k}, {@code k0 ≤ k < k1}, of the row at {@code xOff}; returns their count. */

@@ -25,62 +25,29 @@ abstract class Kernels {
     abstract void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len);
 
     /**
-     * {@code out_k = Σ_i g_i W_ik} for every column k of a column-major {@code W} (m×n): the VJP {@code g W}.
-     * Each sum runs over i in order from 0, exactly as one running sum would, so the result is bitwise the
-     * textbook loop's; the speed comes from eight columns summed side by side (independent additions the
-     * CPU overlaps), not from reordering a sum. The same code serves both implementations: a lane-wise
-     * vector sum would need a different order.
+     * {@code out_k = Σ_i g_i W_ik} for every column k of a column-major {@code W} (m×n): the VJP {@code g W} of
+     * one row. Each sum runs in one fixed order, the same in both implementations: with {@code m₄ = m − m mod 4},
+     * four running sums {@code s_p = Σ g_i W_ik} over {@code i ≡ p (mod 4)}, {@code i < m₄}, each in ascending i,
+     * then {@code (s_0 + s_1) + (s_2 + s_3)}, then the last {@code m mod 4} terms in order. That is exactly a
+     * 4-lane vector sum followed by a fixed lane reduction, so the vector kernels read each column of W as
+     * vectors of 4 (the textbook running sum would leave them one double at a time).
      */
     final void columnDots(double[] w, int m, int n, double[] g, int gOff, double[] out, int outOff) {
-        int k = 0;
-        for (; k + 7 < n; k += 8) {
-            int b = k * m;
-            double s0 = 0.0;
-            double s1 = 0.0;
-            double s2 = 0.0;
-            double s3 = 0.0;
-            double s4 = 0.0;
-            double s5 = 0.0;
-            double s6 = 0.0;
-            double s7 = 0.0;
-            for (int i = 0; i < m; i++) {
-                double gi = g[gOff + i];
-                s0 += w[b + i] * gi;
-                s1 += w[b + m + i] * gi;
-                s2 += w[b + 2 * m + i] * gi;
-                s3 += w[b + 3 * m + i] * gi;
-                s4 += w[b + 4 * m + i] * gi;
-                s5 += w[b + 5 * m + i] * gi;
-                s6 += w[b + 6 * m + i] * gi;
-                s7 += w[b + 7 * m + i] * gi;
-            }
-            out[outOff + k] = s0;
-            out[outOff + k + 1] = s1;
-            out[outOff + k + 2] = s2;
-            out[outOff + k + 3] = s3;
-            out[outOff + k + 4] = s4;
-            out[outOff + k + 5] = s5;
-            out[outOff + k + 6] = s6;
-            out[outOff + k + 7] = s7;
-        }
-        for (; k < n; k++) {
-            double s = 0.0;
-            for (int i = 0; i < m; i++) {
-                s += w[k * m + i] * g[gOff + i];
-            }
-            out[outOff + k] = s;
-        }
+        columnDots(w, m, 0, n, g, gOff, out, outOff);
     }
 
+    /** {@link #columnDots(double[], int, int, double[], int, double[], int)} for the columns {@code k0 ≤ k < k1} only. */
+    abstract void columnDots(double[] w, int m, int k0, int k1, double[] g, int gOff, double[] out, int outOff);
+
     /**
-     * {@code z ← z + Σ_j c_j · W[:, k_j]} for the {@code count} columns {@code k_j = cols[j]} of a column-major
-     * {@code W} with {@code m} rows: a matrix-vector product over the non-zero inputs only. Each {@code z_i}
-     * receives its terms in the order of {@code j}, as {@code count} calls of {@link #axpy} would give.
+     * {@code z ← z + Σ_j c_j · W[:, k_j]} for the listed columns {@code k_j = cols[j]}, {@code from ≤ j < to}, of a
+     * column-major {@code W} with {@code m} rows: a matrix-vector product over the non-zero inputs only. Each
+     * {@code z_i} receives its terms in the order of {@code j}, as one call of {@link #axpy} per column would give.
      */
-    final void columnsAxpy(double[] w, int m, int[] cols, double[] c, int count, double[] z, int zOff) {
+    final void columnsAxpy(double[] w, int m, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
         // One axpy per column. Keeping a block of z in registers across the columns (fewer loads and stores of
         // z) measured 5–10% slower end to end on Zen 3 at low load (docs/performance.md), so it is not done.
-        for (int j = 0; j < count; j++) {
+        for (int j = from; j < to; j++) {
             axpy(c[j], w, cols[j] * m, z, zOff, m);
         }
     }
@@ -98,10 +65,81 @@ abstract class Kernels {
     /**
      * The input VJP {@code G W} on a tile of 8 rows × up to 4 inputs: {@code outT[k·batch + b] = Σ_i G[b,i] W[i,k]}
      * for {@code b0 ≤ b < b0+8}, {@code k0 ≤ k < k0+kCount}, with {@code G} given transposed
-     * ({@code gt[i·batch + b]}). Each sum runs over i ascending from 0, one product at a time — bitwise
-     * {@link #columnDots}' (the textbook order) — with 8 rows side by side in vector lanes.
+     * ({@code gt[i·batch + b]}; {@code batch} is the stride, a multiple of 8). Each sum runs over i ascending
+     * from 0, one product at a time (the textbook order), with 8 rows side by side in vector lanes. Batches of
+     * 8 rows or more use these tiles for every row; smaller ones use {@link #columnDots} and its lane order.
      */
     abstract void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT);
+
+    /**
+     * Outputs per panel: {@link #panelAxpy} and its kind keep 16 entries in 4 vector registers. (With 32 entries in 8
+     * registers, the unrolled body of vector calls sometimes outgrew C2's inlining budget, and the vectors not
+     * inlined were boxed on the heap: the same run then took 4–5× longer, depending on compilation order.)
+     */
+    static final int PANEL = 16;
+
+    /**
+     * {@link #columnsAxpy} restricted to the rows {@code i0 ≤ i < i0+len} of W ({@code len = PANEL}; any length: {@link #panelAxpyAny}):
+     * {@code z[zOff+i] += Σ_j c_j W[i0+i, k_j]} for {@code from ≤ j < to}, each entry's terms in j order. A
+     * mini-batch walks W one panel of rows at a time, so the panel (784 columns × 16 rows, 100 KB) stays in the
+     * core's L2 cache for the whole batch, and z stays in registers across the columns.
+     */
+    abstract void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff);
+
+    /**
+     * One column's share of a mini-batch step: {@code w[wOff+i] −= η·(G[r_j, i0+i]·c_j)} for the listed rows
+     * {@code r_j = rows[j]}, {@code from ≤ j < to}, in j order, {@code i < len = PANEL}; G is row-major with
+     * {@code m} columns. The same operations as {@link #descend} per row, but the 16 entries of W stay in registers
+     * across the rows: W is read and written once per batch, and no store to W waits behind the loads of the next
+     * column (with columns 1 KB apart, stores and loads to different columns alias in the CPU's 4 KB
+     * store-to-load check).
+     */
+    abstract void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w,
+            int wOff, int len);
+
+    /** {@link #descendRows} for the gradient: {@code w[wOff+i] += G[r_j, i0+i]·c_j}, as {@link #axpy} per row adds it. */
+    abstract void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
+            int len);
+
+    /**
+     * A panel of any length {@code len ≤ PANEL}: {@link #panelAxpy} for full panels, else one {@link #axpy} per
+     * column — the same sums. Short panels (the last of a layer whose width is not a multiple of 16) go a separate
+     * way so that the vector kernels' profile sees full panels only: a fallback branch inside them made C2 keep
+     * their vectors boxed on the heap, measured 7× slower at batch size 128.
+     */
+    final void panelAxpyAny(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
+        if (len == PANEL) {
+            panelAxpy(w, m, i0, len, cols, c, from, to, z, zOff);
+        } else {
+            for (int j = from; j < to; j++) {
+                axpy(c[j], w, cols[j] * m + i0, z, zOff, len);
+            }
+        }
+    }
+
+    /** {@link #descendRows} for a panel of any length, as {@link #panelAxpyAny}. */
+    final void descendRowsAny(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w,
+            int wOff, int len) {
+        if (len == PANEL) {
+            descendRows(eta, g, m, i0, rows, c, from, to, w, wOff, len);
+        } else {
+            for (int j = from; j < to; j++) {
+                descend(eta, c[j], g, rows[j] * m + i0, w, wOff, len);
+            }
+        }
+    }
+
+    /** {@link #accumulateRows} for a panel of any length, as {@link #panelAxpyAny}. */
+    final void accumulateRowsAny(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
+            int len) {
+        if (len == PANEL) {
+            accumulateRows(g, m, i0, rows, c, from, to, w, wOff, len);
+        } else {
+            for (int j = from; j < to; j++) {
+                axpy(c[j], g, rows[j] * m + i0, w, wOff, len);
+            }
+        }
+    }
 
     /** Rows per {@link #dotsTile}. */
     static final int DOT_ROWS = 8;
@@ -118,6 +156,7 @@ abstract class Kernels {
         }
         try {
             Kernels k = (Kernels) Class.forName("dev.chainrule.layers.VectorKernels").getDeclaredConstructor().newInstance();
+            ((VectorKernels) k).warmUp(); // Parallelism#warmUpInBackground says why
             return k.name() != null ? k : new ScalarKernels();
         } catch (ReflectiveOperationException | LinkageError | UnsupportedOperationException e) {
             return new ScalarKernels();

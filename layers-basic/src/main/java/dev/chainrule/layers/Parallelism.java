@@ -1,6 +1,7 @@
 package dev.chainrule.layers;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -19,6 +20,12 @@ import java.util.function.IntConsumer;
 public final class Parallelism {
     /** Smallest batch that is split over threads (smaller ones measured no gain from a second core). */
     public static final int MIN_ROWS = 32;
+
+    /**
+     * Smallest W ({@code n·m} entries) whose rows are shared by two cores at batch sizes below {@link #MIN_ROWS}:
+     * the first MNIST layer (784×128) is, the second (128×64) is not.
+     */
+    public static final long MIN_SPLIT_WEIGHTS = 1L << 16;
 
     /** Smallest {@code batch·n·m} of a dense layer that is split over threads. */
     public static final long MIN_WORK = 1L << 21;
@@ -54,6 +61,22 @@ public final class Parallelism {
         return pool.size;
     }
 
+    /**
+     * Prepares the dense layers' SIMD kernels on a daemon thread, so that it overlaps whatever the caller does
+     * before training (reading the config and the data). Optional: the first dense layer used does the same
+     * on its own thread otherwise.
+     *
+     * <p>Why: each vector kernel is run on small arrays until C2 compiles it on its own. Left to the first
+     * training steps, C2 sometimes compiled a kernel into a larger caller, or while the kernel was still being
+     * profiled, and then kept part of its vectors as heap objects: a batch-128 epoch took 5–9 s instead of
+     * 1.6 s in about one run in four (2-core box). With the kernels compiled first, none did in 17 runs.
+     */
+    public static void warmUpInBackground() {
+        Thread t = new Thread(() -> Kernels.active(), "chainrule-kernels-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Runs {@code part.accept(t)} for {@code t = 0 .. parts−1}, {@code parts ≤ threads()}, and waits for all. */
     static void run(int parts, IntConsumer part) {
         pool.run(parts, part);
@@ -71,13 +94,17 @@ public final class Parallelism {
         private final AtomicInteger pending = new AtomicInteger();
         private volatile IntConsumer task;
         private volatile int parts;
-        private volatile int generation;
+        /** Bumped per call; alone on its cache lines, since the workers poll it while the caller writes the rest. */
+        private final Signal signal = new Signal();
+        /** 1 while worker i+1 is parked or about to park. */
+        private final AtomicIntegerArray sleeping;
         private volatile boolean stopped;
         private volatile Throwable failure;
 
         Pool(int size) {
             this.size = size;
             this.workers = new Thread[size - 1];
+            this.sleeping = new AtomicIntegerArray(Math.max(1, size - 1));
             for (int i = 0; i < workers.length; i++) {
                 int id = i + 1;
                 Thread t = new Thread(() -> work(id), "chainrule-dense-" + id);
@@ -101,9 +128,14 @@ public final class Parallelism {
             parts = n;
             failure = null;
             pending.set(n - 1);
-            generation++;
+            signal.generation++;
+            // a worker still spinning sees the new generation by itself; unpark (a mutex, maybe a system call)
+            // only the ones that went to sleep. Both sides write their flag, then read the other's (volatile),
+            // so either the worker sees the call or this thread sees the worker asleep.
             for (int i = 0; i < n - 1; i++) {
-                LockSupport.unpark(workers[i]);
+                if (sleeping.get(i) != 0) {
+                    LockSupport.unpark(workers[i]);
+                }
             }
             try {
                 part.accept(0);
@@ -128,17 +160,22 @@ public final class Parallelism {
             int seen = 0;
             while (true) {
                 int spins = 0;
-                while (generation == seen && !stopped) {
+                while (signal.generation == seen && !stopped) {
                     if (++spins < 20_000) {
                         Thread.onSpinWait();
                     } else {
-                        LockSupport.park(this);
+                        sleeping.set(id - 1, 1);
+                        if (signal.generation == seen && !stopped) {
+                            LockSupport.park(this);
+                        }
+                        sleeping.set(id - 1, 0);
+                        spins = 0;
                     }
                 }
                 if (stopped) {
                     return;
                 }
-                seen = generation;
+                seen = signal.generation;
                 if (id < parts) {
                     try {
                         task.accept(id);
@@ -148,6 +185,14 @@ public final class Parallelism {
                     pending.decrementAndGet();
                 }
             }
+        }
+
+        /** The call counter and the workers' asleep flags, padded off the fields the caller writes per call. */
+        @SuppressWarnings("unused")
+        static final class Signal {
+            long p0, p1, p2, p3, p4, p5, p6, p7;
+            volatile int generation;
+            long q0, q1, q2, q3, q4, q5, q6, q7;
         }
 
         void shutdown() {

@@ -18,6 +18,51 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
+        for (int j = from; j < to; j++) {
+            axpy(c[j], w, cols[j] * m + i0, z, zOff, len);
+        }
+    }
+
+    @Override
+    void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
+            int len) {
+        for (int j = from; j < to; j++) {
+            descend(eta, c[j], g, rows[j] * m + i0, w, wOff, len);
+        }
+    }
+
+    @Override
+    void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff, int len) {
+        for (int j = from; j < to; j++) {
+            axpy(c[j], g, rows[j] * m + i0, w, wOff, len);
+        }
+    }
+
+    @Override
+    void columnDots(double[] w, int m, int k0, int k1, double[] g, int gOff, double[] out, int outOff) {
+        int m4 = m - m % 4;
+        for (int k = k0; k < k1; k++) {
+            int b = k * m;
+            double s0 = 0.0;
+            double s1 = 0.0;
+            double s2 = 0.0;
+            double s3 = 0.0;
+            for (int i = 0; i < m4; i += 4) {
+                s0 += w[b + i] * g[gOff + i];
+                s1 += w[b + i + 1] * g[gOff + i + 1];
+                s2 += w[b + i + 2] * g[gOff + i + 2];
+                s3 += w[b + i + 3] * g[gOff + i + 3];
+            }
+            double s = (s0 + s1) + (s2 + s3);
+            for (int i = m4; i < m; i++) {
+                s += w[b + i] * g[gOff + i];
+            }
+            out[outOff + k] = s;
+        }
+    }
+
+    @Override
     void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT) {
         for (int k = k0; k < k0 + kCount; k++) {
             for (int b = b0; b < b0 + DOT_ROWS; b++) {

@@ -44,6 +44,112 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
+        DoubleVector z0 = DoubleVector.fromArray(S, z, zOff);
+        DoubleVector z1 = DoubleVector.fromArray(S, z, zOff + 4);
+        DoubleVector z2 = DoubleVector.fromArray(S, z, zOff + 8);
+        DoubleVector z3 = DoubleVector.fromArray(S, z, zOff + 12);
+        for (int j = from; j < to; j++) {
+            double a = c[j];
+            int b = cols[j] * m + i0;
+            z0 = z0.add(DoubleVector.fromArray(S, w, b).mul(a));
+            z1 = z1.add(DoubleVector.fromArray(S, w, b + 4).mul(a));
+            z2 = z2.add(DoubleVector.fromArray(S, w, b + 8).mul(a));
+            z3 = z3.add(DoubleVector.fromArray(S, w, b + 12).mul(a));
+        }
+        z0.intoArray(z, zOff);
+        z1.intoArray(z, zOff + 4);
+        z2.intoArray(z, zOff + 8);
+        z3.intoArray(z, zOff + 12);
+    }
+
+    @Override
+    void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
+            int len) {
+        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
+        DoubleVector w1 = DoubleVector.fromArray(S, w, wOff + 4);
+        DoubleVector w2 = DoubleVector.fromArray(S, w, wOff + 8);
+        DoubleVector w3 = DoubleVector.fromArray(S, w, wOff + 12);
+        for (int j = from; j < to; j++) {
+            double a = c[j];
+            int o = rows[j] * m + i0;
+            w0 = w0.sub(DoubleVector.fromArray(S, g, o).mul(a).mul(eta));
+            w1 = w1.sub(DoubleVector.fromArray(S, g, o + 4).mul(a).mul(eta));
+            w2 = w2.sub(DoubleVector.fromArray(S, g, o + 8).mul(a).mul(eta));
+            w3 = w3.sub(DoubleVector.fromArray(S, g, o + 12).mul(a).mul(eta));
+        }
+        w0.intoArray(w, wOff);
+        w1.intoArray(w, wOff + 4);
+        w2.intoArray(w, wOff + 8);
+        w3.intoArray(w, wOff + 12);
+    }
+
+    @Override
+    void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff, int len) {
+        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
+        DoubleVector w1 = DoubleVector.fromArray(S, w, wOff + 4);
+        DoubleVector w2 = DoubleVector.fromArray(S, w, wOff + 8);
+        DoubleVector w3 = DoubleVector.fromArray(S, w, wOff + 12);
+        for (int j = from; j < to; j++) {
+            double a = c[j];
+            int o = rows[j] * m + i0;
+            w0 = w0.add(DoubleVector.fromArray(S, g, o).mul(a));
+            w1 = w1.add(DoubleVector.fromArray(S, g, o + 4).mul(a));
+            w2 = w2.add(DoubleVector.fromArray(S, g, o + 8).mul(a));
+            w3 = w3.add(DoubleVector.fromArray(S, g, o + 12).mul(a));
+        }
+        w0.intoArray(w, wOff);
+        w1.intoArray(w, wOff + 4);
+        w2.intoArray(w, wOff + 8);
+        w3.intoArray(w, wOff + 12);
+    }
+
+    @Override
+    void columnDots(double[] w, int m, int k0, int k1, double[] g, int gOff, double[] out, int outOff) {
+        int m4 = m - m % 4;
+        int k = k0;
+        // four columns side by side: each g vector is loaded once for four products
+        for (; k + 3 < k1; k += 4) {
+            int b0 = k * m;
+            int b1 = b0 + m;
+            int b2 = b1 + m;
+            int b3 = b2 + m;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = a0;
+            DoubleVector a2 = a0;
+            DoubleVector a3 = a0;
+            for (int i = 0; i < m4; i += 4) {
+                DoubleVector gv = DoubleVector.fromArray(S, g, gOff + i);
+                a0 = a0.add(DoubleVector.fromArray(S, w, b0 + i).mul(gv));
+                a1 = a1.add(DoubleVector.fromArray(S, w, b1 + i).mul(gv));
+                a2 = a2.add(DoubleVector.fromArray(S, w, b2 + i).mul(gv));
+                a3 = a3.add(DoubleVector.fromArray(S, w, b3 + i).mul(gv));
+            }
+            out[outOff + k] = finish(a0, w, b0, g, gOff, m4, m);
+            out[outOff + k + 1] = finish(a1, w, b1, g, gOff, m4, m);
+            out[outOff + k + 2] = finish(a2, w, b2, g, gOff, m4, m);
+            out[outOff + k + 3] = finish(a3, w, b3, g, gOff, m4, m);
+        }
+        for (; k < k1; k++) {
+            int b = k * m;
+            DoubleVector a = DoubleVector.zero(S);
+            for (int i = 0; i < m4; i += 4) {
+                a = a.add(DoubleVector.fromArray(S, w, b + i).mul(DoubleVector.fromArray(S, g, gOff + i)));
+            }
+            out[outOff + k] = finish(a, w, b, g, gOff, m4, m);
+        }
+    }
+
+    /** The fixed lane reduction {@code (s_0 + s_1) + (s_2 + s_3)}, then the tail terms in order. */
+    private static double finish(DoubleVector a, double[] w, int b, double[] g, int gOff, int m4, int m) {
+        double s = (a.lane(0) + a.lane(1)) + (a.lane(2) + a.lane(3));
+        for (int i = m4; i < m; i++) {
+            s += w[b + i] * g[gOff + i];
+        }
+        return s;
+    }
+
+    @Override
     void dotsTile(double[] gt, int batch, int row0, double[] w, int m, int k0, int kCount, double[] outT) {
         // missing inputs of a short tile repeat the last one: computed, never stored
         int w0 = k0 * m;
@@ -88,6 +194,27 @@ final class VectorKernels extends Kernels {
         if (kCount > 3) {
             a3.intoArray(outT, o + 3 * batch);
             b3.intoArray(outT, o + 3 * batch + 4);
+        }
+    }
+
+    /**
+     * Runs every kernel on small arrays until C2 has compiled it on its own (see {@link Kernels#INSTANCE}).
+     */
+    void warmUp() {
+        int m = 32;
+        double[] w = new double[m * 8];
+        double[] g = new double[m * 8];
+        double[] z = new double[m * 8];
+        int[] idx = {0, 1, 2, 3, 4, 5, 6, 7};
+        double[] c = {1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3, 7e-3, 8e-3};
+        for (int it = 0; it < 3_000; it++) {
+            axpy(1e-3, g, 0, z, 0, m);
+            descend(1e-3, 1e-3, g, 0, w, 0, m);
+            panelAxpy(w, m, 0, PANEL, idx, c, 0, 8, z, 0);
+            descendRows(1e-3, g, m, 0, idx, c, 0, 8, w, 0, PANEL);
+            accumulateRows(g, m, 0, idx, c, 0, 8, z, 0, PANEL);
+            columnDots(w, m, 0, 8, g, 0, z, 0);
+            dotsTile(g, 8, 0, w, m, 0, 4, z);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The fused step {@link Dense#backwardAndStep} against the unfused "zero grad, backward, θ ← θ − η·grad",
@@ -99,29 +99,33 @@ class DenseStepTest {
         assertArrayEquals(fresh.backward(g, true).data(), gxFused.data());
     }
 
+    /**
+     * Batches of 32 rows split by rows and columns; batches of 1 and 5 rows split each row's sum between two
+     * cores (the layer is large enough).
+     */
     @ParameterizedTest
-    @ValueSource(ints = {2, 3})
-    void everyDenseResultIsBitwiseTheSameWhateverTheThreadCount(int threads) {
-        double[][] one = run(1);
-        double[][] many = run(threads);
+    @CsvSource({"2, 32", "3, 32", "2, 1", "3, 1", "2, 5", "3, 5"})
+    void everyDenseResultIsBitwiseTheSameWhateverTheThreadCount(int threads, int batch) {
+        double[][] one = run(1, batch);
+        double[][] many = run(threads, batch);
         String[] what = {"forward", "g·D_x", "grad W", "W after the fused step", "g·D_x of the fused step"};
         for (int i = 0; i < one.length; i++) {
-            assertArrayEquals(one[i], many[i], what[i] + " with " + threads + " threads");
+            assertArrayEquals(one[i], many[i], what[i] + " with " + threads + " threads, batch " + batch);
         }
     }
 
-    /** A 32-row batch through a 784→128 layer (big enough to be split), two steps. */
-    private static double[][] run(int threads) {
+    /** A batch through a 784→128 layer (big enough to be split), two steps. */
+    private static double[][] run(int threads, int batch) {
         Parallelism.setThreads(threads);
         Dense d = new Dense(784, 128, Dense.Initializer.GLOROT_UNIFORM, 9);
-        Tensor x = pixels(32, 3);
-        Tensor g = gradient(32, 128, 4);
+        Tensor x = pixels(batch, 3);
+        Tensor g = gradient(batch, 128, 4);
         double[] y = d.forward(x).data().clone();
         double[] gx = d.backward(g, true).data().clone();
         double[] gw = d.weight().grad().clone();
         d.backwardAndStep(g, true, 0.01);
-        d.forward(pixels(32, 5));
-        double[] gx2 = d.backwardAndStep(gradient(32, 128, 6), true, 0.01).data().clone();
+        d.forward(pixels(batch, 5));
+        double[] gx2 = d.backwardAndStep(gradient(batch, 128, 6), true, 0.01).data().clone();
         return new double[][] {y, gx, gw, d.weight().value().clone(), gx2};
     }
 }

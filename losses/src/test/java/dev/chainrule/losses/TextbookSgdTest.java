@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fast path (fused step, sparse columns, SIMD kernels) trains bitwise like the notes' textbook loop written
- * with plain arrays: row-major W, every sum in index order, {@code θ ← θ − α·g} after each sample.
+ * with plain arrays: row-major W, every sum in the order {@code Dense} documents (the forward sum in two
+ * halves, {@code g·D_x} as four lane sums), {@code θ ← θ − α·g} after each sample.
  */
 class TextbookSgdTest {
     static final int[] SIZES = {40, 32, 16, 10};
@@ -61,14 +62,26 @@ class TextbookSgdTest {
             int n = SIZES[l];
             int m = SIZES[l + 1];
             double[] h = new double[m];
+            // Dense's documented order: the non-zero inputs in two halves, b + first half, plus second half
+            int[] active = new int[n];
+            int count = 0;
+            for (int k = 0; k < n; k++) {
+                if (z[l][k] != 0.0) {
+                    active[count++] = k;
+                }
+            }
             for (int i = 0; i < m; i++) {
-                double s = b[l][i];
-                for (int k = 0; k < n; k++) {
-                    if (z[l][k] != 0.0) {
-                        s += z[l][k] * w[l][i * n + k];
+                double first = b[l][i];
+                double second = 0.0;
+                for (int j = 0; j < count; j++) {
+                    double term = z[l][active[j]] * w[l][i * n + active[j]];
+                    if (j < count / 2) {
+                        first += term;
+                    } else {
+                        second += term;
                     }
                 }
-                h[i] = s;
+                h[i] = first + second;
             }
             if (l == 2) {
                 logits = h;
@@ -104,8 +117,14 @@ class TextbookSgdTest {
             double[] gx = new double[n];
             if (l > 0) {
                 for (int k = 0; k < n; k++) { // g·D_x = g W, with W before the step
-                    double s = 0.0;
-                    for (int i = 0; i < m; i++) {
+                    // in Kernels.columnDots' order: four running sums over i mod 4, then the tail
+                    double[] lane = new double[4];
+                    int m4 = m - m % 4;
+                    for (int i = 0; i < m4; i++) {
+                        lane[i % 4] += w[l][i * n + k] * g[i];
+                    }
+                    double s = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+                    for (int i = m4; i < m; i++) {
                         s += w[l][i * n + k] * g[i];
                     }
                     gx[k] = s * d[l][k];      // then through σ: g ∘ σ'

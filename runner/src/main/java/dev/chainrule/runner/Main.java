@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
+import dev.chainrule.layers.Parallelism;
 import dev.chainrule.runner.cli.RunnerCommand;
 import dev.chainrule.runner.plugins.PluginLinkage;
 import java.io.PrintWriter;
@@ -25,6 +26,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && COMPUTES.contains(args[0])) {
+            Parallelism.warmUpInBackground(); // while the config and the data load
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, new Terminal(out, err, System.console() != null));
@@ -32,6 +36,10 @@ public final class Main {
         err.flush();
         System.exit(code);
     }
+
+    /** Commands that run dense layers. */
+    private static final java.util.Set<String> COMPUTES =
+            java.util.Set.of("train", "bench", "evaluate", "gradcheck", "explain", "predict", "verify-plugin");
 
     /** Runs the CLI in-process; {@code overrides} replace bindings of {@link RunnerModule} (for tests). */
     public static int run(String[] args, Terminal terminal, Module... overrides) {
