@@ -27,11 +27,8 @@ import java.util.SplittableRandom;
  * {@code x_k} only, and the gradient {@code g xᵀ} touches only those columns — MNIST pixels are about 80%
  * zeros, so the first layer skips most of its work.
  *
- * <p>Each row's sum runs in one fixed order, whatever the batch size or thread count: with {@code k_0 < k_1 < …}
- * the columns where {@code x_k ≠ 0} and {@code h = ⌊count/2⌋}, {@code ẑ = (b + Σ_{j<h} x_{k_j} W[:,k_j]) +
- * Σ_{j≥h} x_{k_j} W[:,k_j]}, each sum in j order. The two halves let two cores share one sample: at batch
- * size 1 on the first MNIST layer each core then reads and updates its own half of the active columns, and its
- * half of W stays in its own L2 cache (the whole W, 800 KB, does not fit one).
+ * <p>Each {@code ẑ_i} is the textbook running sum {@code b_i + Σ_k W_ik x_k} over the non-zero {@code x_k} in
+ * ascending k, whatever the batch size or thread count.
  */
 public final class Dense implements Layer {
     /** The type id. */
@@ -47,7 +44,6 @@ public final class Dense implements Layer {
     private volatile Scratch[] scratch = {};
     private double[] gt = new double[0];
     private double[] outT = new double[0];
-    private double[] partial = new double[0];
     /** The batch's non-zero inputs, row by row (row r at {@code [rowStart[r], rowStart[r+1])}), for the panel path. */
     private int[] rowStart = new int[0];
     private int[] listCols = new int[0];
@@ -56,8 +52,6 @@ public final class Dense implements Layer {
     private int[] colStart = new int[0];
     private int[] colRows = new int[0];
     private double[] colVals = new double[0];
-    /** The column where the second core's share of the step starts (set by a split forward). */
-    private int stepSplit;
     private Tensor output;
     private Tensor inputGradient;
 
@@ -167,24 +161,15 @@ public final class Dense implements Layer {
         double[] xs = x.data();
         double[] z = output.data();
         int parts = parts(batch);
-        if (splitsRows(batch)) {
-            if (partial.length < batch * m) {
-                partial = new double[batch * m];
-            }
-            double[] p = partial;
-            Parallelism.run(2, t -> halfRows(xs, z, p, batch, t, scratch(t)));
-            for (int f = 0; f < batch * m; f++) {
-                z[f] += p[f];
-            }
-        } else if (usesPanels(batch)) {
+        if (usesPanels(batch)) {
             listNonZeros(xs, batch);
             int panels = panels();
             int ps = Math.min(parts, panels);
             if (ps == 1) {
-                forwardPanels(z, batch, 0, panels, scratch(0));
+                forwardPanels(z, batch, 0, panels);
             } else {
                 Parallelism.run(ps, t -> forwardPanels(z, batch, Parallelism.split(panels, ps, t),
-                        Parallelism.split(panels, ps, t + 1), scratch(t)));
+                        Parallelism.split(panels, ps, t + 1)));
             }
         } else if (parts == 1) {
             forwardRows(xs, z, 0, batch, scratch(0)); // no lambda: nothing allocated per sample
@@ -201,17 +186,10 @@ public final class Dense implements Layer {
     private void forwardRows(double[] xs, double[] z, int from, int to, Scratch sc) {
         double[] w = weight.value();
         double[] b = bias.value();
-        double[] p = sc.partial;
         for (int r = from; r < to; r++) {
             System.arraycopy(b, 0, z, r * m, m);
             int count = sc.nonZeros(xs, r * n, 0, n);
-            int h = count >>> 1;
-            KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, 0, h, z, r * m);
-            java.util.Arrays.fill(p, 0.0);
-            KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, h, count, p, 0);
-            for (int i = 0; i < m; i++) {
-                z[r * m + i] += p[i];
-            }
+            KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, 0, count, z, r * m);
         }
     }
 
@@ -219,25 +197,16 @@ public final class Dense implements Layer {
      * The rows of {@link #forwardRows} for the output panels {@code [p0, p1)}, each panel of W walked by every row
      * of the batch before the next ({@link Kernels#panelAxpy}); the same sums in the same order.
      */
-    private void forwardPanels(double[] z, int batch, int p0, int p1, Scratch sc) {
+    private void forwardPanels(double[] z, int batch, int p0, int p1) {
         double[] w = weight.value();
         double[] b = bias.value();
-        double[] p = sc.partial;
         for (int panel = p0; panel < p1; panel++) {
             int i0 = panel * Kernels.PANEL;
             int len = Math.min(Kernels.PANEL, m - i0);
             for (int r = 0; r < batch; r++) {
-                int s = rowStart[r];
-                int e = rowStart[r + 1];
-                int h = s + ((e - s) >>> 1);
                 int o = r * m + i0;
                 System.arraycopy(b, i0, z, o, len);
-                KERNELS.panelAxpyAny(w, m, i0, len, listCols, listVals, s, h, z, o);
-                java.util.Arrays.fill(p, 0, len, 0.0);
-                KERNELS.panelAxpyAny(w, m, i0, len, listCols, listVals, h, e, p, 0);
-                for (int i = 0; i < len; i++) {
-                    z[o + i] += p[i];
-                }
+                KERNELS.panelAxpyAny(w, m, i0, len, listCols, listVals, rowStart[r], rowStart[r + 1], z, o);
             }
         }
     }
@@ -279,28 +248,6 @@ public final class Dense implements Layer {
      */
     private boolean usesPanels(int batch) {
         return batch >= Parallelism.MIN_ROWS;
-    }
-
-    /**
-     * Core {@code t}'s half of every row, the same sums as {@link #forwardRows}: core 0 forms
-     * {@code b + Σ_{j<h}} in {@code z}, core 1 forms {@code Σ_{j≥h}} in {@code p}; the caller adds them.
-     */
-    private void halfRows(double[] xs, double[] z, double[] p, int batch, int t, Scratch sc) {
-        double[] w = weight.value();
-        double[] b = bias.value();
-        for (int r = 0; r < batch; r++) {
-            int count = sc.nonZeros(xs, r * n, 0, n);
-            int h = count >>> 1;
-            if (t == 0) {
-                System.arraycopy(b, 0, z, r * m, m);
-                KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, 0, h, z, r * m);
-                // at batch size 1 each core then steps the columns it has just read (still in its cache)
-                stepSplit = batch > 1 ? n / 2 : h < count ? sc.cols[h] : n;
-            } else {
-                java.util.Arrays.fill(p, r * m, r * m + m, 0.0);
-                KERNELS.columnsAxpy(w, m, sc.cols, sc.vals, h, count, p, r * m);
-            }
-        }
     }
 
     @Override
@@ -369,10 +316,7 @@ public final class Dense implements Layer {
             }
         }
         int parts = parts(batch);
-        if (splitsRows(batch)) {
-            int k = stepSplit;
-            Parallelism.run(2, t -> descendColumns(xs, gs, w, batch, stepSize, t == 0 ? 0 : k, t == 0 ? k : n, scratch(t)));
-        } else if (usesPanels(batch)) {
+        if (usesPanels(batch)) {
             columnSteps(gs, w, batch, true, stepSize, parts);
         } else if (parts == 1) {
             descendColumns(xs, gs, w, batch, stepSize, 0, n, scratch(0));
@@ -489,16 +433,7 @@ public final class Dense implements Layer {
         if (batch >= Kernels.DOT_ROWS) {
             return inputVjpTiles(gs, batch, gx, w, parts);
         }
-        if (splitsRows(batch)) {
-            // each core owns half the entries k of every row: the same dot products, split by column
-            Parallelism.run(2, t -> {
-                int k0 = t == 0 ? 0 : n / 2;
-                int k1 = t == 0 ? n / 2 : n;
-                for (int r = 0; r < batch; r++) {
-                    KERNELS.columnDots(w, m, k0, k1, gs, r * m, gx, r * n);
-                }
-            });
-        } else if (parts == 1) {
+        if (parts == 1) {
             for (int r = 0; r < batch; r++) {
                 KERNELS.columnDots(w, m, n, gs, r * m, gx, r * n);
             }
@@ -565,15 +500,6 @@ public final class Dense implements Layer {
         return batch < Parallelism.MIN_ROWS || (long) batch * n * m < Parallelism.MIN_WORK ? 1 : Parallelism.threads();
     }
 
-    /**
-     * Whether a small batch (below {@link Parallelism#MIN_ROWS} rows) still shares each row between two cores:
-     * only for a W of at least {@link Parallelism#MIN_SPLIT_WEIGHTS} entries, where one sample's work outweighs
-     * the hand-off (about a microsecond).
-     */
-    private boolean splitsRows(int batch) {
-        return batch < Parallelism.MIN_ROWS && (long) n * m >= Parallelism.MIN_SPLIT_WEIGHTS && Parallelism.threads() >= 2;
-    }
-
     private Scratch scratch(int t) {
         Scratch[] s = scratch;
         if (t >= s.length) {
@@ -582,7 +508,7 @@ public final class Dense implements Layer {
                     Scratch[] grown = java.util.Arrays.copyOf(scratch, Math.max(t + 1, Parallelism.threads()));
                     for (int i = 0; i < grown.length; i++) {
                         if (grown[i] == null) {
-                            grown[i] = new Scratch(n, m);
+                            grown[i] = new Scratch(n);
                         }
                     }
                     scratch = grown;
@@ -597,13 +523,10 @@ public final class Dense implements Layer {
     private static final class Scratch {
         final int[] cols;
         final double[] vals;
-        /** The second half of one row's sum, before it is added to the first. */
-        final double[] partial;
 
-        Scratch(int n, int m) {
+        Scratch(int n) {
             cols = new int[n];
             vals = new double[n];
-            partial = new double[m];
         }
 
         /** Lists the non-zero {@code x_k}, {@code k0 ≤ k < k1}, of the row at {@code xOff}; returns their count. */

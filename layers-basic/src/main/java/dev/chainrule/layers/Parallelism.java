@@ -21,12 +21,6 @@ public final class Parallelism {
     /** Smallest batch that is split over threads (smaller ones measured no gain from a second core). */
     public static final int MIN_ROWS = 32;
 
-    /**
-     * Smallest W ({@code n·m} entries) whose rows are shared by two cores at batch sizes below {@link #MIN_ROWS}:
-     * the first MNIST layer (784×128) is, the second (128×64) is not.
-     */
-    public static final long MIN_SPLIT_WEIGHTS = 1L << 16;
-
     /** Smallest {@code batch·n·m} of a dense layer that is split over threads. */
     public static final long MIN_WORK = 1L << 21;
 

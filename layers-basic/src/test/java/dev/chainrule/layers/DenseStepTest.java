@@ -99,10 +99,7 @@ class DenseStepTest {
         assertArrayEquals(fresh.backward(g, true).data(), gxFused.data());
     }
 
-    /**
-     * Batches of 32 rows split by rows and columns; batches of 1 and 5 rows split each row's sum between two
-     * cores (the layer is large enough).
-     */
+    /** Batches of 32 rows split by panels of W; batches of 1 and 5 rows stay on one thread. */
     @ParameterizedTest
     @CsvSource({"2, 32", "3, 32", "2, 1", "3, 1", "2, 5", "3, 5"})
     void everyDenseResultIsBitwiseTheSameWhateverTheThreadCount(int threads, int batch) {
