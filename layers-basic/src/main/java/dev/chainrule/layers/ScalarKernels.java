@@ -40,29 +40,6 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    void columnDots(double[] w, int m, int k0, int k1, double[] g, int gOff, double[] out, int outOff) {
-        int m4 = m - m % 4;
-        for (int k = k0; k < k1; k++) {
-            int b = k * m;
-            double s0 = 0.0;
-            double s1 = 0.0;
-            double s2 = 0.0;
-            double s3 = 0.0;
-            for (int i = 0; i < m4; i += 4) {
-                s0 += w[b + i] * g[gOff + i];
-                s1 += w[b + i + 1] * g[gOff + i + 1];
-                s2 += w[b + i + 2] * g[gOff + i + 2];
-                s3 += w[b + i + 3] * g[gOff + i + 3];
-            }
-            double s = (s0 + s1) + (s2 + s3);
-            for (int i = m4; i < m; i++) {
-                s += w[b + i] * g[gOff + i];
-            }
-            out[outOff + k] = s;
-        }
-    }
-
-    @Override
     void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT) {
         for (int k = k0; k < k0 + kCount; k++) {
             for (int b = b0; b < b0 + DOT_ROWS; b++) {

@@ -105,51 +105,6 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void columnDots(double[] w, int m, int k0, int k1, double[] g, int gOff, double[] out, int outOff) {
-        int m4 = m - m % 4;
-        int k = k0;
-        // four columns side by side: each g vector is loaded once for four products
-        for (; k + 3 < k1; k += 4) {
-            int b0 = k * m;
-            int b1 = b0 + m;
-            int b2 = b1 + m;
-            int b3 = b2 + m;
-            DoubleVector a0 = DoubleVector.zero(S);
-            DoubleVector a1 = a0;
-            DoubleVector a2 = a0;
-            DoubleVector a3 = a0;
-            for (int i = 0; i < m4; i += 4) {
-                DoubleVector gv = DoubleVector.fromArray(S, g, gOff + i);
-                a0 = a0.add(DoubleVector.fromArray(S, w, b0 + i).mul(gv));
-                a1 = a1.add(DoubleVector.fromArray(S, w, b1 + i).mul(gv));
-                a2 = a2.add(DoubleVector.fromArray(S, w, b2 + i).mul(gv));
-                a3 = a3.add(DoubleVector.fromArray(S, w, b3 + i).mul(gv));
-            }
-            out[outOff + k] = finish(a0, w, b0, g, gOff, m4, m);
-            out[outOff + k + 1] = finish(a1, w, b1, g, gOff, m4, m);
-            out[outOff + k + 2] = finish(a2, w, b2, g, gOff, m4, m);
-            out[outOff + k + 3] = finish(a3, w, b3, g, gOff, m4, m);
-        }
-        for (; k < k1; k++) {
-            int b = k * m;
-            DoubleVector a = DoubleVector.zero(S);
-            for (int i = 0; i < m4; i += 4) {
-                a = a.add(DoubleVector.fromArray(S, w, b + i).mul(DoubleVector.fromArray(S, g, gOff + i)));
-            }
-            out[outOff + k] = finish(a, w, b, g, gOff, m4, m);
-        }
-    }
-
-    /** The fixed lane reduction {@code (s_0 + s_1) + (s_2 + s_3)}, then the tail terms in order. */
-    private static double finish(DoubleVector a, double[] w, int b, double[] g, int gOff, int m4, int m) {
-        double s = (a.lane(0) + a.lane(1)) + (a.lane(2) + a.lane(3));
-        for (int i = m4; i < m; i++) {
-            s += w[b + i] * g[gOff + i];
-        }
-        return s;
-    }
-
-    @Override
     void dotsTile(double[] gt, int batch, int row0, double[] w, int m, int k0, int kCount, double[] outT) {
         // missing inputs of a short tile repeat the last one: computed, never stored
         int w0 = k0 * m;
@@ -213,7 +168,6 @@ final class VectorKernels extends Kernels {
             panelAxpy(w, m, 0, PANEL, idx, c, 0, 8, z, 0);
             descendRows(1e-3, g, m, 0, idx, c, 0, 8, w, 0, PANEL);
             accumulateRows(g, m, 0, idx, c, 0, 8, z, 0, PANEL);
-            columnDots(w, m, 0, 8, g, 0, z, 0);
             dotsTile(g, 8, 0, w, m, 0, 4, z);
         }
     }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fast path (fused step, sparse columns, SIMD kernels) trains bitwise like the notes' textbook loop written
- * with plain arrays: row-major W, every sum in the order {@code Dense} documents (the forward sum in index
- * order, {@code g·D_x} as four lane sums), {@code θ ← θ − α·g} after each sample.
+ * with plain arrays: row-major W, every sum in index order, {@code θ ← θ − α·g} after each sample.
  */
 class TextbookSgdTest {
     static final int[] SIZES = {40, 32, 16, 10};
@@ -105,14 +104,8 @@ class TextbookSgdTest {
             double[] gx = new double[n];
             if (l > 0) {
                 for (int k = 0; k < n; k++) { // g·D_x = g W, with W before the step
-                    // in Kernels.columnDots' order: four running sums over i mod 4, then the tail
-                    double[] lane = new double[4];
-                    int m4 = m - m % 4;
-                    for (int i = 0; i < m4; i++) {
-                        lane[i % 4] += w[l][i * n + k] * g[i];
-                    }
-                    double s = (lane[0] + lane[1]) + (lane[2] + lane[3]);
-                    for (int i = m4; i < m; i++) {
+                    double s = 0.0;
+                    for (int i = 0; i < m; i++) {
                         s += w[l][i * n + k] * g[i];
                     }
                     gx[k] = s * d[l][k];      // then through σ: g ∘ σ'
