@@ -163,13 +163,14 @@ public final class Dense implements Layer {
         int parts = parts(batch);
         if (usesPanels(batch)) {
             listNonZeros(xs, batch);
+            listByColumn(batch);
             int panels = panels();
             int ps = Math.min(parts, panels);
             if (ps == 1) {
-                forwardPanels(z, batch, 0, panels);
+                forwardPanels(z, batch, 0, panels, scratch(0));
             } else {
                 Parallelism.run(ps, t -> forwardPanels(z, batch, Parallelism.split(panels, ps, t),
-                        Parallelism.split(panels, ps, t + 1)));
+                        Parallelism.split(panels, ps, t + 1), scratch(t)));
             }
         } else if (parts == 1) {
             forwardRows(xs, z, 0, batch, scratch(0)); // no lambda: nothing allocated per sample
@@ -197,16 +198,25 @@ public final class Dense implements Layer {
      * The rows of {@link #forwardRows} for the output panels {@code [p0, p1)}, each panel of W walked by every row
      * of the batch before the next ({@link Kernels#panelAxpy}); the same sums in the same order.
      */
-    private void forwardPanels(double[] z, int batch, int p0, int p1) {
+    private void forwardPanels(double[] z, int batch, int p0, int p1, Scratch sc) {
         double[] w = weight.value();
         double[] b = bias.value();
+        double[] wp = sc.pack(n * Kernels.PANEL);
         for (int panel = p0; panel < p1; panel++) {
             int i0 = panel * Kernels.PANEL;
             int len = Math.min(Kernels.PANEL, m - i0);
+            // The panel's rows of W packed contiguously (column k at wp[k·16 …]): in place, the pieces sit
+            // m·8 bytes apart — 1 KB for 128 units — and a power-of-two stride maps them onto a few cache sets,
+            // which evict each other long before the cache is full. Same values, so the same sums.
+            for (int k = 0; k < n; k++) {
+                if (colStart[k] < colStart[k + 1]) { // only the columns some row of the batch uses
+                    System.arraycopy(w, k * m + i0, wp, k * Kernels.PANEL, len);
+                }
+            }
             for (int r = 0; r < batch; r++) {
                 int o = r * m + i0;
                 System.arraycopy(b, i0, z, o, len);
-                KERNELS.panelAxpyAny(w, m, i0, len, listCols, listVals, rowStart[r], rowStart[r + 1], z, o);
+                KERNELS.panelAxpyAny(wp, Kernels.PANEL, 0, len, listCols, listVals, rowStart[r], rowStart[r + 1], z, o);
             }
         }
     }
@@ -334,10 +344,9 @@ public final class Dense implements Layer {
      * equal numbers of non-zeros.
      */
     private void columnSteps(double[] gs, double[] target, int batch, boolean descend, double stepSize, int parts) {
-        listByColumn(batch);
         int total = colStart[n];
         if (parts == 1) {
-            columnSteps(gs, target, descend, stepSize, 0, n);
+            columnSteps(gs, target, batch, descend, stepSize, 0, n, scratch(0));
             return;
         }
         int[] bounds = new int[parts + 1];
@@ -349,22 +358,28 @@ public final class Dense implements Layer {
             }
             bounds[t] = k;
         }
-        Parallelism.run(parts, t -> columnSteps(gs, target, descend, stepSize, bounds[t], bounds[t + 1]));
+        Parallelism.run(parts, t -> columnSteps(gs, target, batch, descend, stepSize, bounds[t], bounds[t + 1], scratch(t)));
     }
 
-    private void columnSteps(double[] gs, double[] target, boolean descend, double stepSize, int k0, int k1) {
-        for (int k = k0; k < k1; k++) {
-            int s = colStart[k];
-            int e = colStart[k + 1];
-            if (s == e) {
-                continue;
+    private void columnSteps(double[] gs, double[] target, int batch, boolean descend, double stepSize, int k0, int k1,
+            Scratch sc) {
+        double[] gp = sc.pack(batch * Kernels.PANEL);
+        for (int i0 = 0; i0 < m; i0 += Kernels.PANEL) {
+            int len = Math.min(Kernels.PANEL, m - i0);
+            // G's panel packed contiguously, for the reason given in forwardPanels
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(gs, r * m + i0, gp, r * Kernels.PANEL, len);
             }
-            for (int i0 = 0; i0 < m; i0 += Kernels.PANEL) {
-                int len = Math.min(Kernels.PANEL, m - i0);
+            for (int k = k0; k < k1; k++) {
+                int s = colStart[k];
+                int e = colStart[k + 1];
+                if (s == e) {
+                    continue;
+                }
                 if (descend) {
-                    KERNELS.descendRowsAny(stepSize, gs, m, i0, colRows, colVals, s, e, target, k * m + i0, len);
+                    KERNELS.descendRowsAny(stepSize, gp, Kernels.PANEL, 0, colRows, colVals, s, e, target, k * m + i0, len);
                 } else {
-                    KERNELS.accumulateRowsAny(gs, m, i0, colRows, colVals, s, e, target, k * m + i0, len);
+                    KERNELS.accumulateRowsAny(gp, Kernels.PANEL, 0, colRows, colVals, s, e, target, k * m + i0, len);
                 }
             }
         }
@@ -524,9 +539,19 @@ public final class Dense implements Layer {
         final int[] cols;
         final double[] vals;
 
+        private double[] pack = new double[0];
+
         Scratch(int n) {
             cols = new int[n];
             vals = new double[n];
+        }
+
+        /** A buffer of at least {@code size} doubles for packing a panel. */
+        double[] pack(int size) {
+            if (pack.length < size) {
+                pack = new double[size];
+            }
+            return pack;
         }
 
         /** Lists the non-zero {@code x_k}, {@code k0 ≤ k < k1}, of the row at {@code xOff}; returns their count. */

@@ -22,7 +22,7 @@ public final class Parallelism {
     public static final int MIN_ROWS = 32;
 
     /** Smallest {@code batch·n·m} of a dense layer that is split over threads. */
-    public static final long MIN_WORK = 1L << 21;
+    public static final long MIN_WORK = 1L << 18;
 
     private static volatile Pool pool = new Pool(defaultThreads());
 
