@@ -38,6 +38,7 @@ public class KernelBenchmark {
     int[] cols = new int[N];
     double[] vals = new double[N];
     int count;
+    double[][] packed = new double[M / Kernels.PANEL][N * Kernels.PANEL];
 
     @Setup
     public void setup() {
@@ -48,6 +49,11 @@ public class KernelBenchmark {
         }
         for (int i = 0; i < M; i++) {
             g[i] = r.nextDouble(-1e-3, 1e-3);
+        }
+        for (int p = 0; p < packed.length; p++) {
+            for (int c = 0; c < N; c++) {
+                System.arraycopy(w, c * M + p * Kernels.PANEL, packed[p], c * Kernels.PANEL, Kernels.PANEL);
+            }
         }
         count = 0;
         for (int c = 0; c < N; c++) {
@@ -77,6 +83,27 @@ public class KernelBenchmark {
         return w;
     }
 
+
+    /**
+     * One row through the 8 panels of W in place, 16 outputs in registers per panel: a panel's pieces sit
+     * {@code M·8} = 1 KB apart, a power-of-two stride that maps them onto a few cache sets.
+     */
+    @Benchmark
+    public double[] panelsInPlace() {
+        for (int i0 = 0; i0 < M; i0 += Kernels.PANEL) {
+            k.panelAxpy(w, M, i0, Kernels.PANEL, cols, vals, 0, count, z, i0);
+        }
+        return z;
+    }
+
+    /** The same sums over packed copies of the panels (what {@code Dense} does for mini-batches), packing excluded. */
+    @Benchmark
+    public double[] panelsPacked() {
+        for (int p = 0; p < M / Kernels.PANEL; p++) {
+            k.panelAxpy(packed[p], Kernels.PANEL, 0, Kernels.PANEL, cols, vals, 0, count, z, p * Kernels.PANEL);
+        }
+        return z;
+    }
 
     /** {@code g·W} for a 64×128 layer: 128 dot products of length 64, eight columns side by side. */
     @Benchmark

@@ -34,7 +34,7 @@ public final class Dense implements Layer {
     /** The type id. */
     public static final String TYPE = "dense";
 
-    private static final Kernels KERNELS = Kernels.INSTANCE;
+    private static final Kernels KERNELS = Kernels.ready();
 
     private final int n;
     private final int m;

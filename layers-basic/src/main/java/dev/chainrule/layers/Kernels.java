@@ -18,6 +18,26 @@ package dev.chainrule.layers;
 abstract class Kernels {
     static final Kernels INSTANCE = choose();
 
+    /**
+     * {@link #INSTANCE} after its warm-up ({@link Parallelism#warmUpInBackground} says why), for the layers. A
+     * holder class of its own: the warm-up must not run inside this class's initialisation, which
+     * {@code new VectorKernels()} can start before {@link VectorKernels}' own fields are set.
+     */
+    static Kernels ready() {
+        return Ready.KERNELS;
+    }
+
+    private static final class Ready {
+        static final Kernels KERNELS = warm(INSTANCE);
+
+        private static Kernels warm(Kernels k) {
+            if (k instanceof VectorKernels v) {
+                v.warmUp();
+            }
+            return k;
+        }
+    }
+
     /** {@code y ← y + a·x} on {@code len} entries. */
     abstract void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len);
 
@@ -189,7 +209,6 @@ abstract class Kernels {
         }
         try {
             Kernels k = (Kernels) Class.forName("dev.chainrule.layers.VectorKernels").getDeclaredConstructor().newInstance();
-            ((VectorKernels) k).warmUp(); // Parallelism#warmUpInBackground says why
             return k.name() != null ? k : new ScalarKernels();
         } catch (ReflectiveOperationException | LinkageError | UnsupportedOperationException e) {
             return new ScalarKernels();

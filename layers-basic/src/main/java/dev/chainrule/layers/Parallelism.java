@@ -66,7 +66,7 @@ public final class Parallelism {
      * 1.6 s in about one run in four (2-core box). With the kernels compiled first, none did in 17 runs.
      */
     public static void warmUpInBackground() {
-        Thread t = new Thread(() -> Kernels.active(), "chainrule-kernels-warm-up");
+        Thread t = new Thread(Kernels::ready, "chainrule-kernels-warm-up");
         t.setDaemon(true);
         t.start();
     }
