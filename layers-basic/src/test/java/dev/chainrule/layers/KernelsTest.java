@@ -64,6 +64,50 @@ class KernelsTest {
         assertArrayEquals(w, w2);
     }
 
+    /** The mini-batch panel kernels: vector against scalar, and both against one plain loop per entry. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 5, 40})
+    void panelKernelsMatchTheirLoopsBitwise(int entries) {
+        int m = 48;
+        int n = 60;
+        int i0 = 16;
+        int len = Kernels.PANEL;
+        int[] idx = new int[entries];
+        double[] c = random(entries);
+        for (int j = 0; j < entries; j++) {
+            idx[j] = RNG.nextInt(n); // repeats allowed: order matters and is kept
+        }
+        double[] w = random(n * m);
+        double[] g = random(n * m);
+        for (Kernels k : new Kernels[] {new ScalarKernels(), vector()}) {
+            double[] z = random(len + 3);
+            double[] expected = z.clone();
+            for (int j = 0; j < entries; j++) {
+                for (int i = 0; i < len; i++) {
+                    expected[3 + i] += c[j] * w[idx[j] * m + i0 + i];
+                }
+            }
+            k.panelAxpy(w, m, i0, len, idx, c, 0, entries, z, 3);
+            assertArrayEquals(expected, z, k.name() + " panelAxpy");
+
+            // one column's piece (column 7, rows i0..) stepped by the listed rows of G
+            double[] w1 = w.clone();
+            double[] w2 = w.clone();
+            double[] acc1 = w.clone();
+            double[] acc2 = w.clone();
+            for (int j = 0; j < entries; j++) {
+                for (int i = 0; i < len; i++) {
+                    w1[7 * m + i0 + i] -= 0.05 * (g[idx[j] * m + i0 + i] * c[j]);
+                    acc1[7 * m + i0 + i] += c[j] * g[idx[j] * m + i0 + i];
+                }
+            }
+            k.descendRows(0.05, g, m, i0, idx, c, 0, entries, w2, 7 * m + i0, len);
+            k.accumulateRows(g, m, i0, idx, c, 0, entries, acc2, 7 * m + i0, len);
+            assertArrayEquals(w1, w2, k.name() + " descendRows");
+            assertArrayEquals(acc1, acc2, k.name() + " accumulateRows");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 8, 9, 17})
     void columnDotsAreTheTextbookRunningSumsBitwise(int n) {
