@@ -63,7 +63,7 @@ public final class Parallelism {
      * <p>Why: each vector kernel is run on small arrays until C2 compiles it on its own. Left to the first
      * training steps, C2 sometimes compiled a kernel into a larger caller, or while the kernel was still being
      * profiled, and then kept part of its vectors as heap objects: a batch-128 epoch took 5–9 s instead of
-     * 1.6 s in about one run in four (2-core box). With the kernels compiled first, none did in 17 runs.
+     * 1.6 s in about one run in four (2-core box). With the kernels compiled first, none of 15 runs did.
      */
     public static void warmUpInBackground() {
         Thread t = new Thread(Kernels::ready, "chainrule-kernels-warm-up");
