@@ -13,9 +13,11 @@ import java.util.Locale;
 /**
  * Where a diverged step first produced a non-finite value. The hot loop only checks each batch's loss (and
  * the weights at checkpoints and epoch ends); when that fails, training is replayed from the last in-memory
- * snapshot — deterministically, since the order of an epoch is a pure function of (seed, epoch) — with every
- * stage's output, every backward row vector, every parameter gradient and the update checked, so the first
- * culprit is named with the norms of what went into it.
+ * snapshot — deterministically, since the order of an epoch is a pure function of (seed, epoch). The trainer
+ * replays twice: with its own training step (the fused one for plain SGD, so the same bits as the run) to find
+ * the first batch that goes non-finite, then up to that batch again and through it with {@link #checkedStep}:
+ * every stage's output, every backward row vector, every parameter gradient and the update checked, so the
+ * first culprit is named with the norms of what went into it.
  */
 final class Divergence {
     private Divergence() {

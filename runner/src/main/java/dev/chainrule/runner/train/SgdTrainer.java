@@ -181,22 +181,41 @@ public class SgdTrainer implements Trainer {
     private CheckFailedException diverged(String what, Network network, Sgd sgd, Snapshot snap, Samples train,
             int[] order, int b, int epoch, CheckpointStore store) {
         List<Parameter> params = network.parameters();
-        restore(params, sgd, snap.weights(), snap.velocity());
         int n = train.size();
         String detail = "the replay from the last snapshot did not reproduce it";
         int at = -1;
         int row = 0;
-        for (int from = snap.position(); from < n; from += b) {
+        // First pass: the training steps themselves (trainStep, fused for plain SGD: the same bits as the run),
+        // to find the first batch whose loss or weights go non-finite.
+        restore(params, sgd, snap.weights(), snap.velocity());
+        int bad = -1;
+        for (int from = snap.position(); from < n && bad < 0; from += b) {
             int count = Math.min(b, n - from);
             Tensor bx = new Tensor(count, train.features());
             int[] by = new int[count];
             train.fill(order, from, count, bx, by);
-            Divergence.Finding finding = Divergence.checkedStep(network, bx, by, sgd);
-            if (finding != null) {
+            if (!Double.isFinite(network.trainStep(bx, by, sgd)) || !Divergence.weightsFinite(network)) {
+                bad = from;
+            }
+        }
+        if (bad >= 0) {
+            // Second pass: the same steps up to that batch, then that batch stage by stage (the unfused VJPs,
+            // each checked), from exactly the weights the run had before it.
+            restore(params, sgd, snap.weights(), snap.velocity());
+            for (int from = snap.position(); from <= bad; from += b) {
+                int count = Math.min(b, n - from);
+                Tensor bx = new Tensor(count, train.features());
+                int[] by = new int[count];
+                train.fill(order, from, count, bx, by);
+                if (from < bad) {
+                    network.trainStep(bx, by, sgd);
+                    continue;
+                }
                 at = from;
-                row = finding.row();
-                detail = finding.where();
-                break;
+                Divergence.Finding finding = Divergence.checkedStep(network, bx, by, sgd);
+                detail = finding != null ? finding.where()
+                        : "the update of this batch (its step-by-step check, with the gradient summed before the step, stayed finite)";
+                row = finding != null ? finding.row() : 0;
             }
         }
         String sample = at < 0 ? "" : String.format(Locale.ROOT, " at sample %d of %d (training index %d%s)",

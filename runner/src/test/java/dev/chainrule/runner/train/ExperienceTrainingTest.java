@@ -109,7 +109,7 @@ class ExperienceTrainingTest {
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.matches("training diverged: (loss is (NaN|Infinity|-Infinity)|a weight is not finite) in epoch \\d+ "
                 + "at sample \\d+ of 120 \\(training index \\d+, batch \\d+\\.\\.\\d+\\): first non-finite value in the "
-                + "(forward|backward) pass of .*|.*SGD update.*"), line);
+                + "((forward|backward) pass of .*|.*SGD update.*|the update of this batch .*)"), line);
         assertTrue(line.contains("norms just before: "), line);
         assertTrue(line.contains("training.optimizer.learningRate (now 1.00e+306)"), line);
         Path run = tmp.resolve("nan");
