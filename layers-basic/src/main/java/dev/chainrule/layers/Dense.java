@@ -253,8 +253,8 @@ public final class Dense implements Layer {
 
     /**
      * Mini-batches of {@link Parallelism#MIN_ROWS} rows or more walk W by panels of rows: each panel is read
-     * by every row of the batch while it sits in cache. Threads own panels, so each entry of W and ẑ is still
-     * computed by one thread, rows in order.
+     * by every row of the batch while it sits in cache. Threads own panels in the forward pass and ranges of
+     * columns in the update, so each entry of W and ẑ is still computed by one thread, rows in order.
      */
     private boolean usesPanels(int batch) {
         return batch >= Parallelism.MIN_ROWS;
@@ -471,7 +471,7 @@ public final class Dense implements Layer {
     private Tensor inputVjpTiles(double[] gs, int batch, double[] gx, double[] w, int parts) {
         int stride = (batch + Kernels.DOT_ROWS - 1) / Kernels.DOT_ROWS * Kernels.DOT_ROWS;
         if (gt.length != m * stride) {
-            gt = new double[m * stride]; // the padding rows stay zero
+            gt = new double[m * stride]; // rows past the batch are computed but never copied out
         }
         if (outT.length != n * stride) {
             outT = new double[n * stride];

@@ -8,8 +8,9 @@ import java.util.function.IntConsumer;
 /**
  * How many threads the dense layers use for a mini-batch, and the small fixed pool that runs them.
  *
- * <p>Determinism: work is split into disjoint parts — rows of the batch for {@code XWᵀ} and {@code GW},
- * columns of W for the update {@code W ← W − η·GᵀX} — and each output entry is computed by exactly one
+ * <p>Determinism: work is split into disjoint parts — panels of output units for {@code XWᵀ}, tiles of rows
+ * for {@code GW}, columns of W for the update {@code W ← W − η·GᵀX}, entries for the elementwise
+ * activations — and each output entry is computed by exactly one
  * thread with the same operations in the same order as with one thread (a column of W still receives the
  * rows of the batch in order). There is no cross-thread reduction, so the weights are bitwise the same
  * whatever the thread count.
