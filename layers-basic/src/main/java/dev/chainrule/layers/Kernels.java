@@ -124,18 +124,15 @@ abstract class Kernels {
      */
     abstract void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT);
 
-    /**
-     * Outputs per panel: {@link #panelAxpy} and its kind keep 16 entries in 4 vector registers. (With 32 entries in 8
-     * registers, the unrolled body of vector calls sometimes outgrew C2's inlining budget, and the vectors not
-     * inlined were boxed on the heap: the same run then took 4–5× longer, depending on compilation order.)
-     */
+    /** Outputs per panel: {@link #panelAxpy} and its kind keep 16 entries in 4 vector registers. */
     static final int PANEL = 16;
 
     /**
      * {@link #columnsAxpy} restricted to the rows {@code i0 ≤ i < i0+len} of W ({@code len = PANEL}; any length: {@link #panelAxpyAny}):
      * {@code z[zOff+i] += Σ_j c_j W[i0+i, k_j]} for {@code from ≤ j < to}, each entry's terms in j order. A
-     * mini-batch walks W one panel of rows at a time, so the panel (784 columns × 16 rows, 100 KB) stays in the
-     * core's L2 cache for the whole batch, and z stays in registers across the columns.
+     * mini-batch walks W one panel of rows at a time ({@code Dense} packs it contiguously first, then passes
+     * {@code m = PANEL, i0 = 0}), so the panel (784 columns × 16 rows, 100 KB) stays in the core's L2 cache for
+     * the whole batch, and z stays in registers across the columns.
      */
     abstract void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff);
 
@@ -143,9 +140,7 @@ abstract class Kernels {
      * One column's share of a mini-batch step: {@code w[wOff+i] −= η·(G[r_j, i0+i]·c_j)} for the listed rows
      * {@code r_j = rows[j]}, {@code from ≤ j < to}, in j order, {@code i < len = PANEL}; G is row-major with
      * {@code m} columns. The same operations as {@link #descend} per row, but the 16 entries of W stay in registers
-     * across the rows: W is read and written once per batch, and no store to W waits behind the loads of the next
-     * column (with columns 1 KB apart, stores and loads to different columns alias in the CPU's 4 KB
-     * store-to-load check).
+     * across the rows: W is read and written once per batch instead of once per row.
      */
     abstract void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w,
             int wOff, int len);
@@ -158,7 +153,7 @@ abstract class Kernels {
      * A panel of any length {@code len ≤ PANEL}: {@link #panelAxpy} for full panels, else one {@link #axpy} per
      * column — the same sums. Short panels (the last of a layer whose width is not a multiple of 16) go a separate
      * way so that the vector kernels' profile sees full panels only: a fallback branch inside them made C2 keep
-     * their vectors boxed on the heap, measured 7× slower at batch size 128.
+     * their vectors boxed on the heap: 7× slower forward, 25× slower update at batch size 128.
      */
     final void panelAxpyAny(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
         if (len == PANEL) {

@@ -182,7 +182,7 @@ public final class Parallelism {
             }
         }
 
-        /** The call counter and the workers' asleep flags, padded off the fields the caller writes per call. */
+        /** The call counter, padded off the fields the caller writes per call. */
         @SuppressWarnings("unused")
         static final class Signal {
             long p0, p1, p2, p3, p4, p5, p6, p7;
