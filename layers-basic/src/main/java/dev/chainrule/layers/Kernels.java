@@ -153,7 +153,7 @@ abstract class Kernels {
      * A panel of any length {@code len ≤ PANEL}: {@link #panelAxpy} for full panels, else one {@link #axpy} per
      * column — the same sums. Short panels (the last of a layer whose width is not a multiple of 16) go a separate
      * way so that the vector kernels' profile sees full panels only: a fallback branch inside them made C2 keep
-     * their vectors boxed on the heap: 7× slower forward, 25× slower update at batch size 128.
+     * their vectors boxed on the heap: 7× slower forward, 25× slower update at batch size 128 (docs/performance.md).
      */
     final void panelAxpyAny(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
         if (len == PANEL) {
@@ -208,10 +208,5 @@ abstract class Kernels {
         } catch (ReflectiveOperationException | LinkageError | UnsupportedOperationException e) {
             return new ScalarKernels();
         }
-    }
-
-    /** The kernels in use: {@code "vector-256"} or {@code "scalar"}. */
-    static String active() {
-        return INSTANCE.name();
     }
 }
