@@ -134,7 +134,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         DataSource.Split split = dataSource.load(c.data());
         c = resolveInput(c, split.train().features());
-        Network network = factory.build(c, split.train().numClasses());
+        Network network = factory.build(c, split.train().shape(), split.train().numClasses());
         if (dir == null) {
             dir = writer.prepare(c, out);
             writer.writeConfig(dir, c);
