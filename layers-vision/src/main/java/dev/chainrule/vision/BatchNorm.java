@@ -317,14 +317,22 @@ public final class BatchNorm implements Layer {
      * those rows; the 1/N and x̂·x̂ᵀ/N terms still use the full batch's N.
      */
     private final class Coupled implements Jacobian {
-        private final int first;
         private final int rows;
         private final String formula;
+        /** Copies taken at creation, so later forward calls do not move this Jacobian's base point. */
+        private final double[] xh;
+        private final double[] scale;
+        private final double count;
 
         Coupled(int first, int rows, String formula) {
-            this.first = first;
             this.rows = rows;
             this.formula = formula;
+            this.xh = Arrays.copyOfRange(xhat.data(), first * n, (first + rows) * n);
+            this.scale = new double[features];
+            for (int c = 0; c < features; c++) {
+                scale[c] = gamma.value()[c] * invStd[c];
+            }
+            this.count = (double) lastBatch * spatial;
         }
 
         @Override
@@ -339,26 +347,23 @@ public final class BatchNorm implements Layer {
 
         @Override
         public void vjp(double[] g, int gOff, double[] out, int outOff) {
-            double[] xh = xhat.data();
-            double count = (double) lastBatch * spatial;
             for (int c = 0; c < features; c++) {
                 double sg = 0.0;
                 double sgx = 0.0;
                 for (int b = 0; b < rows; b++) {
                     int go = gOff + b * n + c * spatial;
-                    int xo = (first + b) * n + c * spatial;
+                    int xo = b * n + c * spatial;
                     for (int s = 0; s < spatial; s++) {
                         sg += g[go + s];
                         sgx += g[go + s] * xh[xo + s];
                     }
                 }
-                double scale = gamma.value()[c] * invStd[c];
                 for (int b = 0; b < rows; b++) {
                     int go = gOff + b * n + c * spatial;
                     int oo = outOff + b * n + c * spatial;
-                    int xo = (first + b) * n + c * spatial;
+                    int xo = b * n + c * spatial;
                     for (int s = 0; s < spatial; s++) {
-                        out[oo + s] = scale * (g[go + s] - sg / count - xh[xo + s] * sgx / count);
+                        out[oo + s] = scale[c] * (g[go + s] - sg / count - xh[xo + s] * sgx / count);
                     }
                 }
             }

@@ -152,9 +152,11 @@ public final class LayerNorm implements Layer {
 
     /** {@code out = r·(ĝ − mean(ĝ) − x̂·mean(ĝ∘x̂))}, ĝ = g∘γ, for row {@code row} of the last batch. */
     private void vjpRow(double[] g, int gOff, double[] out, int outOff, int row) {
-        double[] xh = xhat.data();
-        double[] gm = gamma.value();
-        int xo = row * n;
+        vjp(g, gOff, out, outOff, xhat.data(), row * n, invStd[row], gamma.value());
+    }
+
+    private static void vjp(double[] g, int gOff, double[] out, int outOff, double[] xh, int xo, double r, double[] gm) {
+        int n = gm.length;
         double sg = 0.0;
         double sgx = 0.0;
         for (int i = 0; i < n; i++) {
@@ -162,7 +164,6 @@ public final class LayerNorm implements Layer {
             sg += gh;
             sgx += gh * xh[xo + i];
         }
-        double r = invStd[row];
         double mg = sg / n;
         double mgx = sgx / n;
         for (int i = 0; i < n; i++) {
@@ -170,9 +171,13 @@ public final class LayerNorm implements Layer {
         }
     }
 
+    /** Taken at the base point of the last forward: later forward calls do not change it. */
     @Override
     public Jacobian jacobian(int row) {
         checkRow(row);
+        double[] xh = xhat.rowCopy(row);
+        double r = invStd[row];
+        double[] gm = gamma.value().clone();
         return new Jacobian() {
             @Override
             public int rows() {
@@ -186,7 +191,7 @@ public final class LayerNorm implements Layer {
 
             @Override
             public void vjp(double[] g, int gOff, double[] out, int outOff) {
-                vjpRow(g, gOff, out, outOff, row);
+                LayerNorm.vjp(g, gOff, out, outOff, xh, 0, r, gm);
             }
 
             @Override
