@@ -8,6 +8,7 @@ import dev.chainrule.api.InPlaceUpdate;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.OptionException;
@@ -313,6 +314,11 @@ public final class ContractChecks {
         return out;
     }
 
+    /** Where option checks build: the first declared case's shape (a stage may refuse flat rows), else 3. */
+    public static Shape optionShape(ComponentProvider p) {
+        return p.checkCases().isEmpty() ? Shape.of(3) : p.checkCases().get(0).inputShape();
+    }
+
     /** The context the checks train with: a fixed seed and step, the stage at position 0. */
     public static ForwardContext trainingContext() {
         return ForwardContext.training(42, 3).atStage(0);
@@ -525,11 +531,16 @@ public final class ContractChecks {
 
     /** An option key the provider does not declare must raise an {@link OptionException} naming it. */
     public static CheckResult unknownOptionRejected(Function<BuildContext, ?> build, Options valid) {
+        return unknownOptionRejected(build, valid, Shape.of(3));
+    }
+
+    /** As {@link #unknownOptionRejected(Function, Options)}, on input rows of {@code shape}. */
+    public static CheckResult unknownOptionRejected(Function<BuildContext, ?> build, Options valid, Shape shape) {
         Map<String, Object> m = new LinkedHashMap<>(valid.asMap());
         m.put("no-such-option", 1);
         String what = "unknown option 'no-such-option'";
         try {
-            build.apply(new BuildContext(3, new Options(m), 0));
+            build.apply(new BuildContext(shape, new Options(m), 0));
         } catch (OptionException e) {
             if (!"no-such-option".equals(e.key()) || e.getMessage() == null
                     || !e.getMessage().contains("no-such-option")) {
@@ -546,11 +557,17 @@ public final class ContractChecks {
 
     /** Each bad option must raise an {@link OptionException} with the given key and message fragment. */
     public static List<CheckResult> badOptionsRejected(Function<BuildContext, ?> build, List<BadOption> bad) {
+        return badOptionsRejected(build, bad, Shape.of(3));
+    }
+
+    /** As {@link #badOptionsRejected(Function, List)}, on input rows of {@code shape}. */
+    public static List<CheckResult> badOptionsRejected(Function<BuildContext, ?> build, List<BadOption> bad,
+            Shape shape) {
         List<CheckResult> out = new ArrayList<>();
         for (BadOption b : bad) {
             String what = "bad options " + b.options();
             try {
-                build.apply(new BuildContext(3, b.options(), 0));
+                build.apply(new BuildContext(shape, b.options(), 0));
                 out.add(fail(what + ": accepted"));
             } catch (OptionException e) {
                 if (!java.util.Objects.equals(b.key(), e.key())) {

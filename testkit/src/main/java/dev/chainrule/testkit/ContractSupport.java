@@ -90,7 +90,8 @@ public abstract class ContractSupport {
 
     @Test
     void unknownOptionIsRejectedNamingTheKey() {
-        CheckResult r = ContractChecks.unknownOptionRejected(this::build, validOptions());
+        CheckResult r = ContractChecks.unknownOptionRejected(this::build, validOptions(),
+                ContractChecks.optionShape(provider()));
         assertTrue(r.passed(), r::describe);
     }
 
@@ -99,7 +100,8 @@ public abstract class ContractSupport {
         // an empty list would pass without checking anything: say so instead
         Assumptions.assumeFalse(badOptions().isEmpty(), () -> provider().type() + " lists no badOptions(): nothing"
                 + " to check (a type without options can only get an unknown key, checked separately)");
-        for (CheckResult r : ContractChecks.badOptionsRejected(this::build, badOptions())) {
+        for (CheckResult r : ContractChecks.badOptionsRejected(this::build, badOptions(),
+                ContractChecks.optionShape(provider()))) {
             assertTrue(r.passed(), r::describe);
         }
     }

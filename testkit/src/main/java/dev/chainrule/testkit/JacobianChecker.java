@@ -329,7 +329,7 @@ public final class JacobianChecker {
                 for (int j = 0; j < grad.length; j++) {
                     grad[j] = p.gradAt(j);
                 }
-                results.add(compare(stage.type() + " backward grad " + p.name() + " vs Σ g·D_" + p.name(),
+                results.add(compare(stage.type() + " backward: gradient of parameter " + p.name() + " vs Σ_b g_b·D_" + p.name(),
                         new double[][] {grad}, new double[][] {expectedParams.get(i)}, null));
             }
         }
