@@ -481,11 +481,22 @@ public final class ContractChecks {
                         ? pass(what + ": inference repeatable")
                         : fail(what + ": two inference forwards of the same input differ"));
             } catch (IllegalStateException e) {
-                out.add(fail(what + ": draws randomness in inference (" + e.getMessage() + "); draw only when"
-                        + " ctx.training()"));
+                out.add(explained(what, e));
             }
         }
         return out;
+    }
+
+    /**
+     * A stage that draws from the forward context in inference makes the context throw, in whichever check
+     * comes first: say what that means instead of the bare exception.
+     */
+    static CheckResult explained(String type, IllegalStateException e) {
+        if (String.valueOf(e.getMessage()).startsWith("no randomness in inference")) {
+            return fail(type + " draws randomness in inference (" + e.getMessage() + "); draw only when"
+                    + " ctx.training()");
+        }
+        throw e;
     }
 
     /** A factory for one declared {@link CheckCase}: its shape and options, the seed as given. */
@@ -507,6 +518,8 @@ public final class ContractChecks {
         try {
             flat.create(sizes[0], 1);
             out.addAll(allStageChecks(p.kind(), flat, sizes));
+        } catch (IllegalStateException e) {
+            out.add(explained(p.type(), e));
         } catch (ShapeException e) {
             out.add(cases.isEmpty()
                     ? fail(p.type() + " refuses flat input (" + e.getMessage() + ") and declares no checkCases():"
@@ -520,6 +533,8 @@ public final class ContractChecks {
                 for (CheckResult r : allStageChecks(p.kind(), caseFactory(build, c), new int[] {c.inputShape().size()})) {
                     out.add(r.prefixed(prefix));
                 }
+            } catch (IllegalStateException e) {
+                out.add(explained(p.type(), e).prefixed(prefix));
             } catch (RuntimeException e) {
                 out.add(fail(prefix + "threw " + e));
             }

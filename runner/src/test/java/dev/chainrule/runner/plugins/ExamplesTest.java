@@ -33,7 +33,15 @@ class ExamplesTest {
     }
 
     static Path jar(String folder) throws IOException {
-        Path dir = Files.createDirectories(shared.resolve("jars-" + folder));
+        return jar(folder, shared);
+    }
+
+    /** The example's jar, compiled once per {@code into} folder. */
+    static Path jar(String folder, Path into) throws IOException {
+        Path dir = Files.createDirectories(into.resolve("jars-" + folder));
+        if (Files.exists(dir.resolve(folder + "-0.1.0.jar"))) {
+            return dir.resolve(folder + "-0.1.0.jar");
+        }
         return PluginJarBuilder.example(folder).build(dir.resolve(folder + "-0.1.0.jar"));
     }
 
