@@ -46,9 +46,12 @@ import picocli.CommandLine.Parameters;
  * N = 2, 3 and 10, on values in [−2, 2] and ±30, or on probability rows when the loss is not finite there.
  */
 @Command(name = "verify-plugin", mixinStandardHelpOptions = true,
-        description = "Check every type a plugin jar provides: shapes, every Jacobian against finite differences "
-                + "(random and saturated points), VJP = row × dense Jacobian, deterministic forward, invalid "
-                + "options rejected. One PASS/FAIL line per type; exits 1 on any failure.")
+        description = "Check every type a plugin jar provides, on flat sizes 1, 3, 6 and on each check case it "
+                + "declares: shapes and the rule of its kind, every Jacobian against finite differences (random and "
+                + "saturated points; kinks reported as non-differentiable points), backward against g·D for the "
+                + "input and each parameter, whole-batch Jacobians in training and inference, the InPlaceUpdate "
+                + "fast path against backward + step, reproducibility under the forward context, invalid options "
+                + "rejected. One PASS/FAIL line per type; exits 1 on any failure.")
 public class VerifyPluginCommand implements Callable<Integer> {
     static final int[] STAGE_SIZES = {1, 3, 6};
     static final int[] LOSS_SIZES = {2, 3, 10};
