@@ -210,7 +210,8 @@ public final class RunServer {
         }
         boolean model = Files.isRegularFile(r.dir().resolve(ModelFiles.MODEL_JSON));
         version.append(model ? "model" : "");
-        n.put("version", version.toString());
+        // short, and opaque: the page only compares it
+        n.put("version", ModelFiles.sha256(version.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16));
         n.put("hasModel", model);
         boolean recent = newest != null && newest.toInstant().isAfter(Instant.now().minus(ACTIVE));
         n.put("status", model ? "finished" : recent ? "training" : "stopped");
