@@ -91,6 +91,11 @@ public final class RunServer {
         return server.getAddress();
     }
 
+    /** The port listened on (the chosen one when started with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     public void stop() {
         if (server != null) {
             server.stop(0);
