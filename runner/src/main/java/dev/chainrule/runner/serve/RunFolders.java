@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -36,17 +37,24 @@ public final class RunFolders {
     public record Run(String id, Path dir, String shown, String error) {
     }
 
-    private final List<Root> roots;
+    private final Supplier<List<Root>> roots;
 
     public RunFolders(List<Root> roots) {
-        this.roots = List.copyOf(roots);
+        List<Root> fixed = List.copyOf(roots);
+        this.roots = () -> fixed;
+    }
+
+    /** Folders known only later: {@code train --serve} listens before it has chosen the run folder. */
+    public RunFolders(Supplier<List<Root>> roots) {
+        this.roots = roots;
     }
 
     public List<Root> roots() {
-        return roots;
+        return roots.get();
     }
 
     public List<Run> scan() {
+        List<Root> roots = roots();
         List<Run> runs = new ArrayList<>();
         for (int r = 0; r < roots.size(); r++) {
             Root root = roots.get(r);

@@ -54,12 +54,31 @@ public class ServeCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         List<Path> given = dirs == null || dirs.isEmpty() ? List.of(Path.of("runs")) : dirs;
         RunServer server = start(given, host, port, registry, mapper, terminal);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "serve-stop"));
-        new CountDownLatch(1).await(); // until the process is stopped
+        try {
+            serveUntilStopped(server);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // asked to stop: done
+        }
         return 0;
+    }
+
+    /** Blocks until the process is stopped (Ctrl-C) or the thread interrupted, then closes the server. */
+    public static void serveUntilStopped(RunServer server) throws InterruptedException {
+        Thread hook = new Thread(server::stop, "serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            new CountDownLatch(1).await();
+        } finally {
+            server.stop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
+            }
+        }
     }
 
     /**
@@ -71,6 +90,9 @@ public class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port: must be from 0 to 65535, got " + port);
         }
+        if (port < 0 || port > 65535) {
+            throw new BadInputException("port: must be from 0 to 65535, got " + port);
+        }
         List<RunFolders.Root> roots = new ArrayList<>();
         for (Path d : dirs) {
             if (!Files.isDirectory(d)) {
@@ -79,6 +101,16 @@ public class ServeCommand implements Callable<Integer> {
             }
             roots.add(new RunFolders.Root(d, d.toString()));
         }
+        return start(new RunFolders(roots), roots.size() + " folder" + (roots.size() == 1 ? "" : "s"), host, port,
+                "--port", registry, mapper, terminal);
+    }
+
+    /**
+     * As above for folders given by {@code folders}; {@code what} names them in the line printed,
+     * {@code portOption} the option that chose the port in a message.
+     */
+    public static RunServer start(RunFolders folders, String what, String host, int port, String portOption,
+            ProviderRegistry registry, ObjectMapper mapper, Terminal terminal) {
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
@@ -86,19 +118,19 @@ public class ServeCommand implements Callable<Integer> {
             throw new BadInputException("--host " + host + ": unknown host; give an address such as 127.0.0.1 or 0.0.0.0");
         }
         registry.entries();
-        RunServer server = new RunServer(new RunFolders(roots), new Models.FromFiles(registry, mapper), mapper,
+        RunServer server = new RunServer(folders, new Models.FromFiles(registry, mapper), mapper,
                 terminal.err(), address.isLoopbackAddress());
         InetSocketAddress bound;
         try {
             bound = server.start(address, port);
         } catch (BindException e) {
-            throw new BadInputException("--port " + port + ": cannot listen on " + host + ":" + port + " ("
-                    + e.getMessage() + "); choose another --port, or --port 0 for a free one");
+            throw new BadInputException(portOption + " " + port + ": cannot listen on " + host + ":" + port + " ("
+                    + e.getMessage() + "); choose another " + portOption + ", or " + portOption + " 0 for a free one");
         } catch (IOException e) {
             throw new BadInputException("--host " + host + " --port " + port + ": cannot listen (" + e.getMessage() + ")");
         }
         String shownHost = address.isAnyLocalAddress() ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
-        terminal.out().println("serving " + roots.size() + " folder" + (roots.size() == 1 ? "" : "s") + " at http://"
+        terminal.out().println("serving " + what + " at http://"
                 + shownHost + ":" + bound.getPort() + "/ (read-only; Ctrl-C stops)");
         terminal.out().flush();
         return server;
