@@ -93,7 +93,16 @@ class ServeBrowserTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void watchesARunTrainLiveThenNamesADrawnMnistDigitAsPredictDoes() throws Exception {
-        Path mnist = new MnistFetcher(s -> { }).ensure();
+        Path mnist;
+        try {
+            mnist = new MnistFetcher(s -> { }).ensure();
+        } catch (RuntimeException e) {
+            if ("1".equals(System.getenv(REQUIRED_ENV))) {
+                throw e;
+            }
+            Assumptions.assumeTrue(false, "browser test skipped: no MNIST (" + e.getMessage() + ")");
+            return;
+        }
         Path runs = Files.createDirectories(tmp.resolve("runs"));
         StringWriter serverOut = new StringWriter();
         server = ServeCommand.start(List.of(runs), "127.0.0.1", 0, ProviderRegistry.builtIn(), mapper,
@@ -231,7 +240,16 @@ class ServeBrowserTest {
         Files.write(target, png);
         String extra = System.getProperty("serve.screenshot");
         if (extra != null && !extra.isBlank()) {
-            Files.write(Path.of(extra), png);
+            // the README's copy at 3/4 size, to keep the repository small
+            BufferedImage full = ImageIO.read(new java.io.ByteArrayInputStream(png));
+            int w = full.getWidth() * 3 / 4;
+            int h = full.getHeight() * 3 / 4;
+            BufferedImage small = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = small.createGraphics();
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.drawImage(full, 0, 0, w, h, null);
+            g.dispose();
+            ImageIO.write(small, "png", Path.of(extra).toFile());
         }
     }
 }
