@@ -249,18 +249,20 @@ function showAnalysis(a) {
   const stages = document.getElementById('stages');
   stages.replaceChildren();
   for (const s of a.stages) {
-    const div = el('div', {'class': 'stage'},
+    const div = el('div', {'class': 'stage', 'data-stage': String(s.index)},
       el('h4', {}, '[' + s.index + '] ' + s.type + ' ' + s.inputSize + '→' + s.outputSize + ': ' + s.shape + ', '
-        + s.structure + ' (' + s.kind + ')'),
-      el('pre', {}, s.text));
+        + s.structure + ' (' + s.kind + ')'));
     if (s.dense) {
+      // rows and columns scaled apart, so a wide 12×784 matrix still shows its rows
       const rows = s.dense.length;
       const cols = rows ? s.dense[0].length : 0;
-      const scale = Math.max(1, Math.min(8, Math.floor(560 / Math.max(cols, 1)), Math.floor(240 / Math.max(rows, 1))));
-      const c = el('canvas', {width: String(cols * scale), height: String(rows * scale), title: 'dense ' + s.shape});
+      const sx = Math.max(1, Math.min(8, Math.floor(560 / Math.max(cols, 1))));
+      const sy = Math.max(1, Math.min(8, Math.floor(160 / Math.max(rows, 1))));
+      const c = el('canvas', {width: String(cols * sx), height: String(rows * sy), title: 'D_x f = ' + s.shape + ', dense'});
       drawHeat(c, s.dense.flat(), rows, cols, 1);
       div.append(c);
     }
+    div.append(el('pre', {}, s.text));
     stages.append(div);
   }
 }

@@ -105,7 +105,9 @@ class ServeBrowserTest {
         }
         Path runs = Files.createDirectories(tmp.resolve("runs"));
         StringWriter serverOut = new StringWriter();
-        server = ServeCommand.start(List.of(runs), "127.0.0.1", 0, ProviderRegistry.builtIn(), mapper,
+        // as `runner serve runs` shows it (the path typed, not the temporary folder's)
+        server = ServeCommand.start(new RunFolders(List.of(new RunFolders.Root(runs, "runs"))), "1 folder", "127.0.0.1",
+                0, "--port", ProviderRegistry.builtIn(), mapper,
                 new Terminal(new PrintWriter(serverOut, true), new PrintWriter(serverOut, true), false));
         driver = chromium();
         driver.get("http://127.0.0.1:" + server.port() + "/");
@@ -177,7 +179,7 @@ class ServeBrowserTest {
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + tmp.resolve("profile"));
+                "--disable-dev-shm-usage", "--window-size=1280,1280", "--user-data-dir=" + tmp.resolve("profile"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, o);
