@@ -27,7 +27,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -402,9 +401,5 @@ public final class RunServer {
             }
         });
         return m;
-    }
-
-    static List<String> pageFiles() {
-        return List.copyOf(PAGE.values());
     }
 }

@@ -93,6 +93,8 @@ async function poll() {
       const run = head.status === 'error' ? head : await getJson('/api/run?id=' + encodeURIComponent(head.id));
       if (run.error && head.status !== 'error') run.status = 'error';
       const card = renderCard(run.error && !run.path ? Object.assign({}, head, {error: run.error}) : run);
+      const wasOpen = known && known.el.querySelector('details[open]');
+      if (wasOpen && card.querySelector('details')) card.querySelector('details').open = true;
       if (known) known.el.replaceWith(card); else container.append(card);
       cards.set(head.id, {el: card, version: head.version, run: run});
     }
@@ -207,7 +209,11 @@ function pending() {
 
 // one request at a time; strokes drawn meanwhile are sent with the next one
 function requestPrediction() {
-  if (!inked || !selected) return;
+  if (!inked) return;
+  if (!selected) {
+    showError('no finished run yet: a model can be drawn with once its training has ended');
+    return;
+  }
   dirty = true;
   pending();
   if (!inFlight) sendPrediction();

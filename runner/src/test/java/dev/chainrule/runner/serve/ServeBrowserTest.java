@@ -51,8 +51,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ServeBrowserTest {
     static final String REQUIRED_ENV = "CHAINRULE_BROWSER_TEST";
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    /** Debian's paths; {@code -Dserve.chromium=} and {@code -Dserve.chromedriver=} name others. */
+    static final Path CHROMIUM = Path.of(System.getProperty("serve.chromium", "/usr/bin/chromium"));
+    static final Path DRIVER = Path.of(System.getProperty("serve.chromedriver", "/usr/bin/chromedriver"));
     static final int EPOCHS = 10;
     /** The first MNIST test image, a 7. */
     static final int MNIST_INDEX = 0;
