@@ -109,4 +109,33 @@ class ServeCommandTest {
         assertFalse(t.isAlive());
         assertEquals(0, code.get(), err.toString());
     }
+
+    @Test
+    @Timeout(60)
+    void trainServeShowsTheRunAndKeepsServingItAfterTraining() throws Exception {
+        Path cfg = tmp.resolve("c.json");
+        Files.writeString(cfg, CONFIG);
+        Path run = tmp.resolve("run");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Terminal terminal = new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), false);
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread t = new Thread(() -> code.set(Main.run(new String[] {"train", cfg.toString(), "--out", run.toString(),
+            "--serve", "--serve-port", "0"}, terminal, blobData())));
+        t.start();
+        Pattern done = Pattern.compile("training done; the page stays up at (http://127\\.0\\.0\\.1:\\d+/)");
+        Matcher m = done.matcher("");
+        for (int i = 0; i < 600 && !m.reset(out.toString()).find(); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(m.reset(out.toString()).find(), out + "|" + err);
+        assertTrue(out.toString().startsWith("serving the run at " + m.group(1)), out.toString());
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.group(1) + "api/runs"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.body().contains("\"status\":\"finished\""), r.body());
+        t.interrupt();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertEquals(0, code.get(), err.toString());
+    }
 }
