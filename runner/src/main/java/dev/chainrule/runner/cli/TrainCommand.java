@@ -152,7 +152,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         DataSource.Split split = dataSource.load(c.data());
         c = resolveInput(c, split.train().features());
-        Network network = factory.build(c, split.train().numClasses());
+        Network network = factory.build(c, split.train().shape(), split.train().numClasses());
         // listen before the run folder is made, so a port in use leaves nothing behind
         AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
         RunServer server = !serve ? null : ServeCommand.start(new RunFolders(served::get), "the run",
