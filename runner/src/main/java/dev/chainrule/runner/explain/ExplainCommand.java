@@ -206,7 +206,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     /** Shape, structure, and the dense matrix when it is small. */
-    static String describe(Jacobian j) {
+    public static String describe(Jacobian j) {
         StringBuilder sb = new StringBuilder();
         sb.append(j.shape()).append(", structure ").append(j.structure()).append(" (").append(j.getClass().getSimpleName())
                 .append(')');
