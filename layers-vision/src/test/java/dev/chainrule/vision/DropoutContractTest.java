@@ -1,29 +1,16 @@
 package dev.chainrule.vision;
 
-import dev.chainrule.api.BuildContext;
-import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.Options;
-import dev.chainrule.api.Stage;
 import dev.chainrule.api.TransformProvider;
 import dev.chainrule.testkit.BadOption;
-import dev.chainrule.testkit.StageContract;
+import dev.chainrule.testkit.TransformContract;
 import java.util.List;
 
-/** The shared stage contract (inference: the identity); training is {@link DropoutTrainingTest}. */
-class DropoutContractTest extends StageContract {
+/** The testkit's transform contract; the mask itself is checked in {@link DropoutTrainingTest}. */
+class DropoutContractTest extends TransformContract {
     @Override
     protected TransformProvider provider() {
         return new DropoutProvider();
-    }
-
-    @Override
-    protected Class<? extends ComponentProvider> serviceInterface() {
-        return TransformProvider.class;
-    }
-
-    @Override
-    protected Stage stageFrom(BuildContext context) {
-        return provider().create(context);
     }
 
     @Override
