@@ -64,7 +64,12 @@ public class DescribeCommand implements Callable<Integer> {
                 out.println(String.format("  %-" + w[0] + "s  %-" + w[1] + "s  %-" + w[2] + "s  %s", (Object[]) r));
             }
         }
-        out.println("config entry: {\"type\": \"" + p.type() + "\""
+        String where = switch (p.kind()) {
+            case OPTIMIZER -> "config entry (training.optimizer): ";
+            case LOSS -> "config entry (loss): ";
+            default -> "config entry: ";
+        };
+        out.println(where + "{\"type\": \"" + p.type() + "\""
                 + opts.stream().filter(OptionSpec::required).map(s -> ", \"" + s.name() + "\": ...").reduce("", String::concat)
                 + "}");
         out.flush();

@@ -6,6 +6,7 @@ import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.LossProvider;
+import dev.chainrule.api.OptimizerProvider;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.api.Options;
 import dev.chainrule.api.Stage;
@@ -18,6 +19,7 @@ import dev.chainrule.runner.plugins.PluginJar;
 import dev.chainrule.runner.plugins.PluginJars;
 import dev.chainrule.testkit.CheckResult;
 import dev.chainrule.testkit.ContractChecks;
+import dev.chainrule.testkit.OptimizerChecks;
 import dev.chainrule.testkit.JacobianChecker;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -112,7 +114,9 @@ public class VerifyPluginCommand implements Callable<Integer> {
             Options opts = defaultOptions(p);
             Function<BuildContext, Object> build = ctx -> create(p, ctx);
             results.add(ContractChecks.unknownOptionRejected(build, opts));
-            if (p instanceof LossProvider lp) {
+            if (p instanceof OptimizerProvider op) {
+                results.addAll(OptimizerChecks.behaviour(() -> op.create(new BuildContext(1, opts, 0))));
+            } else if (p instanceof LossProvider lp) {
                 ContractChecks.LossFactory f = n -> lp.create(new BuildContext(n, opts, 0));
                 results.addAll(checks.allLossChecks(f, predictionsFor(f), LOSS_SIZES));
             } else {
@@ -143,6 +147,9 @@ public class VerifyPluginCommand implements Callable<Integer> {
         }
         if (p instanceof ActivationProvider ap) {
             return ap.create(ctx);
+        }
+        if (p instanceof OptimizerProvider op) {
+            return op.create(ctx);
         }
         return ((LossProvider) p).create(ctx);
     }

@@ -40,11 +40,19 @@ final class PluginJarBuilder {
         manifest.put("Implementation-Version", "0.1.0");
     }
 
+    /** The example optimizer plugin's folder. */
+    static final Path LION = Path.of("..", "examples", "optimizer-lion").toAbsolutePath().normalize();
+
     /** The example plugin, from its sources and services files. */
     static PluginJarBuilder example() throws IOException {
+        return example(EXAMPLE);
+    }
+
+    /** An example plugin under examples/, from its sources and services files. */
+    static PluginJarBuilder example(Path folder) throws IOException {
         PluginJarBuilder b = new PluginJarBuilder();
-        b.sourceRoots.add(EXAMPLE.resolve("src/main/java"));
-        Path svc = EXAMPLE.resolve("src/main/resources/META-INF/services");
+        b.sourceRoots.add(folder.resolve("src/main/java"));
+        Path svc = folder.resolve("src/main/resources/META-INF/services");
         try (Stream<Path> s = Files.list(svc)) {
             for (Path f : s.toList()) {
                 b.services.put(f.getFileName().toString(), Files.readString(f));
