@@ -474,16 +474,16 @@ public class ConfigReader {
                 }
             }
             RunConfig.Optimizer o = new RunConfig.Optimizer(type, full);
-            if (!full.containsKey("learningRate") || !(full.get("learningRate") instanceof Number)) {
-                throw bad(path, "optimizer '" + type + "' (" + p.getClass().getName()
-                        + ") declares no learningRate option with a default; schedules need one");
-            }
             try {
                 p.create(new BuildContext(type, Shape.of(1), new Options(full), 0L));
             } catch (OptionException e) {
                 throw bad(e.key() == null ? path : path + "." + e.key(), e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw bad(path, e.getMessage());
+            }
+            if (!(full.get("learningRate") instanceof Number)) {
+                throw bad(path, "optimizer '" + type + "' (" + p.getClass().getName()
+                        + ") declares no number option learningRate with a default; schedules need one");
             }
             return o;
         }
