@@ -48,7 +48,12 @@ final class PluginJarBuilder {
         return example(EXAMPLE);
     }
 
-    /** An example plugin under examples/, from its sources and services files. */
+    /** Another example under {@code examples/}, such as {@code plugin-avgpool}. */
+    static PluginJarBuilder example(String folder) throws IOException {
+        return example(EXAMPLE.resolveSibling(folder));
+    }
+
+    /** An example plugin folder's sources (main only) and services files. */
     static PluginJarBuilder example(Path folder) throws IOException {
         PluginJarBuilder b = new PluginJarBuilder();
         b.sourceRoots.add(folder.resolve("src/main/java"));
