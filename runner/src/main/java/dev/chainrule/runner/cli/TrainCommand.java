@@ -325,7 +325,7 @@ public class TrainCommand implements Callable<Integer> {
             if (!(learningRate > 0) || learningRate.isInfinite()) {
                 throw new BadInputException("--learning-rate: must be a positive finite number, got " + learningRate);
             }
-            o = new RunConfig.Optimizer(o.type(), learningRate, o.momentum());
+            o = o.withLearningRate(learningRate);
             t = t.withOptimizer(o);
         }
         c = c.withTraining(t);
