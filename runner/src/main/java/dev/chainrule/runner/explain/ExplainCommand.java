@@ -95,7 +95,7 @@ public class ExplainCommand implements Callable<Integer> {
         Loss loss = net.trainingLoss();
         out.printf(Locale.ROOT, "%s: one SGD step on training sample %d (label %d), learning rate %s%n", c.name(), index,
                 label, fmt(lr));
-        out.println("Conventions (MATH.md): D f ∈ R^{m×n}, rows = outputs; parameters flattened row-major; "
+        out.println("Conventions (docs/math.md): D f ∈ R^{m×n}, rows = outputs; parameters flattened row-major; "
                 + "g is a 1×m row vector.");
         out.println();
         out.println("FORWARD  z^1 = x, z^{i+1} = f_i(z^i); each stage saves the base points its Jacobians need");

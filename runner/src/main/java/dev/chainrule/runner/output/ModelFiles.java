@@ -29,7 +29,7 @@ import java.util.Map;
 
 /**
  * The model format: {@code model.json} (a header naming the format, the resolved config and where each
- * parameter lies) and {@code weights.bin} (every parameter, flattened row-major as in MATH.md, as
+ * parameter lies) and {@code weights.bin} (every parameter, flattened row-major as in docs/math.md, as
  * little-endian float64, one after the other). {@code numpy.fromfile("weights.bin", "<f8")} reads it.
  */
 public final class ModelFiles {
