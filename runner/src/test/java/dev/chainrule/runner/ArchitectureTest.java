@@ -54,8 +54,9 @@ class ArchitectureTest {
             Map.entry("report", Set.of("train", "io", "output")),
             Map.entry("predict", Set.of("", "config", "output", "report")),
             Map.entry("explain", Set.of("", "config", "pipeline", "train")),
+            Map.entry("serve", Set.of("", "config", "explain", "io", "output", "predict", "registry", "report")),
             Map.entry("cli", Set.of("", "bench", "config", "data", "explain", "io", "output", "pipeline", "plugins",
-                    "predict", "registry", "report", "train")),
+                    "predict", "registry", "report", "serve", "train")),
             Map.entry("app", Set.of("", "cli", "output", "plugins", "registry", "train"))));
 
     private static JavaClasses runner;
