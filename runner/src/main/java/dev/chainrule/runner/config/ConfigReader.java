@@ -18,7 +18,6 @@ import dev.chainrule.api.Options;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
-import dev.chainrule.runner.plugins.PluginSettings;
 import dev.chainrule.runner.registry.Levenshtein;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import dev.chainrule.runner.registry.RegistryException;
@@ -82,19 +81,25 @@ public class ConfigReader {
     public static final double DEFAULT_VALIDATION_FRACTION = 0.1;
 
     private final ProviderRegistry registry;
-    private final PluginSettings pluginSettings;
     private final ObjectMapper mapper;
 
+    /**
+     * @param registry the providers a config is resolved against; only {@link #resolve(Bound)} uses it, so
+     *                 binding a config never discovers plugins (the run pipeline settles the plugins folder
+     *                 from the bound config first)
+     */
+    @Inject
     public ConfigReader(ProviderRegistry registry) {
-        this(registry, null);
+        this.registry = registry;
+        this.mapper = strictMapper();
     }
 
-    /** @param pluginSettings told about a config's {@code "plugins"} folder (null: the field is checked only) */
-    @Inject
-    public ConfigReader(ProviderRegistry registry, PluginSettings pluginSettings) {
-        this.registry = registry;
-        this.pluginSettings = pluginSettings;
-        this.mapper = strictMapper();
+    /**
+     * A config bound to the raw records but not yet resolved against the providers: the first step of the
+     * run pipeline. {@code pluginsFolder} is the config's {@code "plugins"} folder (resolved against the
+     * config's folder), or null.
+     */
+    public record Bound(RawConfig raw, String shown, String defaultName, Path baseDir, Path pluginsFolder) {
     }
 
     /** A mapper that accepts no unknown field, no float for an int, no string for a number. */
@@ -110,6 +115,11 @@ public class ConfigReader {
 
     /** Reads and resolves {@code file}; {@code shown} is how messages name it (as the user typed it). */
     public RunConfig read(Path file, String shown) {
+        return resolve(bind(file, shown));
+    }
+
+    /** Reads and binds {@code file} without resolving it: no provider is looked at. */
+    public Bound bind(Path file, String shown) {
         String text;
         try {
             text = Files.readString(file);
@@ -120,7 +130,7 @@ public class ConfigReader {
         }
         String base = file.getFileName() == null ? "run" : file.getFileName().toString().replaceFirst("\\.json$", "");
         Path dir = file.toAbsolutePath().getParent();
-        return parse(text, shown, base, dir);
+        return bind(text, shown, base, dir);
     }
 
     /**
@@ -128,17 +138,27 @@ public class ConfigReader {
      * {@code baseDir} resolves a relative {@code data.dir}.
      */
     public RunConfig parse(String text, String shown, String defaultName, Path baseDir) {
+        return resolve(bind(text, shown, defaultName, baseDir));
+    }
+
+    /** Parses and binds config text without resolving it (see {@link #parse}). */
+    public Bound bind(String text, String shown, String defaultName, Path baseDir) {
         JsonNode tree;
         try {
             tree = mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw syntax(shown, e);
         }
-        return resolve(tree, shown, defaultName, baseDir);
+        return bind(tree, shown, defaultName, baseDir);
     }
 
     /** Binds and resolves an already parsed config tree (e.g. the {@code config} member of a model.json). */
     public RunConfig resolve(JsonNode tree, String shown, String defaultName, Path baseDir) {
+        return resolve(bind(tree, shown, defaultName, baseDir));
+    }
+
+    /** Binds an already parsed config tree to the raw records; checks fields and JSON types only. */
+    public Bound bind(JsonNode tree, String shown, String defaultName, Path baseDir) {
         if (tree == null || tree.isMissingNode()) {
             throw new ConfigException(shown, null, "empty file, expected a JSON object");
         }
@@ -164,21 +184,22 @@ public class ConfigReader {
         } catch (JsonProcessingException e) {
             throw syntax(shown, e);
         }
+        Path p = null;
         if (raw.plugins() != null) {
             if (raw.plugins().isBlank()) {
                 throw new ConfigException(shown, "plugins", "must be a folder path, got an empty string");
             }
-            Path p = Path.of(raw.plugins());
+            p = Path.of(raw.plugins());
             if (!p.isAbsolute() && baseDir != null) {
                 p = baseDir.resolve(p).normalize();
             }
-            if (pluginSettings != null) {
-                pluginSettings.fromConfig(p, shown + " field plugins");
-            }
         }
-        // discover the plugins now, so that a broken plugin setup is reported as such, not as a bad type
-        registry.entries();
-        return new Resolver(shown, baseDir).resolve(raw, defaultName);
+        return new Bound(raw, shown, defaultName, baseDir, p);
+    }
+
+    /** Resolves and validates a bound config against the providers: the last step of the run pipeline. */
+    public RunConfig resolve(Bound bound) {
+        return new Resolver(bound.shown(), bound.baseDir()).resolve(bound.raw(), bound.defaultName());
     }
 
     private static ConfigException syntax(String shown, JsonProcessingException e) {

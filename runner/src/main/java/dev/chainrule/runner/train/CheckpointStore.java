@@ -3,8 +3,8 @@ package dev.chainrule.runner.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.BadInputException;
-import dev.chainrule.runner.output.AtomicFiles;
-import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.io.AtomicFiles;
+import dev.chainrule.runner.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -123,7 +123,7 @@ public final class CheckpointStore {
         AtomicFiles.writeSynced(dir.resolve(name), buf.array());
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("file", name);
-        f.put("sha256", ModelFiles.sha256(buf.array()));
+        f.put("sha256", Sha256.hex(buf.array()));
         return f;
     }
 
@@ -193,7 +193,7 @@ public final class CheckpointStore {
 
     private static double[][] read(Path d, JsonNode f, int[] sizes, String shown) throws IOException {
         byte[] bytes = Files.readAllBytes(d.resolve(f.path("file").asText()));
-        if (!ModelFiles.sha256(bytes).equals(f.path("sha256").asText())) {
+        if (!Sha256.hex(bytes).equals(f.path("sha256").asText())) {
             throw new BadInputException(d.resolve(f.path("file").asText()) + ": SHA-256 does not match " + shown
                     + "; the checkpoint is corrupted");
         }
