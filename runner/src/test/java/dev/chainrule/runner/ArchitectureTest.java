@@ -48,7 +48,7 @@ class ArchitectureTest {
             Map.entry("plugins", Set.of("", "io", "registry")),
             Map.entry("config", Set.of("", "registry")),
             Map.entry("pipeline", Set.of("config", "plugins", "registry")),
-            Map.entry("train", Set.of("", "config", "data", "io")),
+            Map.entry("train", Set.of("", "config", "data", "io", "registry")),
             Map.entry("bench", Set.of("config", "registry", "train")),
             Map.entry("output", Set.of("", "config", "plugins", "train", "io")),
             Map.entry("report", Set.of("train", "io", "output")),
