@@ -371,8 +371,13 @@ final class Conv2d implements Layer {
         @Override
         public String structure() {
             return "banded block-Toeplitz: " + cout + "×" + cin + " blocks of " + pixels + "×" + (h * w)
-                    + ", D_x[(o,oy,ox),(c,iy,ix)] = K[o,c,iy−" + sh + "·oy+" + pt + ",ix−" + sw + "·ox+" + pl + "]";
+                    + ", D_x[(o,oy,ox),(c,iy,ix)] = K[o,c," + offset("iy", "oy", sh, pt) + "," + offset("ix", "ox", sw, pl) + "]";
         }
+    }
+
+    /** {@code iy − s·oy + p} with the trivial parts left out. */
+    private static String offset(String in, String out, int s, int p) {
+        return in + "−" + (s == 1 ? "" : s + "·") + out + (p == 0 ? "" : "+" + p);
     }
 
     /** {@code D_K = I_{C_out} ⊗ X} with X the row's {@code P × K_d} receptive fields (im2col). */

@@ -93,27 +93,30 @@ final class GlobalAvgPool implements Transform {
 
     @Override
     public Jacobian jacobian(int row) {
-        return new Jacobian() {
-            @Override
-            public int rows() {
-                return c;
-            }
+        return new MeanJacobian();
+    }
 
-            @Override
-            public int cols() {
-                return in.size();
-            }
+    /** D_x of a row: the same for every row, since the map is linear. */
+    private final class MeanJacobian implements Jacobian {
+        @Override
+        public int rows() {
+            return c;
+        }
 
-            @Override
-            public void vjp(double[] g, int gOff, double[] o, int oOff) {
-                spread(g, gOff, o, oOff);
-            }
+        @Override
+        public int cols() {
+            return in.size();
+        }
 
-            @Override
-            public String structure() {
-                return "I_" + c + " ⊗ (1/" + hw + ")·1ᵀ";
-            }
-        };
+        @Override
+        public void vjp(double[] g, int gOff, double[] o, int oOff) {
+            spread(g, gOff, o, oOff);
+        }
+
+        @Override
+        public String structure() {
+            return "I_" + c + " ⊗ (1/" + hw + ")·1ᵀ";
+        }
     }
 
     /** {@code global-avgpool}. */

@@ -175,35 +175,46 @@ final class Pool2d implements Transform {
     @Override
     public Jacobian jacobian(int row) {
         int[] chosen = max ? Arrays.copyOfRange(argmax, row * out.size(), (row + 1) * out.size()) : null;
-        return new Jacobian() {
-            @Override
-            public int rows() {
-                return out.size();
-            }
+        return new PoolJacobian(row, chosen);
+    }
 
-            @Override
-            public int cols() {
-                return in.size();
-            }
+    /** D_x of one row: the selection of each window's maximum, or 1/(k_h·k_w) on each window. */
+    private final class PoolJacobian implements Jacobian {
+        private final int row;
+        private final int[] chosen;
 
-            @Override
-            public void vjp(double[] g, int gOff, double[] o, int oOff) {
-                Arrays.fill(o, oOff, oOff + in.size(), 0.0);
-                if (chosen != null) {
-                    for (int j = 0; j < chosen.length; j++) {
-                        o[oOff + chosen[j]] += g[gOff + j];
-                    }
-                } else {
-                    vjpRow(row, g, gOff, o, oOff);
+        PoolJacobian(int row, int[] chosen) {
+            this.row = row;
+            this.chosen = chosen;
+        }
+
+        @Override
+        public int rows() {
+            return out.size();
+        }
+
+        @Override
+        public int cols() {
+            return in.size();
+        }
+
+        @Override
+        public void vjp(double[] g, int gOff, double[] o, int oOff) {
+            Arrays.fill(o, oOff, oOff + in.size(), 0.0);
+            if (chosen != null) {
+                for (int j = 0; j < chosen.length; j++) {
+                    o[oOff + chosen[j]] += g[gOff + j];
                 }
+            } else {
+                vjpRow(row, g, gOff, o, oOff);
             }
+        }
 
-            @Override
-            public String structure() {
-                String win = kh + "×" + kw + " windows, stride " + sh + "×" + sw;
-                return max ? "selection: one 1 per row at its window's first maximum (" + win + ")"
-                        : "1/" + (kh * kw) + " on each row's window (" + win + ")";
-            }
-        };
+        @Override
+        public String structure() {
+            String win = kh + "×" + kw + " windows, stride " + sh + "×" + sw;
+            return max ? "selection: one 1 per row at its window's first maximum (" + win + ")"
+                    : "1/" + (kh * kw) + " on each row's window (" + win + ")";
+        }
     }
 }

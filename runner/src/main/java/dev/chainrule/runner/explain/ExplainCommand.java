@@ -182,7 +182,8 @@ public class ExplainCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder(", parameters");
         for (Parameter p : l.parameters()) {
             int[] sh = p.shape();
-            sb.append(' ').append(p.name()).append(' ').append(sh.length == 1 ? String.valueOf(sh[0]) : sh[0] + "×" + sh[1]);
+            sb.append(' ').append(p.name()).append(' ').append(java.util.Arrays.stream(sh).mapToObj(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining("×")));
         }
         return sb.toString();
     }
