@@ -88,7 +88,7 @@ class ResumeAfterKillTest {
         }
     }
 
-    private static Process start(List<String> args) throws IOException {
+    static Process start(List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
@@ -102,7 +102,7 @@ class ResumeAfterKillTest {
     }
 
     /** Reads the child's stderr until a line containing {@code needle}; false if the child ended first. */
-    private static boolean waitForLine(Process p, String needle) throws IOException {
+    static boolean waitForLine(Process p, String needle) throws IOException {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         for (String line; (line = err.readLine()) != null; ) {
             if (line.contains(needle)) {
