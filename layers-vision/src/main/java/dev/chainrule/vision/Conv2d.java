@@ -55,6 +55,9 @@ final class Conv2d implements Layer {
     private Tensor x;
     private double[] cols = new double[0];
     private double[] gt = new double[0];
+    private double[][] rowScratch = new double[0][];
+    /** Whether {@link #cols} holds the last forward call's receptive fields (training passes only). */
+    private boolean colsKept;
     private Tensor dx;
 
     Conv2d(String type, Shape input, int filters, int[] k, int[] stride, boolean same, String init, long seed) {
@@ -147,21 +150,27 @@ final class Conv2d implements Layer {
         int batch = input.rows();
         this.x = input;
         y = Tensor.reuse(y, batch, out.size());
-        int need = batch * pixels * kd;
-        if (cols.length != need) {
-            cols = new double[need];
+        // Training keeps every row's receptive fields for the kernel gradient; inference needs one row's at a
+        // time per thread (at evaluate's batch of 1000 the second conv's fields alone would be 279 MB).
+        boolean keep = context.training();
+        int parts = parts(batch);
+        if (keep && cols.length != batch * pixels * kd) {
+            cols = new double[batch * pixels * kd];
         }
+        double[][] rowCols = keep ? null : scratch(parts);
+        colsKept = keep;
         double[] xs = input.data();
         double[] ys = y.data();
         double[] k = kernel.value();
         double[] b = bias.value();
-        int parts = parts(batch);
         Parallelism.run(parts, t -> {
+            double[] dst = keep ? cols : rowCols[t];
             int r1 = Parallelism.split(batch, parts, t + 1);
             for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
-                im2col(xs, r * in.size(), cols, r * pixels * kd);
+                int co = keep ? r * pixels * kd : 0;
+                im2col(xs, r * in.size(), dst, co);
                 int yo = r * out.size();
-                Gemm.multiply(false, true, cout, pixels, kd, k, 0, kd, cols, r * pixels * kd, kd, ys, yo, pixels, false, 1);
+                Gemm.multiply(false, true, cout, pixels, kd, k, 0, kd, dst, co, kd, ys, yo, pixels, false, 1);
                 for (int o = 0; o < cout; o++) {
                     double bo = b[o];
                     int base = yo + o * pixels;
@@ -172,6 +181,18 @@ final class Conv2d implements Layer {
             }
         });
         return y;
+    }
+
+    /** One {@code P × K_d} buffer per thread part, kept from call to call. */
+    private double[][] scratch(int parts) {
+        if (rowScratch.length < parts) {
+            double[][] grown = Arrays.copyOf(rowScratch, parts);
+            for (int t = rowScratch.length; t < parts; t++) {
+                grown[t] = new double[pixels * kd];
+            }
+            rowScratch = grown;
+        }
+        return rowScratch;
     }
 
     /** The receptive fields of one row as a {@code P × K_d} block (zeros where the window leaves the image). */
@@ -237,32 +258,53 @@ final class Conv2d implements Layer {
         int batch = g.rows();
         double[] gs = g.data();
         int m = out.size();
-        // D_b: per row, the sum over its pixels, rows in order
+        // D_b: per channel, the sum over each row's pixels, rows in order; threads own whole channels
         double[] db = bias.grad();
-        for (int r = 0; r < batch; r++) {
-            for (int o = 0; o < cout; o++) {
-                int base = r * m + o * pixels;
-                double s = 0.0;
-                for (int p = 0; p < pixels; p++) {
-                    s += gs[base + p];
+        int parts = parts(batch);
+        Parallelism.run(parts, t -> {
+            int o1 = Parallelism.split(cout, parts, t + 1);
+            for (int o = Parallelism.split(cout, parts, t); o < o1; o++) {
+                double acc = db[o];
+                for (int r = 0; r < batch; r++) {
+                    int base = r * m + o * pixels;
+                    double s = 0.0;
+                    for (int p = 0; p < pixels; p++) {
+                        s += gs[base + p];
+                    }
+                    acc += s;
                 }
-                db[o] += s;
+                db[o] = acc;
             }
-        }
+        });
         // D_K: Gᵀ·X with G as (row, pixel) × channel, one product over the whole batch
         int rowsAll = batch * pixels;
+        if (!colsKept) {
+            // a backward after an inference pass (checks): rebuild the fields that pass did not keep
+            if (cols.length != rowsAll * kd) {
+                cols = new double[rowsAll * kd];
+            }
+            double[] xs = x.data();
+            for (int r = 0; r < batch; r++) {
+                im2col(xs, r * in.size(), cols, r * pixels * kd);
+            }
+            colsKept = true;
+        }
         if (gt.length != rowsAll * cout) {
             gt = new double[rowsAll * cout];
         }
-        for (int r = 0; r < batch; r++) {
-            for (int o = 0; o < cout; o++) {
-                int src = r * m + o * pixels;
-                int dst = r * pixels * cout + o;
-                for (int p = 0; p < pixels; p++) {
-                    gt[dst + p * cout] = gs[src + p];
+        double[] gtr = gt;
+        Parallelism.run(parts, t -> {
+            int r1 = Parallelism.split(batch, parts, t + 1);
+            for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
+                for (int o = 0; o < cout; o++) {
+                    int src = r * m + o * pixels;
+                    int dst = r * pixels * cout + o;
+                    for (int p = 0; p < pixels; p++) {
+                        gtr[dst + p * cout] = gs[src + p];
+                    }
                 }
             }
-        }
+        });
         Gemm.multiply(true, false, cout, kd, rowsAll, gt, 0, cout, cols, 0, kd, kernel.grad(), 0, kd, true);
         if (!propagate) {
             return null;
@@ -270,8 +312,7 @@ final class Conv2d implements Layer {
         dx = Tensor.reuse(dx, batch, in.size());
         double[] dxs = dx.data();
         double[] k = kernel.value();
-        int parts = parts(batch);
-        double[][] scratch = new double[parts][pixels * kd];
+        double[][] scratch = scratch(parts);
         Parallelism.run(parts, t -> {
             double[] dcol = scratch[t];
             int r1 = Parallelism.split(batch, parts, t + 1);
@@ -284,9 +325,11 @@ final class Conv2d implements Layer {
         return dx;
     }
 
-    /** The receptive fields of batch row {@code row} of the last forward call (a copy). */
+    /** The receptive fields of batch row {@code row} of the last forward call's input (rebuilt: inference keeps none). */
     private double[] fields(int row) {
-        return Arrays.copyOfRange(cols, row * pixels * kd, (row + 1) * pixels * kd);
+        double[] f = new double[pixels * kd];
+        im2col(x.data(), row * in.size(), f, 0);
+        return f;
     }
 
     @Override

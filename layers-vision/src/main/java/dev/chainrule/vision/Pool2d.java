@@ -5,6 +5,7 @@ import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
+import dev.chainrule.kernels.Parallelism;
 import java.util.Arrays;
 
 /**
@@ -89,45 +90,58 @@ final class Pool2d implements Transform {
         if (max && argmax.length != batch * m) {
             argmax = new int[batch * m];
         }
+        int[] am = argmax;
+        int parts = parts(batch);
+        // rows are independent and each writes only its own outputs: any thread count gives the same bits
+        Parallelism.run(parts, t -> {
+            int r1 = Parallelism.split(batch, parts, t + 1);
+            for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
+                forwardRow(xs, r * n, ys, am, r * m);
+            }
+        });
+        return y;
+    }
+
+    /** Rows per call below which pooling stays on the calling thread. */
+    private int parts(int batch) {
+        return (long) batch * in.size() < Parallelism.MIN_WORK ? 1 : Math.min(Parallelism.threads(), batch);
+    }
+
+    private void forwardRow(double[] xs, int xo, double[] ys, int[] am, int j) {
         double inv = 1.0 / (kh * kw);
-        for (int r = 0; r < batch; r++) {
-            int xo = r * n;
-            int j = r * m;
-            for (int ch = 0; ch < c; ch++) {
-                int cb = ch * h * w;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++, j++) {
-                        int first = cb + oy * sh * w + ox * sw;
-                        if (max) {
-                            int best = first;
-                            double bv = xs[xo + first];
-                            for (int ky = 0; ky < kh; ky++) {
-                                int rowStart = first + ky * w;
-                                for (int kx = 0; kx < kw; kx++) {
-                                    double v = xs[xo + rowStart + kx];
-                                    if (v > bv) {
-                                        bv = v;
-                                        best = rowStart + kx;
-                                    }
+        for (int ch = 0; ch < c; ch++) {
+            int cb = ch * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, j++) {
+                    int first = cb + oy * sh * w + ox * sw;
+                    if (max) {
+                        int best = first;
+                        double bv = xs[xo + first];
+                        for (int ky = 0; ky < kh; ky++) {
+                            int rowStart = first + ky * w;
+                            for (int kx = 0; kx < kw; kx++) {
+                                double v = xs[xo + rowStart + kx];
+                                if (v > bv) {
+                                    bv = v;
+                                    best = rowStart + kx;
                                 }
                             }
-                            ys[j] = bv;
-                            argmax[j] = best;
-                        } else {
-                            double s = 0.0;
-                            for (int ky = 0; ky < kh; ky++) {
-                                int rowStart = xo + first + ky * w;
-                                for (int kx = 0; kx < kw; kx++) {
-                                    s += xs[rowStart + kx];
-                                }
-                            }
-                            ys[j] = s * inv;
                         }
+                        ys[j] = bv;
+                        am[j] = best;
+                    } else {
+                        double s = 0.0;
+                        for (int ky = 0; ky < kh; ky++) {
+                            int rowStart = xo + first + ky * w;
+                            for (int kx = 0; kx < kw; kx++) {
+                                s += xs[rowStart + kx];
+                            }
+                        }
+                        ys[j] = s * inv;
                     }
                 }
             }
         }
-        return y;
     }
 
     @Override
@@ -137,10 +151,17 @@ final class Pool2d implements Transform {
         }
         int batch = g.rows();
         dx = Tensor.reuse(dx, batch, in.size());
-        Arrays.fill(dx.data(), 0.0);
-        for (int r = 0; r < batch; r++) {
-            vjpRow(r, g.data(), r * out.size(), dx.data(), r * in.size());
-        }
+        double[] gs = g.data();
+        double[] dxs = dx.data();
+        int parts = parts(batch);
+        Parallelism.run(parts, t -> {
+            int r0 = Parallelism.split(batch, parts, t);
+            int r1 = Parallelism.split(batch, parts, t + 1);
+            Arrays.fill(dxs, r0 * in.size(), r1 * in.size(), 0.0);
+            for (int r = r0; r < r1; r++) {
+                vjpRow(r, gs, r * out.size(), dxs, r * in.size());
+            }
+        });
         return dx;
     }
 
