@@ -1,0 +1,70 @@
+package dev.chainrule.runner.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chainrule.runner.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The convnet path under {@code --resume}: conv2d (receptive fields kept per batch, threads over rows), max
+ * pooling, dropout from the forward context and Adam's moment buffers. A run killed with SIGKILL mid-epoch,
+ * twice, and resumed must end with the uninterrupted run's weights byte for byte.
+ */
+class ResumeConvnetTest {
+    /** mnist-cnn.json in miniature: batch 32 so conv2d and pooling split their rows over threads. */
+    static final String CNN = """
+            {"name": "cnn", "seed": 5,
+             "network": {"layers": [{"type": "conv2d", "filters": 4, "kernel": 3}, {"type": "relu"},
+                                    {"type": "maxpool2d", "size": 2},
+                                    {"type": "conv2d", "filters": 6, "kernel": 3, "padding": "same"}, {"type": "relu"},
+                                    {"type": "maxpool2d", "size": 2}, {"type": "flatten"},
+                                    {"type": "dropout", "rate": 0.5}, {"type": "dense", "units": 10}, {"type": "softmax"}]},
+             "training": {"optimizer": {"type": "adam", "learningRate": 0.002}, "batchSize": 32, "epochs": 3,
+                          "checkpointEvery": 4, "evalBatchSize": 50}}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void convnetRunKilledMidEpochAndResumedEndsWithTheSameWeightsByteForByte() throws Exception {
+        Path data = SyntheticIdx.write(tmp.resolve("data"), 640, 100, 12, 31);
+        Path cfg = tmp.resolve("config.json");
+        Files.writeString(cfg, CNN);
+        Path whole = tmp.resolve("whole");
+        Path run = tmp.resolve("run");
+        Cli.Result r = Cli.run(null, "train", cfg.toString(), "--data", data.toString(), "--out", whole.toString());
+        assertEquals(0, r.code(), r.err());
+
+        List<String> args = List.of("train", cfg.toString(), "--data", data.toString(), "--out", run.toString());
+        for (String point : new String[] {"epoch 1/3:  60%", "epoch 2/3:  40%"}) {
+            Process p = ResumeAfterKillTest.start(args);
+            boolean seen = ResumeAfterKillTest.waitForLine(p, point);
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            assertTrue(seen, "the child reached '" + point + "' before finishing");
+            assertTrue(!Files.exists(run.resolve("model.json")), "killed before the end");
+            args = List.of("train", "--resume", run.toString());
+        }
+        Cli.Result fin = Cli.run(null, "train", "--resume", run.toString());
+        assertEquals(0, fin.code(), fin.err());
+        assertTrue(fin.out().contains("resuming epoch"), fin.out());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("weights.bin")), Files.readAllBytes(run.resolve("weights.bin")),
+                "weights.bin of the resumed convnet run equals the uninterrupted one");
+        assertEquals(lastEpoch(r.out()), lastEpoch(fin.out()), "the last epoch's losses and accuracy agree");
+    }
+
+    /** The last epoch's line without its timing. */
+    private static String lastEpoch(String out) {
+        return out.lines().filter(l -> l.startsWith("epoch 3/3: train loss")).findFirst()
+                .orElseThrow(() -> new AssertionError("no epoch 3 line in: " + out))
+                .replaceAll(", [0-9.]+ s, .*", "");
+    }
+}
