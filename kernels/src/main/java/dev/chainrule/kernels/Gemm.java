@@ -144,9 +144,13 @@ public final class Gemm {
             int base = ir * kc;
             int src = aOff + (i0 + ir) * ars + p0 * acs;
             if (ars == 1 && mr == MR) {
-                // A read transposed: a sliver's MR entries of one p are contiguous
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(a, src + p * acs, ap, base + p * MR, MR);
+                // A read transposed: a sliver's MR entries of one p are contiguous (four plain loads: an
+                // arraycopy call per 4 doubles cost more than the copy, 10% of the convnet's profile)
+                for (int p = 0, s = src, d = base; p < kc; p++, s += acs, d += MR) {
+                    ap[d] = a[s];
+                    ap[d + 1] = a[s + 1];
+                    ap[d + 2] = a[s + 2];
+                    ap[d + 3] = a[s + 3];
                 }
                 continue;
             }

@@ -54,7 +54,6 @@ final class Conv2d implements Layer {
     private Tensor y;
     private Tensor x;
     private double[] cols = new double[0];
-    private double[] gt = new double[0];
     private double[][] rowScratch = new double[0][];
     /** Whether {@link #cols} holds the last forward call's receptive fields (training passes only). */
     private boolean colsKept;
@@ -276,12 +275,14 @@ final class Conv2d implements Layer {
                 db[o] = acc;
             }
         });
-        // D_K: Gᵀ·X with G as (row, pixel) × channel, one product over the whole batch
-        int rowsAll = batch * pixels;
+        // D_K += G_r·X_r for r = 0, 1, … in order: G_r (C_out × P) is the row's gradient as stored, so no
+        // transpose; each entry's fused multiply-add chain runs over (row, pixel) in order, a row boundary only
+        // stores the sum and loads it back, so this is bitwise the one product over the whole batch. Threads own
+        // blocks of D_K (whole tiles of the longer side) and walk all rows.
         if (!colsKept) {
             // a backward after an inference pass (checks): rebuild the fields that pass did not keep
-            if (cols.length != rowsAll * kd) {
-                cols = new double[rowsAll * kd];
+            if (cols.length != batch * pixels * kd) {
+                cols = new double[batch * pixels * kd];
             }
             double[] xs = x.data();
             for (int r = 0; r < batch; r++) {
@@ -289,23 +290,29 @@ final class Conv2d implements Layer {
             }
             colsKept = true;
         }
-        if (gt.length != rowsAll * cout) {
-            gt = new double[rowsAll * cout];
-        }
-        double[] gtr = gt;
-        Parallelism.run(parts, t -> {
-            int r1 = Parallelism.split(batch, parts, t + 1);
-            for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
-                for (int o = 0; o < cout; o++) {
-                    int src = r * m + o * pixels;
-                    int dst = r * pixels * cout + o;
-                    for (int p = 0; p < pixels; p++) {
-                        gtr[dst + p * cout] = gs[src + p];
-                    }
+        double[] dk = kernel.grad();
+        int rowTiles = (cout + Gemm.MR - 1) / Gemm.MR;
+        int colTiles = (kd + Gemm.NR - 1) / Gemm.NR;
+        boolean byRows = rowTiles >= colTiles;
+        int tiles = byRows ? rowTiles : colTiles;
+        int kparts = Math.min(parts, tiles);
+        Parallelism.run(kparts, t -> {
+            int tile = byRows ? Gemm.MR : Gemm.NR;
+            int lo = Parallelism.split(tiles, kparts, t) * tile;
+            int hi = Math.min(byRows ? cout : kd, Parallelism.split(tiles, kparts, t + 1) * tile);
+            if (lo >= hi) {
+                return;
+            }
+            for (int r = 0; r < batch; r++) {
+                if (byRows) {
+                    Gemm.multiply(false, false, hi - lo, kd, pixels, gs, r * m + lo * pixels, pixels,
+                            cols, r * pixels * kd, kd, dk, lo * kd, kd, true, 1);
+                } else {
+                    Gemm.multiply(false, false, cout, hi - lo, pixels, gs, r * m, pixels,
+                            cols, r * pixels * kd + lo, kd, dk, lo, kd, true, 1);
                 }
             }
         });
-        Gemm.multiply(true, false, cout, kd, rowsAll, gt, 0, cout, cols, 0, kd, kernel.grad(), 0, kd, true);
         if (!propagate) {
             return null;
         }
