@@ -10,6 +10,9 @@ import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.RunWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.output.FileRunWriter;
+import dev.chainrule.runner.output.RunFolders;
+import dev.chainrule.runner.output.RunLock;
+import dev.chainrule.runner.train.MemoryNeed;
 import dev.chainrule.runner.report.EpochPoint;
 import dev.chainrule.runner.report.RunReport;
 import dev.chainrule.runner.report.TestScan;
@@ -97,8 +100,47 @@ public class TrainCommand implements Callable<Integer> {
         this.terminal = terminal;
     }
 
+    /** The run folder's lock, held from before its first write until the command ends. */
+    private RunLock lock;
+    /** The run folder this start created (it did not exist or held no run), to remove if the start fails. */
+    private Path started;
+    private boolean startedNew;
+
     @Override
     public Integer call() {
+        try {
+            return train();
+        } catch (RuntimeException | Error e) {
+            removeFailedStart();
+            throw e;
+        } finally {
+            if (lock != null) {
+                lock.close();
+                lock = null;
+            }
+        }
+    }
+
+    /**
+     * A start that failed before its first checkpoint leaves a folder with config.json and no way to resume
+     * it, which would block the same {@code --out}: remove what this start wrote (under the lock, so nobody
+     * else's files), and the folder if it made it.
+     */
+    private void removeFailedStart() {
+        Path dir = started;
+        started = null;
+        if (dir == null || lock == null || Files.exists(dir.resolve(CheckpointStore.DIR))
+                || Files.exists(dir.resolve(CheckpointStore.OLD))) {
+            return;
+        }
+        try {
+            RunFolders.removeStart(dir, startedNew);
+        } catch (java.io.IOException | RuntimeException e) {
+            terminal.err().println("warning: could not remove the failed run's folder " + dir + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private Integer train() {
         RunConfig c;
         Checkpoint from = null;
         Path dir;
@@ -114,6 +156,8 @@ public class TrainCommand implements Callable<Integer> {
             if (!Files.isRegularFile(cfg)) {
                 throw new BadInputException("--resume " + resume + ": not a run folder (no " + FileRunWriter.CONFIG_JSON + ")");
             }
+            lock = writer.lock(dir, "--resume " + resume);
+            RunFolders.sweep(dir);
             c = reader.read(cfg, cfg.toString());
             if (data != null) {
                 c = c.withDataDir(data);
@@ -135,8 +179,19 @@ public class TrainCommand implements Callable<Integer> {
         DataSource.Split split = dataSource.load(c.data());
         c = resolveInput(c, split.train().features());
         Network network = factory.build(c, split.train().numClasses());
+        MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         if (dir == null) {
+            boolean existed = out != null && Files.isDirectory(out);
             dir = writer.prepare(c, out);
+            lock = writer.lock(dir, out == null ? dir.toString() : "--out " + out);
+            // another runner may have written a run here between prepare's check and the lock
+            if (Files.exists(dir.resolve(FileRunWriter.CONFIG_JSON))) {
+                throw new BadInputException((out == null ? dir : "--out " + out) + ": already holds a run ("
+                        + FileRunWriter.CONFIG_JSON + "); choose another --out or remove it");
+            }
+            RunFolders.sweep(dir);
+            started = dir;
+            startedNew = !existed;
             writer.writeConfig(dir, c);
             store = new CheckpointStore(dir, mapper);
         } else {
@@ -160,8 +215,28 @@ public class TrainCommand implements Callable<Integer> {
             return t;
         });
         List<Future<?>> drawn = new ArrayList<>();
+        // a drawing that fails (a full disk) stops the run at the next batch, not after the last epoch
+        java.util.concurrent.atomic.AtomicReference<Throwable> drawFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        ProgressSink watched = new ProgressSink() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int samples) {
+                rethrow(drawFailed.get());
+                progress.epochStarted(epoch, epochs, samples);
+            }
+
+            @Override
+            public void advanced(int done) {
+                rethrow(drawFailed.get());
+                progress.advanced(done);
+            }
+
+            @Override
+            public void epochFinished() {
+                progress.epochFinished();
+            }
+        };
         try {
-            r = trainer.train(network, split.train(), split.test(), c, progress, new MetricsSink() {
+            r = trainer.train(network, split.train(), split.test(), c, watched, new MetricsSink() {
                 @Override
                 public void epoch(EpochMetrics m) {
                     epoch(m, null);
@@ -174,7 +249,16 @@ public class TrainCommand implements Callable<Integer> {
                     seen.add(m);
                     // the trainer's own test pass (with its most-wrong samples) when it hands it over
                     TestScan scan = test != null ? TestScan.of(test) : scanTest(rc, network, split.test());
-                    drawn.add(drawer.submit(report(runDir, rc, scan, split.test().features(), seen, List.of())));
+                    rethrow(drawFailed.get());
+                    Runnable draw = report(runDir, rc, scan, split.test().features(), seen, List.of());
+                    drawn.add(drawer.submit(() -> {
+                        try {
+                            draw.run();
+                        } catch (RuntimeException | Error e) {
+                            drawFailed.compareAndSet(null, e);
+                            throw e;
+                        }
+                    }));
                 }
             }, store, from);
         } finally {
@@ -228,6 +312,16 @@ public class TrainCommand implements Callable<Integer> {
         return () -> writer.writeReport(dir, json, points, scan, features, notes);
     }
 
+    /** A drawing's failure, rethrown on the training thread as it was. */
+    private static void rethrow(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+    }
+
     /** Waits for the drawings in order; an error in one is rethrown as it was. */
     private static void awaitAll(List<Future<?>> drawn) {
         for (Future<?> f : drawn) {
@@ -237,9 +331,7 @@ public class TrainCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while drawing the report", e);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
+                rethrow(e.getCause());
                 throw new IllegalStateException(e.getCause());
             }
         }
