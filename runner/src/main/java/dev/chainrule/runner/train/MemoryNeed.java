@@ -16,7 +16,7 @@ import java.util.Locale;
  * momentum, the epoch snapshot that a divergence is replayed from (values and momentum), the copies a
  * checkpoint takes (values and momentum) and its byte buffer, the dense kernels' transposed copy; one more
  * with early stopping (the best epoch's weights). Per batch: each stage's output and input gradient, with
- * the saved base points, for the training batch and the evaluation batch. Plus the data as loaded and a
+ * the saved base points, for the training batch, and each stage's output for the evaluation batch. Plus the data as loaded and a
  * fixed allowance for the JVM and the runner. It is meant to be generous rather than exact: a run that
  * passes it should not run out of memory.
  */
@@ -49,12 +49,17 @@ public final class MemoryNeed {
         }
         int copies = COPIES + (config.training().earlyStopping() != null ? 1 : 0);
         long widths = 0;
+        long outs = 0;
         for (Stage s : network.stages()) {
             widths += (long) s.inputSize() + s.outputSize();
+            outs += s.outputSize();
         }
-        long rows = 3L * config.training().batchSize() + 2L * config.training().evalBatchSize();
+        // training: each stage's output and input gradient (twice over: saved base points, the loss's own);
+        // evaluation: each stage's output at the evaluation batch size
+        long batch = (widths * 2L * config.training().batchSize() + outs * (long) config.training().evalBatchSize())
+                * Double.BYTES;
         long data = ((long) train.size() + test.size()) * (train.features() + 1L);
-        return new MemoryNeed(p, p * copies * Double.BYTES, widths * rows * Double.BYTES, data);
+        return new MemoryNeed(p, p * copies * Double.BYTES, batch, data);
     }
 
     /**
