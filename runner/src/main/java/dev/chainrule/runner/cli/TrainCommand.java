@@ -185,9 +185,10 @@ public class TrainCommand implements Callable<Integer> {
             dir = writer.prepare(c, out);
             lock = writer.lock(dir, out == null ? dir.toString() : "--out " + out);
             // another runner may have written a run here between prepare's check and the lock
-            if (Files.exists(dir.resolve(FileRunWriter.CONFIG_JSON))) {
+            String held = RunFolders.heldRun(dir);
+            if (held != null) {
                 throw new BadInputException((out == null ? dir : "--out " + out) + ": already holds a run ("
-                        + FileRunWriter.CONFIG_JSON + "); choose another --out or remove it");
+                        + held + "); choose another --out or remove it");
             }
             RunFolders.sweep(dir);
             started = dir;

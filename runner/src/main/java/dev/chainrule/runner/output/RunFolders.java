@@ -44,6 +44,25 @@ public final class RunFolders {
         return n;
     }
 
+    /**
+     * The file that shows {@code dir} holds a run, or null when it holds none. A start killed before its
+     * first checkpoint (SIGKILL, SIGTERM, power) left only config.json and plugins.json: nothing to resume
+     * and nothing to keep, so that does not count as a run, and the same {@code --out} can start again.
+     */
+    public static String heldRun(Path dir) {
+        for (String f : FileRunWriter.RUN_FILES) {
+            if (!f.equals(FileRunWriter.CONFIG_JSON) && Files.exists(dir.resolve(f))) {
+                return f;
+            }
+        }
+        for (String f : List.of("checkpoint", "checkpoint.old")) {
+            if (Files.exists(dir.resolve(f))) {
+                return f + "/";
+            }
+        }
+        return null;
+    }
+
     /** The files a start writes before its first checkpoint, which {@link #removeStart} takes back. */
     private static final List<String> START_FILES = List.of(FileRunWriter.CONFIG_JSON,
             dev.chainrule.runner.plugins.RunPlugins.PLUGINS_JSON, FileRunWriter.METRICS_JSONL);

@@ -79,6 +79,26 @@ class LockRobustnessTest {
     }
 
     @Test
+    void aStartKilledBeforeItsFirstCheckpointDoesNotBlockTheSameOut() throws Exception {
+        // what a SIGKILL or SIGTERM during the first epoch leaves: config, plugin record, lock file, a temp file
+        Path data = SyntheticIdx.write(tmp.resolve("data"), 60, 20, 10, 2);
+        Path cfg = Files.writeString(tmp.resolve("quick.json"), SLOW.replace("\"epochs\": 500", "\"epochs\": 1"));
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("config.json"), "{\"name\": \"slow\"}");
+        Files.writeString(run.resolve("plugins.json"), "{\"jars\": []}");
+        Files.writeString(run.resolve(RunLock.FILE), "4711\n");
+        Files.writeString(run.resolve(".metrics.jsonl.18c2.tmp"), "{");
+        Cli.Result r = Cli.run(null, "train", cfg.toString(), "--data", data.toString(), "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(run.resolve("model.json")));
+        assertFalse(Files.exists(run.resolve(".metrics.jsonl.18c2.tmp")));
+        // a run that got as far as a checkpoint is kept: --out refuses it, --resume continues it
+        Cli.Result again = Cli.run(null, "train", cfg.toString(), "--data", data.toString(), "--out", run.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.errLine().startsWith("--out " + run + ": already holds a run"), again.errLine());
+    }
+
+    @Test
     void killingTheLauncherWithSigkillLeavesNoOrphanJava() throws Exception {
         Path root = fakeCheckout();
         Path data = SyntheticIdx.write(tmp.resolve("data"), 600, 50, 10, 2);
