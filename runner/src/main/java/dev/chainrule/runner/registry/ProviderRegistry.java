@@ -245,11 +245,7 @@ public final class ProviderRegistry {
     /** The type ids of the given kinds, sorted. */
     public Set<String> types(Set<Kind> kinds) {
         Set<String> out = new TreeSet<>();
-        Map<String, Entry> m;
-        synchronized (this) {
-            m = map();
-        }
-        for (Entry e : m.values()) {
+        for (Entry e : map().values()) {
             if (kinds.contains(e.kind())) {
                 out.add(e.type());
             }

@@ -187,6 +187,16 @@ class PluginRobustnessTest {
     }
 
     @Test
+    void aStageThatThrowsDuringTrainingIsOneLineNamingTheJarNotAnInternalError() throws IOException {
+        PluginHostileSources p = new PluginHostileSources("com.acme.boom", "gelu");
+        p.forwardExtra = "if (in.rows() == 4) throw new IllegalStateException(\"boom\");";
+        Cli.Result r = train(plugins(p.build(tmp)), "gelu");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(tmp.resolve("plugins/boom.jar") + ": plugin code com.acme.boom.P$Id.forward threw "
+                + "IllegalStateException: boom", r.errLine());
+    }
+
+    @Test
     void aJarWhoseManifestDeclaresOtherTypesThanItProvidesIsOneLine() throws IOException {
         PluginHostileSources p = new PluginHostileSources("com.acme.liar", "gelu");
         p.typeBody = "return \"mish\";";
