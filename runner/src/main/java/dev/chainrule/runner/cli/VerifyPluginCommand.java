@@ -64,9 +64,10 @@ public class VerifyPluginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(jar)) {
+        if (!Files.exists(jar)) {
             throw new BadInputException(jar + ": no such file");
         }
+        // a folder, FIFO or device is refused by PluginJars without being opened
         PluginJar j = PluginJars.open(jar, jar.toString(), PluginJars.apiLoader());
         if (j.broken()) {
             throw new PluginException(j.describeProblem());

@@ -127,6 +127,11 @@ class PluginRobustnessTest {
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().contains("skipped " + dir.resolve("fifo.jar") + ": not a regular file"), list.out());
         assertTrue(list.out().contains("skipped " + dir.resolve("zero.jar") + ": not a regular file"), list.out());
+        Cli.Result v = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> Cli.run(null, "verify-plugin", dir.resolve("fifo.jar").toString()));
+        assertEquals(2, v.code());
+        assertEquals(dir.resolve("fifo.jar") + ": not a regular file (a device, FIFO or socket); a plugin jar must be a file",
+                v.errLine());
         Cli.Result t = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> train(dir, "sigmoid"));
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().startsWith("warning: " + dir.resolve("fifo.jar") + ": not a regular file"), t.err());
