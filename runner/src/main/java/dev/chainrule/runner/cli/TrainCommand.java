@@ -178,7 +178,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         DataSource.Split split = dataSource.load(c.data());
         c = resolveInput(c, split.train().features());
-        Network network = factory.build(c, split.train().numClasses());
+        Network network = factory.build(c, split.train().shape(), split.train().numClasses());
         MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         if (dir == null) {
             boolean existed = out != null && Files.isDirectory(out);

@@ -79,7 +79,7 @@ public class ExplainCommand implements Callable<Integer> {
             throw new BadInputException("--sample: must be an index from 0 to " + (train.size() - 1) + ", got " + sample);
         }
         c = TrainCommand.resolveInput(c, train.features());
-        Network net = factory.build(c, train.numClasses());
+        Network net = factory.build(c, train.shape(), train.numClasses());
         Tensor x = new Tensor(1, train.features());
         int[] y = new int[1];
         train.fill(new int[] {sample}, 0, 1, x, y);

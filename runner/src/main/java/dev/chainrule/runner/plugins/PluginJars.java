@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import dev.chainrule.runner.registry.ProviderRegistry;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -75,8 +76,7 @@ public final class PluginJars {
     public static final Duration DEFAULT_LOAD_LIMIT = Duration.ofSeconds(20);
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\..*)?");
     private static final Pattern TYPE_ID = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
-    private static final List<Class<? extends ComponentProvider>> SERVICES =
-            List.of(LayerProvider.class, ActivationProvider.class, LossProvider.class);
+    private static final List<Class<? extends ComponentProvider>> SERVICES = ProviderRegistry.SERVICES;
 
     private PluginJars() {
     }
@@ -155,7 +155,8 @@ public final class PluginJars {
     }
 
     private static final String NO_PROVIDER = "declares no provider: add a file META-INF/services/"
-            + LayerProvider.class.getName() + " (or ActivationProvider, LossProvider) naming the provider class";
+            + LayerProvider.class.getName() + " (or ActivationProvider, TransformProvider, LossProvider, OptimizerProvider)"
+            + " naming the provider class";
 
     private static Kind kindOf(String id) {
         for (Kind k : Kind.values()) {
@@ -337,7 +338,8 @@ public final class PluginJars {
         int minor = Integer.parseInt(m.group(2));
         if (major != ApiVersion.MAJOR) {
             return "built for chainrule api " + api.trim() + " but this runner has api " + ApiVersion.VERSION
-                    + " (major versions differ); rebuild the plugin against api " + ApiVersion.MAJOR + ".x";
+                    + " (major versions differ); rebuild the plugin against api " + ApiVersion.MAJOR + ".x"
+                    + (major < ApiVersion.MAJOR ? ", see docs/plugins.md#migrating-from-api-" + major : "");
         }
         if (minor > ApiVersion.MINOR) {
             return "built for chainrule api " + api.trim() + ", newer than this runner's api " + ApiVersion.VERSION

@@ -52,7 +52,7 @@ final class PluginHostileSources {
                         Id(int n, int out) { this.n = n; this.outWidth = out; }
                         public String type() { return "%9$s"; }
                         public int inputSize() { return n; }
-                        public Tensor forward(Tensor in) {
+                        public Tensor forward(Tensor in, ForwardContext ctx) {
                             %8$s
                             y = new Tensor(in.rows(), %7$s);
                             System.arraycopy(in.data(), 0, y.data(), 0, Math.min(in.data().length, y.data().length));
