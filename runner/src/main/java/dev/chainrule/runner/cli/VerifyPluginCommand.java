@@ -75,6 +75,16 @@ public class VerifyPluginCommand implements Callable<Integer> {
         var out = terminal.out();
         out.printf(Locale.ROOT, "%s: version %s, api %s, sha256 %s, %d type(s)%n", j.shown(), j.version(),
                 j.apiVersion(), j.sha256(), j.providers().size());
+        if (j.declared() == null) {
+            // without the entry the runner must load this jar whenever a config names a type it does not know
+            List<String> pairs = new ArrayList<>();
+            for (ComponentProvider p : j.providers()) {
+                pairs.add(p.kind().id() + ":" + p.type());
+            }
+            out.println("hint: add the manifest entry '" + PluginJars.TYPES_ATTRIBUTE + ": " + String.join(", ", pairs)
+                    + "' so that the runner loads this jar only when a config uses one of its types"
+                    + " (docs/plugins-loading.md)");
+        }
         out.flush();
         int failed = 0;
         for (ComponentProvider p : j.providers()) {

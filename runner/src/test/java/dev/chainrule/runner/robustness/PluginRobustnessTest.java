@@ -105,6 +105,17 @@ class PluginRobustnessTest {
     }
 
     @Test
+    void verifyPluginTellsAJarWithoutDeclaredTypesWhichEntryToAdd() throws IOException {
+        PluginHostileSources p = new PluginHostileSources("com.acme.plain", "gelu");
+        p.declare = false;
+        Cli.Result r = Cli.run(null, "verify-plugin", p.build(tmp).toString());
+        assertTrue(r.out().contains("\nhint: add the manifest entry 'Chainrule-Types: activation:gelu' so that the runner "
+                + "loads this jar only when a config uses one of its types (docs/plugins-loading.md)\n"), r.out());
+        PluginHostileSources d = new PluginHostileSources("com.acme.declaring", "gelu");
+        assertFalse(Cli.run(null, "verify-plugin", d.build(tmp).toString()).out().contains("hint:"));
+    }
+
+    @Test
     void aHangingStaticInitializerIsNamedAndRefusedWithinTheTimeLimit() throws IOException {
         PluginHostileSources hang = new PluginHostileSources("com.acme.hang", "gelu");
         hang.staticInit = "while (System.nanoTime() != 0) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }";
