@@ -129,6 +129,7 @@ class PluginRobustnessTest {
 
     @Test
     void aFifoOrALinkToDevZeroNamedJarIsRefusedAtOnceByEveryCommand() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LockRobustnessTest.onPath("mkfifo"), "mkfifo");
         Path dir = Files.createDirectories(tmp.resolve("plugins"));
         Process mk = new ProcessBuilder("mkfifo", dir.resolve("fifo.jar").toString()).start();
         assertEquals(0, mk.waitFor());
