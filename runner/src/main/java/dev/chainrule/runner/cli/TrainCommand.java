@@ -245,6 +245,12 @@ public class TrainCommand implements Callable<Integer> {
 
                 @Override
                 public void epoch(EpochMetrics m, Evaluation test) {
+                    // At most one drawing runs beside training: the previous epoch's must be done (and its
+                    // failure seen) before this epoch is recorded, so a failed write stops the run within an
+                    // epoch even when drawing is slower than training, and drawings never pile up.
+                    if (!drawn.isEmpty()) {
+                        awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
+                    }
                     console.epoch(m);
                     writer.appendMetrics(runDir, m);
                     seen.add(m);
