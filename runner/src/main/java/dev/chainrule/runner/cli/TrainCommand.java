@@ -10,7 +10,7 @@ import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.RunWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.output.FileRunWriter;
-import dev.chainrule.runner.output.RunFolders;
+import dev.chainrule.runner.output.RunFolderFiles;
 import dev.chainrule.runner.output.RunLock;
 import dev.chainrule.runner.train.MemoryNeed;
 import dev.chainrule.runner.report.EpochPoint;
@@ -30,11 +30,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.chainrule.runner.serve.RunFolders;
 import dev.chainrule.runner.train.ConsoleMetrics;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
 import dev.chainrule.runner.train.ProgressSink;
 import dev.chainrule.runner.train.Trainer;
+import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.runner.serve.RunServer;
+import dev.chainrule.runner.serve.ServeCommand;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -73,6 +78,14 @@ public class TrainCommand implements Callable<Integer> {
             description = "use this folder of IDX files instead of the config's data section")
     Path data;
 
+    @Option(names = "--serve", description = "also serve the run's page (runner serve) on 127.0.0.1 while it trains, "
+            + "and keep serving it after training until Ctrl-C")
+    boolean serve;
+
+    @Option(names = "--serve-port", paramLabel = "P", defaultValue = "8080",
+            description = "the port of --serve (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    int servePort;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "the run folder (default runs/<name>-<yyyyMMdd-HHmmss>); must not hold a run already")
     Path out;
@@ -86,11 +99,13 @@ public class TrainCommand implements Callable<Integer> {
     private final Terminal terminal;
 
     private final ObjectMapper mapper;
+    private final ProviderRegistry registry;
 
     @Inject
     public TrainCommand(ConfigReader reader, DataSource dataSource, NetworkFactory factory, Trainer trainer,
-            RunWriter writer, ProgressSink progress, Terminal terminal, ObjectMapper mapper) {
+            RunWriter writer, ProgressSink progress, Terminal terminal, ObjectMapper mapper, ProviderRegistry registry) {
         this.mapper = mapper;
+        this.registry = registry;
         this.reader = reader;
         this.dataSource = dataSource;
         this.factory = factory;
@@ -134,13 +149,16 @@ public class TrainCommand implements Callable<Integer> {
             return;
         }
         try {
-            RunFolders.removeStart(dir, startedNew);
+            RunFolderFiles.removeStart(dir, startedNew);
         } catch (java.io.IOException | RuntimeException e) {
             terminal.err().println("warning: could not remove the failed run's folder " + dir + " (" + e.getMessage() + ")");
         }
     }
 
     private Integer train() {
+        if (servePort < 0 || servePort > 65535) {
+            throw new BadInputException("--serve-port: must be from 0 to 65535, got " + servePort);
+        }
         RunConfig c;
         Checkpoint from = null;
         Path dir;
@@ -157,7 +175,7 @@ public class TrainCommand implements Callable<Integer> {
                 throw new BadInputException("--resume " + resume + ": not a run folder (no " + FileRunWriter.CONFIG_JSON + ")");
             }
             lock = writer.lock(dir, "--resume " + resume);
-            RunFolders.sweep(dir);
+            RunFolderFiles.sweep(dir);
             c = reader.read(cfg, cfg.toString());
             if (data != null) {
                 c = c.withDataDir(data);
@@ -180,24 +198,58 @@ public class TrainCommand implements Callable<Integer> {
         c = resolveInput(c, split.train().features());
         Network network = factory.build(c, split.train().shape(), split.train().numClasses());
         MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
-        if (dir == null) {
-            boolean existed = out != null && Files.isDirectory(out);
-            dir = writer.prepare(c, out);
-            lock = writer.lock(dir, out == null ? dir.toString() : "--out " + out);
-            // another runner may have written a run here between prepare's check and the lock
-            String held = RunFolders.heldRun(dir);
-            if (held != null) {
-                throw new BadInputException((out == null ? dir : "--out " + out) + ": already holds a run ("
-                        + held + "); choose another --out or remove it");
+        // listen before the run folder is made, so a port in use leaves nothing behind
+        AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
+        RunServer server = !serve ? null : ServeCommand.start(new RunFolders(served::get), "the run",
+                "127.0.0.1", servePort, "--serve-port", registry, mapper, terminal);
+        try {
+            if (dir == null) {
+                boolean existed = out != null && Files.isDirectory(out);
+                dir = writer.prepare(c, out);
+                lock = writer.lock(dir, out == null ? dir.toString() : "--out " + out);
+                // another runner may have written a run here between prepare's check and the lock
+                String held = RunFolderFiles.heldRun(dir);
+                if (held != null) {
+                    throw new BadInputException((out == null ? dir : "--out " + out) + ": already holds a run ("
+                            + held + "); choose another --out or remove it");
+                }
+                RunFolderFiles.sweep(dir);
+                started = dir;
+                startedNew = !existed;
+                writer.writeConfig(dir, c);
+                store = new CheckpointStore(dir, mapper);
+            } else {
+                writer.rewriteMetrics(dir, from.metrics());
             }
-            RunFolders.sweep(dir);
-            started = dir;
-            startedNew = !existed;
-            writer.writeConfig(dir, c);
-            store = new CheckpointStore(dir, mapper);
-        } else {
-            writer.rewriteMetrics(dir, from.metrics());
+            served.set(List.of(new RunFolders.Root(dir, dir.toString())));
+            trainAndReport(c, split, network, from, dir, store);
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.stop();
+            }
+            throw e;
         }
+        started = null; // the run is complete: never taken back
+        if (lock != null) {
+            // serving only reads the finished run; a --resume of it need not wait for Ctrl-C
+            lock.close();
+            lock = null;
+        }
+        if (server != null) {
+            terminal.out().println("training done; the page stays up at http://127.0.0.1:" + server.port()
+                    + "/ (Ctrl-C stops)");
+            terminal.out().flush();
+            try {
+                ServeCommand.serveUntilStopped(server);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // asked to stop: done
+            }
+        }
+        return 0;
+    }
+
+    private void trainAndReport(RunConfig c, DataSource.Split split, Network network, Checkpoint from, Path dir,
+            CheckpointStore store) {
         final Path runDir = dir;
         final RunConfig rc = c;
         ConsoleMetrics console = new ConsoleMetrics(terminal.out(), c.training().epochs());
@@ -300,7 +352,6 @@ public class TrainCommand implements Callable<Integer> {
         terminal.out().printf(Locale.ROOT, "%s: test accuracy %s after %d epoch%s (%.1f s), run folder %s%n", c.name(),
                 Evaluation.percent(r.finalTest().accuracy()), ran, ran == 1 ? "" : "s", r.seconds(), dir);
         terminal.out().flush();
-        return 0;
     }
 
     private static TestScan scanTest(RunConfig c, Network network, Samples test) {

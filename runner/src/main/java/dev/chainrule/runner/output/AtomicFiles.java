@@ -52,7 +52,7 @@ public final class AtomicFiles {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException e) {
-                // left for the sweep at the next start (RunFolders.sweep); the write's own error matters more
+                // left for the sweep at the next start (RunFolderFiles.sweep); the write's own error matters more
             }
         }
     }

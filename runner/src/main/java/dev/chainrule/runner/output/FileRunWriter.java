@@ -59,7 +59,7 @@ public class FileRunWriter implements RunWriter {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new BadInputException(shown + ": exists and is not a folder");
         }
-        String held = RunFolders.heldRun(dir);
+        String held = RunFolderFiles.heldRun(dir);
         if (held != null) {
             throw new BadInputException(shown + ": already holds a run (" + held + "); choose another --out or remove it");
         }

@@ -113,7 +113,7 @@ public class PredictCommand implements Callable<Integer> {
     }
 
     /** Reads and prepares one picture, with one-line errors naming the file. */
-    static double[] load(Path image, int side) {
+    public static double[] load(Path image, int side) {
         BufferedImage img;
         try {
             if (!Files.isRegularFile(image)) {
@@ -134,7 +134,7 @@ public class PredictCommand implements Callable<Integer> {
     }
 
     /** The {@value #TOP} most probable classes, most probable first (ties to the lower class). */
-    static Prediction top(String file, double[] p) {
+    public static Prediction top(String file, double[] p) {
         int k = Math.min(TOP, p.length);
         int[] cls = new int[k];
         double[] prob = new double[k];

@@ -42,9 +42,19 @@ public final class PluginJarBuilder {
 
     /** The example plugin, from its sources and services files. */
     public static PluginJarBuilder example() throws IOException {
+        return example(EXAMPLE);
+    }
+
+    /** Another example under {@code examples/}, such as {@code plugin-avgpool}. */
+    public static PluginJarBuilder example(String folder) throws IOException {
+        return example(EXAMPLE.resolveSibling(folder));
+    }
+
+    /** An example plugin folder's sources (main only) and services files. */
+    public static PluginJarBuilder example(Path folder) throws IOException {
         PluginJarBuilder b = new PluginJarBuilder();
-        b.sourceRoots.add(EXAMPLE.resolve("src/main/java"));
-        Path svc = EXAMPLE.resolve("src/main/resources/META-INF/services");
+        b.sourceRoots.add(folder.resolve("src/main/java"));
+        Path svc = folder.resolve("src/main/resources/META-INF/services");
         try (Stream<Path> s = Files.list(svc)) {
             for (Path f : s.toList()) {
                 b.services.put(f.getFileName().toString(), Files.readString(f));
@@ -52,7 +62,7 @@ public final class PluginJarBuilder {
         }
         // the manifest entry the example's pom writes
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<Chainrule-Types>([^<]*)</Chainrule-Types>")
-                .matcher(Files.readString(EXAMPLE.resolve("pom.xml")));
+                .matcher(Files.readString(folder.resolve("pom.xml")));
         if (m.find()) {
             b.manifest(PluginJars.TYPES_ATTRIBUTE, m.group(1).trim());
         }

@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Housekeeping of a run folder that only its lock holder may do. */
-public final class RunFolders {
+public final class RunFolderFiles {
     /** {@code .loss.png.1a2b.tmp} from {@link AtomicFiles}, {@code .checkpoint.1a2b.tmp/} from the checkpoint store. */
     private static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9a-f]+\\.tmp|\\.probe.*\\.tmp");
 
-    private RunFolders() {
+    private RunFolderFiles() {
     }
 
     /**
