@@ -27,6 +27,11 @@ public abstract class Kernels {
         return Ready.KERNELS;
     }
 
+    /** The plain-loop implementation whatever the JVM offers, for comparisons (benchmarks). */
+    public static Kernels scalar() {
+        return new ScalarKernels();
+    }
+
     private static final class Ready {
         static final Kernels KERNELS = warm(INSTANCE);
 
@@ -203,7 +208,7 @@ public abstract class Kernels {
             return new ScalarKernels();
         }
         try {
-            Kernels k = (Kernels) Class.forName("dev.chainrule.layers.VectorKernels").getDeclaredConstructor().newInstance();
+            Kernels k = (Kernels) Class.forName(Kernels.class.getPackageName() + ".VectorKernels").getDeclaredConstructor().newInstance();
             return k.name() != null ? k : new ScalarKernels();
         } catch (ReflectiveOperationException | LinkageError | UnsupportedOperationException e) {
             return new ScalarKernels();

@@ -3,7 +3,6 @@ package dev.chainrule.runner.cli;
 import dev.chainrule.api.Network;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.config.ConfigException;
 import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
@@ -37,6 +36,7 @@ import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
 import dev.chainrule.runner.train.ProgressSink;
 import dev.chainrule.runner.train.Trainer;
+import dev.chainrule.runner.pipeline.ConfigPipeline;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import dev.chainrule.runner.serve.RunServer;
 import dev.chainrule.runner.serve.ServeCommand;
@@ -90,7 +90,7 @@ public class TrainCommand implements Callable<Integer> {
             description = "the run folder (default runs/<name>-<yyyyMMdd-HHmmss>); must not hold a run already")
     Path out;
 
-    private final ConfigReader reader;
+    private final ConfigPipeline configs;
     private final DataSource dataSource;
     private final NetworkFactory factory;
     private final Trainer trainer;
@@ -102,11 +102,11 @@ public class TrainCommand implements Callable<Integer> {
     private final ProviderRegistry registry;
 
     @Inject
-    public TrainCommand(ConfigReader reader, DataSource dataSource, NetworkFactory factory, Trainer trainer,
+    public TrainCommand(ConfigPipeline configs, DataSource dataSource, NetworkFactory factory, Trainer trainer,
             RunWriter writer, ProgressSink progress, Terminal terminal, ObjectMapper mapper, ProviderRegistry registry) {
         this.mapper = mapper;
         this.registry = registry;
-        this.reader = reader;
+        this.configs = configs;
         this.dataSource = dataSource;
         this.factory = factory;
         this.trainer = trainer;
@@ -176,7 +176,7 @@ public class TrainCommand implements Callable<Integer> {
             }
             lock = writer.lock(dir, "--resume " + resume);
             RunFolderFiles.sweep(dir);
-            c = reader.read(cfg, cfg.toString());
+            c = configs.read(cfg, cfg.toString());
             if (data != null) {
                 c = c.withDataDir(data);
             }
@@ -190,12 +190,12 @@ public class TrainCommand implements Callable<Integer> {
             if (config == null) {
                 throw new BadInputException("Missing required parameter: 'CONFIG' or --resume RUN_DIR (see 'runner train --help')");
             }
-            c = applyOverrides(reader.read(config, config.toString()));
+            c = applyOverrides(configs.read(config, config.toString()));
             dir = null;
             store = null;
         }
         DataSource.Split split = dataSource.load(c.data());
-        c = resolveInput(c, split.train().features());
+        c = c.resolveInput(split.train().features());
         Network network = factory.build(c, split.train().shape(), split.train().numClasses());
         MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         // listen before the run folder is made, so a port in use leaves nothing behind
@@ -367,7 +367,7 @@ public class TrainCommand implements Callable<Integer> {
                     m.validationLoss(), m.learningRate()));
         }
         Map<String, Object> json = c.toJsonMap();
-        return () -> writer.writeReport(dir, json, points, scan, features, notes);
+        return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, features, notes));
     }
 
     /** A drawing's failure, rethrown on the training thread as it was. */
@@ -403,18 +403,6 @@ public class TrainCommand implements Callable<Integer> {
         return k;
     }
 
-    /** network.input defaults to the data's features; a given one must match them. */
-    public static RunConfig resolveInput(RunConfig c, int features) {
-        if (c.input() == 0) {
-            return c.withInput(features);
-        }
-        if (c.input() != features) {
-            throw new ConfigException(c.source(), "network.input", c.input() + " but the data has " + features
-                    + " features per sample; remove network.input or make them equal");
-        }
-        return c;
-    }
-
     private RunConfig applyOverrides(RunConfig c) {
         RunConfig.Training t = c.training();
         RunConfig.Optimizer o = t.optimizer();
@@ -430,7 +418,7 @@ public class TrainCommand implements Callable<Integer> {
             if (!(learningRate > 0) || learningRate.isInfinite()) {
                 throw new BadInputException("--learning-rate: must be a positive finite number, got " + learningRate);
             }
-            o = new RunConfig.Optimizer(o.type(), learningRate, o.momentum());
+            o = o.withLearningRate(learningRate);
             t = t.withOptimizer(o);
         }
         c = c.withTraining(t);

@@ -11,10 +11,13 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainrule.api.BuildContext;
 import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.OptimizerProvider;
+import dev.chainrule.api.Options;
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
-import dev.chainrule.runner.plugins.PluginSettings;
 import dev.chainrule.runner.registry.Levenshtein;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import dev.chainrule.runner.registry.RegistryException;
@@ -61,7 +64,7 @@ public class ConfigReader {
     public record RawNetwork(Integer input, List<JsonNode> layers) {
     }
 
-    public record RawTraining(RawOptimizer optimizer, Integer batchSize, Integer epochs, Boolean shuffle,
+    public record RawTraining(ObjectNode optimizer, Integer batchSize, Integer epochs, Boolean shuffle,
             Integer evalBatchSize, RawSchedule schedule, RawEarlyStopping earlyStopping, Integer checkpointEvery) {
     }
 
@@ -77,23 +80,26 @@ public class ConfigReader {
     public static final int DEFAULT_PATIENCE = 3;
     public static final double DEFAULT_VALIDATION_FRACTION = 0.1;
 
-    public record RawOptimizer(String type, Double learningRate, Double momentum) {
-    }
-
     private final ProviderRegistry registry;
-    private final PluginSettings pluginSettings;
     private final ObjectMapper mapper;
 
+    /**
+     * @param registry the providers a config is resolved against; only {@link #resolve(Bound)} uses it, so
+     *                 binding a config never discovers plugins (the run pipeline settles the plugins folder
+     *                 from the bound config first)
+     */
+    @Inject
     public ConfigReader(ProviderRegistry registry) {
-        this(registry, null);
+        this.registry = registry;
+        this.mapper = strictMapper();
     }
 
-    /** @param pluginSettings told about a config's {@code "plugins"} folder (null: the field is checked only) */
-    @Inject
-    public ConfigReader(ProviderRegistry registry, PluginSettings pluginSettings) {
-        this.registry = registry;
-        this.pluginSettings = pluginSettings;
-        this.mapper = strictMapper();
+    /**
+     * A config bound to the raw records but not yet resolved against the providers: the first step of the
+     * run pipeline. {@code pluginsFolder} is the config's {@code "plugins"} folder (resolved against the
+     * config's folder), or null.
+     */
+    public record Bound(RawConfig raw, String shown, String defaultName, Path baseDir, Path pluginsFolder) {
     }
 
     /** A mapper that accepts no unknown field, no float for an int, no string for a number. */
@@ -109,6 +115,11 @@ public class ConfigReader {
 
     /** Reads and resolves {@code file}; {@code shown} is how messages name it (as the user typed it). */
     public RunConfig read(Path file, String shown) {
+        return resolve(bind(file, shown));
+    }
+
+    /** Reads and binds {@code file} without resolving it: no provider is looked at. */
+    public Bound bind(Path file, String shown) {
         String text;
         try {
             text = Files.readString(file);
@@ -119,7 +130,7 @@ public class ConfigReader {
         }
         String base = file.getFileName() == null ? "run" : file.getFileName().toString().replaceFirst("\\.json$", "");
         Path dir = file.toAbsolutePath().getParent();
-        return parse(text, shown, base, dir);
+        return bind(text, shown, base, dir);
     }
 
     /**
@@ -127,17 +138,27 @@ public class ConfigReader {
      * {@code baseDir} resolves a relative {@code data.dir}.
      */
     public RunConfig parse(String text, String shown, String defaultName, Path baseDir) {
+        return resolve(bind(text, shown, defaultName, baseDir));
+    }
+
+    /** Parses and binds config text without resolving it (see {@link #parse}). */
+    public Bound bind(String text, String shown, String defaultName, Path baseDir) {
         JsonNode tree;
         try {
             tree = mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw syntax(shown, e);
         }
-        return resolve(tree, shown, defaultName, baseDir);
+        return bind(tree, shown, defaultName, baseDir);
     }
 
     /** Binds and resolves an already parsed config tree (e.g. the {@code config} member of a model.json). */
     public RunConfig resolve(JsonNode tree, String shown, String defaultName, Path baseDir) {
+        return resolve(bind(tree, shown, defaultName, baseDir));
+    }
+
+    /** Binds an already parsed config tree to the raw records; checks fields and JSON types only. */
+    public Bound bind(JsonNode tree, String shown, String defaultName, Path baseDir) {
         if (tree == null || tree.isMissingNode()) {
             throw new ConfigException(shown, null, "empty file, expected a JSON object");
         }
@@ -163,21 +184,22 @@ public class ConfigReader {
         } catch (JsonProcessingException e) {
             throw syntax(shown, e);
         }
+        Path p = null;
         if (raw.plugins() != null) {
             if (raw.plugins().isBlank()) {
                 throw new ConfigException(shown, "plugins", "must be a folder path, got an empty string");
             }
-            Path p = Path.of(raw.plugins());
+            p = Path.of(raw.plugins());
             if (!p.isAbsolute() && baseDir != null) {
                 p = baseDir.resolve(p).normalize();
             }
-            if (pluginSettings != null) {
-                pluginSettings.fromConfig(p, shown + " field plugins");
-            }
         }
-        // discover the plugins now, so that a broken plugin setup is reported as such, not as a bad type
-        registry.entries();
-        return new Resolver(shown, baseDir).resolve(raw, defaultName);
+        return new Bound(raw, shown, defaultName, baseDir, p);
+    }
+
+    /** Resolves and validates a bound config against the providers: the last step of the run pipeline. */
+    public RunConfig resolve(Bound bound) {
+        return new Resolver(bound.shown(), bound.baseDir()).resolve(bound.raw(), bound.defaultName());
     }
 
     private static ConfigException syntax(String shown, JsonProcessingException e) {
@@ -411,19 +433,8 @@ public class ConfigReader {
         }
 
         RunConfig.Training training(RawTraining t) {
-            RawOptimizer o = t == null ? null : t.optimizer();
-            String type = o == null || o.type() == null ? DEFAULT_OPTIMIZER : o.type();
-            if (!type.equals(DEFAULT_OPTIMIZER)) {
-                throw bad("training.optimizer.type", "unknown optimizer '" + type + "'; known: sgd");
-            }
-            double lr = o == null || o.learningRate() == null ? DEFAULT_LEARNING_RATE : o.learningRate();
-            if (!(lr > 0) || !Double.isFinite(lr)) {
-                throw bad("training.optimizer.learningRate", "must be a positive finite number, got " + lr);
-            }
-            double mu = o == null || o.momentum() == null ? DEFAULT_MOMENTUM : o.momentum();
-            if (!(mu >= 0 && mu < 1)) {
-                throw bad("training.optimizer.momentum", "must be in [0, 1), got " + mu);
-            }
+            RunConfig.Optimizer optimizer = optimizer(t == null ? null : t.optimizer());
+            double lr = optimizer.learningRate();
             int batch = t == null || t.batchSize() == null ? DEFAULT_BATCH_SIZE : t.batchSize();
             checkRange("training.batchSize", batch, 1, MAX_BATCH_SIZE);
             int epochs = t == null || t.epochs() == null ? DEFAULT_EPOCHS : t.epochs();
@@ -435,8 +446,67 @@ public class ConfigReader {
             RunConfig.EarlyStopping early = earlyStopping(t == null ? null : t.earlyStopping());
             int every = t == null || t.checkpointEvery() == null ? 0 : t.checkpointEvery();
             checkRange("training.checkpointEvery", every, 0, Integer.MAX_VALUE);
-            return new RunConfig.Training(new RunConfig.Optimizer(type, lr, mu), batch, epochs, shuffle, evalBatch,
+            return new RunConfig.Training(optimizer, batch, epochs, shuffle, evalBatch,
                     schedule, early, every);
+        }
+
+        /**
+         * {@code training.optimizer}: {@code {"type": ..., options}} through the registry (sgd when absent),
+         * every default written out, and the optimizer built once so that a bad combination of options
+         * (nesterov without momentum) is reported now, naming its JSON path.
+         */
+        RunConfig.Optimizer optimizer(ObjectNode node) {
+            String path = "training.optimizer";
+            String type = DEFAULT_OPTIMIZER;
+            Map<String, Object> opts = new LinkedHashMap<>();
+            if (node != null) {
+                JsonNode t = node.get("type");
+                if (t != null && !t.isTextual()) {
+                    throw bad(path + ".type", "expected a string, got " + show(t));
+                }
+                if (t != null) {
+                    type = t.asText();
+                }
+                node.properties().forEach(e -> {
+                    if (!e.getKey().equals("type")) {
+                        opts.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
+                    }
+                });
+            }
+            OptimizerProvider p;
+            try {
+                p = registry.optimizer(type);
+            } catch (RegistryException e) {
+                throw bad(path + ".type", e.getMessage());
+            }
+            ComponentSpec spec = new ComponentSpec(type, opts);
+            try {
+                spec.asOptions().requireKnown(p.options());
+            } catch (OptionException e) {
+                throw bad(e.key() == null ? path : path + "." + e.key(), e.getMessage());
+            }
+            Map<String, Object> full = new LinkedHashMap<>(opts);
+            for (OptionSpec s : p.options()) {
+                if (!full.containsKey(s.name()) && s.defaultValue() != null) {
+                    Object v = literal(s);
+                    if (v != null) {
+                        full.put(s.name(), v);
+                    }
+                }
+            }
+            RunConfig.Optimizer o = new RunConfig.Optimizer(type, full);
+            try {
+                p.create(new BuildContext(type, Shape.of(1), new Options(full), 0L));
+            } catch (OptionException e) {
+                throw bad(e.key() == null ? path : path + "." + e.key(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw bad(path, e.getMessage());
+            }
+            if (!(full.get("learningRate") instanceof Number)) {
+                throw bad(path, "optimizer '" + type + "' (" + p.getClass().getName()
+                        + ") declares no number option learningRate with a default; schedules need one");
+            }
+            return o;
         }
 
         RunConfig.Schedule schedule(RawSchedule s, double lr) {

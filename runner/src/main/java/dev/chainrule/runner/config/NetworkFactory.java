@@ -8,6 +8,7 @@ import dev.chainrule.api.LossProvider;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.OptionException;
+import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Stage;
@@ -123,6 +124,27 @@ public class NetworkFactory {
             return new Network(stages, loss);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(src, "network", e.getMessage());
+        }
+    }
+
+    /**
+     * The optimizer of {@code training.optimizer}, from the registry (its options were checked when the
+     * config was read).
+     */
+    public Optimizer optimizer(RunConfig config) {
+        return optimizer(registry, config);
+    }
+
+    public static Optimizer optimizer(ProviderRegistry registry, RunConfig config) {
+        RunConfig.Optimizer o = config.training().optimizer();
+        try {
+            return registry.optimizer(o.type()).create(new BuildContext(o.type(), Shape.of(1),
+                    o.asSpec().asOptions(), 0L));
+        } catch (OptionException e) {
+            throw new ConfigException(config.source(), e.key() == null ? "training.optimizer"
+                    : "training.optimizer." + e.key(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.source(), "training.optimizer", e.getMessage());
         }
     }
 

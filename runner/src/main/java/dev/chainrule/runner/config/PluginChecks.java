@@ -3,8 +3,8 @@ package dev.chainrule.runner.config;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.runner.plugins.PluginException;
-import dev.chainrule.runner.plugins.PluginJars;
+import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.registry.ProviderOrigin;
 
 /**
  * What a plugin's {@code create()} hands back is checked before the runner relies on it: not null, the
@@ -18,23 +18,23 @@ final class PluginChecks {
 
     /** A plugin failure naming jar, type and cause; a built-in's exception passes through unchanged. */
     static RuntimeException failed(Object provider, String type, String what, RuntimeException e) {
-        String jar = PluginJars.jarOf(provider);
+        String jar = ProviderOrigin.jarOf(provider);
         if (jar == null) {
             return e;
         }
-        PluginException p = new PluginException(jar + ": type '" + type + "': " + what + " " + oneLine(e));
+        BadInputException p = new BadInputException(jar + ": type '" + type + "': " + what + " " + oneLine(e));
         p.initCause(e);
         return p;
     }
 
     static void stage(Object provider, String type, Stage s, int n) {
-        String jar = PluginJars.jarOf(provider);
+        String jar = ProviderOrigin.jarOf(provider);
         if (jar == null) {
             return;
         }
         String at = jar + ": type '" + type + "': ";
         if (s == null) {
-            throw new PluginException(at + "create() returned null");
+            throw new BadInputException(at + "create() returned null");
         }
         int in;
         int out;
@@ -42,30 +42,30 @@ final class PluginChecks {
             in = s.inputSize();
             out = s.outputSize();
         } catch (RuntimeException e) {
-            throw new PluginException(at + "inputSize() or outputSize() threw " + oneLine(e));
+            throw new BadInputException(at + "inputSize() or outputSize() threw " + oneLine(e));
         }
         if (in != n) {
             return; // the caller reports a stage built for another input size, naming the config entry
         }
         if (out <= 0) {
-            throw new PluginException(at + "outputSize() is " + out + "; a stage gives at least one output");
+            throw new BadInputException(at + "outputSize() is " + out + "; a stage gives at least one output");
         }
         Tensor y;
         try {
             y = s.forward(new Tensor(2, n));
         } catch (RuntimeException e) {
-            throw new PluginException(at + "forward() of 2 rows of " + n + " zeros threw " + oneLine(e));
+            throw new BadInputException(at + "forward() of 2 rows of " + n + " zeros threw " + oneLine(e));
         }
         if (y == null || y.rows() != 2 || y.cols() != out) {
-            throw new PluginException(at + "forward() of 2 rows of " + n + " inputs gave "
+            throw new BadInputException(at + "forward() of 2 rows of " + n + " inputs gave "
                     + (y == null ? "null" : y.rows() + "×" + y.cols()) + ", but outputSize() says 2×" + out);
         }
     }
 
     static void loss(Object provider, String type, Loss l, int n) {
-        String jar = PluginJars.jarOf(provider);
+        String jar = ProviderOrigin.jarOf(provider);
         if (jar != null && l == null) {
-            throw new PluginException(jar + ": type '" + type + "': create() returned null");
+            throw new BadInputException(jar + ": type '" + type + "': create() returned null");
         }
     }
 

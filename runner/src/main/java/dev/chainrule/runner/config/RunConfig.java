@@ -18,7 +18,28 @@ public record RunConfig(String source, String name, long seed, Data data, int in
     public record Data(String dataset, String dir) {
     }
 
-    public record Optimizer(String type, double learningRate, double momentum) {
+    /**
+     * {@code training.optimizer}: a registered optimizer type and its options (every default written out by
+     * {@link ConfigReader}, so {@code learningRate} is always there).
+     */
+    public record Optimizer(String type, Map<String, Object> options) {
+        public Optimizer {
+            options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        }
+
+        public double learningRate() {
+            return ((Number) options.get("learningRate")).doubleValue();
+        }
+
+        public Optimizer withLearningRate(double lr) {
+            Map<String, Object> o = new LinkedHashMap<>(options);
+            o.put("learningRate", lr);
+            return new Optimizer(type, o);
+        }
+
+        public ComponentSpec asSpec() {
+            return new ComponentSpec(type, options);
+        }
     }
 
     /**
@@ -102,6 +123,28 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         return new RunConfig(source, name, seed, data, n, layers, loss, training);
     }
 
+    /** network.input defaults to the data's features; a given one must match them. */
+    public RunConfig resolveInput(int features) {
+        if (input == 0) {
+            return withInput(features);
+        }
+        if (input != features) {
+            throw new ConfigException(source, "network.input", input + " but the data has " + features
+                    + " features per sample; remove network.input or make them equal");
+        }
+        return this;
+    }
+
+    /** The type ids the run uses (its stages', then its loss'), as plugins.json records them. */
+    public List<String> types() {
+        List<String> used = new java.util.ArrayList<>();
+        for (ComponentSpec c : layers) {
+            used.add(c.type());
+        }
+        used.add(loss.type());
+        return used;
+    }
+
     public RunConfig withData(Data d) {
         return new RunConfig(source, name, seed, d, input, layers, loss, training);
     }
@@ -147,11 +190,7 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         m.put("network", networkJson());
         m.put("loss", loss.toJsonMap());
         Map<String, Object> t = new LinkedHashMap<>();
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("type", training.optimizer().type());
-        o.put("learningRate", training.optimizer().learningRate());
-        o.put("momentum", training.optimizer().momentum());
-        t.put("optimizer", o);
+        t.put("optimizer", training.optimizer().asSpec().toJsonMap());
         t.put("batchSize", training.batchSize());
         t.put("epochs", training.epochs());
         t.put("shuffle", training.shuffle());

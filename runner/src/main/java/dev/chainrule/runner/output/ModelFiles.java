@@ -13,24 +13,23 @@ import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.io.AtomicFiles;
+import dev.chainrule.runner.io.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The model format: {@code model.json} (a header naming the format, the resolved config and where each
- * parameter lies) and {@code weights.bin} (every parameter, flattened row-major as in MATH.md, as
+ * parameter lies) and {@code weights.bin} (every parameter, flattened row-major as in docs/math.md, as
  * little-endian float64, one after the other). {@code numpy.fromfile("weights.bin", "<f8")} reads it.
  */
 public final class ModelFiles {
@@ -107,7 +106,7 @@ public final class ModelFiles {
         w.put("file", WEIGHTS_BIN);
         w.put("dtype", DTYPE);
         w.put("bytes", bytes.length);
-        w.put("sha256", sha256(bytes));
+        w.put("sha256", Sha256.hex(bytes));
         m.put("weights", w);
         m.put("parameters", params);
         if (!bufs.isEmpty()) {
@@ -176,8 +175,8 @@ public final class ModelFiles {
             throw new BadInputException(wfile + ": cannot read the weights: " + e.getMessage());
         }
         String sha = root.path("weights").path("sha256").asText("");
-        if (!sha.isEmpty() && !sha.equals(sha256(bytes))) {
-            throw new BadInputException(wfile + ": SHA-256 " + sha256(bytes) + " does not match " + sha
+        if (!sha.isEmpty() && !sha.equals(Sha256.hex(bytes))) {
+            throw new BadInputException(wfile + ": SHA-256 " + Sha256.hex(bytes) + " does not match " + sha
                     + " recorded in " + name + "; the file is corrupted");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -230,13 +229,5 @@ public final class ModelFiles {
             }
         }
         return new Loaded(config, network, classes);
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

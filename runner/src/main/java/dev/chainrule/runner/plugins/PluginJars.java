@@ -67,7 +67,7 @@ public final class PluginJars {
     /** The manifest attribute that declares a jar's types: {@code activation:swish, loss:hinge}. */
     public static final String TYPES_ATTRIBUTE = "Chainrule-Types";
     /** Class loaders of plugin jars are named this prefix + the jar as shown; stack frames carry the name. */
-    public static final String LOADER_PREFIX = "chainrule-plugin ";
+    public static final String LOADER_PREFIX = dev.chainrule.runner.registry.ProviderOrigin.LOADER_PREFIX;
     /** Threads that load a jar are named this prefix + the jar as shown. */
     public static final String THREAD_PREFIX = "chainrule-plugin-loading ";
     /** The largest plugin jar read, in MB: a jar is read whole for its SHA-256. */
@@ -319,9 +319,7 @@ public final class PluginJars {
 
     /** The plugin jar (as shown) whose class loader defined {@code o}'s class, or null for the runner's own. */
     public static String jarOf(Object o) {
-        ClassLoader l = o == null ? null : o.getClass().getClassLoader();
-        String n = l == null ? null : l.getName();
-        return n != null && n.startsWith(LOADER_PREFIX) ? n.substring(LOADER_PREFIX.length()) : null;
+        return dev.chainrule.runner.registry.ProviderOrigin.jarOf(o);
     }
 
     /** Null when a jar built against {@code api} works with this runner, else why not. */

@@ -3,9 +3,7 @@ package dev.chainrule.runner.plugins;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.config.ComponentSpec;
-import dev.chainrule.runner.config.RunConfig;
-import dev.chainrule.runner.output.AtomicFiles;
+import dev.chainrule.runner.io.AtomicFiles;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -43,13 +41,8 @@ public class RunPlugins {
         this.terminal = terminal;
     }
 
-    /** Writes plugins.json into {@code dir} for the types {@code config} uses. */
-    public void write(Path dir, RunConfig config) {
-        List<String> used = new ArrayList<>();
-        for (ComponentSpec c : config.layers()) {
-            used.add(c.type());
-        }
-        used.add(config.loss().type());
+    /** Writes plugins.json into {@code dir} for the types a run uses (its config's {@code types()}). */
+    public void write(Path dir, List<String> used) {
         Map<String, Map<String, Object>> jars = new LinkedHashMap<>();
         for (String type : used) {
             ProviderRegistry.Entry e = registry.find(type);

@@ -3,8 +3,8 @@ package dev.chainrule.runner.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.BadInputException;
-import dev.chainrule.runner.output.AtomicFiles;
-import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.io.AtomicFiles;
+import dev.chainrule.runner.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,9 +21,11 @@ import java.util.stream.Stream;
 
 /**
  * Checkpoints of a run folder, in {@code checkpoint/}: {@code state.json} (format, position, metrics so far,
- * early-stopping state, each file's SHA-256), {@code weights.bin}, {@code optimizer.bin} (momentum) and,
- * with early stopping, {@code best.bin} — every parameter row-major as little-endian float64, one after the
- * other, as in the model's weights.bin.
+ * early-stopping state, the optimizer's type id and state sizes, each file's SHA-256), {@code weights.bin}
+ * and, with early stopping, {@code best.bin} — every parameter row-major, then every network buffer, as
+ * little-endian float64, one after the other, as in the model's weights.bin — and {@code optimizer.bin},
+ * the optimizer's state buffers ({@code Optimizer.state}: moments, velocities, its step counter) in its
+ * order, as little-endian float64.
  *
  * <p>Atomic as a whole: the new checkpoint is written into a fresh temporary folder, the old one renamed to
  * {@code checkpoint.old}, the new one renamed into place, the old one deleted. A crash at any moment leaves
@@ -32,7 +34,8 @@ import java.util.stream.Stream;
 public final class CheckpointStore {
     private static final String TMP_PREFIX = ".checkpoint.";
     public static final String FORMAT = "chainrule-checkpoint";
-    public static final int FORMAT_VERSION = 1;
+    /** 2: any optimizer's state (version 1 held SGD momentum only). */
+    public static final int FORMAT_VERSION = 2;
     public static final String DIR = "checkpoint";
     public static final String OLD = "checkpoint.old";
     public static final String STATE = "state.json";
@@ -56,7 +59,7 @@ public final class CheckpointStore {
             Files.createDirectory(tmp);
             Map<String, Object> files = new LinkedHashMap<>();
             files.put("weights", write(tmp, "weights.bin", c.weights()));
-            files.put("optimizer", write(tmp, "optimizer.bin", c.velocity()));
+            files.put("optimizer", write(tmp, "optimizer.bin", c.optimizerState()));
             if (c.best() != null) {
                 files.put("best", write(tmp, "best.bin", c.best()));
             }
@@ -76,6 +79,12 @@ public final class CheckpointStore {
                 sizes.add(w.length);
             }
             s.put("parameterSizes", sizes);
+            s.put("optimizer", c.optimizer());
+            List<Integer> stateSizes = new ArrayList<>();
+            for (double[] a : c.optimizerState()) {
+                stateSizes.add(a.length);
+            }
+            s.put("optimizerStateSizes", stateSizes);
             s.put("files", files);
             List<Object> ms = new ArrayList<>();
             for (EpochMetrics m : c.metrics()) {
@@ -114,7 +123,7 @@ public final class CheckpointStore {
         AtomicFiles.writeSynced(dir.resolve(name), buf.array());
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("file", name);
-        f.put("sha256", ModelFiles.sha256(buf.array()));
+        f.put("sha256", Sha256.hex(buf.array()));
         return f;
     }
 
@@ -152,14 +161,20 @@ public final class CheckpointStore {
         try {
             JsonNode s = mapper.readTree(Files.readAllBytes(d.resolve(STATE)));
             if (!FORMAT.equals(s.path("format").asText()) || s.path("formatVersion").asInt() != FORMAT_VERSION) {
-                throw new BadInputException(shown + ": not a " + FORMAT + " version " + FORMAT_VERSION + " file");
+                throw new BadInputException(shown + ": not a " + FORMAT + " version " + FORMAT_VERSION + " file"
+                        + (s.path("formatVersion").asInt() == 1 ? " (version 1, from before optimizers were "
+                        + "plugins; restart the run)" : ""));
             }
             int[] sizes = new int[s.path("parameterSizes").size()];
             for (int i = 0; i < sizes.length; i++) {
                 sizes[i] = s.path("parameterSizes").get(i).asInt();
             }
             double[][] w = read(d, s.path("files").path("weights"), sizes, shown);
-            double[][] v = read(d, s.path("files").path("optimizer"), sizes, shown);
+            int[] stateSizes = new int[s.path("optimizerStateSizes").size()];
+            for (int i = 0; i < stateSizes.length; i++) {
+                stateSizes[i] = s.path("optimizerStateSizes").get(i).asInt();
+            }
+            double[][] v = read(d, s.path("files").path("optimizer"), stateSizes, shown);
             double[][] best = s.path("files").has("best") ? read(d, s.path("files").path("best"), sizes, shown) : null;
             List<EpochMetrics> ms = new ArrayList<>();
             for (JsonNode m : s.path("metrics")) {
@@ -169,7 +184,8 @@ public final class CheckpointStore {
                     : Double.POSITIVE_INFINITY;
             return new Checkpoint(s.path("epoch").asInt(), s.path("position").asInt(), s.path("lossSum").asDouble(),
                     s.path("correct").asLong(), ms, bestLoss, s.path("bestEpoch").asInt(), s.path("badEpochs").asInt(),
-                    s.path("stopped").asBoolean(), w, v, best);
+                    s.path("stopped").asBoolean(), w, v, best,
+                    s.path("optimizer").asText());
         } catch (IOException e) {
             throw new BadInputException(shown + ": cannot read: " + e.getMessage());
         }
@@ -177,7 +193,7 @@ public final class CheckpointStore {
 
     private static double[][] read(Path d, JsonNode f, int[] sizes, String shown) throws IOException {
         byte[] bytes = Files.readAllBytes(d.resolve(f.path("file").asText()));
-        if (!ModelFiles.sha256(bytes).equals(f.path("sha256").asText())) {
+        if (!Sha256.hex(bytes).equals(f.path("sha256").asText())) {
             throw new BadInputException(d.resolve(f.path("file").asText()) + ": SHA-256 does not match " + shown
                     + "; the checkpoint is corrupted");
         }

@@ -1,6 +1,6 @@
 package dev.chainrule.runner.robustness;
 
-import dev.chainrule.runner.Main;
+import dev.chainrule.runner.app.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

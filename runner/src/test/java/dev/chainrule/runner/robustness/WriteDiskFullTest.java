@@ -89,7 +89,7 @@ class WriteDiskFullTest {
         Cli.Result r = Cli.run(null, "train", cfg.toString(), "--data", data.toString(), "--out", run.toString());
         assertEquals(2, r.code(), r.err());
         String line = r.err().lines().filter(l -> !l.startsWith("epoch ")).findFirst().orElse("");
-        assertTrue(line.matches("cannot write " + java.util.regex.Pattern.quote(run.toString())
+        assertTrue(line.matches("cannot write: " + java.util.regex.Pattern.quote(run.toString())
                 + "/[a-z.-]+\\.(png|html): No space left on device"), r.err());
         assertEquals(1, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "stopped in epoch 2");
         // the checkpoint is written before the pictures: of epoch 1, or of epoch 2 if the failure came late

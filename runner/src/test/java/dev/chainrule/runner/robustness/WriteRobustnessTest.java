@@ -14,12 +14,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Module;
 import dev.chainrule.runner.Cli;
 import dev.chainrule.runner.InMemorySamples;
-import dev.chainrule.runner.output.AtomicFiles;
+import dev.chainrule.runner.io.AtomicFiles;
 import dev.chainrule.runner.output.FileRunWriter;
-import dev.chainrule.runner.output.FileWriteException;
+import dev.chainrule.runner.io.FileWriteException;
+import dev.chainrule.runner.output.ReportSink;
 import dev.chainrule.runner.output.RunWriter;
-import dev.chainrule.runner.report.EpochPoint;
-import dev.chainrule.runner.report.TestScan;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.ProgressSink;
 import java.io.IOException;
@@ -71,8 +70,7 @@ class WriteRobustnessTest {
         when(ds.load(any())).thenReturn(InMemorySamples.blobSplit());
         RunWriter failing = new FileRunWriter(new ObjectMapper()) {
             @Override
-            public void writeReport(Path dir, Map<String, Object> config, List<EpochPoint> points, TestScan scan,
-                    int features, List<String> notes) {
+            public void writeReport(Path dir, ReportSink report) {
                 throw new UncheckedIOException(new FileWriteException(dir.resolve("loss.png"), DISK_FULL));
             }
         };
@@ -107,7 +105,7 @@ class WriteRobustnessTest {
         Path run = tmp.resolve("run");
         Cli.Result r = Cli.run(fullDiskAtTheFirstReport(), "train", cfg.toString(), "--out", run.toString());
         assertEquals(2, r.code(), r.out() + r.err());
-        assertEquals("cannot write " + run.resolve("loss.png") + ": No space left on device", r.errLine());
+        assertEquals("cannot write: " + run.resolve("loss.png") + ": No space left on device", r.errLine());
         assertEquals(1, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "no epoch after the failed one");
         JsonNode state = new ObjectMapper().readTree(run.resolve("checkpoint/state.json").toFile());
         assertEquals(2, state.get("epoch").asInt(), "the checkpoint at the end of epoch 1 is intact");

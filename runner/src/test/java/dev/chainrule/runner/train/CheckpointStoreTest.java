@@ -21,7 +21,7 @@ class CheckpointStoreTest {
 
     private static Checkpoint at(int epoch, double w) {
         return new Checkpoint(epoch, 0, 0, 0, List.of(), Double.POSITIVE_INFINITY, 0, 0, false,
-                new double[][] {{w, w + 1}, {w + 2}}, new double[][] {{0, 0}, {0}}, null);
+                new double[][] {{w, w + 1}, {w + 2}}, new double[][] {{1}, {0, 0}, {0}}, null, "sgd");
     }
 
     private CheckpointStore store() {

@@ -1,0 +1,186 @@
+package dev.chainrule.runner.app;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
+import dev.chainrule.kernels.Parallelism;
+import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.CheckFailedException;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.cli.RunnerCommand;
+import dev.chainrule.runner.plugins.PluginLinkage;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the {@code runner} command. Bad input prints one line and exits 2; a failed check or a
+ * diverged training exits 1; {@code --verbose} adds the stack trace.
+ */
+public final class Main {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        ExitGuard.install();
+        ExitGuard.watchLauncher();
+        if (args.length > 0 && COMPUTES.contains(args[0])) {
+            Parallelism.warmUpInBackground(); // while the config and the data load
+        }
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = run(args, new Terminal(out, err, System.console() != null));
+        out.flush();
+        err.flush();
+        ExitGuard.exit(code);
+    }
+
+    /** Commands that run dense layers. */
+    private static final java.util.Set<String> COMPUTES =
+            java.util.Set.of("train", "bench", "evaluate", "gradcheck", "explain", "predict", "verify-plugin", "serve");
+
+    /** Runs the CLI in-process; {@code overrides} replace bindings of {@link RunnerModule} (for tests). */
+    public static int run(String[] args, Terminal terminal, Module... overrides) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        try {
+            Injector injector = Guice.createInjector(Modules.override(new RunnerModule(terminal)).with(overrides));
+            CommandLine cl = new CommandLine(RunnerCommand.class, new GuiceFactory(injector));
+            cl.setOut(terminal.out());
+            cl.setErr(terminal.err());
+            cl.setParameterExceptionHandler((ex, a) -> {
+                String help = ex.getCommandLine().getCommandName();
+                CommandLine p = ex.getCommandLine();
+                while (p.getParent() != null) {
+                    p = p.getParent();
+                    help = p.getCommandName() + " " + help;
+                }
+                terminal.err().println(firstLine(ex.getMessage()) + " (see '" + help + " --help')");
+                terminal.err().flush();
+                return BAD_INPUT;
+            });
+            cl.setExecutionExceptionHandler((ex, c, parse) -> report(ex, terminal, verbose));
+            return cl.execute(args);
+        } catch (RuntimeException e) {
+            return report(e, terminal, verbose);
+        } catch (LinkageError e) {
+            // a plugin compiled against another api fails only when its code runs: name the jar
+            return report(PluginLinkage.explain(e), terminal, verbose);
+        } catch (OutOfMemoryError e) {
+            return report(e, terminal, verbose);
+        } catch (StackOverflowError e) {
+            return report(e, terminal, verbose);
+        }
+    }
+
+    /** Maps an exception to its exit code and prints it as one line (plus the trace with --verbose). */
+    static int report(Throwable ex, Terminal terminal, boolean verbose) {
+        Throwable cause = ex;
+        int code = FAILED;
+        String msg = null;
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof BadInputException) {
+                cause = t;
+                code = BAD_INPUT;
+                msg = t.getMessage();
+                break;
+            }
+            if (t instanceof CheckFailedException) {
+                cause = t;
+                code = FAILED;
+                msg = t.getMessage();
+                break;
+            }
+            if (t instanceof UncheckedIOException u) {
+                cause = t;
+                code = BAD_INPUT;
+                // the io layer's FileWriteException names the file: "cannot write: runs/x/loss.png: No space left"
+                msg = "cannot write: " + u.getCause().getMessage();
+                break;
+            }
+            if (t instanceof OutOfMemoryError) {
+                cause = t;
+                code = FAILED;
+                msg = outOfMemory(t);
+                break;
+            }
+        }
+        if (msg == null) {
+            String plugin = pluginFrame(ex);
+            if (plugin != null) {
+                // plugin code failed in a way the runner did not foresee: name the jar, not an internal error
+                cause = ex;
+                code = BAD_INPUT;
+                msg = plugin + " threw " + oneLine(ex);
+            }
+        }
+        if (msg == null) {
+            msg = "internal error: " + ex + (verbose ? "" : " (rerun with --verbose for the stack trace)");
+        }
+        terminal.err().println(firstLine(msg));
+        if (verbose) {
+            cause.printStackTrace(terminal.err());
+        }
+        terminal.err().flush();
+        return code;
+    }
+
+    /** One line for an OutOfMemoryError: the heap it had and how to give it more. */
+    static String outOfMemory(Throwable t) {
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        return "out of memory (" + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ") with a heap of "
+                + mb + " MB; give Java more with JAVA_OPTS=-Xmx" + Math.max(1, 2 * mb / 1024) + "g, or use a smaller"
+                + " network or batch; a run folder stays resumable from its last checkpoint (train --resume)";
+    }
+
+    /** {@code plugins/x.jar: com.acme.P.forward} for the first plugin frame of any throwable in the chain. */
+    static String pluginFrame(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            for (StackTraceElement f : t.getStackTrace()) {
+                String loader = f.getClassLoaderName();
+                if (loader != null && loader.startsWith(dev.chainrule.runner.plugins.PluginJars.LOADER_PREFIX)) {
+                    return loader.substring(dev.chainrule.runner.plugins.PluginJars.LOADER_PREFIX.length()) + ": plugin code "
+                            + f.getClassName() + "." + f.getMethodName();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        return firstLine(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Lets picocli create commands through Guice, so they get their parts injected. */
+    static final class GuiceFactory implements CommandLine.IFactory {
+        private final Injector injector;
+        private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
+
+        GuiceFactory(Injector injector) {
+            this.injector = injector;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (cls.getName().startsWith("dev.chainrule.")) {
+                return injector.getInstance(cls);
+            }
+            return fallback.create(cls);
+        }
+    }
+}

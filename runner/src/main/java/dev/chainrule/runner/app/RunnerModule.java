@@ -1,0 +1,74 @@
+package dev.chainrule.runner.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.output.FileRunWriter;
+import dev.chainrule.runner.output.RunWriter;
+import dev.chainrule.runner.plugins.PluginDiscovery;
+import dev.chainrule.runner.plugins.PluginSettings;
+import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.runner.train.ConsoleProgress;
+import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.runner.train.IdxDataSource;
+import dev.chainrule.runner.train.ProgressSink;
+import dev.chainrule.runner.train.SgdTrainer;
+import dev.chainrule.runner.train.Trainer;
+
+/**
+ * How the runner's parts are wired. Each binding is an interface or a replaceable class, so a test can
+ * override one (a data source of three samples, a recording sink) with
+ * {@code Modules.override(new RunnerModule(t)).with(...)}.
+ */
+public class RunnerModule extends AbstractModule {
+    private final Terminal terminal;
+
+    public RunnerModule(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    protected void configure() {
+        bind(Terminal.class).toInstance(terminal);
+        bind(DataSource.class).to(IdxDataSource.class);
+        bind(Trainer.class).to(SgdTrainer.class);
+        bind(RunWriter.class).to(FileRunWriter.class);
+    }
+
+    /** {@code --plugins}, the environment and the config decide the plugins folder (see PluginSettings). */
+    @Provides
+    @Singleton
+    PluginSettings pluginSettings() {
+        return new PluginSettings(System.getenv());
+    }
+
+    @Provides
+    @Singleton
+    PluginDiscovery pluginDiscovery(PluginSettings settings, Terminal t) {
+        return new PluginDiscovery(settings, t);
+    }
+
+    /**
+     * The providers on the class path and in the plugins folder's jars, discovered on first use: the
+     * commands are created before the command line (which may name the folder) is parsed.
+     */
+    @Provides
+    @Singleton
+    ProviderRegistry registry(PluginDiscovery discovery) {
+        return ProviderRegistry.lazy(discovery::registry);
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper mapper() {
+        return JsonMapper.builder().build();
+    }
+
+    @Provides
+    ProgressSink progress(Terminal t) {
+        return new ConsoleProgress(t.err(), t.interactive());
+    }
+}
