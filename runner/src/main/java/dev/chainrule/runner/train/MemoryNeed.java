@@ -12,17 +12,18 @@ import java.util.Locale;
  * is refused in a second, before its run folder exists, instead of failing with an OutOfMemoryError after
  * minutes (and a folder that is neither resumable nor reusable).
  *
- * <p>The estimate counts, per parameter value ({@value #COPIES} doubles): the value and its gradient, the
- * momentum, the epoch snapshot that a divergence is replayed from (values and momentum), the copies a
- * checkpoint takes (values and momentum) and its byte buffer, the dense kernels' transposed copy; one more
- * with early stopping (the best epoch's weights). Per batch: each stage's output and input gradient, with
- * the saved base points, for the training batch, and each stage's output for the evaluation batch. Plus the data as loaded and a
- * fixed allowance for the JVM and the runner. It is meant to be generous rather than exact: a run that
+ * <p>The estimate counts, per parameter value, doubles: the value, its gradient, the dense kernels'
+ * transposed copy, the epoch snapshot that a divergence is replayed from, the copy a checkpoint takes and its
+ * byte buffer (6), and for each of the optimizer's state slots (momentum for SGD, two moments for Adam) the
+ * live array, its snapshot and its checkpoint copy (3 each); one more with early stopping (the best epoch's
+ * weights). Per batch: each stage's output and input gradient, with the saved base points, for the training
+ * batch, and each stage's output for the evaluation batch. Plus the data as loaded and a fixed allowance
+ * for the JVM and the runner. It is meant to be generous rather than exact: a run that
  * passes it should not run out of memory.
  */
 public final class MemoryNeed {
-    /** Doubles held per parameter value during training (see the class comment). */
-    static final int COPIES = 9;
+    /** Doubles held per parameter value during training besides the optimizer's state (see the class comment). */
+    static final int COPIES = 6;
     /** The runner's own classes, the JIT, the data loading and the pictures. */
     static final long BASE_BYTES = 48L << 20;
 
@@ -47,7 +48,8 @@ public final class MemoryNeed {
         for (Parameter q : network.parameters()) {
             p += q.size();
         }
-        int copies = COPIES + (config.training().earlyStopping() != null ? 1 : 0);
+        int copies = COPIES + 3 * slots(config.training().optimizer())
+                + (config.training().earlyStopping() != null ? 1 : 0);
         long widths = 0;
         long outs = 0;
         for (Stage s : network.stages()) {
@@ -63,6 +65,17 @@ public final class MemoryNeed {
     }
 
     /**
+     * State arrays per parameter: the built-ins' own, two for any other (a plugin's is unknown). SGD counts
+     * one even without momentum: measured, a plain-SGD run's live heap needed that margin (docs).
+     */
+    static int slots(RunConfig.Optimizer optimizer) {
+        return switch (optimizer.type()) {
+            case "sgd", "rmsprop", "adagrad" -> 1;
+            default -> 2;
+        };
+    }
+
+    /**
      * Refuses (one line, exit 2) when the need exceeds {@code maxHeap}, naming the need, its parts and a
      * {@code JAVA_OPTS=-Xmx} that would do.
      */
@@ -72,7 +85,7 @@ public final class MemoryNeed {
         }
         long gb = (total() * 5 / 4 + (1L << 30) - 1) >> 30;
         throw new BadInputException(String.format(Locale.ROOT, "training this network needs about %s of heap "
-                + "(%,d parameters: %s for values, gradients, momentum and checkpoint copies; %s for batches; %s of data) "
+                + "(%,d parameters: %s for values, gradients, optimizer state and checkpoint copies; %s for batches; %s of data) "
                 + "but the heap is %s; run with JAVA_OPTS=-Xmx%dg, or use fewer units or a smaller batch",
                 mb(total()), parameters, mb(parameterBytes), mb(batchBytes), mb(dataBytes), mb(maxHeap), gb));
     }
