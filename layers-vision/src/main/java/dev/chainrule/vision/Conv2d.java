@@ -153,7 +153,9 @@ final class Conv2d implements Layer {
         // time per thread (at evaluate's batch of 1000 the second conv's fields alone would be 279 MB).
         boolean keep = context.training();
         int parts = parts(batch);
-        if (keep && cols.length != batch * pixels * kd) {
+        // kept at the largest batch seen: the last, smaller batch of an epoch would otherwise drop it (garbage
+        // the serial collector lets the heap grow for) and the next epoch allocate it again
+        if (keep && cols.length < batch * pixels * kd) {
             cols = new double[batch * pixels * kd];
         }
         double[][] rowCols = keep ? null : scratch(parts);
@@ -281,7 +283,7 @@ final class Conv2d implements Layer {
         // blocks of D_K (whole tiles of the longer side) and walk all rows.
         if (!colsKept) {
             // a backward after an inference pass (checks): rebuild the fields that pass did not keep
-            if (cols.length != batch * pixels * kd) {
+            if (cols.length < batch * pixels * kd) {
                 cols = new double[batch * pixels * kd];
             }
             double[] xs = x.data();

@@ -87,7 +87,7 @@ final class Pool2d implements Transform {
         double[] ys = y.data();
         int n = in.size();
         int m = out.size();
-        if (max && argmax.length != batch * m) {
+        if (max && argmax.length < batch * m) {
             argmax = new int[batch * m];
         }
         int[] am = argmax;
