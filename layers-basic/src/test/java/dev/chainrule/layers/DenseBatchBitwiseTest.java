@@ -40,7 +40,7 @@ class DenseBatchBitwiseTest {
         for (int[] shape : new int[][] {{784, 128}, {128, 64}, {64, 10}}) {
             int n = shape[0];
             int m = shape[1];
-            Dense d = new Dense(n, m, Dense.Initializer.GLOROT_UNIFORM, batch);
+            Dense d = new Dense(n, m, Initializer.GLOROT_UNIFORM, batch);
             Tensor x = new Tensor(batch, n);
             System.arraycopy(inputs(r, batch, n, n == 784 ? 0.2 : 0.9), 0, x.data(), 0, batch * n);
             Tensor g = new Tensor(batch, m);
