@@ -182,10 +182,16 @@ public final class CheckpointStore {
             }
             double bestLoss = s.hasNonNull("bestValidationLoss") ? s.get("bestValidationLoss").asDouble()
                     : Double.POSITIVE_INFINITY;
-            return new Checkpoint(s.path("epoch").asInt(), s.path("position").asInt(), s.path("lossSum").asDouble(),
-                    s.path("correct").asLong(), ms, bestLoss, s.path("bestEpoch").asInt(), s.path("badEpochs").asInt(),
-                    s.path("stopped").asBoolean(), w, v, best,
-                    s.path("optimizer").asText());
+            return Checkpoint.builder()
+                    .at(s.path("epoch").asInt(), s.path("position").asInt())
+                    .runningSums(s.path("lossSum").asDouble(), s.path("correct").asLong())
+                    .metrics(ms)
+                    .earlyStopping(bestLoss, s.path("bestEpoch").asInt(), s.path("badEpochs").asInt(),
+                            s.path("stopped").asBoolean())
+                    .weights(w)
+                    .optimizer(s.path("optimizer").asText(), v)
+                    .best(best)
+                    .build();
         } catch (IOException e) {
             throw new BadInputException(shown + ": cannot read: " + e.getMessage());
         }

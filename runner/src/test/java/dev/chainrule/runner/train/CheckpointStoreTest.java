@@ -9,7 +9,6 @@ import dev.chainrule.runner.config.ConfigReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +19,8 @@ class CheckpointStoreTest {
     Path run;
 
     private static Checkpoint at(int epoch, double w) {
-        return new Checkpoint(epoch, 0, 0, 0, List.of(), Double.POSITIVE_INFINITY, 0, 0, false,
-                new double[][] {{w, w + 1}, {w + 2}}, new double[][] {{1}, {0, 0}, {0}}, null, "sgd");
+        return Checkpoint.builder().at(epoch, 0).weights(new double[][] {{w, w + 1}, {w + 2}})
+                .optimizer("sgd", new double[][] {{1}, {0, 0}, {0}}).build();
     }
 
     private CheckpointStore store() {
