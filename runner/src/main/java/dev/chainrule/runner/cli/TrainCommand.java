@@ -9,6 +9,9 @@ import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.RunWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.output.FileRunWriter;
+import dev.chainrule.runner.output.RunFolderFiles;
+import dev.chainrule.runner.output.RunLock;
+import dev.chainrule.runner.train.MemoryNeed;
 import dev.chainrule.runner.report.EpochPoint;
 import dev.chainrule.runner.report.RunReport;
 import dev.chainrule.runner.report.TestScan;
@@ -112,12 +115,51 @@ public class TrainCommand implements Callable<Integer> {
         this.terminal = terminal;
     }
 
+    /** The run folder's lock, held from before its first write until the command ends. */
+    private RunLock lock;
+    /** The run folder this start created (it did not exist or held no run), to remove if the start fails. */
+    private Path started;
+    private boolean startedNew;
+
+    @Override
+    public Integer call() {
+        try {
+            return train();
+        } catch (RuntimeException | Error e) {
+            removeFailedStart();
+            throw e;
+        } finally {
+            if (lock != null) {
+                lock.close();
+                lock = null;
+            }
+        }
+    }
+
+    /**
+     * A start that failed before its first checkpoint leaves a folder with config.json and no way to resume
+     * it, which would block the same {@code --out}: remove what this start wrote (under the lock, so nobody
+     * else's files), and the folder if it made it.
+     */
+    private void removeFailedStart() {
+        Path dir = started;
+        started = null;
+        if (dir == null || lock == null || Files.exists(dir.resolve(CheckpointStore.DIR))
+                || Files.exists(dir.resolve(CheckpointStore.OLD))) {
+            return;
+        }
+        try {
+            RunFolderFiles.removeStart(dir, startedNew);
+        } catch (java.io.IOException | RuntimeException e) {
+            terminal.err().println("warning: could not remove the failed run's folder " + dir + " (" + e.getMessage() + ")");
+        }
+    }
+
     /** Where a run starts: its config, the checkpoint it resumes (or null), its folder and store (null: not made yet). */
     private record Start(RunConfig config, Checkpoint checkpoint, Path dir, CheckpointStore store) {
     }
 
-    @Override
-    public Integer call() {
+    private Integer train() {
         if (servePort < 0 || servePort > 65535) {
             throw new BadInputException("--serve-port: must be from 0 to 65535, got " + servePort);
         }
@@ -125,6 +167,7 @@ public class TrainCommand implements Callable<Integer> {
         DataSource.Split split = dataSource.load(start.config().data());
         RunConfig c = start.config().resolveInput(split.train().features());
         Network network = factory.build(c, split.train().shape(), split.train().numClasses());
+        MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         // listen before the run folder is made, so a port in use leaves nothing behind
         AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
         RunServer server = !serve ? null : ServeCommand.start(new RunFolders(served::get), "the run",
@@ -139,11 +182,20 @@ public class TrainCommand implements Callable<Integer> {
             }
             throw e;
         }
+        started = null; // the run is complete: never taken back
+        if (lock != null) {
+            // serving only reads the finished run; a --resume of it need not wait for Ctrl-C
+            lock.close();
+            lock = null;
+        }
         serveAfterTraining(server);
         return 0;
     }
 
-    /** {@code --resume RUN_DIR}: the run's own config.json and its last checkpoint, no overrides but --data. */
+    /**
+     * {@code --resume RUN_DIR}: the run's own config.json and its last checkpoint, no overrides but --data; the
+     * folder is locked and swept of leftovers first.
+     */
     private Start resumeStart() {
         if (config != null || epochs != null || seed != null || batchSize != null || learningRate != null
                 || out != null) {
@@ -154,6 +206,8 @@ public class TrainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(cfg)) {
             throw new BadInputException("--resume " + resume + ": not a run folder (no " + FileRunWriter.CONFIG_JSON + ")");
         }
+        lock = writer.lock(resume, "--resume " + resume);
+        RunFolderFiles.sweep(resume);
         RunConfig c = configs.read(cfg, cfg.toString());
         if (data != null) {
             c = c.withDataDir(data);
@@ -175,13 +229,27 @@ public class TrainCommand implements Callable<Integer> {
         return new Start(applyOverrides(configs.read(config, config.toString())), null, null, null);
     }
 
-    /** A new run folder with its config.json, or a resumed one with metrics.jsonl cut back to the checkpoint. */
+    /**
+     * A new run folder, locked, with its config.json (and taken back if the start fails), or a resumed one with
+     * metrics.jsonl cut back to the checkpoint.
+     */
     private Start prepareRunFolder(Start start, RunConfig c) {
         if (start.dir() != null) {
             writer.rewriteMetrics(start.dir(), start.checkpoint().metrics());
             return start;
         }
+        boolean existed = out != null && Files.isDirectory(out);
         Path dir = writer.prepare(c, out);
+        lock = writer.lock(dir, out == null ? dir.toString() : "--out " + out);
+        // another runner may have written a run here between prepare's check and the lock
+        String held = RunFolderFiles.heldRun(dir);
+        if (held != null) {
+            throw new BadInputException((out == null ? dir : "--out " + out) + ": already holds a run ("
+                    + held + "); choose another --out or remove it");
+        }
+        RunFolderFiles.sweep(dir);
+        started = dir;
+        startedNew = !existed;
         writer.writeConfig(dir, c);
         return new Start(c, null, dir, new CheckpointStore(dir, mapper));
     }
@@ -226,9 +294,10 @@ public class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Trains, printing and appending each epoch's metrics; drawing the pictures takes as long as an epoch of the
+     * Trains, printing and appending each epoch's metrics. Drawing the pictures takes as long as an epoch of the
      * notes' network, so a second thread draws them while the next epoch trains (the test scan itself runs on
-     * the training thread, on the weights of that epoch).
+     * the training thread, on the weights of that epoch); a drawing that fails (a full disk) stops the run at
+     * the next batch, not after the last epoch.
      */
     private Trainer.Result trainWhileDrawing(RunConfig c, DataSource.Split split, Network network, Checkpoint from,
             Path dir, CheckpointStore store) {
@@ -240,9 +309,28 @@ public class TrainCommand implements Callable<Integer> {
             return t;
         });
         List<Future<?>> drawn = new ArrayList<>();
+        AtomicReference<Throwable> drawFailed = new AtomicReference<>();
+        ProgressSink watched = new ProgressSink() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int samples) {
+                rethrow(drawFailed.get());
+                progress.epochStarted(epoch, epochs, samples);
+            }
+
+            @Override
+            public void advanced(int done) {
+                rethrow(drawFailed.get());
+                progress.advanced(done);
+            }
+
+            @Override
+            public void epochFinished() {
+                progress.epochFinished();
+            }
+        };
         Trainer.Result r;
         try {
-            r = trainer.train(network, split.train(), split.test(), c, progress, new MetricsSink() {
+            r = trainer.train(network, split.train(), split.test(), c, watched, new MetricsSink() {
                 @Override
                 public void epoch(EpochMetrics m) {
                     epoch(m, null);
@@ -250,12 +338,27 @@ public class TrainCommand implements Callable<Integer> {
 
                 @Override
                 public void epoch(EpochMetrics m, Evaluation test) {
+                    // At most one drawing runs beside training: the previous epoch's must be done (and its
+                    // failure seen) before this epoch is recorded, so a failed write stops the run within an
+                    // epoch even when drawing is slower than training, and drawings never pile up.
+                    if (!drawn.isEmpty()) {
+                        awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
+                    }
                     console.epoch(m);
                     writer.appendMetrics(dir, m);
                     seen.add(m);
                     // the trainer's own test pass (with its most-wrong samples) when it hands it over
                     TestScan scan = test != null ? TestScan.of(test) : scanTest(c, network, split.test());
-                    drawn.add(drawer.submit(report(dir, c, scan, split.test().features(), seen, List.of())));
+                    rethrow(drawFailed.get());
+                    Runnable draw = report(dir, c, scan, split.test().features(), seen, List.of());
+                    drawn.add(drawer.submit(() -> {
+                        try {
+                            draw.run();
+                        } catch (RuntimeException | Error e) {
+                            drawFailed.compareAndSet(null, e);
+                            throw e;
+                        }
+                    }));
                 }
             }, store, from);
         } finally {
@@ -300,6 +403,16 @@ public class TrainCommand implements Callable<Integer> {
         return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, features, notes));
     }
 
+    /** A drawing's failure, rethrown on the training thread as it was. */
+    private static void rethrow(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+    }
+
     /** Waits for the drawings in order; an error in one is rethrown as it was. */
     private static void awaitAll(List<Future<?>> drawn) {
         for (Future<?> f : drawn) {
@@ -309,9 +422,7 @@ public class TrainCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while drawing the report", e);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
+                rethrow(e.getCause());
                 throw new IllegalStateException(e.getCause());
             }
         }

@@ -396,7 +396,8 @@ public class ConfigReader {
 
         Collection<String> known(boolean stage) {
             return registry.types(stage
-                    ? java.util.EnumSet.of(ComponentProvider.Kind.LAYER, ComponentProvider.Kind.ACTIVATION)
+                    ? java.util.EnumSet.of(ComponentProvider.Kind.LAYER, ComponentProvider.Kind.ACTIVATION,
+                            ComponentProvider.Kind.TRANSFORM)
                     : java.util.EnumSet.of(ComponentProvider.Kind.LOSS));
         }
 
