@@ -7,6 +7,7 @@ import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.plugins.PluginSettings;
 import dev.chainrule.runner.plugins.RunPlugins;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
@@ -30,6 +31,15 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "use this folder of IDX files instead of the data the model was trained on")
     Path data;
 
+
+    @Option(names = PluginSettings.TRUST_OPTION,
+            description = "load the plugin jars the run recorded in its plugins.json (each checked against its "
+                    + "recorded SHA-256); without it code is loaded only from --plugins, $CHAINRULE_PLUGINS or plugins/")
+    boolean trustRunPlugins;
+
+    @Inject
+    PluginSettings pluginSettings;
+
     private final ConfigReader reader;
     private final NetworkFactory factory;
     private final DataSource dataSource;
@@ -50,6 +60,9 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (trustRunPlugins && pluginSettings != null) {
+            pluginSettings.trustRecorded();
+        }
         if (runPlugins != null) {
             runPlugins.checkBeforeLoading(model);
         }

@@ -8,6 +8,8 @@ import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.RunWriter;
+import dev.chainrule.runner.plugins.PluginSettings;
+import dev.chainrule.runner.plugins.RunPlugins;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.output.FileRunWriter;
 import dev.chainrule.runner.report.EpochPoint;
@@ -74,6 +76,17 @@ public class TrainCommand implements Callable<Integer> {
             description = "the run folder (default runs/<name>-<yyyyMMdd-HHmmss>); must not hold a run already")
     Path out;
 
+    @Option(names = PluginSettings.TRUST_OPTION,
+            description = "with --resume: load the plugin jars the run recorded in its plugins.json (each checked "
+                    + "against its recorded SHA-256); without it code is loaded only from --plugins, "
+                    + "$CHAINRULE_PLUGINS or plugins/")
+    boolean trustRunPlugins;
+
+    @Inject
+    PluginSettings pluginSettings;
+    @Inject
+    RunPlugins runPlugins;
+
     private final ConfigReader reader;
     private final DataSource dataSource;
     private final NetworkFactory factory;
@@ -99,6 +112,16 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        for (var o : new Object[][] {{"--out", out}, {"--data", data}, {"--resume", resume}}) {
+            if (o[1] != null && o[1].toString().isEmpty()) {
+                // Path.of("") is the working directory: never what an empty value (an unset variable) meant
+                throw new BadInputException(o[0] + ": must be a folder path, got an empty string");
+            }
+        }
+        if (trustRunPlugins && resume == null) {
+            throw new BadInputException(PluginSettings.TRUST_OPTION + ": only with --resume RUN_DIR (a config's "
+                    + "own \"plugins\" folder is used without it)");
+        }
         RunConfig c;
         Checkpoint from = null;
         Path dir;
@@ -114,7 +137,13 @@ public class TrainCommand implements Callable<Integer> {
             if (!Files.isRegularFile(cfg)) {
                 throw new BadInputException("--resume " + resume + ": not a run folder (no " + FileRunWriter.CONFIG_JSON + ")");
             }
-            c = reader.read(cfg, cfg.toString());
+            if (trustRunPlugins && pluginSettings != null) {
+                pluginSettings.trustRecorded();
+            }
+            if (runPlugins != null) {
+                runPlugins.checkBeforeLoading(dir);
+            }
+            c = reader.readRecorded(cfg, cfg.toString());
             if (data != null) {
                 c = c.withDataDir(data);
             }

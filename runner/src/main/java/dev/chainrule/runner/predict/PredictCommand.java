@@ -8,6 +8,8 @@ import dev.chainrule.runner.Terminal;
 import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.plugins.PluginSettings;
+import dev.chainrule.runner.plugins.RunPlugins;
 import dev.chainrule.runner.report.Probabilities;
 import dev.chainrule.runner.report.WrongGrid;
 import jakarta.inject.Inject;
@@ -45,6 +47,17 @@ public class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON document on standard output instead of lines")
     boolean json;
 
+
+    @Option(names = PluginSettings.TRUST_OPTION,
+            description = "load the plugin jars the run recorded in its plugins.json (each checked against its "
+                    + "recorded SHA-256); without it code is loaded only from --plugins, $CHAINRULE_PLUGINS or plugins/")
+    boolean trustRunPlugins;
+
+    @Inject
+    PluginSettings pluginSettings;
+    @Inject
+    RunPlugins runPlugins;
+
     private final ConfigReader reader;
     private final NetworkFactory factory;
     private final ObjectMapper mapper;
@@ -64,6 +77,12 @@ public class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (trustRunPlugins && pluginSettings != null) {
+            pluginSettings.trustRecorded();
+        }
+        if (runPlugins != null) {
+            runPlugins.checkBeforeLoading(model);
+        }
         ModelFiles.Loaded m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
         Network network = m.network();
         int side = WrongGrid.side(network.inputSize());
