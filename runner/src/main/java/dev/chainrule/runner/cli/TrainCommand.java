@@ -164,6 +164,9 @@ public class TrainCommand implements Callable<Integer> {
         DataSource.Split split = dataSource.load(c.data());
         c = resolveInput(c, split.train().features());
         Network network = factory.build(c, split.train().numClasses());
+        if (from != null) {
+            store.check(from, network.parameters(), c.training().epochs());
+        }
         if (dir == null) {
             dir = writer.prepare(c, out);
             writer.writeConfig(dir, c);

@@ -1,0 +1,122 @@
+package dev.chainrule.runner.robustness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainrule.runner.Cli;
+import dev.chainrule.runner.output.ModelFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A checkpoint is validated and checksummed before training resumes from it; each fault is one line. */
+class CheckpointTamperTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    Path run;
+    Path state;
+
+    @BeforeEach
+    void train() throws IOException {
+        run = Hostile.trained(tmp, "run", Hostile.CONFIG);
+        state = run.resolve("checkpoint/state.json");
+    }
+
+    ObjectNode state() throws IOException {
+        return (ObjectNode) JSON.readTree(state.toFile());
+    }
+
+    /** Rewrites state.json and, like a careful forger, its checksum: only the field checks can catch it. */
+    void forge(ObjectNode s) throws IOException {
+        byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
+        Files.write(state, b);
+        Files.writeString(run.resolve("checkpoint/state.json.sha256"), ModelFiles.sha256(b) + "  state.json\n",
+                StandardCharsets.US_ASCII);
+    }
+
+    String resume() {
+        return Hostile.bad("train", "--resume", run.toString());
+    }
+
+    @Test
+    void anIntactCheckpointResumes() {
+        assertEquals(0, Cli.run(Hostile.blobData(), "train", "--resume", run.toString()).code());
+    }
+
+    @Test
+    void anEditedStateJsonFailsItsChecksum() throws IOException {
+        Files.writeString(state, Files.readString(state).replace("\"epoch\" : 3", "\"epoch\" : -5"));
+        String err = resume();
+        assertTrue(err.startsWith(state + ": SHA-256 ") && err.endsWith("the checkpoint was edited or is corrupted"), err);
+    }
+
+    @Test
+    void aNegativeEpochIsRefused() throws IOException {
+        ObjectNode s = state();
+        s.put("epoch", -5);
+        forge(s);
+        assertEquals(state + ": epoch: must be an integer from 1 to 2147483647, got -5", resume());
+    }
+
+    @Test
+    void anEpochBeyondTheRunIsRefused() throws IOException {
+        ObjectNode s = state();
+        s.put("epoch", 9);
+        forge(s);
+        assertTrue(resume().contains("holds 2 finished epochs but says it stopped in epoch 9"));
+    }
+
+    @Test
+    void wrongParameterSizesAreRefusedBeforeAllocating() throws IOException {
+        ObjectNode s = state();
+        ((ArrayNode) s.get("parameterSizes")).set(0, 1_000_000_000);
+        forge(s);
+        String err = resume();
+        assertTrue(err.contains("checkpoint/weights.bin: ") && err.contains("(truncated)"), err);
+    }
+
+    @Test
+    void parameterSizesThatDoNotFitTheNetworkAreRefused() throws IOException {
+        ObjectNode s = state();
+        ArrayNode sizes = (ArrayNode) s.get("parameterSizes");
+        int a = sizes.get(0).asInt();
+        int b = sizes.get(1).asInt();
+        sizes.set(0, b);
+        sizes.set(1, a);
+        forge(s);
+        String err = resume();
+        assertTrue(err.startsWith(state + ": parameterSizes [" + b + ", " + a) && err.endsWith("the checkpoint does not belong to this config"),
+                err);
+    }
+
+    @Test
+    void anEditedConfigJsonIsRefused() throws IOException {
+        Path cfg = run.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"units\" : 8", "\"units\" : 9"));
+        String err = resume();
+        assertTrue(err.startsWith(cfg + ": changed since the checkpoint was written"), err);
+    }
+
+    @Test
+    void aMissingChecksumIsRefused() throws IOException {
+        Files.delete(run.resolve("checkpoint/state.json.sha256"));
+        assertTrue(resume().contains("no state.json.sha256 beside it"));
+    }
+
+    @Test
+    void aCheckpointArrayOutsideTheFolderIsRefused() throws IOException {
+        ObjectNode s = state();
+        ((ObjectNode) s.get("files").get("weights")).put("file", "../weights.bin");
+        forge(s);
+        assertTrue(resume().contains("files.weights.file: '../weights.bin' is outside"));
+    }
+}
