@@ -75,12 +75,19 @@ public final class IdxDatasets {
     /** {@code dir/name} if it exists, else {@code dir/name.gz}; a one-line error naming what is there otherwise. */
     static Path find(Path dir, String name) {
         Path raw = dir.resolve(name);
-        if (Files.isRegularFile(raw)) {
-            return raw;
-        }
         Path gz = dir.resolve(name + ".gz");
-        if (Files.isRegularFile(gz)) {
-            return gz;
+        for (Path p : new Path[] {raw, gz}) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+            if (Files.exists(p) || Files.isSymbolicLink(p)) {
+                // a FIFO would block the read, a device (a link to /dev/zero) never ends: refuse by name
+                try {
+                    dev.chainrule.runner.io.SafeFiles.regular(p, p.toString());
+                } catch (dev.chainrule.runner.BadInputException e) {
+                    throw new DataException(e.getMessage());
+                }
+            }
         }
         String present;
         try (Stream<Path> s = Files.list(dir)) {

@@ -25,12 +25,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.util.Iterator;
+import dev.chainrule.runner.io.SafeFiles;
+import dev.chainrule.runner.io.Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Name the digit in each picture (PNG, JPEG, GIF or BMP, any size) with a trained model.",
+        description = {"Name the digit in each picture (PNG, JPEG, GIF or BMP, up to 10 megapixels) with a trained model.",
                 "Each picture is prepared as MNIST was: grayscale, dark-on-light inverted, cropped to the digit, "
                         + "scaled into a 20×20 box and centred by mass in 28×28."},
         footer = {"", "Prints the three most likely classes with their probabilities for each picture.",
@@ -131,16 +136,43 @@ public class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Pictures larger than this are refused before decoding: decoding allocates up to 4 bytes a pixel, and a
+     * small compressed file can declare any size (a 389 KB PNG of 20000×20000). 10 megapixels (a 12 MP phone
+     * photo scaled down a little) is far more than a digit needs. docs/security.md lists it.
+     */
+    public static final long MAX_PIXELS = 10_000_000L;
+
     /** Reads and prepares one picture, with one-line errors naming the file. */
     static double[] load(Path image, int side) {
+        Path real = SafeFiles.regular(image, image.toString());
         BufferedImage img;
-        try {
-            if (!Files.isRegularFile(image)) {
-                throw new BadInputException(image + ": no such file");
+        try (ImageInputStream in = ImageIO.createImageInputStream(real.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new BadInputException(image + ": not a picture this runner can read (PNG, JPEG, GIF or BMP)");
             }
-            img = ImageIO.read(image.toFile());
-        } catch (IOException e) {
-            throw new BadInputException(image + ": cannot read: " + e.getMessage());
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // the header alone: width and height are known before a single pixel is allocated
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w * h > MAX_PIXELS) {
+                    throw new BadInputException(String.format(Locale.ROOT, "%s: %d×%d pixels (%.1f megapixels), more "
+                            + "than the %d-megapixel limit; scale the picture down", image, w, h, w * h / 1e6,
+                            MAX_PIXELS / 1_000_000));
+                }
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BadInputException b) {
+                throw b;
+            }
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new BadInputException(image + ": cannot read: " + Text.escape(m.split("\n")[0]));
         }
         if (img == null) {
             throw new BadInputException(image + ": not a picture this runner can read (PNG, JPEG, GIF or BMP)");
