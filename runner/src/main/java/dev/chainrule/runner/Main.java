@@ -9,6 +9,7 @@ import dev.chainrule.runner.cli.RunnerCommand;
 import dev.chainrule.runner.plugins.PluginLinkage;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -86,6 +87,16 @@ public final class Main {
                 cause = t;
                 code = FAILED;
                 msg = t.getMessage();
+                break;
+            }
+            if (t instanceof InvalidPathException ip) {
+                // a path this system cannot name: a NUL, or non-ASCII under a non-UTF-8 locale (LANG=C)
+                cause = t;
+                code = BAD_INPUT;
+                msg = "'" + dev.chainrule.runner.io.Text.escape(ip.getInput()) + "' is not a usable path here ("
+                        + ip.getReason() + ")" + (ip.getInput().chars().anyMatch(ch -> ch > 127)
+                        ? "; file names are " + System.getProperty("sun.jnu.encoding", "?")
+                                + " in this locale: run under a UTF-8 one (LANG=C.UTF-8)" : "");
                 break;
             }
             if (t instanceof UncheckedIOException u) {

@@ -75,13 +75,19 @@ public class EvaluateCommand implements Callable<Integer> {
             throw new ConfigException(model.toString(), "config.network.input", c.input()
                     + " but the data has " + split.test().features() + " features per sample");
         }
+        int k = m.network().outputSize();
+        String stray = split.test().labelAtLeast(k);
+        if (stray != null) {
+            throw new dev.chainrule.runner.BadInputException(stray + " is not a class of the model: it predicts " + k
+                    + " classes (0.." + (k - 1) + ")");
+        }
         if (split.test().numClasses() > m.network().outputSize()) {
             throw new ConfigException(model.toString(), "classes", "the model predicts " + m.network().outputSize()
                     + " classes but the data has " + split.test().numClasses());
         }
         Evaluation e = Evaluator.evaluate(m.network(), split.test(), c.training().evalBatchSize());
-        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s on %d test samples (test loss %.4f)%n", c.name(),
-                Evaluation.percent(e.accuracy()), e.samples(), e.meanLoss());
+        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s on %d test samples (test loss %s)%n", c.name(),
+                Evaluation.percent(e.accuracy()), e.samples(), dev.chainrule.runner.io.Text.number(e.meanLoss(), 4));
         terminal.out().flush();
         return 0;
     }

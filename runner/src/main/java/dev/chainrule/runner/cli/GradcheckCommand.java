@@ -50,6 +50,10 @@ public class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed for the weights and inputs (default: the config's)")
     Long seed;
 
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "use this folder of IDX files instead of the config's data section (for its input width)")
+    Path data;
+
     private final ConfigReader reader;
     private final NetworkFactory factory;
     private final DataSource dataSource;
@@ -72,6 +76,12 @@ public class GradcheckCommand implements Callable<Integer> {
         RunConfig c = reader.read(config, config.toString());
         if (seed != null) {
             c = c.withSeed(seed);
+        }
+        if (data != null) {
+            if (data.toString().isEmpty()) {
+                throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
+            }
+            c = c.withDataDir(data);
         }
         if (c.input() == 0) {
             // the mnist data set has 784 features; a data folder is asked for its own

@@ -163,7 +163,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         DataSource.Split split = dataSource.load(c.data());
         c = resolveInput(c, split.train().features());
-        Network network = factory.build(c, split.train().numClasses());
+        Network network = factory.build(c, split.train(), split.test());
         if (from != null) {
             store.check(from, network.parameters(), c.training().epochs());
         }

@@ -60,12 +60,7 @@ public class NetworkFactory {
             n = s.outputSize();
             stages.add(s);
         }
-        if (numClasses > 0 && n != numClasses) {
-            int last = config.layers().size() - 1;
-            throw new ConfigException(src, "network.layers[" + last + "]", "the last stage ("
-                    + config.layers().get(last).type() + ") gives " + n + " outputs but the data has "
-                    + numClasses + " classes; they must be equal");
-        }
+        checkClasses(config, n, numClasses);
         Loss loss;
         try {
             loss = registry.loss(config.loss().type())
@@ -80,6 +75,36 @@ public class NetworkFactory {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(src, "network", e.getMessage());
         }
+    }
+
+    /** The last stage must give one output per class ({@code numClasses} 0: not checked). */
+    public static void checkClasses(RunConfig config, int outputs, int numClasses) {
+        if (numClasses > 0 && outputs != numClasses) {
+            int last = config.layers().size() - 1;
+            throw new ConfigException(config.source(), "network.layers[" + last + "]", "the last stage ("
+                    + config.layers().get(last).type() + ") gives " + outputs + " outputs but the data has "
+                    + numClasses + " classes; they must be equal");
+        }
+    }
+
+    /**
+     * Builds the network for a train/test split. When the training labels fit the network but a test label
+     * does not, the test data is at fault, not the network: the message names that label's file, item and
+     * value rather than the class count the stray label implies.
+     */
+    public Network build(RunConfig config, dev.chainrule.runner.train.Samples train,
+            dev.chainrule.runner.train.Samples test) {
+        Network net = build(config, 0);
+        int k = net.outputSize();
+        if (train.numClasses() != k && train.labelAtLeast(k) == null) {
+            String stray = test.labelAtLeast(k);
+            if (stray != null) {
+                throw new dev.chainrule.runner.BadInputException(stray + " is not a class of the network: its last "
+                        + "stage gives " + k + " outputs (classes 0.." + (k - 1) + ") and the training labels fit them");
+            }
+        }
+        checkClasses(config, k, train.numClasses());
+        return net;
     }
 
     /** A well-mixed seed for entry {@code index} (SplitMix64's finaliser over seed and position). */

@@ -67,9 +67,13 @@ public final class IdxDatasets {
         IdxReader.Images xTest = IdxReader.readImages(testImages);
         return new DataSplit(
                 new Dataset(trainImages.toString(), xTrain.count(), xTrain.rows(), xTrain.cols(), xTrain.pixels(),
-                        yTrain.labels(), Math.max(classes, 1)),
+                        yTrain.labels(), Math.max(classes, 1)).labelsFrom(labelsName(yTrain), trL.headerBytes()),
                 new Dataset(testImages.toString(), xTest.count(), xTest.rows(), xTest.cols(), xTest.pixels(),
-                        yTest.labels(), Math.max(classes, 1)));
+                        yTest.labels(), Math.max(classes, 1)).labelsFrom(labelsName(yTest), teL.headerBytes()));
+    }
+
+    private static String labelsName(IdxReader.Labels l) {
+        return l.header().file() + (l.header().gzip() ? " (uncompressed)" : "");
     }
 
     /** {@code dir/name} if it exists, else {@code dir/name.gz}; a one-line error naming what is there otherwise. */

@@ -74,12 +74,13 @@ public class ExplainCommand implements Callable<Integer> {
         if (data != null) {
             c = c.withDataDir(data);
         }
-        Samples train = dataSource.load(c.data()).train();
+        var split = dataSource.load(c.data());
+        Samples train = split.train();
         if (sample < 0 || sample >= train.size()) {
             throw new BadInputException("--sample: must be an index from 0 to " + (train.size() - 1) + ", got " + sample);
         }
         c = TrainCommand.resolveInput(c, train.features());
-        Network net = factory.build(c, train.numClasses());
+        Network net = factory.build(c, train, split.test());
         Tensor x = new Tensor(1, train.features());
         int[] y = new int[1];
         train.fill(new int[] {sample}, 0, 1, x, y);

@@ -60,6 +60,11 @@ public final class CheckpointStore {
         return runDir.resolve(DIR);
     }
 
+    /** Whether a checkpoint (complete or the previous one) is on disk. */
+    public boolean hasCheckpoint() {
+        return Files.isRegularFile(runDir.resolve(DIR).resolve(STATE)) || Files.isRegularFile(runDir.resolve(OLD).resolve(STATE));
+    }
+
     public void save(Checkpoint c) {
         try {
             deleteLeftovers();

@@ -56,6 +56,11 @@ public class IdxDataSource implements DataSource {
         }
 
         @Override
+        public String labelAtLeast(int classes) {
+            return dataset.labelAtLeast(classes);
+        }
+
+        @Override
         public void fill(int[] order, int from, int count, Tensor x, int[] labels) {
             if (dataset.fillBatch(order, from, count, x) != x || dataset.fillLabels(order, from, count, labels) != labels) {
                 throw new IllegalArgumentException("batch buffers must be " + count + "×" + features());
