@@ -70,6 +70,10 @@ public class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (data != null && data.toString().isEmpty()) {
+            // Path.of("") is the working directory: never what an empty value (an unset variable) meant
+            throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
+        }
         RunConfig c = reader.read(config, config.toString());
         if (data != null) {
             c = c.withDataDir(data);

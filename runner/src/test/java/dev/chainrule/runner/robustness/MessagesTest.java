@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The wrong messages and stack traces of issue 14, each now one correct line. */
@@ -36,6 +37,8 @@ class MessagesTest {
     }
 
     @Test
+    // reading a FIFO blocks in open(), which no interrupt ends: a separate thread lets the test fail instead
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aConfigThatIsADeviceOrAFifoIsRefusedWithoutReadingIt() throws Exception {
         assertEquals("/dev/zero: not a regular file (a character device); give a file", Hostile.bad("train", "/dev/zero"));
         Path fifo = tmp.resolve("c.json");
@@ -116,6 +119,7 @@ class MessagesTest {
         assertEquals("--plugins: must be a folder path, got an empty string (see 'runner --help')",
                 Hostile.bad("--plugins", "", "train", c.toString()));
         assertEquals("--data: must be a folder path, got an empty string", Hostile.bad("train", c.toString(), "--data", ""));
+        assertEquals("--data: must be a folder path, got an empty string", Hostile.bad("explain", c.toString(), "--data", ""));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A model folder from elsewhere: model.json and its weights are confined to the folder and verified. */
@@ -123,6 +124,8 @@ class ModelFilesTamperTest {
     }
 
     @Test
+    // reading a FIFO blocks in open(), which no interrupt ends: a separate thread lets the test fail instead
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aModelJsonThatIsAFifoIsRefusedWithoutBlocking() throws Exception {
         Path fifo = tmp.resolve("fifo.json");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());

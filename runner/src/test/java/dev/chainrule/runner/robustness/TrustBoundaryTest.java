@@ -47,7 +47,11 @@ class TrustBoundaryTest {
     void predictDoesNotRunCodeFromTheFolderAModelNames() throws IOException {
         // the model alone, away from its run folder's plugins.json: config.plugins is all that names the folder
         Path model = Files.createDirectories(tmp.resolve("downloaded"));
-        Files.copy(run.resolve("model.json"), model.resolve("model.json"));
+        // as the attack: a model.json whose config names the folder (absolute, so it is found from anywhere)
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode json = (ObjectNode) m.readTree(run.resolve("model.json").toFile());
+        ((ObjectNode) json.get("config")).put("plugins", tmp.resolve("cplugins").toString());
+        Files.write(model.resolve("model.json"), m.writeValueAsBytes(json));
         Files.copy(run.resolve("weights.bin"), model.resolve("weights.bin"));
         Path img = Hostile.write(tmp.resolve("x.png"), "not read");
         String err = Hostile.bad("predict", model.toString(), img.toString());
@@ -116,5 +120,20 @@ class TrustBoundaryTest {
         Hostile.bad("evaluate", run.toString());
         Hostile.bad("train", "--resume", run.toString());
         assertFalse(Files.exists(evil) || Files.exists(marker), "no plugin code ran");
+    }
+
+    @Test
+    void aRecordNamingAnImpossiblePathIsOneLine() throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode rec = (ObjectNode) m.readTree(run.resolve("plugins.json").toFile());
+        rec.put("folder", "a\u0000b");
+        Files.write(run.resolve("plugins.json"), m.writeValueAsBytes(rec));
+        assertEquals("'a\\u0000b' is not a usable path here (Nul character not allowed)", Hostile.bad("evaluate", run.toString()));
+    }
+
+    @Test
+    void trustRunPluginsIsOnlyForReadingARun() throws IOException {
+        Path c = Hostile.write(tmp.resolve("c.json"), Hostile.CONFIG);
+        assertTrue(Hostile.bad("train", c.toString(), "--trust-run-plugins").startsWith("--trust-run-plugins: only with --resume"));
     }
 }
