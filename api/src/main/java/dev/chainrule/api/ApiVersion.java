@@ -2,10 +2,15 @@ package dev.chainrule.api;
 
 /**
  * The SPI's version. A plugin jar built against this api records it in its manifest as
- * {@code Chainrule-Api-Version}; the runner refuses a jar whose major version differs.
+ * {@code Chainrule-Api-Version}; the runner refuses a jar whose major version differs, naming the migration
+ * section of docs/plugins.md.
+ *
+ * <p>2.0: shapes, forward context (mode, step, random source), transforms, batch-coupled stages, buffers,
+ * optimizer-neutral layers ({@code Layer.backwardAndStep} replaced by {@link InPlaceUpdate}), the optimizer
+ * kind, typed option specs and provider base classes.
  */
 public final class ApiVersion {
-    public static final int MAJOR = 1;
+    public static final int MAJOR = 2;
     public static final int MINOR = 0;
     public static final String VERSION = MAJOR + "." + MINOR;
 

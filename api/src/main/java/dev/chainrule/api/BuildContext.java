@@ -3,19 +3,53 @@ package dev.chainrule.api;
 /**
  * What a provider receives to build one instance.
  *
- * @param inputSize n, the size of each input row (for a loss: N, the size of the prediction)
+ * @param type the type id the config named (set by the providers' {@code Base} classes and the runner;
+ *     empty when a test builds a stage directly)
+ * @param inputShape the shape of each input row, from the data or the previous stage's
+ *     {@link Stage#outputShape()} (for a loss: the prediction, a vector of N)
  * @param options the entry's options, {@code type} removed
  * @param seed a seed derived from the run's seed and the entry's position, for initialisers; the same
  *     config and seed give the same seed here, so the same weights
  */
-public record BuildContext(int inputSize, Options options, long seed) {
+public record BuildContext(String type, Shape inputShape, Options options, long seed) {
     public BuildContext {
-        if (inputSize <= 0) {
-            throw new IllegalArgumentException("input size must be positive, got " + inputSize);
+        if (inputShape == null) {
+            throw new IllegalArgumentException("input shape missing");
         }
+        type = type == null ? "" : type;
+        options = options == null ? Options.empty() : options;
+    }
+
+    /** A context for flat rows of {@code inputSize}. */
+    public BuildContext(int inputSize, Options options, long seed) {
+        this("", flat(inputSize), options, seed);
+    }
+
+    public BuildContext(Shape inputShape, Options options, long seed) {
+        this("", inputShape, options, seed);
     }
 
     public static BuildContext of(int inputSize, Options options) {
         return new BuildContext(inputSize, options, 0L);
+    }
+
+    public static BuildContext of(Shape inputShape, Options options) {
+        return new BuildContext(inputShape, options, 0L);
+    }
+
+    /** n, the size of each input row. */
+    public int inputSize() {
+        return inputShape.size();
+    }
+
+    public BuildContext withType(String t) {
+        return new BuildContext(t, inputShape, options, seed);
+    }
+
+    private static Shape flat(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("input size must be positive, got " + n);
+        }
+        return Shape.of(n);
     }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The small stateless thing {@link java.util.ServiceLoader} finds: a type id and a factory. One line in
  * {@code META-INF/services/<the provider interface>} registers it. Type ids are short, lower-case and
- * hyphenated ({@code dense}, {@code softmax-cross-entropy}); a config names them, never a class.
+ * hyphenated ({@code dense}, {@code softmax-cross-entropy}); a config names them, never a class. The
+ * {@code Base} class nested in each provider interface lets a plugin write its type id once.
  */
 public interface ComponentProvider {
 
@@ -15,20 +16,33 @@ public interface ComponentProvider {
     /** One line for {@code runner plugins} and {@code runner describe}. */
     String description();
 
-    /** The options an entry of this type accepts; the runner rejects any other key. */
+    /** The options an entry of this type accepts, typed; the runner rejects any other key. */
     default List<OptionSpec> options() {
+        return List.of();
+    }
+
+    /**
+     * Cases the checks should cover besides their defaults (options and input shapes that matter, such as
+     * a stride or several channels). Stages whose input must have a certain rank declare at least one.
+     */
+    default List<CheckCase> checkCases() {
         return List.of();
     }
 
     /** The kind, from the provider interface implemented. */
     Kind kind();
 
-    /** The three service kinds. */
+    /** The service kinds. */
     enum Kind {
-        LAYER, ACTIVATION, LOSS;
+        LAYER, ACTIVATION, TRANSFORM, LOSS, OPTIMIZER;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Whether this kind makes a {@link Stage} of the network. */
+        public boolean isStage() {
+            return this == LAYER || this == ACTIVATION || this == TRANSFORM;
         }
     }
 }

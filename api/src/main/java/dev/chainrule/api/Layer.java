@@ -7,7 +7,10 @@ import java.util.List;
  *
  * <p>Besides {@code D_x f} ({@link #jacobian(int)}, m×n) it has one Jacobian per parameter tensor,
  * {@code D_θ f} of shape {@code m × |θ|} with θ flattened row-major ({@link #parameterJacobian}). Its
- * {@link #backward} adds {@code Σ_b g_b · D_θ f(x_b)} to each {@link Parameter#grad()}.
+ * {@link #backward} adds {@code Σ_b g_b · D_θ f(x_b)} to each {@link Parameter#grad()} and nothing else: a
+ * layer produces gradients and never steps; what to do with them is the optimizer's business. A layer
+ * that can apply a plain linear step more cheaply than "gradient, then step" may also implement
+ * {@link InPlaceUpdate}.
  */
 public interface Layer extends Stage {
 
@@ -18,33 +21,11 @@ public interface Layer extends Stage {
     Jacobian parameterJacobian(int index, int row);
 
     /**
-     * {@link #backward} fused with a plain SGD step, for training without momentum: returns the same
-     * {@code g·D_x} (computed with θ <em>before</em> the step) and, instead of adding
-     * {@code Σ_b g_b·D_θ f(x_b)} to {@link Parameter#grad()}, applies {@code θ ← θ − stepSize·Σ_b g_b·D_θ f(x_b)}
-     * at once. {@link Network#trainStep} uses it with {@code stepSize = α/B}.
-     *
-     * <p>Why: at batch size 1 the separate "zero the gradient, accumulate it, step over all of θ" costs
-     * three passes over every parameter, while {@code g·D_θ} itself may touch few entries (for a dense layer
-     * the outer product {@code gᵀxᵀ} is zero in every column where the input is zero). A layer that
-     * overrides this applies the update where the VJP is non-zero only.
-     *
-     * <p>The default is exactly the unfused sequence on this layer's own parameters (zero their grads,
-     * {@link #backward}, {@code θ ← θ − stepSize·grad}), so every layer supports it. An override must give the
-     * same θ up to rounding (bitwise the same for a batch of one row); afterwards {@code grad()} holds no
-     * meaningful value.
+     * {@code D_θ f} of the whole last batch, {@code (B·m) × |θ|}: the per-row Jacobians stacked. For checks;
+     * a batch-coupled layer whose rows' outputs depend on θ through batch statistics overrides it.
      */
-    default Tensor backwardAndStep(Tensor g, boolean propagate, double stepSize) {
-        for (Parameter p : parameters()) {
-            p.zeroGrad();
-        }
-        Tensor gx = backward(g, propagate);
-        for (Parameter p : parameters()) {
-            double[] w = p.value();
-            double[] gw = p.grad();
-            for (int i = 0; i < w.length; i++) {
-                w[i] -= stepSize * gw[i];
-            }
-        }
-        return gx;
+    default Jacobian batchParameterJacobian(int index, int batch) {
+        return Jacobians.stacked(r -> parameterJacobian(index, r), batch, outputSize(),
+                parameters().get(index).size(), "stack(D_θ f(x_b))");
     }
 }

@@ -1,5 +1,8 @@
 package dev.chainrule.api;
 
+import java.util.List;
+import java.util.function.Function;
+
 /** Service interface for {@link Loss}es. {@code context.inputSize()} is N, the size of the prediction. */
 public interface LossProvider extends ComponentProvider {
 
@@ -8,5 +11,18 @@ public interface LossProvider extends ComponentProvider {
     @Override
     default Kind kind() {
         return Kind.LOSS;
+    }
+
+    /** A provider whose type id, description and options are given once, to this constructor. */
+    abstract class Base extends ProviderBase<Loss> implements LossProvider {
+        protected Base(String type, String description, Function<BuildContext, ? extends Loss> factory,
+                OptionSpec... options) {
+            super(type, description, factory, List.of(options));
+        }
+
+        @Override
+        public final Loss create(BuildContext context) {
+            return instantiate(context);
+        }
     }
 }

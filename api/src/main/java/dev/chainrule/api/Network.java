@@ -3,12 +3,13 @@ package dev.chainrule.api;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * The chain {@code h = f_L ∘ … ∘ f_1} of stages followed by a loss, and reverse mode through it.
  *
  * <p>Forward: {@code z^1 = x}, {@code z^{i+1} = f_i(z^i)}; each stage saves its base points.
- * Backward (MATH.md, "reverse mode"): start from {@code g = D ℓ}, then for each stage from the last to
+ * Backward (docs/math.md, "reverse mode"): start from {@code g = D ℓ}, then for each stage from the last to
  * the first add {@code g·D_θ} to its parameter gradients and pass {@code g ← g·D_x} down — only
  * vector-Jacobian products, never a dense {@code D_W}.
  *
@@ -22,6 +23,7 @@ public final class Network {
     private final Loss trainLoss;
     private final int trainStages;
     private final List<Parameter> parameters;
+    private final List<Buffer> buffers;
     private Tensor lastInput;
     private Tensor trainOutput;
     private int lastBatch;
@@ -34,8 +36,8 @@ public final class Network {
             Stage prev = stages.get(i - 1);
             Stage next = stages.get(i);
             if (prev.outputSize() != next.inputSize()) {
-                throw new IllegalArgumentException("stage " + i + " (" + next.type() + ") takes " + next.inputSize()
-                        + " inputs but stage " + (i - 1) + " (" + prev.type() + ") gives " + prev.outputSize());
+                throw new IllegalArgumentException("stage " + i + " (" + next.type() + ") takes " + next.inputShape()
+                        + " but stage " + (i - 1) + " (" + prev.type() + ") gives " + prev.outputShape());
             }
         }
         Stage last = stages.get(stages.size() - 1);
@@ -55,6 +57,11 @@ public final class Network {
             }
         }
         this.parameters = Collections.unmodifiableList(ps);
+        List<Buffer> bs = new ArrayList<>();
+        for (Stage s : stages) {
+            bs.addAll(s.buffers());
+        }
+        this.buffers = Collections.unmodifiableList(bs);
     }
 
     public List<Stage> stages() {
@@ -93,26 +100,50 @@ public final class Network {
         return parameters;
     }
 
-    /** The whole chain {@code h(x, θ)}, for inference. The result belongs to the last stage. */
+    /** Every stage's non-trained state ({@link Stage#buffers()}), stage by stage, in order. */
+    public List<Buffer> buffers() {
+        return buffers;
+    }
+
+    /** The shape of an input row. */
+    public Shape inputShape() {
+        return stages.get(0).inputShape();
+    }
+
+    /** The whole chain {@code h(x, θ)} in inference mode. The result belongs to the last stage. */
     public Tensor predict(Tensor x) {
+        return predict(x, ForwardContext.inference());
+    }
+
+    /** The whole chain {@code h(x, θ)} under {@code context}. The result belongs to the last stage. */
+    public Tensor predict(Tensor x, ForwardContext context) {
         Tensor z = x;
-        for (Stage s : stages) {
-            z = s.forward(z);
+        for (int i = 0; i < stages.size(); i++) {
+            z = stages.get(i).forward(z, context.atStage(i));
         }
         return z;
     }
 
     /**
-     * Forward pass of the training chain and the loss: returns {@code Σ_b ℓ(h(x_b), y_b)} and saves every
-     * base point for {@link #backward()}.
+     * {@link #forward(Tensor, int[], ForwardContext)} in inference mode: for evaluating the loss, and for
+     * checks of deterministic networks.
      */
     public double forward(Tensor x, int[] labels) {
+        return forward(x, labels, ForwardContext.inference());
+    }
+
+    /**
+     * Forward pass of the training chain and the loss: returns {@code Σ_b ℓ(h(x_b), y_b)} and saves every
+     * base point for {@link #backward()}. Stage {@code i} sees {@code context.atStage(i)}, so its random
+     * draws are a function of (seed, i, step, row) only: the same context gives the same output again.
+     */
+    public double forward(Tensor x, int[] labels, ForwardContext context) {
         if (labels.length != x.rows()) {
             throw new IllegalArgumentException(x.rows() + " rows but " + labels.length + " labels");
         }
         Tensor z = x;
         for (int i = 0; i < trainStages; i++) {
-            z = stages.get(i).forward(z);
+            z = stages.get(i).forward(z, context.atStage(i));
         }
         lastInput = x;
         trainOutput = z;
@@ -146,30 +177,54 @@ public final class Network {
     }
 
     /**
-     * One SGD step on a batch: zero the gradients, forward, backward, let the optimizer step with the
-     * mean gradient. Returns the summed loss of the batch (before the step).
+     * One optimizer step on a batch: zero the gradients, forward (in {@code context}, normally training),
+     * backward, let the optimizer step with the summed gradient. Returns the summed loss of the batch (before
+     * the step).
      *
-     * <p>With plain SGD ({@link Sgd} without momentum) the same reverse pass runs through
-     * {@link Layer#backwardAndStep}: each layer still receives {@code g}, adds nothing to {@code grad()} but
-     * applies {@code θ ← θ − (α/B)·Σ_b g_b·D_θ} directly, then passes {@code g·D_x} (taken before its own
-     * update) down. Same θ as the unfused sequence up to rounding (bitwise for batch size 1), without full
-     * passes over the parameters; {@code grad()} is not meaningful afterwards.
+     * <p>When the optimizer's step is linear ({@link Optimizer#linearStep}: plain SGD), the same reverse pass
+     * runs through {@link InPlaceUpdate} for the layers that offer it: each still receives {@code g}, applies
+     * {@code θ ← θ − c·Σ_b g_b·D_θ} directly, then passes {@code g·D_x} (taken before its own update) down.
+     * Other layers take "zero grad, backward, {@code θ ← θ − c·grad}". Same θ as the unfused sequence up to
+     * rounding (bitwise for batch size 1), without full passes over the parameters; {@code grad()} is not
+     * meaningful afterwards.
      */
-    public double trainStep(Tensor x, int[] labels, Optimizer optimizer) {
-        if (optimizer instanceof Sgd sgd && sgd.momentum() == 0.0) {
-            double l = forward(x, labels);
-            double stepSize = sgd.learningRate() * (1.0 / lastBatch); // as Sgd.step scales
+    public double trainStep(Tensor x, int[] labels, Optimizer optimizer, ForwardContext context) {
+        OptionalDouble linear = optimizer.linearStep(x.rows());
+        if (linear.isPresent()) {
+            double scale = linear.getAsDouble();
+            double l = forward(x, labels, context);
             Tensor g = trainLoss.backward();
             for (int i = trainStages - 1; i >= 0; i--) {
                 Stage s = stages.get(i);
-                g = s instanceof Layer layer ? layer.backwardAndStep(g, i > 0, stepSize) : s.backward(g, i > 0);
+                if (s instanceof Layer layer) {
+                    g = layer instanceof InPlaceUpdate fast ? fast.backwardAndUpdate(g, i > 0, scale)
+                            : backwardThenStep(layer, g, i > 0, scale);
+                } else {
+                    g = s.backward(g, i > 0);
+                }
             }
             return l;
         }
         zeroGrad();
-        double l = forward(x, labels);
+        double l = forward(x, labels, context);
         backward();
         optimizer.step(parameters, lastBatch);
         return l;
+    }
+
+    /** The unfused linear step on one layer: zero its grads, backward, {@code θ ← θ − c·grad}. */
+    private static Tensor backwardThenStep(Layer layer, Tensor g, boolean propagate, double scale) {
+        for (Parameter p : layer.parameters()) {
+            p.zeroGrad();
+        }
+        Tensor gx = layer.backward(g, propagate);
+        for (Parameter p : layer.parameters()) {
+            double[] w = p.value();
+            double[] gw = p.grad();
+            for (int k = 0; k < w.length; k++) {
+                w[k] -= scale * gw[k];
+            }
+        }
+        return gx;
     }
 }

@@ -116,7 +116,7 @@ public final class Options {
         throw new OptionException(key, "must be true or false, got " + show(v));
     }
 
-    private static boolean isIntegral(Number n) {
+    static boolean isIntegral(Number n) {
         if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
             return true;
         }

@@ -3,7 +3,8 @@ package dev.chainrule.api;
 import java.util.Arrays;
 
 /**
- * A trainable tensor θ of a layer, with its gradient accumulator.
+ * A trainable tensor θ of a layer, of any rank (a bias vector, a weight matrix, a 4-d convolution kernel),
+ * with its gradient accumulator. {@code model.json} records its real shape.
  *
  * <p>Index convention (MATH.md): a matrix {@code W ∈ R^{m×n}} is flattened row-major, so flat index
  * {@code i·n + k} is {@code W_ik}; {@link #get(int)}, {@link #set(int, double)} and every Jacobian with
@@ -29,8 +30,8 @@ public final class Parameter {
     private final double[] grad;
 
     public Parameter(String name, int[] shape, Storage storage) {
-        if (shape.length == 0 || shape.length > 2) {
-            throw new IllegalArgumentException("parameter " + name + ": shape must be a vector or a matrix");
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("parameter " + name + ": a shape needs at least one dimension");
         }
         long size = 1;
         for (int d : shape) {
@@ -50,6 +51,11 @@ public final class Parameter {
         this.storage = storage;
         this.value = new double[(int) size];
         this.grad = new double[(int) size];
+    }
+
+    /** A row-major parameter of any rank, such as a kernel {@code K ∈ R^{C_out×C_in×k_h×k_w}}. */
+    public static Parameter tensor(String name, int... shape) {
+        return new Parameter(name, shape, Storage.ROW_MAJOR);
     }
 
     /** A vector parameter such as a bias {@code b ∈ R^n}. */

@@ -1,8 +1,10 @@
 package dev.chainrule.api;
 
 import java.util.IdentityHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Stochastic gradient descent, as in the notes: {@code θ ← θ − α·ḡ} with {@code ḡ} the mean gradient of
@@ -11,7 +13,6 @@ import java.util.Map;
 public final class Sgd implements Optimizer {
     private double learningRate;
     private final double momentum;
-    private final Map<Parameter, double[]> velocity = new IdentityHashMap<>();
 
     public Sgd(double learningRate, double momentum) {
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
@@ -28,11 +29,12 @@ public final class Sgd implements Optimizer {
         this(learningRate, 0.0);
     }
 
+    @Override
     public double learningRate() {
         return learningRate;
     }
 
-    /** For schedules. */
+    @Override
     public void setLearningRate(double learningRate) {
         this.learningRate = learningRate;
     }
@@ -43,7 +45,32 @@ public final class Sgd implements Optimizer {
 
     /** The velocity of {@code p} (created on first use), for checkpoints. */
     public double[] velocity(Parameter p) {
-        return velocity.computeIfAbsent(p, k -> new double[k.size()]);
+        return velocityBuffer(p).values();
+    }
+
+    /** Plain SGD ({@code μ = 0}) is the linear step {@code θ ← θ − (α/B)·Σ_b ∇}; with momentum it has state. */
+    @Override
+    public OptionalDouble linearStep(int batchSize) {
+        return momentum == 0.0 ? OptionalDouble.of(learningRate * (1.0 / batchSize)) : OptionalDouble.empty();
+    }
+
+    /** One velocity buffer per parameter when momentum is on. */
+    @Override
+    public List<Buffer> state(List<Parameter> parameters) {
+        if (momentum == 0.0) {
+            return List.of();
+        }
+        List<Buffer> out = new ArrayList<>();
+        for (Parameter p : parameters) {
+            out.add(velocityBuffer(p));
+        }
+        return out;
+    }
+
+    private final Map<Parameter, Buffer> velocityBuffers = new IdentityHashMap<>();
+
+    private Buffer velocityBuffer(Parameter p) {
+        return velocityBuffers.computeIfAbsent(p, k -> new Buffer("velocity", Shape.of(k.size())));
     }
 
     @Override

@@ -1,12 +1,17 @@
 package dev.chainrule.layers;
 
+import dev.chainrule.api.ForwardContext;
+import dev.chainrule.api.InPlaceUpdate;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.jacobian.DenseJacobian;
 import dev.chainrule.api.jacobian.IdentityJacobian;
 import dev.chainrule.api.jacobian.KroneckerJacobian;
+import dev.chainrule.kernels.Kernels;
+import dev.chainrule.kernels.Parallelism;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -30,12 +35,13 @@ import java.util.SplittableRandom;
  * <p>Each {@code ẑ_i} is the textbook running sum {@code b_i + Σ_k W_ik x_k} over the non-zero {@code x_k} in
  * ascending k, whatever the batch size or thread count.
  */
-public final class Dense implements Layer {
+public final class Dense implements Layer, InPlaceUpdate {
     /** The type id. */
     public static final String TYPE = "dense";
 
     private static final Kernels KERNELS = Kernels.ready();
 
+    private final Shape inputShape;
     private final int n;
     private final int m;
     private final Parameter weight;
@@ -61,6 +67,16 @@ public final class Dense implements Layer {
      * @param init one of {@link Initializer}
      */
     public Dense(int n, int m, Initializer init, long seed) {
+        this(Shape.of(n), m, init, seed);
+    }
+
+    /**
+     * A dense layer on rows of {@code inputShape}, read as one vector of {@code inputShape.size()} entries
+     * (channel-major for an image).
+     */
+    public Dense(Shape inputShape, int m, Initializer init, long seed) {
+        int n = inputShape.size();
+        this.inputShape = inputShape;
         if (n <= 0 || m <= 0) {
             throw new IllegalArgumentException("dense: sizes must be positive, got input " + n + ", units " + m);
         }
@@ -99,7 +115,7 @@ public final class Dense implements Layer {
             throw new IllegalArgumentException("unknown initializer '" + id + "'; valid: glorot-uniform, he-normal, zeros");
         }
 
-        // Drawn in MATH.md's row-major order, so the weights do not depend on the storage layout.
+        // Drawn in docs/math.md's row-major order, so the weights do not depend on the storage layout.
         void fill(Parameter w, int n, int m, SplittableRandom rng) {
             int size = w.size();
             switch (this) {
@@ -137,6 +153,11 @@ public final class Dense implements Layer {
         return m;
     }
 
+    @Override
+    public Shape inputShape() {
+        return inputShape;
+    }
+
     /** W (m×n, stored column-major), then b. */
     @Override
     public List<Parameter> parameters() {
@@ -152,7 +173,7 @@ public final class Dense implements Layer {
     }
 
     @Override
-    public Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x, ForwardContext context) {
         if (x.cols() != n) {
             throw new IllegalArgumentException("dense: expects rows of " + n + " inputs, got " + x);
         }
@@ -312,7 +333,7 @@ public final class Dense implements Layer {
      * thread owns it.
      */
     @Override
-    public Tensor backwardAndStep(Tensor g, boolean propagate, double stepSize) {
+    public Tensor backwardAndUpdate(Tensor g, boolean propagate, double stepSize) {
         checkGradient(g);
         Tensor gx = propagate ? inputVjp(g) : null;
         int batch = input.rows();

@@ -1,9 +1,12 @@
 package dev.chainrule.layers;
 
 import dev.chainrule.api.Activation;
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.jacobian.DiagonalJacobian;
+import dev.chainrule.kernels.Parallelism;
 import java.util.Arrays;
 
 /**
@@ -13,17 +16,16 @@ import java.util.Arrays;
  * saturates (see each subclass).
  */
 abstract class Elementwise implements Activation {
+    private final Shape shape;
     private final int n;
     private Tensor output;
     private double[] derivative = new double[0];
     private Tensor inputGradient;
     private int batch = -1;
 
-    Elementwise(int n) {
-        if (n <= 0) {
-            throw new IllegalArgumentException(type() + ": size must be positive, got " + n);
-        }
-        this.n = n;
+    Elementwise(Shape shape) {
+        this.shape = shape;
+        this.n = shape.size();
     }
 
     /** Writes {@code φ(z)} into {@code y[i]} and {@code φ'(z)} into {@code d[i]}. */
@@ -38,7 +40,17 @@ abstract class Elementwise implements Activation {
     }
 
     @Override
-    public final Tensor forward(Tensor x) {
+    public final Shape inputShape() {
+        return shape;
+    }
+
+    @Override
+    public final Shape outputShape() {
+        return shape;
+    }
+
+    @Override
+    public final Tensor forward(Tensor x, ForwardContext context) {
         if (x.cols() != n) {
             throw new IllegalArgumentException(type() + ": expects rows of " + n + " inputs, got " + x);
         }
@@ -108,6 +120,6 @@ abstract class Elementwise implements Activation {
 
     @Override
     public String toString() {
-        return type() + " " + n;
+        return type() + " " + shape;
     }
 }

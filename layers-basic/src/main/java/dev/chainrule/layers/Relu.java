@@ -1,5 +1,7 @@
 package dev.chainrule.layers;
 
+import dev.chainrule.api.Shape;
+
 /**
  * The rectifier {@code relu(z) = max(0, z)}, elementwise.
  *
@@ -11,7 +13,12 @@ public final class Relu extends Elementwise {
     public static final String TYPE = "relu";
 
     public Relu(int n) {
-        super(n);
+        super(Shape.of(n));
+    }
+
+    /** On rows of {@code shape} (element-wise, so the shape passes through). */
+    public Relu(Shape shape) {
+        super(shape);
     }
 
     @Override

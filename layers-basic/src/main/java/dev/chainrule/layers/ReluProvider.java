@@ -19,6 +19,6 @@ public final class ReluProvider implements ActivationProvider {
     @Override
     public Activation create(BuildContext context) {
         context.options().requireKnown(options());
-        return new Relu(context.inputSize());
+        return new Relu(context.inputShape());
     }
 }

@@ -1,9 +1,11 @@
 package dev.chainrule.layers;
 
+import dev.chainrule.api.Shape;
+
 /**
  * The logistic function {@code σ(z) = 1/(1+e^{−z})}, elementwise.
  *
- * <p>Jacobian: {@code diag(σ'(z_1) … σ'(z_n))}, n×n, with {@code σ'(z) = σ(z)(1 − σ(z))} (MATH.md, slip 1
+ * <p>Jacobian: {@code diag(σ'(z_1) … σ'(z_n))}, n×n, with {@code σ'(z) = σ(z)(1 − σ(z))} (docs/math.md, slip 1
  * of the notes corrected).
  *
  * <p>Stability: with {@code t = e^{−|z|} ∈ (0, 1]} no exponent is positive, so nothing overflows at any z;
@@ -15,7 +17,12 @@ public final class Sigmoid extends Elementwise {
     public static final String TYPE = "sigmoid";
 
     public Sigmoid(int n) {
-        super(n);
+        super(Shape.of(n));
+    }
+
+    /** On rows of {@code shape} (element-wise, so the shape passes through). */
+    public Sigmoid(Shape shape) {
+        super(shape);
     }
 
     /** σ(z), stable for any z. */

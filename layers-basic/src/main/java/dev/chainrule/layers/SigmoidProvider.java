@@ -19,6 +19,6 @@ public final class SigmoidProvider implements ActivationProvider {
     @Override
     public Activation create(BuildContext context) {
         context.options().requireKnown(options());
-        return new Sigmoid(context.inputSize());
+        return new Sigmoid(context.inputShape());
     }
 }

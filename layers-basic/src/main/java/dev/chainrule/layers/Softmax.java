@@ -1,6 +1,7 @@
 package dev.chainrule.layers;
 
 import dev.chainrule.api.Activation;
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.jacobian.SoftmaxJacobian;
@@ -8,7 +9,7 @@ import dev.chainrule.api.jacobian.SoftmaxJacobian;
 /**
  * {@code s = SM(x)}, {@code s_i = e^{x_i} / Σ_j e^{x_j}}, on each row.
  *
- * <p>Jacobian: {@code diag(s) − s sᵀ}, n×n, entry {@code (i, l) = s_i(δ_il − s_l)} (MATH.md, slip 2 of
+ * <p>Jacobian: {@code diag(s) − s sᵀ}, n×n, entry {@code (i, l) = s_i(δ_il − s_l)} (docs/math.md, slip 2 of
  * the notes corrected); VJP {@code s ∘ (g − (g·s))}, O(n).
  *
  * <p>Stability: computed as {@code e^{x_i − c} / Σ_j e^{x_j − c}} with {@code c = max_j x_j}, so no exponent
@@ -59,7 +60,7 @@ public final class Softmax implements Activation {
     }
 
     @Override
-    public Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x, ForwardContext context) {
         if (x.cols() != n) {
             throw new IllegalArgumentException("softmax: expects rows of " + n + " inputs, got " + x);
         }

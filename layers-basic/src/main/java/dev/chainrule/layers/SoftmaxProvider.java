@@ -19,6 +19,6 @@ public final class SoftmaxProvider implements ActivationProvider {
     @Override
     public Activation create(BuildContext context) {
         context.options().requireKnown(options());
-        return new Softmax(context.inputSize());
+        return new Softmax(context.inputShape().size());
     }
 }

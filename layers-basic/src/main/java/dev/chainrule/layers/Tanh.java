@@ -1,5 +1,7 @@
 package dev.chainrule.layers;
 
+import dev.chainrule.api.Shape;
+
 /**
  * The hyperbolic tangent, elementwise.
  *
@@ -13,7 +15,12 @@ public final class Tanh extends Elementwise {
     public static final String TYPE = "tanh";
 
     public Tanh(int n) {
-        super(n);
+        super(Shape.of(n));
+    }
+
+    /** On rows of {@code shape} (element-wise, so the shape passes through). */
+    public Tanh(Shape shape) {
+        super(shape);
     }
 
     @Override

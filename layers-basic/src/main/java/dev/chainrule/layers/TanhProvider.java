@@ -19,6 +19,6 @@ public final class TanhProvider implements ActivationProvider {
     @Override
     public Activation create(BuildContext context) {
         context.options().requireKnown(options());
-        return new Tanh(context.inputSize());
+        return new Tanh(context.inputShape());
     }
 }

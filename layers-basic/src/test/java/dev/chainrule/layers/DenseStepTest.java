@@ -1,5 +1,7 @@
 package dev.chainrule.layers;
 
+import dev.chainrule.kernels.Parallelism;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The fused step {@link Dense#backwardAndStep} against the unfused "zero grad, backward, θ ← θ − η·grad",
+ * The fused step {@link Dense#backwardAndUpdate} against the unfused "zero grad, backward, θ ← θ − η·grad",
  * and every dense computation against itself at other thread counts.
  */
 class DenseStepTest {
@@ -63,7 +65,7 @@ class DenseStepTest {
             Tensor g = gradient(1, 128, 100 + step);
             fused.forward(x);
             unfused.forward(x);
-            fused.backwardAndStep(g, false, 0.1);
+            fused.backwardAndUpdate(g, false, 0.1);
             unfusedStep(unfused, g, 0.1);
         }
         assertArrayEquals(unfused.weight().value(), fused.weight().value());
@@ -78,7 +80,7 @@ class DenseStepTest {
         Tensor g = gradient(16, 32, 2);
         fused.forward(x);
         unfused.forward(x);
-        Tensor gxFused = fused.backwardAndStep(g, true, 0.1 / 16).copy();
+        Tensor gxFused = fused.backwardAndUpdate(g, true, 0.1 / 16).copy();
         unfusedStep(unfused, g, 0.1 / 16);
         unfused.forward(x);
         for (Parameter p : unfused.parameters()) {
@@ -120,9 +122,9 @@ class DenseStepTest {
         double[] y = d.forward(x).data().clone();
         double[] gx = d.backward(g, true).data().clone();
         double[] gw = d.weight().grad().clone();
-        d.backwardAndStep(g, true, 0.01);
+        d.backwardAndUpdate(g, true, 0.01);
         d.forward(pixels(batch, 5));
-        double[] gx2 = d.backwardAndStep(gradient(batch, 128, 6), true, 0.01).data().clone();
+        double[] gx2 = d.backwardAndUpdate(gradient(batch, 128, 6), true, 0.01).data().clone();
         return new double[][] {y, gx, gw, d.weight().value().clone(), gx2};
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainrule.api.Loss;
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Sgd;
@@ -102,7 +103,7 @@ class NetworkGradientTest {
                 int[] yb = new int[batch];
                 System.arraycopy(x.data(), s * 2, xb.data(), 0, batch * 2);
                 System.arraycopy(y, s, yb, 0, batch);
-                net.trainStep(xb, yb, sgd);
+                net.trainStep(xb, yb, sgd, ForwardContext.training(0L, 0L));
             }
         }
         double last = net.forward(x, y) / samples;

@@ -2,6 +2,7 @@ package dev.chainrule.losses;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
@@ -42,7 +43,7 @@ class TextbookSgdTest {
                 x[k] = rng.nextDouble() < 0.3 ? rng.nextInt(1, 256) / 255.0 : 0.0;
             }
             int y = rng.nextInt(10);
-            net.trainStep(Tensor.of(new double[][] {x}), new int[] {y}, sgd);
+            net.trainStep(Tensor.of(new double[][] {x}), new int[] {y}, sgd, ForwardContext.training(0L, 0L));
             textbookStep(w, b, x, y);
         }
         for (int l = 0; l < 3; l++) {

@@ -3,12 +3,13 @@ package dev.chainrule.losses;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.layers.Dense;
-import dev.chainrule.layers.Parallelism;
+import dev.chainrule.kernels.Parallelism;
 import dev.chainrule.layers.Sigmoid;
 import dev.chainrule.layers.Softmax;
 import java.util.List;
@@ -42,7 +43,7 @@ class ThreadDeterminismTest {
             for (int r = 0; r < y.length; r++) {
                 y[r] = rng.nextInt(10);
             }
-            net.trainStep(x, y, sgd);
+            net.trainStep(x, y, sgd, ForwardContext.training(0L, 0L));
         }
         return net.parameters().stream().map(Parameter::value).map(double[]::clone).toList();
     }

@@ -4,7 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
-import dev.chainrule.layers.Parallelism;
+import dev.chainrule.kernels.Parallelism;
 import dev.chainrule.runner.cli.RunnerCommand;
 import dev.chainrule.runner.plugins.PluginLinkage;
 import java.io.PrintWriter;

@@ -62,7 +62,7 @@ class BadInputTest {
     @Test
     void aLossIsNotALayer() throws IOException {
         String err = badConfig(GOOD.replace("{\"type\": \"sigmoid\"}", "{\"type\": \"cross-entropy\"}"));
-        assertTrue(err.contains("network.layers[1].type: 'cross-entropy' is a loss, not a layer or activation"), err);
+        assertTrue(err.contains("network.layers[1].type: 'cross-entropy' is a loss, not a layer, activation or transform"), err);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.chainrule.runner.bench;
 
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
@@ -70,6 +71,7 @@ public final class Throughput {
         List<Double> cpu = new ArrayList<>();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double sink = 0;
+        long step = 0;
         for (int e = 0; e < warmup + passes; e++) {
             shuffle(order, rng);
             long c0 = mx.getCurrentThreadCpuTime();
@@ -79,7 +81,7 @@ public final class Throughput {
                 Tensor bx = count == b ? x : xTail;
                 int[] by = count == b ? labels : labelsTail;
                 train.fill(order, from, count, bx, by);
-                sink += network.trainStep(bx, by, sgd);
+                sink += network.trainStep(bx, by, sgd, ForwardContext.training(0L, step++));
             }
             double s = (System.nanoTime() - t0) / 1e9;
             double c = (mx.getCurrentThreadCpuTime() - c0) / 1e9;

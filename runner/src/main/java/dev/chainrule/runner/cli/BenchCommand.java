@@ -1,7 +1,7 @@
 package dev.chainrule.runner.cli;
 
 import dev.chainrule.api.Network;
-import dev.chainrule.layers.Parallelism;
+import dev.chainrule.kernels.Parallelism;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.Terminal;
 import dev.chainrule.runner.bench.Throughput;
@@ -76,7 +76,7 @@ public class BenchCommand implements Callable<Integer> {
         }
         DataSource.Split split = dataSource.load(c.data());
         c = TrainCommand.resolveInput(c, split.train().features());
-        Network network = factory.build(c, split.train().numClasses());
+        Network network = factory.build(c, split.train().shape(), split.train().numClasses());
         RunConfig.Training t = c.training();
         int b = batchSize != null ? batchSize : t.batchSize();
         if (threads != null) {

@@ -6,6 +6,7 @@ import dev.chainrule.api.Loss;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Stage;
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.CheckFailedException;
 import dev.chainrule.runner.Terminal;
@@ -83,11 +84,12 @@ public class GradcheckCommand implements Callable<Integer> {
             }
             c = c.withDataDir(data);
         }
+        // the mnist data set has 1×28×28 samples; a data folder is asked for its own
+        Shape shape = c.data().dataset() != null ? Shape.image(1, 28, 28) : dataSource.load(c.data()).train().shape();
         if (c.input() == 0) {
-            // the mnist data set has 784 features; a data folder is asked for its own
-            c = c.withInput(c.data().dataset() != null ? 784 : dataSource.load(c.data()).train().features());
+            c = c.withInput(shape.size());
         }
-        Network net = factory.build(c, 0);
+        Network net = factory.build(c, c.input() == shape.size() ? shape : Shape.of(c.input()), 0);
         SplittableRandom rng = new SplittableRandom(c.seed() ^ 0x6A09E667F3BCC909L);
         Tensor x = new Tensor(samples, net.inputSize());
         for (int i = 0; i < x.data().length; i++) {

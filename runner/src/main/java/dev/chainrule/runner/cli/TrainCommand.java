@@ -165,7 +165,7 @@ public class TrainCommand implements Callable<Integer> {
         c = resolveInput(c, split.train().features());
         Network network = factory.build(c, split.train(), split.test());
         if (from != null) {
-            store.check(from, network.parameters(), c.training().epochs());
+            store.check(from, network, c.training().epochs());
         }
         if (dir == null) {
             dir = writer.prepare(c, out);

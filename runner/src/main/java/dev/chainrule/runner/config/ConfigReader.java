@@ -611,6 +611,9 @@ public class ConfigReader {
 
     /** An option's documented default as a JSON value: a number, a boolean, or a choice string. */
     static Object literal(OptionSpec s) {
+        if (s.kind() != OptionSpec.Kind.FREE) {
+            return s.defaultObject();
+        }
         String d = s.defaultValue().trim();
         if (d.equals("true") || d.equals("false")) {
             return Boolean.valueOf(d);

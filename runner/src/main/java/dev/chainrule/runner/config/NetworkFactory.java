@@ -7,7 +7,10 @@ import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.OptionException;
+import dev.chainrule.api.Shape;
+import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Stage;
+import dev.chainrule.api.TransformProvider;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -31,32 +34,66 @@ public class NetworkFactory {
      * @param numClasses the class count the last stage must produce, or 0 to skip that check
      */
     public Network build(RunConfig config, int numClasses) {
-        String src = config.source();
-        int n = config.input();
-        if (n <= 0) {
+        if (config.input() <= 0) {
             throw new IllegalStateException("network input size not resolved");
         }
+        return build(config, Shape.of(config.input()), numClasses);
+    }
+
+    /**
+     * Builds the network for input rows of {@code inputShape} (the data's sample shape, such as 1×28×28);
+     * each stage's provider receives the previous stage's {@link Stage#outputShape()}.
+     *
+     * @throws ConfigException naming the entry and both shapes when they do not chain
+     */
+    public Network build(RunConfig config, Shape inputShape, int numClasses) {
+        String src = config.source();
+        if (config.input() > 0 && inputShape.size() != config.input()) {
+            throw new ConfigException(src, "network.input", config.input() + " but the data's samples are "
+                    + inputShape + " = " + inputShape.size() + " values");
+        }
+        Shape shape = inputShape;
+        int n = shape.size();
         List<Stage> stages = new ArrayList<>();
         for (int i = 0; i < config.layers().size(); i++) {
             ComponentSpec c = config.layers().get(i);
             String path = "network.layers[" + i + "]";
+            String from = i == 0 ? "the input" : "layers[" + (i - 1) + "] (" + config.layers().get(i - 1).type() + ")";
             ComponentProvider p = registry.stage(c.type());
-            BuildContext ctx = new BuildContext(n, c.asOptions(), layerSeed(config.seed(), i));
+            BuildContext ctx = new BuildContext(c.type(), shape, c.asOptions(), layerSeed(config.seed(), i));
             Stage s;
             try {
-                s = p instanceof LayerProvider lp ? lp.create(ctx) : ((ActivationProvider) p).create(ctx);
+                if (p instanceof LayerProvider lp) {
+                    s = lp.create(ctx);
+                } else if (p instanceof TransformProvider tp) {
+                    s = tp.create(ctx);
+                } else {
+                    s = ((ActivationProvider) p).create(ctx);
+                }
             } catch (OptionException e) {
                 throw new ConfigException(src, e.key() == null ? path : path + "." + e.key(), e.getMessage());
+            } catch (ShapeException e) {
+                throw new ConfigException(src, path, c.type() + " " + e.getMessage() + " but " + from + " gives "
+                        + shape);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(src, path, e.getMessage());
             } catch (OutOfMemoryError e) {
-                throw new ConfigException(src, path, "too large to allocate with " + n + " inputs "
+                throw new ConfigException(src, path, "too large to allocate with " + shape + " inputs "
                         + "(raise the heap with JAVA_OPTS=-Xmx... or use fewer units)");
             }
-            if (s.inputSize() != n) {
-                throw new ConfigException(src, path, c.type() + " was built for " + s.inputSize()
-                        + " inputs but the previous stage gives " + n);
+            if (s == null) {
+                throw new ConfigException(src, path, "the provider of '" + c.type() + "' ("
+                        + p.getClass().getName() + ") returned no stage (create gave null)");
             }
+            if (s.inputSize() != n || s.inputShape().size() != n) {
+                throw new ConfigException(src, path, c.type() + " was built for input " + s.inputShape()
+                        + " but " + from + " gives " + shape);
+            }
+            if (s.outputShape().size() != s.outputSize()) {
+                throw new ConfigException(src, path, c.type() + " reports output shape " + s.outputShape()
+                        + " but output size " + s.outputSize() + "; they must agree");
+            }
+            shape = s.outputShape();
             n = s.outputSize();
             stages.add(s);
         }
@@ -94,7 +131,7 @@ public class NetworkFactory {
      */
     public Network build(RunConfig config, dev.chainrule.runner.train.Samples train,
             dev.chainrule.runner.train.Samples test) {
-        Network net = build(config, 0);
+        Network net = build(config, train.shape(), 0);
         int k = net.outputSize();
         if (train.numClasses() != k && train.labelAtLeast(k) == null) {
             String stray = test.labelAtLeast(k);

@@ -102,6 +102,14 @@ public final class Dataset {
         return rows * cols;
     }
 
+    /**
+     * The sample shape the IDX header declares: {@code 1×rows×cols} (one channel) for images, a vector of
+     * {@code cols} when each sample is one row.
+     */
+    public dev.chainrule.api.Shape shape() {
+        return rows > 1 ? dev.chainrule.api.Shape.image(1, rows, cols) : dev.chainrule.api.Shape.of(cols);
+    }
+
     public int numClasses() {
         return numClasses;
     }

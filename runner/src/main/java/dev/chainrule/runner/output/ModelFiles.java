@@ -3,9 +3,11 @@ package dev.chainrule.runner.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.api.ApiVersion;
+import dev.chainrule.api.Buffer;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.Stage;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.config.ConfigReader;
@@ -66,9 +68,30 @@ public final class ModelFiles {
                 }
             }
         }
+        // non-trained state (running statistics) follows the parameters in the same file
+        List<Map<String, Object>> bufs = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            for (Buffer b : stages.get(i).buffers()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("layer", i);
+                e.put("type", stages.get(i).type());
+                e.put("name", b.name());
+                e.put("shape", b.shape().dims());
+                e.put("dtype", DTYPE);
+                e.put("offset", total * Double.BYTES);
+                e.put("length", b.size());
+                bufs.add(e);
+                total += b.size();
+            }
+        }
         ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(total * Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         for (Parameter p : network.parameters()) {
             for (double v : p.toRowMajor()) {
+                buf.putDouble(v);
+            }
+        }
+        for (Buffer b : network.buffers()) {
+            for (double v : b.values()) {
                 buf.putDouble(v);
             }
         }
@@ -79,6 +102,7 @@ public final class ModelFiles {
         m.put("formatVersion", FORMAT_VERSION);
         m.put("apiVersion", ApiVersion.VERSION);
         m.put("classes", numClasses);
+        m.put("inputShape", network.inputShape().dims());
         m.put("config", config.toJsonMap());
         Map<String, Object> w = new LinkedHashMap<>();
         w.put("file", WEIGHTS_BIN);
@@ -87,6 +111,9 @@ public final class ModelFiles {
         w.put("sha256", sha256(bytes));
         m.put("weights", w);
         m.put("parameters", params);
+        if (!bufs.isEmpty()) {
+            m.put("buffers", bufs);
+        }
         AtomicFiles.write(dir.resolve(MODEL_JSON), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
     }
 
@@ -139,7 +166,20 @@ public final class ModelFiles {
         if (config.input() <= 0) {
             throw new BadInputException(name + ": config.network.input missing");
         }
-        Network network = factory.build(config, classes);
+        Shape inputShape = Shape.of(config.input());
+        JsonNode is = root.path("inputShape");
+        if (is.isArray() && is.size() > 0) {
+            int[] dims = new int[is.size()];
+            for (int k = 0; k < dims.length; k++) {
+                dims[k] = is.get(k).asInt(-1);
+            }
+            try {
+                inputShape = Shape.of(dims);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(name + ": inputShape " + is + ": " + e.getMessage());
+            }
+        }
+        Network network = factory.build(config, inputShape, classes);
         List<Parameter> ps = network.parameters();
         if (!params.isArray() || params.size() != ps.size()) {
             throw new BadInputException(name + ": lists " + params.size() + " parameters but the network has "
@@ -160,14 +200,17 @@ public final class ModelFiles {
         for (Parameter p : ps) {
             need += (long) p.size() * Double.BYTES;
         }
+        for (Buffer b : network.buffers()) {
+            need += (long) b.size() * Double.BYTES;
+        }
         Path wfile = SafeFiles.inside(file.toAbsolutePath().getParent(), w.path("file").asText(WEIGHTS_BIN),
                 name + ": weights.file");
         String wshown = file.resolveSibling(w.path("file").asText(WEIGHTS_BIN)).toString();
         if (w.has("bytes") && w.path("bytes").asLong(-1) != need) {
             throw new BadInputException(name + ": weights.bytes is " + w.get("bytes") + " but the network's "
-                    + ps.size() + " parameters need " + need);
+                    + ps.size() + " parameters and " + network.buffers().size() + " buffers need " + need);
         }
-        byte[] bytes = SafeFiles.readExactly(wfile, wshown, need, name + " (its parameters)");
+        byte[] bytes = SafeFiles.readExactly(wfile, wshown, need, name + " (its parameters and buffers)");
         String actual = sha256(bytes);
         if (!sha.equals(actual)) {
             throw new BadInputException(wshown + ": SHA-256 " + actual + " does not match " + sha
@@ -200,6 +243,31 @@ public final class ModelFiles {
             }
             p.setFromRowMajor(v);
             expectedOffset += (long) p.size() * Double.BYTES;
+        }
+        List<Buffer> bs = network.buffers();
+        JsonNode bufs = root.path("buffers");
+        if (bufs.size() != bs.size()) {
+            throw new BadInputException(name + ": lists " + bufs.size() + " buffers but the network has " + bs.size());
+        }
+        for (int i = 0; i < bs.size(); i++) {
+            Buffer b = bs.get(i);
+            JsonNode e = bufs.get(i);
+            if (!b.name().equals(e.path("name").asText()) || e.path("length").asLong(-1) != b.size()) {
+                throw new BadInputException(name + ": buffers[" + i + "] is " + e.path("name").asText() + " of "
+                        + e.path("length").asLong(-1) + " values but the network built from its config has "
+                        + b.name() + " of " + b.size());
+            }
+            // buffers follow the parameters, one after the other, as write() lays them out
+            long off = e.path("offset").asLong(-1);
+            if (off != expectedOffset) {
+                throw new BadInputException(name + ": buffers[" + i + "] (" + b.name() + " of layer "
+                        + e.path("layer").asInt() + ") has offset " + e.path("offset") + ", expected " + expectedOffset);
+            }
+            expectedOffset += (long) b.size() * Double.BYTES;
+            double[] v = b.values();
+            for (int k = 0; k < v.length; k++) {
+                v[k] = buf.getDouble((int) off + k * Double.BYTES);
+            }
         }
         return new Loaded(config, network, classes);
     }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import dev.chainrule.runner.registry.ProviderRegistry;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -48,8 +49,7 @@ public final class PluginJars {
     /** Class loaders of plugin jars are named this prefix + the jar as shown; stack frames carry the name. */
     public static final String LOADER_PREFIX = "chainrule-plugin ";
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\..*)?");
-    private static final List<Class<? extends ComponentProvider>> SERVICES =
-            List.of(LayerProvider.class, ActivationProvider.class, LossProvider.class);
+    private static final List<Class<? extends ComponentProvider>> SERVICES = ProviderRegistry.SERVICES;
 
     private PluginJars() {
     }
@@ -102,7 +102,7 @@ public final class PluginJars {
         if (providers.isEmpty()) {
             close(loader);
             return broken(jar, shown, sha, version, api, "declares no provider: add a file META-INF/services/"
-                    + LayerProvider.class.getName() + " (or ActivationProvider, LossProvider) naming the provider class");
+                    + LayerProvider.class.getName() + " (or ActivationProvider, TransformProvider, LossProvider, OptimizerProvider) naming the provider class");
         }
         return new PluginJar(jar, shown, sha, version, api, loader, providers, null);
     }
@@ -129,7 +129,8 @@ public final class PluginJars {
         int minor = Integer.parseInt(m.group(2));
         if (major != ApiVersion.MAJOR) {
             return "built for chainrule api " + api.trim() + " but this runner has api " + ApiVersion.VERSION
-                    + " (major versions differ); rebuild the plugin against api " + ApiVersion.MAJOR + ".x";
+                    + " (major versions differ); rebuild the plugin against api " + ApiVersion.MAJOR + ".x"
+                    + (major < ApiVersion.MAJOR ? ", see docs/plugins.md#migrating-from-api-" + major : "");
         }
         if (minor > ApiVersion.MINOR) {
             return "built for chainrule api " + api.trim() + ", newer than this runner's api " + ApiVersion.VERSION

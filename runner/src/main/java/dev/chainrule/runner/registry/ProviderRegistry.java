@@ -5,6 +5,8 @@ import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.ComponentProvider.Kind;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.LossProvider;
+import dev.chainrule.api.OptimizerProvider;
+import dev.chainrule.api.TransformProvider;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -79,12 +81,15 @@ public final class ProviderRegistry {
         return byType;
     }
 
-    /** Runs {@link ServiceLoader} for the three provider kinds over each source, in order. */
+    /** The provider interfaces {@link ServiceLoader} is run for, one per {@link Kind}. */
+    public static final List<Class<? extends ComponentProvider>> SERVICES = List.of(LayerProvider.class,
+            ActivationProvider.class, TransformProvider.class, LossProvider.class, OptimizerProvider.class);
+
+    /** Runs {@link ServiceLoader} for every provider kind over each source, in order. */
     public static ProviderRegistry load(List<ProviderSource> sources) {
         List<Entry> entries = new ArrayList<>();
         for (ProviderSource s : sources) {
-            for (Class<? extends ComponentProvider> service :
-                    List.of(LayerProvider.class, ActivationProvider.class, LossProvider.class)) {
+            for (Class<? extends ComponentProvider> service : SERVICES) {
                 try {
                     for (ComponentProvider p : ServiceLoader.load(service, s.loader())) {
                         if (s.ownOnly() && p.getClass().getClassLoader() != s.loader()) {
@@ -150,16 +155,21 @@ public final class ProviderRegistry {
     }
 
     /**
-     * The provider of a network stage (a layer or an activation).
+     * The provider of a network stage (a layer, an activation or a transform).
      *
      * @throws RegistryException naming the known stage types and the nearest match
      */
     public ComponentProvider stage(String type) {
-        return lookup(type, EnumSet.of(Kind.LAYER, Kind.ACTIVATION), "a layer or activation");
+        return lookup(type, EnumSet.of(Kind.LAYER, Kind.ACTIVATION, Kind.TRANSFORM),
+                "a layer, activation or transform");
     }
 
     public LossProvider loss(String type) {
         return (LossProvider) lookup(type, EnumSet.of(Kind.LOSS), "a loss");
+    }
+
+    public OptimizerProvider optimizer(String type) {
+        return (OptimizerProvider) lookup(type, EnumSet.of(Kind.OPTIMIZER), "an optimizer");
     }
 
     private ComponentProvider lookup(String type, Set<Kind> kinds, String what) {

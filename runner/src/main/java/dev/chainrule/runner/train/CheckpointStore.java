@@ -271,16 +271,17 @@ public final class CheckpointStore {
      * Checks a loaded checkpoint against the network the run's config builds and its epochs: an edited
      * config.json or state.json is one line, not an exception from deep inside the trainer.
      */
-    public void check(Checkpoint c, List<dev.chainrule.api.Parameter> params, int epochs) {
+    public void check(Checkpoint c, dev.chainrule.api.Network network, int epochs) {
         String shown = dir() + "/" + STATE;
         int[] have = new int[c.weights().length];
         for (int i = 0; i < have.length; i++) {
             have[i] = c.weights()[i].length;
         }
-        int[] want = new int[params.size()];
-        for (int i = 0; i < want.length; i++) {
-            want[i] = params.get(i).size();
-        }
+        // the arrays are the parameters, then the buffers (SgdTrainer.copy)
+        List<Integer> sizes = new ArrayList<>();
+        network.parameters().forEach(p -> sizes.add(p.size()));
+        network.buffers().forEach(b -> sizes.add(b.size()));
+        int[] want = sizes.stream().mapToInt(Integer::intValue).toArray();
         if (!java.util.Arrays.equals(have, want)) {
             throw new BadInputException(shown + ": parameterSizes " + java.util.Arrays.toString(have) + " but the network "
                     + runDir.resolve("config.json") + " describes has " + java.util.Arrays.toString(want)

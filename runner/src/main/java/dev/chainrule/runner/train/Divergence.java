@@ -1,5 +1,6 @@
 package dev.chainrule.runner.train;
 
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Network;
@@ -31,7 +32,7 @@ final class Divergence {
      * One training step like {@link Network#trainStep}, the same operations in the same order (so the same
      * bits), checking after each one.
      */
-    static Finding checkedStep(Network net, Tensor x, int[] y, Sgd sgd) {
+    static Finding checkedStep(Network net, Tensor x, int[] y, Sgd sgd, ForwardContext context) {
         List<Stage> stages = net.stages();
         net.zeroGrad();
         Tensor z = x;
@@ -42,7 +43,7 @@ final class Divergence {
         for (int i = 0; i < net.trainingStages(); i++) {
             Stage s = stages.get(i);
             String before = "‖z‖=" + fmt(norm(z.data())) + params(s, false);
-            z = s.forward(z);
+            z = s.forward(z, context.atStage(i));
             row = firstBadRow(z);
             if (row >= 0) {
                 return new Finding(row, "the forward pass of stage [" + i + "] " + s.type() + "; norms just before: "

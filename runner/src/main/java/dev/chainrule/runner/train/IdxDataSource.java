@@ -1,5 +1,6 @@
 package dev.chainrule.runner.train;
 
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.Terminal;
@@ -58,6 +59,11 @@ public class IdxDataSource implements DataSource {
         @Override
         public String labelAtLeast(int classes) {
             return dataset.labelAtLeast(classes);
+        }
+
+        @Override
+        public Shape shape() {
+            return dataset.shape();
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.chainrule.runner.train;
 
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 
 /** Labelled samples as the trainer sees them: rows of {@link #features()} doubles and class labels. */
@@ -7,6 +8,14 @@ public interface Samples {
     int size();
 
     int features();
+
+    /**
+     * The shape of one sample ({@code features()} values, channel-major): {@code 1×H×W} for images, a vector
+     * by default.
+     */
+    default Shape shape() {
+        return Shape.of(features());
+    }
 
     int numClasses();
 

@@ -2,6 +2,8 @@ package dev.chainrule.runner.train;
 
 import dev.chainrule.runner.BadInputException;
 
+import dev.chainrule.api.Buffer;
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Sgd;
@@ -69,7 +71,7 @@ public class SgdTrainer implements Trainer {
         boolean stopped = false;
         double[][] best = null;
         if (resume != null) {
-            restore(params, sgd, resume.weights(), resume.velocity());
+            restore(network, sgd, resume.weights(), resume.velocity());
             epoch = resume.epoch();
             position = resume.position();
             // a checkpoint stops between batches; a position that does not fall on this run's batch grid
@@ -94,7 +96,7 @@ public class SgdTrainer implements Trainer {
             double lr = t.schedule().rate(lr0, epoch, t.epochs());
             sgd.setLearningRate(lr);
             int[] order = epochOrder(n, config.seed(), epoch, t.shuffle());
-            Snapshot snap = new Snapshot(position, copy(params, false, sgd), copy(params, true, sgd));
+            Snapshot snap = new Snapshot(position, copy(network, false, sgd), copy(network, true, sgd));
             progress.epochStarted(epoch, t.epochs(), n);
             long start = System.nanoTime();
             long nextCheckpoint = t.checkpointEvery() > 0 ? (position / t.checkpointEvery() + 1L) * t.checkpointEvery()
@@ -104,10 +106,10 @@ public class SgdTrainer implements Trainer {
                 Tensor bx = count == b ? x : xTail;
                 int[] by = count == b ? labels : labelsTail;
                 train.fill(order, from, count, bx, by);
-                double l = network.trainStep(bx, by, sgd);
+                double l = network.trainStep(bx, by, sgd, trainingContext(config.seed(), epoch, from, n, b));
                 if (!Double.isFinite(l)) {
                     progress.epochFinished();
-                    throw diverged("loss is " + l, network, sgd, snap, train, order, b, epoch, store);
+                    throw diverged("loss is " + l, network, sgd, snap, train, order, b, epoch, store, config.seed());
                 }
                 lossSum += l;
                 Tensor out = network.trainingOutput();
@@ -120,18 +122,18 @@ public class SgdTrainer implements Trainer {
                 if (store != null && from + count >= nextCheckpoint && from + count < n) {
                     if (!Divergence.weightsFinite(network)) {
                         progress.epochFinished();
-                        throw diverged("a weight is not finite", network, sgd, snap, train, order, b, epoch, store);
+                        throw diverged("a weight is not finite", network, sgd, snap, train, order, b, epoch, store, config.seed());
                     }
                     nextCheckpoint = ((from + count) / t.checkpointEvery() + 1L) * t.checkpointEvery();
                     store.save(new Checkpoint(epoch, from + count, lossSum, correct, done, bestLoss, bestEpoch, bad,
-                            false, copy(params, false, sgd), copy(params, true, sgd), best));
-                    snap = new Snapshot(from + count, copy(params, false, sgd), copy(params, true, sgd));
+                            false, copy(network, false, sgd), copy(network, true, sgd), best));
+                    snap = new Snapshot(from + count, copy(network, false, sgd), copy(network, true, sgd));
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.epochFinished();
             if (!Divergence.weightsFinite(network)) {
-                throw diverged("a weight is not finite", network, sgd, snap, train, order, b, epoch, store);
+                throw diverged("a weight is not finite", network, sgd, snap, train, order, b, epoch, store, config.seed());
             }
             double valLoss = Double.NaN;
             double valAcc = Double.NaN;
@@ -143,7 +145,7 @@ public class SgdTrainer implements Trainer {
                     bestLoss = valLoss;
                     bestEpoch = epoch;
                     bad = 0;
-                    best = copy(params, false, sgd);
+                    best = copy(network, false, sgd);
                 } else {
                     bad++;
                     stopped = bad >= es.patience();
@@ -159,13 +161,13 @@ public class SgdTrainer implements Trainer {
             done.add(m);
             if (store != null) {
                 store.save(new Checkpoint(epoch + 1, 0, 0, 0, done, bestLoss, bestEpoch, bad, stopped,
-                        copy(params, false, sgd), copy(params, true, sgd), best));
+                        copy(network, false, sgd), copy(network, true, sgd), best));
             }
             metrics.epoch(m, last);
         }
         boolean restored = false;
         if (validation != null && best != null && (done.isEmpty() || bestEpoch != done.get(done.size() - 1).epoch())) {
-            restore(params, sgd, best, null);
+            restore(network, sgd, best, null);
             restored = true;
         }
         if (last == null || restored) {
@@ -174,12 +176,23 @@ public class SgdTrainer implements Trainer {
         return new Result(done, last, (System.nanoTime() - runStart) / 1e9, stopped, bestEpoch);
     }
 
+    /**
+     * The forward context of the batch starting at sample {@code from} of epoch {@code epoch}: training, at
+     * global step {@code (epoch − 1)·⌈n/b⌉ + from/b}. The step is a function of the position alone, so a
+     * resumed run (which restores epoch and position) gives stages the same random draws as an uninterrupted
+     * one, with no generator state in the checkpoint.
+     */
+    static ForwardContext trainingContext(long seed, int epoch, int from, int n, int b) {
+        long perEpoch = (n + (long) b - 1) / b;
+        return ForwardContext.training(seed, (epoch - 1L) * perEpoch + from / b);
+    }
+
     /** The state at the start of a stretch of batches, for replaying it. */
     private record Snapshot(int position, double[][] weights, double[][] velocity) {
     }
 
     private CheckFailedException diverged(String what, Network network, Sgd sgd, Snapshot snap, Samples train,
-            int[] order, int b, int epoch, CheckpointStore store) {
+            int[] order, int b, int epoch, CheckpointStore store, long seed) {
         List<Parameter> params = network.parameters();
         int n = train.size();
         String detail = "the replay from the last snapshot did not reproduce it";
@@ -187,32 +200,34 @@ public class SgdTrainer implements Trainer {
         int row = 0;
         // First pass: the training steps themselves (trainStep, fused for plain SGD: the same bits as the run),
         // to find the first batch whose loss or weights go non-finite.
-        restore(params, sgd, snap.weights(), snap.velocity());
+        restore(network, sgd, snap.weights(), snap.velocity());
         int bad = -1;
         for (int from = snap.position(); from < n && bad < 0; from += b) {
             int count = Math.min(b, n - from);
             Tensor bx = new Tensor(count, train.features());
             int[] by = new int[count];
             train.fill(order, from, count, bx, by);
-            if (!Double.isFinite(network.trainStep(bx, by, sgd)) || !Divergence.weightsFinite(network)) {
+            if (!Double.isFinite(network.trainStep(bx, by, sgd, trainingContext(seed, epoch, from, n, b)))
+                    || !Divergence.weightsFinite(network)) {
                 bad = from;
             }
         }
         if (bad >= 0) {
             // Second pass: the same steps up to that batch, then that batch stage by stage (the unfused VJPs,
             // each checked), from exactly the weights the run had before it.
-            restore(params, sgd, snap.weights(), snap.velocity());
+            restore(network, sgd, snap.weights(), snap.velocity());
             for (int from = snap.position(); from <= bad; from += b) {
                 int count = Math.min(b, n - from);
                 Tensor bx = new Tensor(count, train.features());
                 int[] by = new int[count];
                 train.fill(order, from, count, bx, by);
                 if (from < bad) {
-                    network.trainStep(bx, by, sgd);
+                    network.trainStep(bx, by, sgd, trainingContext(seed, epoch, from, n, b));
                     continue;
                 }
                 at = from;
-                Divergence.Finding finding = Divergence.checkedStep(network, bx, by, sgd);
+                Divergence.Finding finding = Divergence.checkedStep(network, bx, by, sgd,
+                        trainingContext(seed, epoch, from, n, b));
                 detail = finding != null ? finding.where()
                         : "the update of this batch (its step-by-step check, with the gradient summed before the step, stayed finite)";
                 row = finding != null ? finding.row() : 0;
@@ -249,10 +264,16 @@ public class SgdTrainer implements Trainer {
         return z ^ (z >>> 31);
     }
 
-    /** Each parameter's values (or momentum) in row-major order. */
-    static double[][] copy(List<Parameter> params, boolean velocity, Sgd sgd) {
-        double[][] out = new double[params.size()][];
-        for (int i = 0; i < out.length; i++) {
+    /**
+     * Each parameter's values (or momentum) in row-major order, then each buffer's values (running
+     * statistics; zeros in the momentum copy, which has no entry for them), so one list carries the whole
+     * state a checkpoint, a snapshot or the best epoch needs.
+     */
+    static double[][] copy(Network network, boolean velocity, Sgd sgd) {
+        List<Parameter> params = network.parameters();
+        List<Buffer> buffers = network.buffers();
+        double[][] out = new double[params.size() + buffers.size()][];
+        for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             double[] src = velocity ? sgd.velocity(p) : p.value();
             double[] rm = new double[src.length];
@@ -261,15 +282,21 @@ public class SgdTrainer implements Trainer {
             }
             out[i] = rm;
         }
+        for (int j = 0; j < buffers.size(); j++) {
+            Buffer b = buffers.get(j);
+            out[params.size() + j] = velocity ? new double[b.size()] : b.values().clone();
+        }
         return out;
     }
 
-    static void restore(List<Parameter> params, Sgd sgd, double[][] weights, double[][] velocity) {
-        if (weights.length != params.size()) {
-            throw new IllegalArgumentException("checkpoint has " + weights.length + " parameters, the network "
-                    + params.size());
+    static void restore(Network network, Sgd sgd, double[][] weights, double[][] velocity) {
+        List<Parameter> params = network.parameters();
+        List<Buffer> buffers = network.buffers();
+        if (weights.length != params.size() + buffers.size()) {
+            throw new IllegalArgumentException("checkpoint has " + weights.length + " arrays, the network "
+                    + params.size() + " parameters and " + buffers.size() + " buffers");
         }
-        for (int i = 0; i < weights.length; i++) {
+        for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             p.setFromRowMajor(weights[i]);
             if (velocity != null) {
@@ -278,6 +305,15 @@ public class SgdTrainer implements Trainer {
                     v[p.storageIndex(f)] = velocity[i][f];
                 }
             }
+        }
+        for (int j = 0; j < buffers.size(); j++) {
+            double[] src = weights[params.size() + j];
+            double[] dst = buffers.get(j).values();
+            if (src.length != dst.length) {
+                throw new IllegalArgumentException("checkpoint buffer " + j + " has " + src.length + " values, the network's "
+                        + buffers.get(j).name() + " " + dst.length);
+            }
+            System.arraycopy(src, 0, dst, 0, dst.length);
         }
     }
 

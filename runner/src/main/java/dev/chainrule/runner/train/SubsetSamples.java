@@ -51,6 +51,11 @@ public final class SubsetSamples implements Samples {
     }
 
     @Override
+    public dev.chainrule.api.Shape shape() {
+        return base.shape();
+    }
+
+    @Override
     public int features() {
         return base.features();
     }

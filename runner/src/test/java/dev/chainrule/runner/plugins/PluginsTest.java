@@ -267,11 +267,12 @@ class PluginsTest {
 
     @Test
     void aJarBuiltForAnotherApiMajorVersionIsOneLine() throws IOException {
-        Path bad = jar("api2.jar", new PluginJarBuilder()
-                .source("com.acme.api2.P", TestPlugins.activation("com.acme.api2", "gelu", 1.0, "", ""))
-                .service(ActivationProvider.class, "com.acme.api2.P")
-                .manifest("Chainrule-Api-Version", "2.0"));
-        brokenJar(bad, "built for chainrule api 2.0 but this runner has api 1.0 (major versions differ); rebuild the plugin against api 1.x");
+        Path bad = jar("api1.jar", new PluginJarBuilder()
+                .source("com.acme.api1.P", TestPlugins.activation("com.acme.api1", "gelu", 1.0, "", ""))
+                .service(ActivationProvider.class, "com.acme.api1.P")
+                .manifest("Chainrule-Api-Version", "1.0"));
+        brokenJar(bad, "built for chainrule api 1.0 but this runner has api 2.0 (major versions differ); rebuild the plugin "
+                + "against api 2.x, see docs/plugins.md#migrating-from-api-1");
     }
 
     @Test
@@ -281,7 +282,7 @@ class PluginsTest {
                 .service(ActivationProvider.class, "com.acme.noapi.P")
                 .manifest("Chainrule-Api-Version", null));
         brokenJar(bad, "its manifest has no Chainrule-Api-Version entry, so the api it was built against is unknown; "
-                + "add 'Chainrule-Api-Version: 1.0' (README.md, Write a plugin)");
+                + "add 'Chainrule-Api-Version: 2.0' (README.md, Write a plugin)");
     }
 
     @Test
@@ -296,11 +297,11 @@ class PluginsTest {
         Cli.Result r = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run").toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 1.0; rebuild the plugin against it "
+        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 2.0; rebuild the plugin against it "
                 + "(NoClassDefFoundError: dev/chainrule/api/FutureApi) in com.acme.future.P.create", r.errLine());
         Cli.Result v = Cli.run(null, "verify-plugin", bad.toString());
         assertEquals(1, v.code());
-        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 1.0"),
+        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 2.0"),
                 v.out());
     }
 

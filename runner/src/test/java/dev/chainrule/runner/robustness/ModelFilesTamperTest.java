@@ -92,7 +92,7 @@ class ModelFilesTamperTest {
         byte[] longer = java.util.Arrays.copyOf(w, w.length + 800);
         Files.write(run.resolve("weights.bin"), longer);
         String err = evaluate();
-        assertTrue(err.endsWith(w.length + 800 + " bytes, but " + run.resolve("model.json") + " (its parameters) declares "
+        assertTrue(err.endsWith(w.length + 800 + " bytes, but " + run.resolve("model.json") + " (its parameters and buffers) declares "
                 + w.length + " (800 bytes too many)"), err);
     }
 

@@ -1,6 +1,7 @@
 package dev.chainrule.examples.swish;
 
 import dev.chainrule.api.Activation;
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.jacobian.DiagonalJacobian;
@@ -36,7 +37,7 @@ abstract class ElementwiseActivation implements Activation {
     }
 
     @Override
-    public Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x, ForwardContext context) {
         if (x.cols() != n) {
             throw new IllegalArgumentException(type() + ": expects rows of " + n + " inputs, got " + x);
         }

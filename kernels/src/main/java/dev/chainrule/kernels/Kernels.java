@@ -1,4 +1,4 @@
-package dev.chainrule.layers;
+package dev.chainrule.kernels;
 
 /**
  * The three loops the dense layer's VJPs are made of, over contiguous runs of doubles. Two implementations
@@ -15,15 +15,15 @@ package dev.chainrule.layers;
  * (the {@code runner} launcher does) and the CPU has 256-bit vectors, else the scalar one; the system property
  * {@code chainrule.kernels=scalar} forces the scalar one.
  */
-abstract class Kernels {
-    static final Kernels INSTANCE = choose();
+public abstract class Kernels {
+    public static final Kernels INSTANCE = choose();
 
     /**
      * {@link #INSTANCE} after its warm-up ({@link Parallelism#warmUpInBackground} says why), for the layers. A
      * holder class of its own: the warm-up must not run inside this class's initialisation, which
      * {@code new VectorKernels()} can start before {@link VectorKernels}' own fields are set.
      */
-    static Kernels ready() {
+    public static Kernels ready() {
         return Ready.KERNELS;
     }
 
@@ -39,10 +39,10 @@ abstract class Kernels {
     }
 
     /** {@code y ← y + a·x} on {@code len} entries. */
-    abstract void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len);
+    public abstract void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len);
 
     /** {@code w ← w − η·(g·c)} on {@code len} entries: a plain SGD step along the column {@code c·g}. */
-    abstract void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len);
+    public abstract void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len);
 
     /**
      * {@code out_k = Σ_i g_i W_ik} for every column k of a column-major {@code W} (m×n): the VJP {@code g W}.
@@ -51,7 +51,7 @@ abstract class Kernels {
      * CPU overlaps), not from reordering a sum. The same code serves both implementations: a lane-wise
      * vector sum would need a different order.
      */
-    final void columnDots(double[] w, int m, int n, double[] g, int gOff, double[] out, int outOff) {
+    public final void columnDots(double[] w, int m, int n, double[] g, int gOff, double[] out, int outOff) {
         int k = 0;
         for (; k + 7 < n; k += 8) {
             int b = k * m;
@@ -97,7 +97,7 @@ abstract class Kernels {
      * column-major {@code W} with {@code m} rows: a matrix-vector product over the non-zero inputs only. Each
      * {@code z_i} receives its terms in the order of {@code j}, as one call of {@link #axpy} per column would give.
      */
-    final void columnsAxpy(double[] w, int m, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
+    public final void columnsAxpy(double[] w, int m, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
         // One axpy per column. Keeping a block of z in registers across the columns (fewer loads and stores of
         // z) measured 5–10% slower end to end on Zen 3 at low load (docs/performance.md), so it is not done.
         for (int j = from; j < to; j++) {
@@ -109,7 +109,7 @@ abstract class Kernels {
      * {@link #descend} along each listed column: {@code W[:, k_j] ← W[:, k_j] − η·(g·c_j)}, the plain SGD step
      * {@code W ← W − η·gᵀxᵀ} on the columns where {@code x} is non-zero.
      */
-    final void columnsDescend(double eta, double[] g, int gOff, int[] cols, double[] c, int count, double[] w, int m) {
+    public final void columnsDescend(double eta, double[] g, int gOff, int[] cols, double[] c, int count, double[] w, int m) {
         for (int j = 0; j < count; j++) {
             descend(eta, c[j], g, gOff, w, cols[j] * m, m);
         }
@@ -122,10 +122,10 @@ abstract class Kernels {
      * from 0, one product at a time — bitwise {@link #columnDots}' (the textbook order) — with 8 rows side by
      * side in vector lanes.
      */
-    abstract void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT);
+    public abstract void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT);
 
     /** Outputs per panel: {@link #panelAxpy} and its kind keep 16 entries in 4 vector registers. */
-    static final int PANEL = 16;
+    public static final int PANEL = 16;
 
     /**
      * {@link #columnsAxpy} restricted to the rows {@code i0 ≤ i < i0+len} of W ({@code len = PANEL}; any length: {@link #panelAxpyAny}):
@@ -134,7 +134,7 @@ abstract class Kernels {
      * {@code m = PANEL, i0 = 0}), so the panel (784 columns × 16 rows, 100 KB) stays in the core's L2 cache for
      * the whole batch, and z stays in registers across the columns.
      */
-    abstract void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff);
+    public abstract void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff);
 
     /**
      * One column's share of a mini-batch step: {@code w[wOff+i] −= η·(G[r_j, i0+i]·c_j)} for the listed rows
@@ -142,11 +142,11 @@ abstract class Kernels {
      * {@code m} columns. The same operations as {@link #descend} per row, but the 16 entries of W stay in registers
      * across the rows: W is read and written once per batch instead of once per row.
      */
-    abstract void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w,
+    public abstract void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w,
             int wOff, int len);
 
     /** {@link #descendRows} for the gradient: {@code w[wOff+i] += G[r_j, i0+i]·c_j}, as {@link #axpy} per row adds it. */
-    abstract void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
+    public abstract void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
             int len);
 
     /**
@@ -155,7 +155,7 @@ abstract class Kernels {
      * way so that the vector kernels' profile sees full panels only: a fallback branch inside them made C2 keep
      * their vectors boxed on the heap: 7× slower forward, 25× slower update at batch size 128 (docs/performance.md).
      */
-    final void panelAxpyAny(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
+    public final void panelAxpyAny(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
         if (len == PANEL) {
             panelAxpy(w, m, i0, len, cols, c, from, to, z, zOff);
         } else {
@@ -166,7 +166,7 @@ abstract class Kernels {
     }
 
     /** {@link #descendRows} for a panel of any length, as {@link #panelAxpyAny}. */
-    final void descendRowsAny(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w,
+    public final void descendRowsAny(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w,
             int wOff, int len) {
         if (len == PANEL) {
             descendRows(eta, g, m, i0, rows, c, from, to, w, wOff, len);
@@ -178,7 +178,7 @@ abstract class Kernels {
     }
 
     /** {@link #accumulateRows} for a panel of any length, as {@link #panelAxpyAny}. */
-    final void accumulateRowsAny(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
+    public final void accumulateRowsAny(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
             int len) {
         if (len == PANEL) {
             accumulateRows(g, m, i0, rows, c, from, to, w, wOff, len);
@@ -190,10 +190,10 @@ abstract class Kernels {
     }
 
     /** Rows per {@link #dotsTile}. */
-    static final int DOT_ROWS = 8;
+    public static final int DOT_ROWS = 8;
 
     /** Which implementation this is, for benchmarks and reports. */
-    abstract String name();
+    public abstract String name();
 
     private static Kernels choose() {
         if ("scalar".equals(System.getProperty("chainrule.kernels"))) {

@@ -1,31 +1,31 @@
-package dev.chainrule.layers;
+package dev.chainrule.kernels;
 
 /** {@link Kernels} in plain Java: the reference the vector kernels must match bit for bit. */
 final class ScalarKernels extends Kernels {
 
     @Override
-    void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
+    public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) {
             y[yOff + i] += a * x[xOff + i];
         }
     }
 
     @Override
-    void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len) {
+    public void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len) {
         for (int i = 0; i < len; i++) {
             w[wOff + i] -= eta * (g[gOff + i] * c);
         }
     }
 
     @Override
-    void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
+    public void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
         for (int j = from; j < to; j++) {
             axpy(c[j], w, cols[j] * m + i0, z, zOff, len);
         }
     }
 
     @Override
-    void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
+    public void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
             int len) {
         for (int j = from; j < to; j++) {
             descend(eta, c[j], g, rows[j] * m + i0, w, wOff, len);
@@ -33,14 +33,14 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff, int len) {
+    public void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff, int len) {
         for (int j = from; j < to; j++) {
             axpy(c[j], g, rows[j] * m + i0, w, wOff, len);
         }
     }
 
     @Override
-    void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT) {
+    public void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT) {
         for (int k = k0; k < k0 + kCount; k++) {
             for (int b = b0; b < b0 + DOT_ROWS; b++) {
                 double s = 0.0;
@@ -53,7 +53,7 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    String name() {
+    public String name() {
         return "scalar";
     }
 }

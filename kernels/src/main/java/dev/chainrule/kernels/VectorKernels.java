@@ -1,4 +1,4 @@
-package dev.chainrule.layers;
+package dev.chainrule.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,7 +20,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
+    public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
         int i = 0;
         for (; i <= len - 4; i += 4) {
             DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
@@ -32,7 +32,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len) {
+    public void descend(double eta, double c, double[] g, int gOff, double[] w, int wOff, int len) {
         int i = 0;
         for (; i <= len - 4; i += 4) {
             DoubleVector step = DoubleVector.fromArray(S, g, gOff + i).mul(c).mul(eta);
@@ -44,7 +44,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
+    public void panelAxpy(double[] w, int m, int i0, int len, int[] cols, double[] c, int from, int to, double[] z, int zOff) {
         DoubleVector z0 = DoubleVector.fromArray(S, z, zOff);
         DoubleVector z1 = DoubleVector.fromArray(S, z, zOff + 4);
         DoubleVector z2 = DoubleVector.fromArray(S, z, zOff + 8);
@@ -64,7 +64,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
+    public void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
             int len) {
         DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
         DoubleVector w1 = DoubleVector.fromArray(S, w, wOff + 4);
@@ -85,7 +85,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff, int len) {
+    public void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff, int len) {
         DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
         DoubleVector w1 = DoubleVector.fromArray(S, w, wOff + 4);
         DoubleVector w2 = DoubleVector.fromArray(S, w, wOff + 8);
@@ -105,7 +105,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void dotsTile(double[] gt, int batch, int row0, double[] w, int m, int k0, int kCount, double[] outT) {
+    public void dotsTile(double[] gt, int batch, int row0, double[] w, int m, int k0, int kCount, double[] outT) {
         // missing inputs of a short tile repeat the last one: computed, never stored
         int w0 = k0 * m;
         int w1 = (k0 + Math.min(1, kCount - 1)) * m;
@@ -155,7 +155,7 @@ final class VectorKernels extends Kernels {
     /**
      * Runs every kernel on small arrays until C2 has compiled it on its own (see {@link Kernels#INSTANCE}).
      */
-    void warmUp() {
+    public void warmUp() {
         int m = 32;
         double[] w = new double[m * 8];
         double[] g = new double[m * 8];
@@ -173,7 +173,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    String name() {
+    public String name() {
         return "vector-256";
     }
 }

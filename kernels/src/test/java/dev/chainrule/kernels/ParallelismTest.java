@@ -1,4 +1,4 @@
-package dev.chainrule.layers;
+package dev.chainrule.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.chainrule.layers;
+package dev.chainrule.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -73,12 +73,12 @@ public final class Parallelism {
     }
 
     /** Runs {@code part.accept(t)} for {@code t = 0 .. parts−1}, {@code parts ≤ threads()}, and waits for all. */
-    static void run(int parts, IntConsumer part) {
+    public static void run(int parts, IntConsumer part) {
         pool.run(parts, part);
     }
 
     /** Start of part {@code t} of {@code parts} equal contiguous parts of {@code [0, total)}. */
-    static int split(int total, int parts, int t) {
+    public static int split(int total, int parts, int t) {
         return (int) ((long) total * t / parts);
     }
 

@@ -1,0 +1,23 @@
+package dev.chainrule.api;
+
+/**
+ * A case a plugin asks its checks to cover ({@code verify-plugin}, the testkit contracts): options and an
+ * input shape that matter for it, such as "2 channels of 5×5, stride 2", beside the defaults the checks try
+ * anyway.
+ *
+ * @param name a short label shown in check output
+ * @param inputShape the input row shape
+ * @param options the entry's options
+ * @param batch rows per check batch (batch-coupled stages need at least 2)
+ */
+public record CheckCase(String name, Shape inputShape, Options options, int batch) {
+    public CheckCase {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+    }
+
+    public static CheckCase of(String name, Shape inputShape, Options options) {
+        return new CheckCase(name, inputShape, options, 3);
+    }
+}
