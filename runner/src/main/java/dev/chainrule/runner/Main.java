@@ -48,6 +48,14 @@ public final class Main {
         try {
             Injector injector = Guice.createInjector(Modules.override(new RunnerModule(terminal)).with(overrides));
             CommandLine cl = new CommandLine(RunnerCommand.class, new GuiceFactory(injector));
+            // picocli's own Path conversion names the exception class; this names the cause and the fix
+            cl.registerConverter(java.nio.file.Path.class, s -> {
+                try {
+                    return java.nio.file.Path.of(s);
+                } catch (InvalidPathException e) {
+                    throw new CommandLine.TypeConversionException(dev.chainrule.runner.io.SafeFiles.unusable(e));
+                }
+            });
             cl.setOut(terminal.out());
             cl.setErr(terminal.err());
             cl.setParameterExceptionHandler((ex, a) -> {
@@ -93,10 +101,7 @@ public final class Main {
                 // a path this system cannot name: a NUL, or non-ASCII under a non-UTF-8 locale (LANG=C)
                 cause = t;
                 code = BAD_INPUT;
-                msg = "'" + dev.chainrule.runner.io.Text.escape(ip.getInput()) + "' is not a usable path here ("
-                        + ip.getReason() + ")" + (ip.getInput().chars().anyMatch(ch -> ch > 127)
-                        ? "; file names are " + System.getProperty("sun.jnu.encoding", "?")
-                                + " in this locale: run under a UTF-8 one (LANG=C.UTF-8)" : "");
+                msg = dev.chainrule.runner.io.SafeFiles.unusable(ip);
                 break;
             }
             if (t instanceof UncheckedIOException u) {

@@ -259,15 +259,10 @@ public class ConfigReader {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
-            throw new ConfigException(shown, jsonPath, "'" + Text.escape(value) + "' is not a usable path here ("
-                    + e.getReason() + ")" + (nonAscii(value) ? "; this JVM's file names are "
-                    + System.getProperty("sun.jnu.encoding", "?") + ": run under a UTF-8 locale (LANG=C.UTF-8)" : ""));
+            throw new ConfigException(shown, jsonPath, SafeFiles.unusable(e));
         }
     }
 
-    private static boolean nonAscii(String s) {
-        return s.chars().anyMatch(c -> c > 127);
-    }
 
     private static ConfigException syntax(String shown, JsonProcessingException e) {
         String what = e.getOriginalMessage();

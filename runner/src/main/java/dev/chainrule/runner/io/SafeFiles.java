@@ -141,6 +141,18 @@ public final class SafeFiles {
         }
     }
 
+    /**
+     * Why a path cannot be used, for one line: a NUL, or non-ASCII under a locale whose file names are not
+     * UTF-8 (under LANG=C the JVM cannot name such files at all).
+     */
+    public static String unusable(InvalidPathException e) {
+        String in = e.getInput() == null ? "" : e.getInput();
+        boolean nonAscii = in.chars().anyMatch(c -> c > 127);
+        return "'" + Text.escape(in) + "' is not a usable path here (" + e.getReason() + ")" + (nonAscii
+                ? "; file names are " + System.getProperty("sun.jnu.encoding", "?") + " in this locale: run under a "
+                        + "UTF-8 one (LANG=C.UTF-8)" : "");
+    }
+
     /** "a FIFO", "a character device", ... for the message. */
     static String kind(Path p) {
         try {

@@ -58,8 +58,21 @@ class MessagesTest {
     void aNonAsciiDataPathUnderLangCIsOneLine() throws Exception {
         Path c = Hostile.write(tmp.resolve("c.json"), Hostile.CONFIG.replace("\"seed\": 7",
                 "\"seed\": 7, \"data\": {\"dir\": \"donn\u00e9es\"}"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.chainrule.runner.Main", "train", c.toString());
+        String err = underLangC("train", c.toString());
+        assertTrue(err.contains("data.dir: 'donn") && err.contains("is not a usable path here") && err.contains("LANG=C.UTF-8"), err);
+        // the same folder as an argument: picocli converts it, with the same explanation
+        String arg = underLangC("train", Hostile.write(tmp.resolve("ok.json"), Hostile.CONFIG).toString(), "--data",
+                tmp.resolve("donn\u00e9es").toString());
+        assertTrue(arg.startsWith("Invalid value for option '--data': '") && arg.contains("is not a usable path here")
+                && arg.contains("LANG=C.UTF-8"), arg);
+    }
+
+    private static String underLangC(String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.chainrule.runner.Main"));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("LANG", "C");
         pb.environment().put("LC_ALL", "C");
         pb.environment().remove("CHAINRULE_PLUGINS");
@@ -67,8 +80,15 @@ class MessagesTest {
         Process p = pb.start();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(2, p.waitFor(), err);
-        assertFalse(err.contains("internal error") || err.contains("\n"), err);
-        assertTrue(err.contains("data.dir: 'donn") && err.contains("is not a usable path here") && err.contains("LANG=C.UTF-8"), err);
+        assertFalse(err.contains("internal error") || err.contains("\n") || err.contains("Exception"), err);
+        return err;
+    }
+
+    @Test
+    void aNulInAPathArgumentIsOneLine() throws IOException {
+        Path c = Hostile.write(tmp.resolve("ok.json"), Hostile.CONFIG);
+        assertEquals("Invalid value for option '--out': 'a\\u0000b' is not a usable path here (Nul character not allowed) "
+                + "(see 'runner train --help')", Hostile.bad("train", c.toString(), "--out", "a\u0000b"));
     }
 
     @Test
