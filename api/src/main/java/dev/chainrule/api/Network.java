@@ -119,7 +119,7 @@ public final class Network {
     public Tensor predict(Tensor x, ForwardContext context) {
         Tensor z = x;
         for (int i = 0; i < stages.size(); i++) {
-            z = stages.get(i).forward(z, context.atStage(i));
+            z = checked(i, z.rows(), stages.get(i).forward(z, context.atStage(i)));
         }
         return z;
     }
@@ -143,7 +143,7 @@ public final class Network {
         }
         Tensor z = x;
         for (int i = 0; i < trainStages; i++) {
-            z = stages.get(i).forward(z, context.atStage(i));
+            z = checked(i, z.rows(), stages.get(i).forward(z, context.atStage(i)));
         }
         lastInput = x;
         trainOutput = z;
@@ -210,6 +210,20 @@ public final class Network {
         backward();
         optimizer.step(parameters, lastBatch);
         return l;
+    }
+
+    /**
+     * A plugin stage that returns the wrong number of rows or columns would otherwise fail somewhere
+     * downstream, far from its cause; this names it. Two int compares per stage and batch.
+     */
+    private Tensor checked(int i, int rows, Tensor out) {
+        Stage s = stages.get(i);
+        if (out == null || out.rows() != rows || out.cols() != s.outputSize()) {
+            throw new IllegalStateException("stage " + i + " (" + s.type() + ") returned "
+                    + (out == null ? "null" : out.rows() + "×" + out.cols()) + " from forward, expected " + rows + "×"
+                    + s.outputSize() + " (" + rows + " rows of its output shape " + s.outputShape() + ")");
+        }
+        return out;
     }
 
     /** The unfused linear step on one layer: zero its grads, backward, {@code θ ← θ − c·grad}. */

@@ -40,7 +40,7 @@ public final class Main {
 
     /** Commands that run dense layers. */
     private static final java.util.Set<String> COMPUTES =
-            java.util.Set.of("train", "bench", "evaluate", "gradcheck", "explain", "predict", "verify-plugin");
+            java.util.Set.of("train", "bench", "evaluate", "gradcheck", "explain", "predict", "verify-plugin", "serve");
 
     /** Runs the CLI in-process; {@code overrides} replace bindings of {@link RunnerModule} (for tests). */
     public static int run(String[] args, Terminal terminal, Module... overrides) {

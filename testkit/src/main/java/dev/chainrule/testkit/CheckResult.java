@@ -20,12 +20,33 @@ public record CheckResult(String what, int row, int column, double analytic, dou
 
     /** One line: {@code PASS sigmoid D_x at row 0: worst (1, 1) analytic … numeric … rel … (tolerance …)}. */
     public String describe() {
+        if (row == SKIPPED) {
+            return "SKIP " + what;
+        }
         if (row < 0) {
             return (passed ? "PASS " : "FAIL ") + what;
         }
         return String.format(java.util.Locale.ROOT,
                 "%s %s: worst entry (%d, %d) analytic %.12g numeric %.12g relative error %.3g (tolerance %.1g; largest relative error %.3g)",
                 passed ? "PASS" : "FAIL", what, row, column, analytic, numeric, relativeError, tolerance, maxRelativeError);
+    }
+
+    /** The {@link #row} of a check that did not run; {@link #what} says why. */
+    public static final int SKIPPED = -2;
+
+    /** A check that did not run, with the reason: counts as passed, prints as {@code SKIP}. */
+    public static CheckResult skip(String why) {
+        return new CheckResult(why, SKIPPED, -1, Double.NaN, Double.NaN, 0, 0, 0, true);
+    }
+
+    public boolean skipped() {
+        return row == SKIPPED;
+    }
+
+    /** This result with {@code prefix} before its description (a layer index, a check case). */
+    public CheckResult prefixed(String prefix) {
+        return new CheckResult(prefix + what, row, column, analytic, numeric, relativeError, maxRelativeError,
+                tolerance, passed);
     }
 
     /** Throws {@link AssertionError} with {@link #describe()} unless passed; returns this. */
@@ -46,6 +67,9 @@ public record CheckResult(String what, int row, int column, double analytic, dou
         }
         if (a.passed != b.passed) {
             return a.passed ? b : a;
+        }
+        if (a.skipped() != b.skipped()) {
+            return a.skipped() ? b : a;
         }
         return b.maxRelativeError > a.maxRelativeError ? b : a;
     }

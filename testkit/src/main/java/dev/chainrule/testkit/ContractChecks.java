@@ -1,7 +1,15 @@
 package dev.chainrule.testkit;
 
 import dev.chainrule.api.BuildContext;
+import dev.chainrule.api.CheckCase;
+import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.ForwardContext;
+import dev.chainrule.api.InPlaceUpdate;
+import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Layer;
+import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Shape;
+import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.Options;
@@ -77,6 +85,16 @@ public final class ContractChecks {
     };
 
     private final JacobianChecker checker;
+
+    private static double[] rowTimes(double[] g, double[][] dense, int cols) {
+        double[] out = new double[cols];
+        for (int i = 0; i < dense.length; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j] += g[i] * dense[i][j];
+            }
+        }
+        return out;
+    }
 
     public ContractChecks(JacobianChecker checker) {
         this.checker = checker;
@@ -229,16 +247,298 @@ public final class ContractChecks {
         return out;
     }
 
-    /** Every stage check above, in order. */
+    /** Every stage check above, in order (per-row ones skipped for a batch-coupled stage). */
     public List<CheckResult> allStageChecks(StageFactory f, int[] sizes) {
-        List<CheckResult> out = new ArrayList<>(stageShapes(f, sizes));
-        out.addAll(inputJacobians(f, sizes, false));
-        out.addAll(inputJacobians(f, sizes, true));
-        out.addAll(parameterJacobians(f, sizes, false));
-        out.addAll(parameterJacobians(f, sizes, true));
-        out.addAll(backward(f, sizes));
-        out.addAll(batchEqualsRows(f, sizes));
+        return allStageChecks(null, f, sizes);
+    }
+
+    /**
+     * Every stage check, in order: the kind's shape rule (when {@code kind} is given), shapes, the per-row
+     * Jacobians and backward (skipped with the reason for a batch-coupled stage), whole-batch Jacobians and
+     * backward in training and inference, the fast path, training vs inference and determinism.
+     */
+    public List<CheckResult> allStageChecks(ComponentProvider.Kind kind, StageFactory f, int[] sizes) {
+        List<CheckResult> out = new ArrayList<>();
+        if (kind != null) {
+            out.addAll(kindShapes(kind, f, sizes));
+        }
+        out.addAll(stageShapes(f, sizes));
+        if (out.stream().anyMatch(r -> !r.passed())) {
+            return out;
+        }
+        if (f.create(sizes[0], 1).batchCoupled()) {
+            out.add(perRowSkipped(f.create(sizes[0], 1)));
+        } else {
+            out.addAll(inputJacobians(f, sizes, false));
+            out.addAll(inputJacobians(f, sizes, true));
+            out.addAll(parameterJacobians(f, sizes, false));
+            out.addAll(parameterJacobians(f, sizes, true));
+            out.addAll(backward(f, sizes));
+            out.addAll(batchEqualsRows(f, sizes));
+        }
+        out.addAll(batchJacobians(f, sizes, true));
+        out.addAll(batchJacobians(f, sizes, false));
+        out.addAll(inPlaceUpdate(f, sizes));
+        out.addAll(trainingAndInference(f, sizes));
         out.addAll(deterministic(f, sizes));
+        return out;
+    }
+
+    /** The reason the per-row contract does not apply to a batch-coupled stage. */
+    public static CheckResult perRowSkipped(Stage s) {
+        return CheckResult.skip(s.type() + " per-row checks (D_x per row, batch = single rows): a batch-coupled"
+                + " stage's rows interact, so it is checked on the whole batch (batchJacobian) instead");
+    }
+
+    /**
+     * The rule of the kind: an activation maps R^n to R^n; every stage's shapes agree with its sizes. The
+     * same message in {@code verify-plugin} and the contract tests.
+     */
+    public static List<CheckResult> kindShapes(ComponentProvider.Kind kind, StageFactory f, int[] sizes) {
+        List<CheckResult> out = new ArrayList<>();
+        for (int n : sizes) {
+            Stage s = f.create(n, 1);
+            String what = s.type() + " (" + kind.id() + ") at n=" + n;
+            if (kind == ComponentProvider.Kind.ACTIVATION && s.outputSize() != s.inputSize()) {
+                out.add(fail(what + ": an activation maps R^n to R^n, but outputSize() is " + s.outputSize()
+                        + "; a stage that changes size is a Transform (TransformProvider)"));
+            } else if (kind != ComponentProvider.Kind.LAYER && s instanceof Layer l && !l.parameters().isEmpty()) {
+                out.add(fail(what + ": has parameters, so it is a Layer (LayerProvider), not a " + kind.id()));
+            } else if (s.outputShape().size() != s.outputSize() || s.inputShape().size() != s.inputSize()) {
+                out.add(fail(what + ": shapes " + s.inputShape() + " → " + s.outputShape() + " do not match sizes "
+                        + s.inputSize() + " → " + s.outputSize()));
+            } else {
+                out.add(pass(what + ": " + s.inputShape() + " → " + s.outputShape()));
+            }
+        }
+        return out;
+    }
+
+    /** Where option checks build: the first declared case's shape (a stage may refuse flat rows), else 3. */
+    public static Shape optionShape(ComponentProvider p) {
+        return p.checkCases().isEmpty() ? Shape.of(3) : p.checkCases().get(0).inputShape();
+    }
+
+    /** The context the checks train with: a fixed seed and step, the stage at position 0. */
+    public static ForwardContext trainingContext() {
+        return ForwardContext.training(42, 3).atStage(0);
+    }
+
+    /**
+     * The whole batch's {@code D_x} ({@link Stage#batchJacobian}, (B·m)×(B·n)) against central differences
+     * over all B·n inputs, every layer's {@link Layer#batchParameterJacobian} likewise, and {@code backward}
+     * against {@code g·J} for the input and {@code Σ g·D_θ} for each parameter, all under one forward
+     * context: training (the masks of a random stage are fixed by the context, a batch-coupled stage uses
+     * batch statistics) or inference.
+     */
+    public List<CheckResult> batchJacobians(StageFactory f, int[] sizes, boolean training) {
+        List<CheckResult> out = new ArrayList<>();
+        ForwardContext ctx = training ? trainingContext() : ForwardContext.inference();
+        String mode = training ? "training" : "inference";
+        for (int n : sizes) {
+            Stage s = f.create(n, 12);
+            int b = BATCH;
+            SplittableRandom rng = new SplittableRandom(800 + n);
+            Tensor x = uniform(b, n, 2, rng);
+            Tensor g = uniform(b, s.outputSize(), 1, rng);
+            String what = s.type() + " whole batch (" + b + " rows, " + mode + ")";
+            s.forward(x, ctx);
+            Jacobian jx = s.batchJacobian(b);
+            out.add(checker.check(what + " D_x", jx, v -> s.forward(new Tensor(b, n, v), ctx).data().clone(),
+                    x.data().clone()));
+            List<Parameter> ps = s instanceof Layer l ? l.parameters() : List.of();
+            for (int i = 0; i < ps.size(); i++) {
+                Layer l = (Layer) s;
+                Parameter p = ps.get(i);
+                s.forward(x, ctx);
+                Jacobian jp = l.batchParameterJacobian(i, b);
+                double[] theta = p.toRowMajor();
+                try {
+                    out.add(checker.check(what + " D_" + p.name(), jp, v -> {
+                        p.setFromRowMajor(v);
+                        return s.forward(x, ctx).data().clone();
+                    }, theta));
+                } finally {
+                    p.setFromRowMajor(theta);
+                }
+            }
+            // backward at x itself: the numeric checks left the base point elsewhere
+            s.forward(x, ctx);
+            double[] gf = g.data().clone();
+            double[][] expectedX = {rowTimes(gf, s.batchJacobian(b).toDense(), b * n)};
+            List<double[]> expectedP = new ArrayList<>();
+            for (int i = 0; i < ps.size(); i++) {
+                expectedP.add(rowTimes(gf, ((Layer) s).batchParameterJacobian(i, b).toDense(), ps.get(i).size()));
+                ps.get(i).zeroGrad();
+            }
+            Tensor back = s.backward(g, true);
+            if (back == null || back.rows() != b || back.cols() != n) {
+                out.add(fail(what + ": backward(g, true) returned " + (back == null ? "null" : back.rows() + "×"
+                        + back.cols()) + ", expected " + b + "×" + n));
+                continue;
+            }
+            out.add(checker.compare(what + " backward vs g·D_x", new double[][] {back.data().clone()}, expectedX, null));
+            for (int i = 0; i < ps.size(); i++) {
+                Parameter p = ps.get(i);
+                double[] grad = new double[p.size()];
+                for (int j = 0; j < grad.length; j++) {
+                    grad[j] = p.gradAt(j);
+                }
+                out.add(checker.compare(what + " backward: gradient of parameter " + p.name() + " vs Σ_b g_b·D_"
+                        + p.name(), new double[][] {grad}, new double[][] {expectedP.get(i)}, null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The {@link InPlaceUpdate} fast path against the slow path it stands for: on two instances with the same
+     * seed and input, {@code backwardAndUpdate(g, true, c)} must return the {@code backward(g, true)} input
+     * gradient and move every parameter by exactly {@code c·grad} (zero grads, backward, θ ← θ − c·grad).
+     */
+    public List<CheckResult> inPlaceUpdate(StageFactory f, int[] sizes) {
+        List<CheckResult> out = new ArrayList<>();
+        double c = 0.25;
+        for (int n : sizes) {
+            Stage slow = f.create(n, 9);
+            if (!(slow instanceof Layer ls) || !(slow instanceof InPlaceUpdate)) {
+                continue;
+            }
+            Layer lf = (Layer) f.create(n, 9);
+            SplittableRandom rng = new SplittableRandom(900 + n);
+            Tensor x = uniform(BATCH, n, 2, rng);
+            Tensor g = uniform(BATCH, slow.outputSize(), 1, rng);
+            ForwardContext ctx = trainingContext();
+            ls.forward(x, ctx);
+            ls.parameters().forEach(Parameter::zeroGrad);
+            Tensor slowBack = ls.backward(g, true).copy();
+            List<double[]> before = new ArrayList<>();
+            List<double[]> slowStep = new ArrayList<>();
+            for (Parameter p : ls.parameters()) {
+                double[] d = new double[p.size()];
+                for (int j = 0; j < d.length; j++) {
+                    d[j] = c * p.gradAt(j);
+                }
+                slowStep.add(d);
+            }
+            for (Parameter p : lf.parameters()) {
+                before.add(p.toRowMajor());
+            }
+            lf.forward(x, ctx);
+            Tensor fastBack = ((InPlaceUpdate) lf).backwardAndUpdate(g, true, c);
+            String what = slow.type() + " InPlaceUpdate.backwardAndUpdate at n=" + n;
+            if (fastBack == null) {
+                out.add(fail(what + ": returned null with propagate = true"));
+                continue;
+            }
+            out.add(checker.compare(what + ": input gradient vs backward", fastBack.toArray(), slowBack.toArray(), null));
+            for (int i = 0; i < lf.parameters().size(); i++) {
+                Parameter p = lf.parameters().get(i);
+                double[] after = p.toRowMajor();
+                double[] step = new double[after.length];
+                for (int j = 0; j < step.length; j++) {
+                    step[j] = before.get(i)[j] - after[j];
+                }
+                out.add(checker.compare(what + ": step of parameter " + p.name() + " vs backward then "
+                        + p.name() + " ← " + p.name() + " − c·grad", new double[][] {step},
+                        new double[][] {slowStep.get(i)}, null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Training vs inference: under one training {@link ForwardContext} a stage gives the same output from
+     * two instances with the same seed and from a second call (it draws only from {@code ctx.random(row)});
+     * inference must not draw (the context throws there) and is repeatable.
+     */
+    public List<CheckResult> trainingAndInference(StageFactory f, int[] sizes) {
+        List<CheckResult> out = new ArrayList<>();
+        ForwardContext ctx = trainingContext();
+        for (int n : sizes) {
+            Tensor x = uniform(BATCH, n, 2, new SplittableRandom(1000 + n));
+            Stage a = f.create(n, 10);
+            String what = a.type() + " at n=" + n;
+            double[] first;
+            try {
+                first = a.forward(x, ctx).data().clone();
+            } catch (RuntimeException e) {
+                out.add(fail(what + ": forward in training (" + ctx + ") threw " + e));
+                continue;
+            }
+            Stage b = f.create(n, 10);
+            if (!Arrays.equals(first, b.forward(x, ctx).data())) {
+                out.add(fail(what + ": same seed, input and training ForwardContext, different output: draw only"
+                        + " from ctx.random(row), never from a Random of your own"));
+            } else if (!Arrays.equals(first, b.forward(x, ctx).data())) {
+                out.add(fail(what + ": a second training forward with the same ForwardContext differs"));
+            } else {
+                out.add(pass(what + ": training forward reproducible under the same ForwardContext"));
+            }
+            try {
+                double[] inf = b.forward(x, ForwardContext.inference()).data().clone();
+                out.add(Arrays.equals(inf, b.forward(x, ForwardContext.inference()).data())
+                        ? pass(what + ": inference repeatable")
+                        : fail(what + ": two inference forwards of the same input differ"));
+            } catch (IllegalStateException e) {
+                out.add(explained(what, e));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A stage that draws from the forward context in inference makes the context throw, in whichever check
+     * comes first: say what that means instead of the bare exception.
+     */
+    static CheckResult explained(String type, IllegalStateException e) {
+        if (String.valueOf(e.getMessage()).startsWith("no randomness in inference")) {
+            return fail(type + " draws randomness in inference (" + e.getMessage() + "); draw only when"
+                    + " ctx.training()");
+        }
+        throw e;
+    }
+
+    /** A factory for one declared {@link CheckCase}: its shape and options, the seed as given. */
+    public static StageFactory caseFactory(Function<BuildContext, ? extends Stage> build, CheckCase c) {
+        return (n, seed) -> build.apply(new BuildContext(c.inputShape(), c.options(), seed));
+    }
+
+    /**
+     * Every stage check on the default flat sizes (built with {@code defaults}) and on each declared
+     * {@link CheckCase}, the case's name before each of its results. A stage that refuses flat input (a
+     * {@link ShapeException}) is checked on its cases only; with no case that is a failure, since nothing
+     * would be checked.
+     */
+    public List<CheckResult> stageProvider(ComponentProvider p, Function<BuildContext, ? extends Stage> build,
+            Options defaults, int[] sizes) {
+        List<CheckResult> out = new ArrayList<>();
+        List<CheckCase> cases = p.checkCases();
+        StageFactory flat = (n, seed) -> build.apply(new BuildContext(n, defaults, seed));
+        try {
+            flat.create(sizes[0], 1);
+            out.addAll(allStageChecks(p.kind(), flat, sizes));
+        } catch (IllegalStateException e) {
+            out.add(explained(p.type(), e));
+        } catch (ShapeException e) {
+            out.add(cases.isEmpty()
+                    ? fail(p.type() + " refuses flat input (" + e.getMessage() + ") and declares no checkCases():"
+                            + " nothing would be checked; declare a CheckCase with an input shape it takes")
+                    : CheckResult.skip(p.type() + " at flat sizes: " + e.getMessage() + "; checked on its "
+                            + cases.size() + " declared case(s)"));
+        }
+        for (CheckCase c : cases) {
+            String prefix = "case '" + c.name() + "' (" + c.inputShape() + ", " + c.options() + "): ";
+            try {
+                for (CheckResult r : allStageChecks(p.kind(), caseFactory(build, c), new int[] {c.inputShape().size()})) {
+                    out.add(r.prefixed(prefix));
+                }
+            } catch (IllegalStateException e) {
+                out.add(explained(p.type(), e).prefixed(prefix));
+            } catch (RuntimeException e) {
+                out.add(fail(prefix + "threw " + e));
+            }
+        }
         return out;
     }
 
@@ -246,11 +546,16 @@ public final class ContractChecks {
 
     /** An option key the provider does not declare must raise an {@link OptionException} naming it. */
     public static CheckResult unknownOptionRejected(Function<BuildContext, ?> build, Options valid) {
+        return unknownOptionRejected(build, valid, Shape.of(3));
+    }
+
+    /** As {@link #unknownOptionRejected(Function, Options)}, on input rows of {@code shape}. */
+    public static CheckResult unknownOptionRejected(Function<BuildContext, ?> build, Options valid, Shape shape) {
         Map<String, Object> m = new LinkedHashMap<>(valid.asMap());
         m.put("no-such-option", 1);
         String what = "unknown option 'no-such-option'";
         try {
-            build.apply(new BuildContext(3, new Options(m), 0));
+            build.apply(new BuildContext(shape, new Options(m), 0));
         } catch (OptionException e) {
             if (!"no-such-option".equals(e.key()) || e.getMessage() == null
                     || !e.getMessage().contains("no-such-option")) {
@@ -267,11 +572,17 @@ public final class ContractChecks {
 
     /** Each bad option must raise an {@link OptionException} with the given key and message fragment. */
     public static List<CheckResult> badOptionsRejected(Function<BuildContext, ?> build, List<BadOption> bad) {
+        return badOptionsRejected(build, bad, Shape.of(3));
+    }
+
+    /** As {@link #badOptionsRejected(Function, List)}, on input rows of {@code shape}. */
+    public static List<CheckResult> badOptionsRejected(Function<BuildContext, ?> build, List<BadOption> bad,
+            Shape shape) {
         List<CheckResult> out = new ArrayList<>();
         for (BadOption b : bad) {
             String what = "bad options " + b.options();
             try {
-                build.apply(new BuildContext(3, b.options(), 0));
+                build.apply(new BuildContext(shape, b.options(), 0));
                 out.add(fail(what + ": accepted"));
             } catch (OptionException e) {
                 if (!java.util.Objects.equals(b.key(), e.key())) {

@@ -113,7 +113,88 @@ public final class JacobianChecker {
         if (analytic.rows() != fw.length || analytic.cols() != w.length) {
             return failShape(what, analytic, fw.length, w.length);
         }
-        return compare(what, analytic.toDense(), numericJacobian(f, w), fw);
+        double[][] dense = analytic.toDense();
+        double[][] numeric = numericJacobian(f, w);
+        CheckResult r = compare(what, dense, numeric, fw);
+        return r.passed() ? r : kinks(what, dense, numeric, f, w, fw, r);
+    }
+
+    /**
+     * Where a central difference disagrees with the analytic value, looks whether the point is a kink
+     * (relu at 0, a tie of a max): there the one-sided differences {@code (f(w+εe_j) − f(w))/ε} and
+     * {@code (f(w) − f(w−εe_j))/ε} disagree with each other, the central difference is their mean and means
+     * nothing, and any value between the two one-sided slopes is a valid (sub)gradient. Such columns are
+     * judged against that interval and the result says "non-differentiable point"; a column whose
+     * one-sided slopes agree is an ordinary wrong Jacobian and is left as it failed.
+     */
+    private CheckResult kinks(String what, double[][] dense, double[][] numeric, Function<double[], double[]> f,
+            double[] w, double[] fw, CheckResult failed) {
+        int m = dense.length;
+        double[][] judged = new double[m][];
+        for (int i = 0; i < m; i++) {
+            judged[i] = numeric[i].clone();
+        }
+        StringBuilder where = new StringBuilder();
+        int kinks = 0;
+        for (int j = 0; j < w.length; j++) {
+            boolean bad = false;
+            for (int i = 0; i < m && !bad; i++) {
+                bad = !agrees(dense[i][j], numeric[i][j], Math.max(1.0, Math.abs(fw[i])));
+            }
+            if (!bad) {
+                continue;
+            }
+            double eps = STEP * Math.max(1.0, Math.abs(w[j]));
+            double[] v = w.clone();
+            v[j] = w[j] + eps;
+            double[] plus = f.apply(v.clone());
+            v[j] = w[j] - eps;
+            double[] minus = f.apply(v.clone());
+            boolean kink = false;
+            String slopes = "";
+            for (int i = 0; i < m; i++) {
+                double right = (plus[i] - fw[i]) / eps;
+                double left = (fw[i] - minus[i]) / eps;
+                double scale = Math.max(1.0, Math.abs(fw[i]));
+                // one-sided differences carry O(ε) truncation error: disagreement far beyond it is a kink
+                if (Math.abs(right - left) > 1e-3 * Math.max(1.0, Math.abs(right) + Math.abs(left))
+                        && Math.abs(right - left) > 1e4 * absoluteFloor * scale) {
+                    if (!kink) {
+                        slopes = String.format(java.util.Locale.ROOT, "output %d: left %.6g, right %.6g", i, left, right);
+                    }
+                    kink = true;
+                    double lo = Math.min(left, right);
+                    double hi = Math.max(left, right);
+                    double slack = 1e-4 * Math.max(1.0, hi - lo);
+                    if (dense[i][j] >= lo - slack && dense[i][j] <= hi + slack) {
+                        judged[i][j] = dense[i][j];
+                    }
+                }
+            }
+            if (kink) {
+                kinks++;
+                if (where.length() == 0) {
+                    where.append("input ").append(j).append(" (").append(slopes).append(')');
+                }
+            }
+        }
+        if (kinks == 0) {
+            return failed;
+        }
+        CheckResult r = compare(what + " at a non-differentiable point: " + kinks + " input(s) where the one-sided"
+                + " differences disagree, first " + where + "; there any value between the two slopes is accepted",
+                dense, judged, fw);
+        restore(f, w);
+        return r;
+    }
+
+    private static void restore(Function<double[], double[]> f, double[] w) {
+        // leave the stage's base point at w, as after an ordinary check
+        f.apply(w.clone());
+    }
+
+    private boolean agrees(double a, double b, double scale) {
+        return a == b || relativeError(a, b) <= tolerance || Math.abs(a - b) <= absoluteFloor * scale;
     }
 
     /** {@code D_x f} of a stage at row {@code row} of batch {@code x}. */
@@ -248,7 +329,7 @@ public final class JacobianChecker {
                 for (int j = 0; j < grad.length; j++) {
                     grad[j] = p.gradAt(j);
                 }
-                results.add(compare(stage.type() + " backward grad " + p.name() + " vs Σ g·D_" + p.name(),
+                results.add(compare(stage.type() + " backward: gradient of parameter " + p.name() + " vs Σ_b g_b·D_" + p.name(),
                         new double[][] {grad}, new double[][] {expectedParams.get(i)}, null));
             }
         }

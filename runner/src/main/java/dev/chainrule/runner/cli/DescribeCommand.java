@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "describe", mixinStandardHelpOptions = true,
         description = "Show a type's description and the options a config entry of it accepts: name, type, "
-                + "default and meaning.")
+                + "default, valid values (range or choices) and meaning.")
 public class DescribeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "TYPE", description = "a type id, as listed by 'runner plugins'")
@@ -49,19 +49,21 @@ public class DescribeCommand implements Callable<Integer> {
             out.println("options: none");
         } else {
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"option", "type", "default", "meaning"});
+            rows.add(new String[] {"option", "type", "default", "valid values", "meaning"});
             for (OptionSpec s : opts) {
-                rows.add(new String[] {s.name(), s.type(), s.required() ? "(required)" : s.defaultValue(), s.meaning()});
+                rows.add(new String[] {s.name(), kind(s), s.required() ? "(required)" : s.defaultValue(), valid(s),
+                        s.meaning()});
             }
-            int[] w = new int[3];
+            int[] w = new int[4];
             for (String[] r : rows) {
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < w.length; i++) {
                     w[i] = Math.max(w[i], String.valueOf(r[i]).length());
                 }
             }
             out.println("options:");
             for (String[] r : rows) {
-                out.println(String.format("  %-" + w[0] + "s  %-" + w[1] + "s  %-" + w[2] + "s  %s", (Object[]) r));
+                out.println(String.format("  %-" + w[0] + "s  %-" + w[1] + "s  %-" + w[2] + "s  %-" + w[3] + "s  %s",
+                        (Object[]) r).stripTrailing());
             }
         }
         out.println("config entry: {\"type\": \"" + p.type() + "\""
@@ -69,5 +71,29 @@ public class DescribeCommand implements Callable<Integer> {
                 + "}");
         out.flush();
         return 0;
+    }
+
+    /** The spec's kind, from {@link OptionSpec#kind()}: never parsed out of its type text. */
+    static String kind(OptionSpec s) {
+        return switch (s.kind()) {
+            case INTEGER -> "integer";
+            case NUMBER -> "number";
+            case CHOICE -> "choice";
+            case BOOLEAN -> "boolean";
+            case FREE -> "free-form";
+        };
+    }
+
+    /** The range of a number, the choices of a choice; a free-form option's own type text. */
+    static String valid(OptionSpec s) {
+        return switch (s.kind()) {
+            case INTEGER, NUMBER -> {
+                String t = s.type();
+                yield t.substring(t.indexOf(' ') + 1);
+            }
+            case CHOICE -> String.join(" | ", s.choices());
+            case BOOLEAN -> "true | false";
+            case FREE -> s.type() == null ? "" : s.type();
+        };
     }
 }

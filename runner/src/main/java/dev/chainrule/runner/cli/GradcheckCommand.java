@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
         description = "Check every Jacobian of the configured network and its whole gradient against finite "
-                + "differences; prints the worst error per layer, exits 1 on failure.")
+                + "differences, and each layer's backward against its Jacobians; prints the worst error per layer "
+                + "and names layer index, type and parameter in every failure, exits 1 on failure.")
 public class GradcheckCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CONFIG", description = "the run config whose network to check")
@@ -112,25 +113,39 @@ public class GradcheckCommand implements Callable<Integer> {
         for (int i = 0; i < net.stages().size(); i++) {
             Stage s = net.stages().get(i);
             Tensor in = inputs.get(i);
+            String name = "layers[" + i + "] " + s.type();
             List<CheckResult> parts = new ArrayList<>();
             CheckResult dx = null;
-            for (int r = 0; r < samples; r++) {
-                dx = CheckResult.worse(dx, checker.checkInputJacobian(s, in, r));
+            if (s.batchCoupled()) {
+                // rows interact: the per-row D_x means nothing; check the whole batch's Jacobian instead
+                s.forward(in);
+                int n = in.cols();
+                dx = checker.check(s.type() + " whole-batch D_x", s.batchJacobian(samples),
+                        v -> s.forward(new Tensor(samples, n, v)).data().clone(), in.data().clone());
+            } else {
+                for (int r = 0; r < samples; r++) {
+                    dx = CheckResult.worse(dx, checker.checkInputJacobian(s, in, r));
+                }
             }
-            parts.add(dx);
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "layers[%d] %-8s D_x %.2e", i, s.type(),
-                    dx.maxRelativeError()));
+            parts.add(dx.prefixed(name + " "));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s D_x %.2e", name, dx.maxRelativeError()));
             if (s instanceof Layer l) {
                 for (int p = 0; p < l.parameters().size(); p++) {
                     CheckResult w = null;
                     for (int r = 0; r < samples; r++) {
                         w = CheckResult.worse(w, checkParameter(l, p, in, r, rng));
                     }
-                    parts.add(w);
+                    parts.add(w.prefixed(name + " "));
                     line.append(String.format(Locale.ROOT, ", D_%s %.2e", l.parameters().get(p).name(),
                             w.maxRelativeError()));
                 }
             }
+            CheckResult back = null;
+            for (CheckResult r : checkBackward(s, in, rng)) {
+                parts.add(r.prefixed(name + " "));
+                back = CheckResult.worse(back, r);
+            }
+            line.append(String.format(Locale.ROOT, ", backward %.2e", back.maxRelativeError()));
             ok &= report(line, parts);
         }
         Loss loss = net.loss();
@@ -150,6 +165,11 @@ public class GradcheckCommand implements Callable<Integer> {
                     net.trainingLoss().type(), fc.maxRelativeError())), List.of(fc));
         }
         CheckResult g = checker.checkNetworkGradient(net, x, labels, columns, c.seed());
+        if (!g.passed() && g.row() >= 0) {
+            // the checker's worst entry is (parameter index, flat index): say which layer and parameter
+            g = new CheckResult(g.what() + ", worst at " + parameterName(net, g.row(), g.column()), g.row(),
+                    g.column(), g.analytic(), g.numeric(), g.relativeError(), g.maxRelativeError(), g.tolerance(), false);
+        }
         ok &= report(new StringBuilder(String.format(Locale.ROOT, "whole gradient (%d coordinates per parameter at most) %.2e",
                 columns, g.maxRelativeError())), List.of(g));
         terminal.out().printf(Locale.ROOT, "%s: gradcheck %s (tolerance %.0e, %d random inputs)%n", c.name(),
@@ -171,6 +191,79 @@ public class GradcheckCommand implements Callable<Integer> {
         }
         terminal.out().flush();
         return ok;
+    }
+
+    /** "layers[2] dense parameter b[5]" for parameter {@code index} of the network, flat entry {@code flat}. */
+    static String parameterName(Network net, int index, int flat) {
+        Parameter target = net.parameters().get(index);
+        for (int i = 0; i < net.stages().size(); i++) {
+            if (net.stages().get(i) instanceof Layer l) {
+                for (Parameter p : l.parameters()) {
+                    if (p == target) {
+                        return "layers[" + i + "] " + l.type() + " parameter " + p.name() + " entry " + flat
+                                + " of " + java.util.Arrays.toString(p.shape());
+                    }
+                }
+            }
+        }
+        return "parameter " + target.name() + " entry " + flat;
+    }
+
+    /**
+     * The stage's {@code backward} on random output gradients g against what its Jacobians say: the input
+     * gradient against {@code g_b·D_x(x_b)} per row and each parameter's accumulated gradient against
+     * {@code Σ_b g_b·D_θ(x_b)}, the products taken through the Jacobians' own VJPs (their entries are checked
+     * above), so a dense 784-input layer needs no dense m×|θ| matrix. A batch-coupled stage is compared with
+     * its whole-batch Jacobians.
+     */
+    private List<CheckResult> checkBackward(Stage s, Tensor in, SplittableRandom rng) {
+        List<CheckResult> out = new ArrayList<>();
+        s.forward(in);
+        int b = in.rows();
+        Tensor g = new Tensor(b, s.outputSize());
+        for (int k = 0; k < g.data().length; k++) {
+            g.data()[k] = rng.nextDouble(-1, 1);
+        }
+        double[][] expectedX = new double[b][];
+        List<double[]> expectedP = new ArrayList<>();
+        List<Parameter> ps = s instanceof Layer l ? l.parameters() : List.of();
+        if (s.batchCoupled()) {
+            double[] all = s.batchJacobian(b).vjp(g.data().clone());
+            for (int r = 0; r < b; r++) {
+                expectedX[r] = java.util.Arrays.copyOfRange(all, r * s.inputSize(), (r + 1) * s.inputSize());
+            }
+            for (int i = 0; i < ps.size(); i++) {
+                expectedP.add(((Layer) s).batchParameterJacobian(i, b).vjp(g.data().clone()));
+            }
+        } else {
+            for (int r = 0; r < b; r++) {
+                expectedX[r] = s.jacobian(r).vjp(g.rowCopy(r));
+            }
+            for (int i = 0; i < ps.size(); i++) {
+                double[] sum = new double[ps.get(i).size()];
+                for (int r = 0; r < b; r++) {
+                    double[] v = ((Layer) s).parameterJacobian(i, r).vjp(g.rowCopy(r));
+                    for (int j = 0; j < sum.length; j++) {
+                        sum[j] += v[j];
+                    }
+                }
+                expectedP.add(sum);
+            }
+        }
+        ps.forEach(Parameter::zeroGrad);
+        Tensor actual = s.backward(g, true);
+        out.add(checker.compare("backward: input gradient vs g·D_x", actual.toArray(), expectedX, null));
+        for (int i = 0; i < ps.size(); i++) {
+            Parameter p = ps.get(i);
+            double[] grad = new double[p.size()];
+            for (int j = 0; j < grad.length; j++) {
+                grad[j] = p.gradAt(j);
+            }
+            out.add(checker.compare("backward: gradient of parameter " + p.name() + " vs Σ_b g_b·D_" + p.name(),
+                    new double[][] {grad}, new double[][] {expectedP.get(i)}, null));
+        }
+        ps.forEach(Parameter::zeroGrad);
+        return out;
     }
 
     /**

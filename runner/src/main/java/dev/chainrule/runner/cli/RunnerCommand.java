@@ -10,7 +10,8 @@ import picocli.CommandLine.ScopeType;
         description = "Train and check chainrule networks described by JSON configs.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, dev.chainrule.runner.predict.PredictCommand.class,
                 PluginsCommand.class, DescribeCommand.class, VerifyPluginCommand.class, GradcheckCommand.class,
-                dev.chainrule.runner.explain.ExplainCommand.class, BenchCommand.class, HelpCommand.class},
+                dev.chainrule.runner.explain.ExplainCommand.class, BenchCommand.class,
+                dev.chainrule.runner.serve.ServeCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
                 "Reference: README.md (CLI reference, config reference)"})
 public class RunnerCommand implements Runnable {
@@ -43,6 +44,6 @@ public class RunnerCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "missing command: train, evaluate, predict, plugins, describe, verify-plugin, gradcheck, explain or bench");
+                "missing command: train, evaluate, predict, plugins, describe, verify-plugin, gradcheck, explain, bench or serve");
     }
 }

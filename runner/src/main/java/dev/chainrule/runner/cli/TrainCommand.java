@@ -29,11 +29,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.chainrule.runner.serve.RunFolders;
 import dev.chainrule.runner.train.ConsoleMetrics;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
 import dev.chainrule.runner.train.ProgressSink;
 import dev.chainrule.runner.train.Trainer;
+import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.runner.serve.RunServer;
+import dev.chainrule.runner.serve.ServeCommand;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -72,6 +77,14 @@ public class TrainCommand implements Callable<Integer> {
             description = "use this folder of IDX files instead of the config's data section")
     Path data;
 
+    @Option(names = "--serve", description = "also serve the run's page (runner serve) on 127.0.0.1 while it trains, "
+            + "and keep serving it after training until Ctrl-C")
+    boolean serve;
+
+    @Option(names = "--serve-port", paramLabel = "P", defaultValue = "8080",
+            description = "the port of --serve (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    int servePort;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "the run folder (default runs/<name>-<yyyyMMdd-HHmmss>); must not hold a run already")
     Path out;
@@ -96,11 +109,13 @@ public class TrainCommand implements Callable<Integer> {
     private final Terminal terminal;
 
     private final ObjectMapper mapper;
+    private final ProviderRegistry registry;
 
     @Inject
     public TrainCommand(ConfigReader reader, DataSource dataSource, NetworkFactory factory, Trainer trainer,
-            RunWriter writer, ProgressSink progress, Terminal terminal, ObjectMapper mapper) {
+            RunWriter writer, ProgressSink progress, Terminal terminal, ObjectMapper mapper, ProviderRegistry registry) {
         this.mapper = mapper;
+        this.registry = registry;
         this.reader = reader;
         this.dataSource = dataSource;
         this.factory = factory;
@@ -121,6 +136,9 @@ public class TrainCommand implements Callable<Integer> {
         if (trustRunPlugins && resume == null) {
             throw new BadInputException(PluginSettings.TRUST_OPTION + ": only with --resume RUN_DIR (a config's "
                     + "own \"plugins\" folder is used without it)");
+        }
+        if (servePort < 0 || servePort > 65535) {
+            throw new BadInputException("--serve-port: must be from 0 to 65535, got " + servePort);
         }
         RunConfig c;
         Checkpoint from = null;
@@ -167,13 +185,41 @@ public class TrainCommand implements Callable<Integer> {
         if (from != null) {
             store.check(from, network, c.training().epochs());
         }
-        if (dir == null) {
-            dir = writer.prepare(c, out);
-            writer.writeConfig(dir, c);
-            store = new CheckpointStore(dir, mapper);
-        } else {
-            writer.rewriteMetrics(dir, from.metrics());
+        // listen before the run folder is made, so a port in use leaves nothing behind
+        AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
+        RunServer server = !serve ? null : ServeCommand.start(new RunFolders(served::get), "the run",
+                "127.0.0.1", servePort, "--serve-port", registry, mapper, terminal);
+        try {
+            if (dir == null) {
+                dir = writer.prepare(c, out);
+                writer.writeConfig(dir, c);
+                store = new CheckpointStore(dir, mapper);
+            } else {
+                writer.rewriteMetrics(dir, from.metrics());
+            }
+            served.set(List.of(new RunFolders.Root(dir, dir.toString())));
+            trainAndReport(c, split, network, from, dir, store);
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.stop();
+            }
+            throw e;
         }
+        if (server != null) {
+            terminal.out().println("training done; the page stays up at http://127.0.0.1:" + server.port()
+                    + "/ (Ctrl-C stops)");
+            terminal.out().flush();
+            try {
+                ServeCommand.serveUntilStopped(server);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // asked to stop: done
+            }
+        }
+        return 0;
+    }
+
+    private void trainAndReport(RunConfig c, DataSource.Split split, Network network, Checkpoint from, Path dir,
+            CheckpointStore store) {
         final Path runDir = dir;
         final RunConfig rc = c;
         ConsoleMetrics console = new ConsoleMetrics(terminal.out(), c.training().epochs());
@@ -241,7 +287,6 @@ public class TrainCommand implements Callable<Integer> {
         terminal.out().printf(Locale.ROOT, "%s: test accuracy %s after %d epoch%s (%.1f s), run folder %s%n", c.name(),
                 Evaluation.percent(r.finalTest().accuracy()), ran, ran == 1 ? "" : "s", r.seconds(), dir);
         terminal.out().flush();
-        return 0;
     }
 
     private static TestScan scanTest(RunConfig c, Network network, Samples test) {

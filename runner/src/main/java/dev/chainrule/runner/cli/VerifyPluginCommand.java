@@ -10,6 +10,7 @@ import dev.chainrule.api.OptionSpec;
 import dev.chainrule.api.Options;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
+import dev.chainrule.api.TransformProvider;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.CheckFailedException;
 import dev.chainrule.runner.Terminal;
@@ -37,16 +38,20 @@ import picocli.CommandLine.Parameters;
  * Loads one plugin jar alone (its own class loader over the api, nothing from the plugins folder) and runs
  * testkit's {@link ContractChecks} on every provider it declares: the same checks its contract tests run.
  *
- * <p>Each provider is built with its default options. A required option gets a small value chosen from its
- * {@link OptionSpec#type()}: 3 for an integer, 0.5 for a number, the first choice of {@code one of a, b},
- * {@code true} for a boolean; any other required option makes the type FAIL ("cannot choose a value").
- * Layers and activations are checked at input sizes 1, 3 and 6; losses at N = 2, 3 and 10, on values in
- * [−2, 2] and ±30, or on probability rows when the loss is not finite on such values.
+ * <p>Each provider is built with its default options. A required typed option gets a small value from its
+ * {@link OptionSpec} (3 for an integer, 0.5 for a number, each clamped into the range; the first choice;
+ * {@code true}); a required free-form option makes the type FAIL ("cannot choose a value"). Stages (layers,
+ * activations, transforms) are checked at flat input sizes 1, 3 and 6 (skipped with the reason when the
+ * stage refuses flat input) and on every {@code checkCases()} entry the provider declares; losses at
+ * N = 2, 3 and 10, on values in [−2, 2] and ±30, or on probability rows when the loss is not finite there.
  */
 @Command(name = "verify-plugin", mixinStandardHelpOptions = true,
-        description = "Check every type a plugin jar provides: shapes, every Jacobian against finite differences "
-                + "(random and saturated points), VJP = row × dense Jacobian, deterministic forward, invalid "
-                + "options rejected. One PASS/FAIL line per type; exits 1 on any failure.")
+        description = "Check every type a plugin jar provides, on flat sizes 1, 3, 6 and on each check case it "
+                + "declares: shapes and the rule of its kind, every Jacobian against finite differences (random and "
+                + "saturated points; kinks reported as non-differentiable points), backward against g·D for the "
+                + "input and each parameter, whole-batch Jacobians in training and inference, the InPlaceUpdate "
+                + "fast path against backward + step, reproducibility under the forward context, invalid options "
+                + "rejected. One PASS/FAIL line per type; exits 1 on any failure.")
 public class VerifyPluginCommand implements Callable<Integer> {
     static final int[] STAGE_SIZES = {1, 3, 6};
     static final int[] LOSS_SIZES = {2, 3, 10};
@@ -111,13 +116,12 @@ public class VerifyPluginCommand implements Callable<Integer> {
             }
             Options opts = defaultOptions(p);
             Function<BuildContext, Object> build = ctx -> create(p, ctx);
-            results.add(ContractChecks.unknownOptionRejected(build, opts));
+            results.add(ContractChecks.unknownOptionRejected(build, opts, ContractChecks.optionShape(p)));
             if (p instanceof LossProvider lp) {
                 ContractChecks.LossFactory f = n -> lp.create(new BuildContext(n, opts, 0));
                 results.addAll(checks.allLossChecks(f, predictionsFor(f), LOSS_SIZES));
             } else {
-                ContractChecks.StageFactory f = (n, seed) -> (Stage) create(p, new BuildContext(n, opts, seed));
-                results.addAll(checks.allStageChecks(f, STAGE_SIZES));
+                results.addAll(checks.stageProvider(p, ctx -> (Stage) create(p, ctx), opts, STAGE_SIZES));
             }
         } catch (RuntimeException | AssertionError e) {
             results.add(ContractChecks.fail("threw " + oneLine(e) + at(e)));
@@ -133,8 +137,11 @@ public class VerifyPluginCommand implements Callable<Integer> {
             return "FAIL " + name + ": " + bad + " of " + results.size() + " checks failed; worst: "
                     + worst.describe().substring("FAIL ".length());
         }
-        return String.format(Locale.ROOT, "PASS %s: %d checks, largest relative error %.2e (tolerance %.0e)", name,
-                results.size(), worst == null ? 0.0 : worst.maxRelativeError(), checks.checker().tolerance());
+        List<CheckResult> skipped = results.stream().filter(CheckResult::skipped).toList();
+        String skips = skipped.isEmpty() ? "" : " (" + skipped.size() + " skipped: " + skipped.get(0).what() + ")";
+        return String.format(Locale.ROOT, "PASS %s: %d checks%s, largest relative error %.2e (tolerance %.0e)", name,
+                results.size() - skipped.size(), skips, worst == null ? 0.0 : worst.maxRelativeError(),
+                checks.checker().tolerance());
     }
 
     private static Object create(ComponentProvider p, BuildContext ctx) {
@@ -143,6 +150,9 @@ public class VerifyPluginCommand implements Callable<Integer> {
         }
         if (p instanceof ActivationProvider ap) {
             return ap.create(ctx);
+        }
+        if (p instanceof TransformProvider tp) {
+            return tp.create(ctx);
         }
         return ((LossProvider) p).create(ctx);
     }
@@ -154,18 +164,14 @@ public class VerifyPluginCommand implements Callable<Integer> {
             if (!s.required()) {
                 continue;
             }
-            String t = s.type() == null ? "" : s.type().toLowerCase(Locale.ROOT);
-            if (t.contains("integer")) {
-                m.put(s.name(), 3);
-            } else if (t.contains("number")) {
-                m.put(s.name(), 0.5);
-            } else if (t.startsWith("one of")) {
-                m.put(s.name(), t.substring("one of".length()).split(",")[0].trim());
-            } else if (t.contains("true or false") || t.contains("boolean")) {
-                m.put(s.name(), true);
-            } else {
-                throw new IllegalArgumentException("required option '" + s.name() + "' of type '" + s.type()
-                        + "' has no default and verify-plugin cannot choose a value; give it a default");
+            switch (s.kind()) {
+                case INTEGER -> m.put(s.name(), (int) Math.max(s.min(), Math.min(3, s.max())));
+                case NUMBER -> m.put(s.name(), s.min() <= 0.5 && 0.5 <= s.max() ? 0.5 : Math.abs(s.min()) < Math.abs(s.max()) ? s.min() : s.max());
+                case CHOICE -> m.put(s.name(), s.choices().get(0));
+                case BOOLEAN -> m.put(s.name(), true);
+                default -> throw new IllegalArgumentException("required option '" + s.name() + "' of type '" + s.type()
+                        + "' has no default and verify-plugin cannot choose a value; give it a default or make it"
+                        + " a typed OptionSpec");
             }
         }
         return new Options(m);

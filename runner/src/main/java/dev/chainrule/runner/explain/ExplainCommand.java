@@ -112,7 +112,8 @@ public class ExplainCommand implements Callable<Integer> {
             Stage s = stages.get(i);
             inputs.add(z.rowCopy(0));
             z = s.forward(z);
-            out.printf(Locale.ROOT, "  [%d] %s %d→%d%s%n", i, s.type(), s.inputSize(), s.outputSize(), paramShapes(s));
+            out.printf(Locale.ROOT, "  [%d] %s %s→%s (%s)%s%n", i, s.type(), s.inputShape(), s.outputShape(), kind(s),
+                    paramShapes(s));
             out.println("      base point z^" + (i + 1) + " (input) " + vector(inputs.get(i)));
             out.println("      output z^" + (i + 2) + " " + vector(z.rowCopy(0)));
         }
@@ -180,20 +181,37 @@ public class ExplainCommand implements Callable<Integer> {
                 fmt(after));
     }
 
-    private static String paramShapes(Stage s) {
-        if (!(s instanceof Layer l)) {
-            return "";
+    /** The stage's kind, as {@code describe} and {@code plugins} name it. */
+    static String kind(Stage s) {
+        if (s instanceof Layer) {
+            return "layer";
+        }
+        if (s instanceof dev.chainrule.api.Activation) {
+            return "activation";
+        }
+        return s instanceof dev.chainrule.api.Transform ? "transform" : "stage";
+    }
+
+    /** {@code , parameters W 4×3, b 4}; {@code , parameters: none} for a parameter-free stage of any kind. */
+    static String paramShapes(Stage s) {
+        if (!(s instanceof Layer l) || l.parameters().isEmpty()) {
+            return ", parameters: none";
         }
         StringBuilder sb = new StringBuilder(", parameters");
+        String sep = " ";
         for (Parameter p : l.parameters()) {
-            int[] sh = p.shape();
-            sb.append(' ').append(p.name()).append(' ').append(sh.length == 1 ? String.valueOf(sh[0]) : sh[0] + "×" + sh[1]);
+            StringBuilder dims = new StringBuilder();
+            for (int d : p.shape()) {
+                dims.append(dims.length() == 0 ? "" : "×").append(d);
+            }
+            sb.append(sep).append(p.name()).append(' ').append(dims);
+            sep = ", ";
         }
         return sb.toString();
     }
 
     /** Shape, structure, and the dense matrix when it is small. */
-    static String describe(Jacobian j) {
+    public static String describe(Jacobian j) {
         StringBuilder sb = new StringBuilder();
         sb.append(j.shape()).append(", structure ").append(j.structure()).append(" (").append(j.getClass().getSimpleName())
                 .append(')');

@@ -16,7 +16,6 @@ import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,12 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import java.util.Iterator;
 import dev.chainrule.runner.io.SafeFiles;
-import dev.chainrule.runner.io.Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -136,47 +130,10 @@ public class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Pictures larger than this are refused before decoding: decoding allocates up to 4 bytes a pixel, and a
-     * small compressed file can declare any size (a 389 KB PNG of 20000×20000). 10 megapixels (a 12 MP phone
-     * photo scaled down a little) is far more than a digit needs. docs/security.md lists it.
-     */
-    public static final long MAX_PIXELS = 10_000_000L;
-
     /** Reads and prepares one picture, with one-line errors naming the file. */
-    static double[] load(Path image, int side) {
+    public static double[] load(Path image, int side) {
         Path real = SafeFiles.regular(image, image.toString());
-        BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(real.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new BadInputException(image + ": not a picture this runner can read (PNG, JPEG, GIF or BMP)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                // the header alone: width and height are known before a single pixel is allocated
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w * h > MAX_PIXELS) {
-                    throw new BadInputException(String.format(Locale.ROOT, "%s: %d×%d pixels (%.1f megapixels), more "
-                            + "than the %d-megapixel limit; scale the picture down", image, w, h, w * h / 1e6,
-                            MAX_PIXELS / 1_000_000));
-                }
-                img = reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof BadInputException b) {
-                throw b;
-            }
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new BadInputException(image + ": cannot read: " + Text.escape(m.split("\n")[0]));
-        }
-        if (img == null) {
-            throw new BadInputException(image + ": not a picture this runner can read (PNG, JPEG, GIF or BMP)");
-        }
+        BufferedImage img = Pictures.decode(real.toFile(), image.toString());
         try {
             return MnistPreprocessor.preprocess(img, side).pixels();
         } catch (MnistPreprocessor.NoDigitException e) {
@@ -185,7 +142,7 @@ public class PredictCommand implements Callable<Integer> {
     }
 
     /** The {@value #TOP} most probable classes, most probable first (ties to the lower class). */
-    static Prediction top(String file, double[] p) {
+    public static Prediction top(String file, double[] p) {
         int k = Math.min(TOP, p.length);
         int[] cls = new int[k];
         double[] prob = new double[k];

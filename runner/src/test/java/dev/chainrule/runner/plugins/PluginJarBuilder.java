@@ -42,9 +42,19 @@ final class PluginJarBuilder {
 
     /** The example plugin, from its sources and services files. */
     static PluginJarBuilder example() throws IOException {
+        return example(EXAMPLE);
+    }
+
+    /** Another example under {@code examples/}, such as {@code plugin-avgpool}. */
+    static PluginJarBuilder example(String folder) throws IOException {
+        return example(EXAMPLE.resolveSibling(folder));
+    }
+
+    /** An example plugin folder's sources (main only) and services files. */
+    static PluginJarBuilder example(Path folder) throws IOException {
         PluginJarBuilder b = new PluginJarBuilder();
-        b.sourceRoots.add(EXAMPLE.resolve("src/main/java"));
-        Path svc = EXAMPLE.resolve("src/main/resources/META-INF/services");
+        b.sourceRoots.add(folder.resolve("src/main/java"));
+        Path svc = folder.resolve("src/main/resources/META-INF/services");
         try (Stream<Path> s = Files.list(svc)) {
             for (Path f : s.toList()) {
                 b.services.put(f.getFileName().toString(), Files.readString(f));

@@ -1,36 +1,27 @@
 package dev.chainrule.examples.swish;
 
+import dev.chainrule.api.BuildContext;
+import dev.chainrule.api.ElementwiseActivation;
+
 /**
- * Leaky ReLU, elementwise: {@code f(z) = z} for {@code z > 0}, {@code α z} otherwise.
- *
- * <p>Jacobian: {@code diag(1 if z_i > 0 else α)}, n×n (at 0 the left slope α, a subgradient).
+ * Leaky ReLU: {@code φ(z) = z} for {@code z > 0}, {@code α z} otherwise; {@code φ'} is 1 or α (at 0 the left
+ * slope α, a subgradient: the checks report 0 as a non-differentiable point).
  */
 public final class LeakyRelu extends ElementwiseActivation {
-    public static final String TYPE = "leaky-relu";
     private final double alpha;
 
-    public LeakyRelu(int n, double alpha) {
-        super(n);
-        this.alpha = alpha;
+    public LeakyRelu(BuildContext context) {
+        super(context);
+        this.alpha = LeakyReluProvider.ALPHA.numberValue(context.options());
     }
 
     @Override
-    double value(double z) {
+    protected double phi(double z) {
         return z > 0 ? z : alpha * z;
     }
 
     @Override
-    double derivative(double z) {
+    protected double phiPrime(double z) {
         return z > 0 ? 1.0 : alpha;
-    }
-
-    @Override
-    String derivativeFormula() {
-        return "1 if z > 0 else " + alpha;
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
     }
 }

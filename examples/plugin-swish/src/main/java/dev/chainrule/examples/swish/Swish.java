@@ -1,15 +1,12 @@
 package dev.chainrule.examples.swish;
 
-/**
- * Swish (SiLU), elementwise: {@code swish(z) = z·σ(z)} with {@code σ(z) = 1/(1+e^{−z})}.
- *
- * <p>Jacobian: {@code diag(σ(z) + z·σ(z)(1 − σ(z)))}, n×n (product rule; σ' = σ(1−σ)).
- */
-public final class Swish extends ElementwiseActivation {
-    public static final String TYPE = "swish";
+import dev.chainrule.api.BuildContext;
+import dev.chainrule.api.ElementwiseActivation;
 
-    public Swish(int n) {
-        super(n);
+/** Swish (SiLU): {@code φ(z) = z·σ(z)}, {@code φ'(z) = σ(z) + z·σ(z)(1 − σ(z))}; the kit does the rest. */
+public final class Swish extends ElementwiseActivation {
+    public Swish(BuildContext context) {
+        super(context);
     }
 
     /** σ(z) with no positive exponent, so nothing overflows at any z. */
@@ -19,24 +16,14 @@ public final class Swish extends ElementwiseActivation {
     }
 
     @Override
-    double value(double z) {
+    protected double phi(double z) {
         return z * sigmoid(z);
     }
 
     @Override
-    double derivative(double z) {
+    protected double phiPrime(double z) {
         double s = sigmoid(z);
         // σ(z)σ(−z) = σ(1−σ) without the cancellation of 1 − σ where σ ≈ 1
         return s + z * s * sigmoid(-z);
-    }
-
-    @Override
-    String derivativeFormula() {
-        return "σ(z) + z·σ(z)(1−σ(z))";
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
     }
 }

@@ -1,0 +1,78 @@
+package dev.chainrule.examples.noise;
+
+import dev.chainrule.api.BuildContext;
+import dev.chainrule.api.ForwardContext;
+import dev.chainrule.api.Jacobian;
+import dev.chainrule.api.Shape;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.api.Transform;
+import dev.chainrule.api.jacobian.IdentityJacobian;
+
+/**
+ * Additive Gaussian noise, a regulariser: in training {@code y = x + σ·ε} with ε drawn per entry from the
+ * forward context's random source (so the draws depend on (seed, stage, step, sample) only, and
+ * {@code train --resume} draws what an uninterrupted run draws); in inference {@code y = x}. The noise does
+ * not depend on x, so {@code D_x = I} in both modes.
+ */
+public final class GaussianNoise implements Transform {
+    private final String type;
+    private final Shape shape;
+    private final double sigma;
+    private Tensor y;
+
+    public GaussianNoise(BuildContext context) {
+        type = context.type();
+        shape = context.inputShape();
+        sigma = NoiseProvider.SIGMA.numberValue(context.options());
+    }
+
+    @Override
+    public Tensor forward(Tensor x, ForwardContext context) {
+        y = Tensor.reuse(y, x.rows(), x.cols());
+        System.arraycopy(x.data(), 0, y.data(), 0, x.data().length);
+        if (context.training()) {
+            for (int b = 0; b < x.rows(); b++) {
+                var random = context.random(b);
+                for (int k = 0; k < x.cols(); k++) {
+                    y.data()[y.offset(b) + k] += sigma * random.gaussian(k);
+                }
+            }
+        }
+        return y;
+    }
+
+    @Override
+    public Jacobian jacobian(int row) {
+        return new IdentityJacobian(shape.size());
+    }
+
+    @Override
+    public Tensor backward(Tensor g, boolean propagate) {
+        return propagate ? g.copy() : null;
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public int inputSize() {
+        return shape.size();
+    }
+
+    @Override
+    public int outputSize() {
+        return shape.size();
+    }
+
+    @Override
+    public Shape inputShape() {
+        return shape;
+    }
+
+    @Override
+    public Shape outputShape() {
+        return shape;
+    }
+}

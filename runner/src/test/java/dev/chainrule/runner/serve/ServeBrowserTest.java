@@ -1,0 +1,258 @@
+package dev.chainrule.runner.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.chainrule.runner.Cli;
+import dev.chainrule.runner.Terminal;
+import dev.chainrule.runner.data.MnistFetcher;
+import dev.chainrule.runner.registry.ProviderRegistry;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * {@code runner serve} in a real browser: headless Chromium (Debian's chromium and chromium-driver) driven
+ * by Selenium. The page is opened before a training run starts; the run's card and its epochs must appear
+ * without a reload, and once its model is written a real MNIST test image drawn on the canvas with pointer
+ * events must be named as {@code runner predict} names the same picture.
+ *
+ * <p>Without Chromium the test is skipped, saying why, unless {@value #REQUIRED_ENV}=1 (as .ci/run sets it),
+ * where a missing browser is a failure. {@code -Dserve.screenshot=FILE} also writes the screenshot there
+ * (the README's docs/img/serve.png); it is always written to target/serve-screenshot.png.
+ */
+class ServeBrowserTest {
+    static final String REQUIRED_ENV = "CHAINRULE_BROWSER_TEST";
+    /** Debian's paths; {@code -Dserve.chromium=} and {@code -Dserve.chromedriver=} name others. */
+    static final Path CHROMIUM = Path.of(System.getProperty("serve.chromium", "/usr/bin/chromium"));
+    static final Path DRIVER = Path.of(System.getProperty("serve.chromedriver", "/usr/bin/chromedriver"));
+    static final int EPOCHS = 10;
+    /** The first MNIST test image, a 7. */
+    static final int MNIST_INDEX = 0;
+
+    @TempDir
+    Path tmp;
+    ChromeDriver driver;
+    RunServer server;
+    final ObjectMapper mapper = JsonMapper.builder().build();
+
+    @BeforeEach
+    void browser() {
+        List<String> missing = new ArrayList<>();
+        for (Path p : List.of(CHROMIUM, DRIVER)) {
+            if (!Files.isExecutable(p)) {
+                missing.add(p.toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            String why = "no " + String.join(" or ", missing) + " (apt-get install chromium chromium-driver)";
+            if ("1".equals(System.getenv(REQUIRED_ENV))) {
+                fail(REQUIRED_ENV + "=1 but " + why);
+            }
+            Assumptions.assumeTrue(false, "browser test skipped: " + why);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void watchesARunTrainLiveThenNamesADrawnMnistDigitAsPredictDoes() throws Exception {
+        Path mnist;
+        try {
+            mnist = new MnistFetcher(s -> { }).ensure();
+        } catch (RuntimeException e) {
+            if ("1".equals(System.getenv(REQUIRED_ENV))) {
+                throw e;
+            }
+            Assumptions.assumeTrue(false, "browser test skipped: no MNIST (" + e.getMessage() + ")");
+            return;
+        }
+        Path runs = Files.createDirectories(tmp.resolve("runs"));
+        StringWriter serverOut = new StringWriter();
+        // as `runner serve runs` shows it (the path typed, not the temporary folder's)
+        server = ServeCommand.start(new RunFolders(List.of(new RunFolders.Root(runs, "runs"))), "1 folder", "127.0.0.1",
+                0, "--port", ProviderRegistry.builtIn(), mapper,
+                new Terminal(new PrintWriter(serverOut, true), new PrintWriter(serverOut, true), false));
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(90), Duration.ofMillis(50));
+        wait.until(d -> d.findElement(By.id("status")).getText().contains("updated"));
+        JavascriptExecutor js = driver;
+        js.executeScript("window.loadedOnce = 'yes';");
+
+        // a small run, trained beside the open page: 784→12→10 on MNIST, about a third of a second an epoch
+        Path cfg = tmp.resolve("live.json");
+        Files.writeString(cfg, """
+                {"name": "live", "seed": 42, "data": {"dataset": "mnist"},
+                 "network": {"layers": [{"type": "dense", "units": 12}, {"type": "sigmoid"},
+                   {"type": "dense", "units": 10}, {"type": "softmax"}]},
+                 "loss": {"type": "cross-entropy"},
+                 "training": {"optimizer": {"type": "sgd", "learningRate": 0.1}, "batchSize": 1, "epochs": %d}}
+                """.formatted(EPOCHS));
+        Path run = runs.resolve("live");
+        CompletableFuture<Cli.Result> training = CompletableFuture.supplyAsync(
+                () -> Cli.run(null, "train", cfg.toString(), "--out", run.toString()));
+
+        // sample the page while it trains: an epoch before the last must show, then the last, with no reload
+        String card = "[data-run='0/live']";
+        List<Integer> seen = new ArrayList<>();
+        wait.until(d -> {
+            int shown = d.findElements(By.cssSelector(card + " tr[data-epoch]")).size();
+            if (seen.isEmpty() || seen.get(seen.size() - 1) != shown) {
+                seen.add(shown);
+            }
+            return shown == EPOCHS && !d.findElements(By.cssSelector(card + " .badge.finished")).isEmpty();
+        });
+        Cli.Result trained = training.get(60, TimeUnit.SECONDS);
+        assertEquals(0, trained.code(), trained.err());
+        assertEquals("yes", js.executeScript("return window.loadedOnce;"), "the page was not reloaded");
+        assertTrue(seen.stream().anyMatch(n -> n > 0 && n < EPOCHS),
+                "an epoch before the last appeared while the run trained; epoch counts seen: " + seen);
+        assertEquals(EPOCHS, seen.get(seen.size() - 1));
+
+        // draw the MNIST test image on the canvas: each row's run of ink is one stroke of pointer events
+        byte[] digit = mnistTestImage(mnist, MNIST_INDEX);
+        wait.until(d -> "0/live".equals(js.executeScript("return document.getElementById('model').value;")));
+        js.executeScript(DRAW, toList(digit));
+        WebElement predicted = driver.findElement(By.id("predicted"));
+        wait.until(d -> "0".equals(predicted.getAttribute("data-pending")) && !predicted.getText().isEmpty());
+        int onPage = Integer.parseInt(predicted.getText());
+        assertEquals(3, driver.findElements(By.cssSelector("#top li")).size());
+        assertEquals(4, driver.findElements(By.cssSelector("#stages .stage")).size(), "one Jacobian per stage");
+        assertTrue(driver.findElement(By.id("stages")).getText().contains("12×784"));
+        assertTrue(driver.findElement(By.id("draw-error")).getText().isEmpty());
+
+        // the very picture on the canvas, and the MNIST image itself, through runner predict
+        String dataUrl = (String) js.executeScript("return document.getElementById('canvas').toDataURL('image/png');");
+        Path drawn = tmp.resolve("drawn.png");
+        Files.write(drawn, Base64.getDecoder().decode(dataUrl.substring(dataUrl.indexOf(',') + 1)));
+        Path original = tmp.resolve("mnist-" + MNIST_INDEX + ".png");
+        ImageIO.write(grey(digit), "png", original.toFile());
+        Cli.Result p = Cli.run(null, "predict", run.toString(), drawn.toString(), original.toString(), "--json");
+        assertEquals(0, p.code(), p.err());
+        JsonNode answers = mapper.readTree(p.out());
+        assertEquals(answers.get(0).get("predicted").asInt(), onPage, "runner predict on the canvas picture");
+        assertEquals(answers.get(1).get("predicted").asInt(), onPage, "runner predict on the MNIST image");
+        assertEquals(mnistTestLabel(mnist, MNIST_INDEX), onPage, "the model knows this digit");
+
+        screenshot();
+    }
+
+    ChromeDriver chromium() {
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1280", "--user-data-dir=" + tmp.resolve("profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, o);
+    }
+
+    /** Each ink pixel (≥ 128) of the 28×28 image, row by row, as strokes on the 280×280 canvas. */
+    static final String DRAW = """
+            const px = arguments[0];
+            const c = document.getElementById('canvas');
+            const r = c.getBoundingClientRect();
+            const ev = (type, x, y) => c.dispatchEvent(new PointerEvent(type, {bubbles: true, cancelable: true,
+              pointerId: 1, pointerType: 'mouse', buttons: type === 'pointerup' ? 0 : 1,
+              clientX: r.left + (x + 0.5) * r.width / 28, clientY: r.top + (y + 0.5) * r.height / 28}));
+            for (let y = 0; y < 28; y++) {
+              let x = 0;
+              while (x < 28) {
+                if (px[y * 28 + x] < 128) { x++; continue; }
+                const from = x;
+                while (x < 28 && px[y * 28 + x] >= 128) x++;
+                ev('pointerdown', from, y);
+                ev('pointermove', x - 1, y);
+                ev('pointerup', x - 1, y);
+              }
+            }
+            """;
+
+    static byte[] mnistTestImage(Path mnist, int index) throws Exception {
+        byte[] all = Files.readAllBytes(mnist.resolve("t10k-images-idx3-ubyte"));
+        byte[] img = new byte[784];
+        System.arraycopy(all, 16 + 784 * index, img, 0, 784);
+        return img;
+    }
+
+    static int mnistTestLabel(Path mnist, int index) throws Exception {
+        return Files.readAllBytes(mnist.resolve("t10k-labels-idx1-ubyte"))[8 + index];
+    }
+
+    static List<Integer> toList(byte[] img) {
+        List<Integer> l = new ArrayList<>();
+        for (byte b : img) {
+            l.add(b & 0xff);
+        }
+        return l;
+    }
+
+    /** MNIST's own look: a light digit on black. */
+    static BufferedImage grey(byte[] img) {
+        BufferedImage b = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 784; i++) {
+            int v = img[i] & 0xff;
+            b.setRGB(i % 28, i / 28, 0xff000000 | v << 16 | v << 8 | v);
+        }
+        return b;
+    }
+
+    void screenshot() throws Exception {
+        byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+        Path target = Path.of("target", "serve-screenshot.png");
+        Files.createDirectories(target.getParent());
+        Files.write(target, png);
+        String extra = System.getProperty("serve.screenshot");
+        if (extra != null && !extra.isBlank()) {
+            // the README's copy at 3/4 size, to keep the repository small
+            BufferedImage full = ImageIO.read(new java.io.ByteArrayInputStream(png));
+            int w = full.getWidth() * 3 / 4;
+            int h = full.getHeight() * 3 / 4;
+            BufferedImage small = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = small.createGraphics();
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.drawImage(full, 0, 0, w, h, null);
+            g.dispose();
+            ImageIO.write(small, "png", Path.of(extra).toFile());
+        }
+    }
+}
