@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * either {@code checkpoint/} or {@code checkpoint.old/} complete, and {@link #load()} takes whichever is.
  *
  * <p>A run folder may come from elsewhere, so nothing in a checkpoint is trusted: {@code state.json} has its
- * own SHA-256 beside it ({@code state.json.sha256}, {@code sha256sum -c} reads it) and records the SHA-256
- * of the run's {@code config.json}, every field is range-checked, every array file must lie in the
+ * own SHA-256 beside it ({@code state.json.sha256}, {@code sha256sum -c} reads it) and records a SHA-256
+ * of the run's {@code config.json} (all but training.epochs), every field is range-checked, every array file must lie in the
  * checkpoint folder with exactly the size {@code parameterSizes} gives (checked before allocating) and its
  * recorded SHA-256; {@link #check} then compares it with the network and the config. Each failure is one line.
  */
@@ -92,9 +92,9 @@ public final class CheckpointStore {
                 sizes.add(w.length);
             }
             s.put("parameterSizes", sizes);
-            String configSha = configSha();
+            String configSha = configFingerprint();
             if (configSha != null) {
-                s.put("configSha256", configSha);
+                s.put("configFingerprint", configSha);
             }
             s.put("files", files);
             List<Object> ms = new ArrayList<>();
@@ -170,13 +170,26 @@ public final class CheckpointStore {
         }
     }
 
-    /** The SHA-256 of the run's config.json, or null when there is none (a store used on its own). */
-    private String configSha() {
+    /**
+     * The SHA-256 of the run's config.json without {@code training.epochs}, or null when there is none (a
+     * store used on its own). Raising the epochs is how a finished run is extended; any other edit would make
+     * the resumed run differ from one never stopped, or not fit the checkpoint at all.
+     */
+    private String configFingerprint() {
         Path cfg = runDir.resolve("config.json");
         if (!Files.isRegularFile(cfg)) {
             return null;
         }
-        return ModelFiles.sha256(SafeFiles.readSmall(cfg, cfg.toString(), SafeFiles.MAX_JSON_BYTES));
+        byte[] bytes = SafeFiles.readSmall(cfg, cfg.toString(), SafeFiles.MAX_JSON_BYTES);
+        try {
+            JsonNode tree = mapper.readTree(bytes);
+            if (tree != null && tree.path("training") instanceof com.fasterxml.jackson.databind.node.ObjectNode t) {
+                t.remove("epochs");
+            }
+            return ModelFiles.sha256(mapper.writeValueAsBytes(tree));
+        } catch (IOException e) {
+            return ModelFiles.sha256(bytes); // unparsable: differs from any recorded fingerprint
+        }
     }
 
     private Checkpoint load(Path d) {
@@ -203,11 +216,10 @@ public final class CheckpointStore {
         if (s == null || !FORMAT.equals(s.path("format").asText()) || s.path("formatVersion").asInt() != FORMAT_VERSION) {
             throw new BadInputException(shown + ": not a " + FORMAT + " version " + FORMAT_VERSION + " file");
         }
-        String cfgSha = configSha();
-        if (s.has("configSha256") && cfgSha != null && !cfgSha.equals(s.get("configSha256").asText())) {
+        String cfgSha = configFingerprint();
+        if (s.has("configFingerprint") && cfgSha != null && !cfgSha.equals(s.get("configFingerprint").asText())) {
             throw new BadInputException(runDir.resolve("config.json") + ": changed since the checkpoint was written "
-                    + "(SHA-256 " + cfgSha + ", " + shown + " recorded " + Text.escape(s.get("configSha256").asText())
-                    + "); put the original back or start a new run");
+                    + "(only training.epochs may be raised, to extend a run); put the original back or start a new run");
         }
         int epoch = intField(s, "epoch", 1, Integer.MAX_VALUE, shown);
         int position = intField(s, "position", 0, Integer.MAX_VALUE, shown);

@@ -103,7 +103,17 @@ class CheckpointTamperTest {
         Path cfg = run.resolve("config.json");
         Files.writeString(cfg, Files.readString(cfg).replace("\"units\" : 8", "\"units\" : 9"));
         String err = resume();
-        assertTrue(err.startsWith(cfg + ": changed since the checkpoint was written"), err);
+        assertEquals(cfg + ": changed since the checkpoint was written (only training.epochs may be raised, to extend a "
+                + "run); put the original back or start a new run", err);
+    }
+
+    @Test
+    void raisingTheEpochsExtendsTheRun() throws IOException {
+        Path cfg = run.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"epochs\" : 2", "\"epochs\" : 3"));
+        Cli.Result r = Cli.run(Hostile.blobData(), "train", "--resume", run.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("after 3 epochs"), r.out());
     }
 
     @Test
