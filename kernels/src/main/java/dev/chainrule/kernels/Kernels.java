@@ -203,7 +203,7 @@ public abstract class Kernels {
             return new ScalarKernels();
         }
         try {
-            Kernels k = (Kernels) Class.forName("dev.chainrule.layers.VectorKernels").getDeclaredConstructor().newInstance();
+            Kernels k = (Kernels) Class.forName(Kernels.class.getPackageName() + ".VectorKernels").getDeclaredConstructor().newInstance();
             return k.name() != null ? k : new ScalarKernels();
         } catch (ReflectiveOperationException | LinkageError | UnsupportedOperationException e) {
             return new ScalarKernels();

@@ -55,8 +55,8 @@ class BadInputTest {
     @Test
     void unknownTypeListsKnownTypesAndNearest() throws IOException {
         String err = badConfig(GOOD.replace("{\"type\": \"sigmoid\"}", "{\"type\": \"relu6\"}"));
-        assertTrue(err.endsWith("x.json: network.layers[1].type: unknown type 'relu6'; known: dense, relu, sigmoid, "
-                + "softmax, tanh (did you mean 'relu'?)"), err);
+        assertTrue(err.endsWith("x.json: network.layers[1].type: unknown type 'relu6'; known: batch-norm, dense, dropout, "
+                + "layer-norm, relu, sigmoid, softmax, tanh (did you mean 'relu'?)"), err);
     }
 
     @Test
@@ -72,7 +72,7 @@ class BadInputTest {
         assertTrue(badConfig(GOOD.replace("\"epochs\": 3", "\"epochs\": 2.5"))
                 .contains("training.epochs: expected an integer"));
         assertTrue(badConfig(GOOD.replace("\"learningRate\": 0.5", "\"learningRate\": \"fast\""))
-                .endsWith("training.optimizer.learningRate: expected a number, got \"fast\""));
+                .endsWith("training.optimizer.learningRate: must be a number in (0, ∞), got 'fast'"));
         assertTrue(badConfig(GOOD.replace("\"seed\": 7", "\"seed\": true")).endsWith("seed: expected an integer, got true"));
         assertTrue(badConfig(GOOD.replace("\"units\": 8", "\"units\": \"8\""))
                 .contains("network.layers[0].units: must be an integer from 1 to"));
@@ -82,9 +82,34 @@ class BadInputTest {
     @Test
     void learningRateMustBePositive() throws IOException {
         assertTrue(badConfig(GOOD.replace("0.5", "0")).endsWith(
-                "training.optimizer.learningRate: must be a positive finite number, got 0.0"));
+                "training.optimizer.learningRate: must be a number in (0, ∞), got 0"));
         assertTrue(badConfig(GOOD.replace("0.5", "-0.1")).endsWith(
-                "training.optimizer.learningRate: must be a positive finite number, got -0.1"));
+                "training.optimizer.learningRate: must be a number in (0, ∞), got -0.1"));
+    }
+
+    @Test
+    void badOptimizerSettingsNamePathAndValue() throws IOException {
+        String opt = "{\"learningRate\": 0.5}";
+        assertTrue(GOOD.contains(opt));
+        String err = badConfig(GOOD.replace(opt, "{\"type\": \"adm\"}"));
+        assertTrue(err.endsWith("training.optimizer.type: unknown type 'adm'; known: adagrad, adam, adamw, rmsprop, sgd "
+                + "(did you mean 'adam'?)"), err);
+        assertTrue(badConfig(GOOD.replace(opt, "{\"type\": \"adam\", \"beta1\": 1.0}"))
+                .endsWith("training.optimizer.beta1: must be a number in [0, 1), got 1.0"));
+        assertTrue(badConfig(GOOD.replace(opt, "{\"type\": \"adam\", \"beta2\": 1.5}"))
+                .endsWith("training.optimizer.beta2: must be a number in [0, 1), got 1.5"));
+        assertTrue(badConfig(GOOD.replace(opt, "{\"type\": \"rmsprop\", \"epsilon\": 0}"))
+                .endsWith("training.optimizer.epsilon: must be a number in (0, ∞), got 0"));
+        assertTrue(badConfig(GOOD.replace(opt, "{\"type\": \"adamw\", \"learningRate\": -1e-3}"))
+                .endsWith("training.optimizer.learningRate: must be a number in (0, ∞), got -0.001"));
+        assertTrue(badConfig(GOOD.replace(opt, "{\"type\": \"sgd\", \"nesterov\": true}"))
+                .endsWith("training.optimizer.nesterov: true needs momentum > 0 and dampening 0, got momentum 0.0 "
+                        + "and dampening 0.0"));
+        err = badConfig(GOOD.replace(opt, "{\"type\": \"sgd\", \"beta1\": 0.9}"));
+        assertTrue(err.endsWith("training.optimizer.beta1: unknown option 'beta1'; known: clipNorm, dampening, "
+                + "learningRate, momentum, nesterov, weightDecay"), err);
+        err = badConfig(GOOD.replace(opt, "{\"type\": \"dense\"}"));
+        assertTrue(err.contains("training.optimizer.type: 'dense' is a layer, not an optimizer"), err);
     }
 
     @Test

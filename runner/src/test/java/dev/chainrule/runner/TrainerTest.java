@@ -152,12 +152,9 @@ class TrainerTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = net.parameters().get(i).toRowMajor();
         }
-        double[][] v = new double[w.length][];
-        for (int i = 0; i < w.length; i++) {
-            v[i] = new double[w[i].length];
-        }
+        double[][] v = new double[0][];
         var resume = new dev.chainrule.runner.train.Checkpoint(1, 3, 0, 0, List.of(), Double.POSITIVE_INFINITY, 0, 0,
-                false, w, v, null);
+                false, w, v, null, "sgd");
         BadInputException e = assertThrows(BadInputException.class, () -> new SgdTrainer().train(net,
                 InMemorySamples.blobs(10, 3), InMemorySamples.blobs(6, 4), c, mock(ProgressSink.class),
                 mock(MetricsSink.class), null, resume));

@@ -2,7 +2,7 @@ package dev.chainrule.runner.bench;
 
 import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Network;
-import dev.chainrule.api.Sgd;
+import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.train.Samples;
 import java.lang.management.ManagementFactory;
@@ -49,12 +49,11 @@ public final class Throughput {
     }
 
     /**
-     * Runs {@code warmup} untimed then {@code passes} timed epochs of SGD over {@code train} at the given
-     * batch size and learning rate; the network keeps training across all of them, as a real run would.
+     * Runs {@code warmup} untimed then {@code passes} timed epochs of {@code sgd} (any optimizer) over
+     * {@code train} at the given batch size; the network keeps training across all of them, as a real run would.
      */
-    public static Result measure(Network network, Samples train, int batch, double learningRate, double momentum,
+    public static Result measure(Network network, Samples train, int batch, Optimizer sgd,
             int warmup, int passes, long seed, int threads) {
-        Sgd sgd = new Sgd(learningRate, momentum);
         int n = train.size();
         int b = Math.min(batch, n);
         int[] order = new int[n];

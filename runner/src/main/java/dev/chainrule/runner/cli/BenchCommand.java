@@ -86,8 +86,7 @@ public class BenchCommand implements Callable<Integer> {
             Parallelism.setThreads(threads);
         }
         int used = Parallelism.threads();
-        Throughput.Result r = Throughput.measure(network, split.train(), b, t.optimizer().learningRate(),
-                t.optimizer().momentum(), warmup, passes, c.seed(), used);
+        Throughput.Result r = Throughput.measure(network, split.train(), b, factory.optimizer(c), warmup, passes, c.seed(), used);
         if (json) {
             StringJoiner times = new StringJoiner(",", "[", "]");
             for (double s : r.epochSeconds()) {

@@ -66,7 +66,12 @@ public class DescribeCommand implements Callable<Integer> {
                         (Object[]) r).stripTrailing());
             }
         }
-        out.println("config entry: {\"type\": \"" + p.type() + "\""
+        String where = switch (p.kind()) {
+            case OPTIMIZER -> "config entry (training.optimizer): ";
+            case LOSS -> "config entry (loss): ";
+            default -> "config entry: ";
+        };
+        out.println(where + "{\"type\": \"" + p.type() + "\""
                 + opts.stream().filter(OptionSpec::required).map(s -> ", \"" + s.name() + "\": ...").reduce("", String::concat)
                 + "}");
         out.flush();

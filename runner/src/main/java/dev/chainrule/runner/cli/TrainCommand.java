@@ -183,7 +183,7 @@ public class TrainCommand implements Callable<Integer> {
         c = resolveInput(c, split.train().features());
         Network network = factory.build(c, split.train(), split.test());
         if (from != null) {
-            store.check(from, network, c.training().epochs());
+            store.check(from, network, c);
         }
         // listen before the run folder is made, so a port in use leaves nothing behind
         AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
@@ -357,7 +357,7 @@ public class TrainCommand implements Callable<Integer> {
             if (!(learningRate > 0) || learningRate.isInfinite()) {
                 throw new BadInputException("--learning-rate: must be a positive finite number, got " + learningRate);
             }
-            o = new RunConfig.Optimizer(o.type(), learningRate, o.momentum());
+            o = o.withLearningRate(learningRate);
             t = t.withOptimizer(o);
         }
         c = c.withTraining(t);

@@ -6,6 +6,7 @@ import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.LossProvider;
+import dev.chainrule.api.OptimizerProvider;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.api.Options;
 import dev.chainrule.api.Stage;
@@ -19,6 +20,7 @@ import dev.chainrule.runner.plugins.PluginJar;
 import dev.chainrule.runner.plugins.PluginJars;
 import dev.chainrule.testkit.CheckResult;
 import dev.chainrule.testkit.ContractChecks;
+import dev.chainrule.testkit.OptimizerChecks;
 import dev.chainrule.testkit.JacobianChecker;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -117,7 +119,9 @@ public class VerifyPluginCommand implements Callable<Integer> {
             Options opts = defaultOptions(p);
             Function<BuildContext, Object> build = ctx -> create(p, ctx);
             results.add(ContractChecks.unknownOptionRejected(build, opts, ContractChecks.optionShape(p)));
-            if (p instanceof LossProvider lp) {
+            if (p instanceof OptimizerProvider op) {
+                results.addAll(OptimizerChecks.behaviour(() -> op.create(new BuildContext(1, opts, 0))));
+            } else if (p instanceof LossProvider lp) {
                 ContractChecks.LossFactory f = n -> lp.create(new BuildContext(n, opts, 0));
                 results.addAll(checks.allLossChecks(f, predictionsFor(f), LOSS_SIZES));
             } else {
@@ -153,6 +157,9 @@ public class VerifyPluginCommand implements Callable<Integer> {
         }
         if (p instanceof TransformProvider tp) {
             return tp.create(ctx);
+        }
+        if (p instanceof OptimizerProvider op) {
+            return op.create(ctx);
         }
         return ((LossProvider) p).create(ctx);
     }

@@ -13,7 +13,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainrule.api.BuildContext;
 import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.OptimizerProvider;
+import dev.chainrule.api.Options;
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.runner.io.SafeFiles;
@@ -67,7 +71,7 @@ public class ConfigReader {
     public record RawNetwork(Integer input, List<JsonNode> layers) {
     }
 
-    public record RawTraining(RawOptimizer optimizer, Integer batchSize, Integer epochs, Boolean shuffle,
+    public record RawTraining(ObjectNode optimizer, Integer batchSize, Integer epochs, Boolean shuffle,
             Integer evalBatchSize, RawSchedule schedule, RawEarlyStopping earlyStopping, Integer checkpointEvery) {
     }
 
@@ -82,9 +86,6 @@ public class ConfigReader {
     public static final double DEFAULT_GAMMA = 0.5;
     public static final int DEFAULT_PATIENCE = 3;
     public static final double DEFAULT_VALIDATION_FRACTION = 0.1;
-
-    public record RawOptimizer(String type, Double learningRate, Double momentum) {
-    }
 
     private final ProviderRegistry registry;
     private final PluginSettings pluginSettings;
@@ -530,19 +531,8 @@ public class ConfigReader {
         }
 
         RunConfig.Training training(RawTraining t) {
-            RawOptimizer o = t == null ? null : t.optimizer();
-            String type = o == null || o.type() == null ? DEFAULT_OPTIMIZER : o.type();
-            if (!type.equals(DEFAULT_OPTIMIZER)) {
-                throw bad("training.optimizer.type", "unknown optimizer '" + type + "'; known: sgd");
-            }
-            double lr = o == null || o.learningRate() == null ? DEFAULT_LEARNING_RATE : o.learningRate();
-            if (!(lr > 0) || !Double.isFinite(lr)) {
-                throw bad("training.optimizer.learningRate", "must be a positive finite number, got " + lr);
-            }
-            double mu = o == null || o.momentum() == null ? DEFAULT_MOMENTUM : o.momentum();
-            if (!(mu >= 0 && mu < 1)) {
-                throw bad("training.optimizer.momentum", "must be in [0, 1), got " + mu);
-            }
+            RunConfig.Optimizer optimizer = optimizer(t == null ? null : t.optimizer());
+            double lr = optimizer.learningRate();
             int batch = t == null || t.batchSize() == null ? DEFAULT_BATCH_SIZE : t.batchSize();
             checkRange("training.batchSize", batch, 1, MAX_BATCH_SIZE);
             int epochs = t == null || t.epochs() == null ? DEFAULT_EPOCHS : t.epochs();
@@ -554,8 +544,67 @@ public class ConfigReader {
             RunConfig.EarlyStopping early = earlyStopping(t == null ? null : t.earlyStopping());
             int every = t == null || t.checkpointEvery() == null ? 0 : t.checkpointEvery();
             checkRange("training.checkpointEvery", every, 0, Integer.MAX_VALUE);
-            return new RunConfig.Training(new RunConfig.Optimizer(type, lr, mu), batch, epochs, shuffle, evalBatch,
+            return new RunConfig.Training(optimizer, batch, epochs, shuffle, evalBatch,
                     schedule, early, every);
+        }
+
+        /**
+         * {@code training.optimizer}: {@code {"type": ..., options}} through the registry (sgd when absent),
+         * every default written out, and the optimizer built once so that a bad combination of options
+         * (nesterov without momentum) is reported now, naming its JSON path.
+         */
+        RunConfig.Optimizer optimizer(ObjectNode node) {
+            String path = "training.optimizer";
+            String type = DEFAULT_OPTIMIZER;
+            Map<String, Object> opts = new LinkedHashMap<>();
+            if (node != null) {
+                JsonNode t = node.get("type");
+                if (t != null && !t.isTextual()) {
+                    throw bad(path + ".type", "expected a string, got " + show(t));
+                }
+                if (t != null) {
+                    type = t.asText();
+                }
+                node.properties().forEach(e -> {
+                    if (!e.getKey().equals("type")) {
+                        opts.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
+                    }
+                });
+            }
+            OptimizerProvider p;
+            try {
+                p = registry.optimizer(type);
+            } catch (RegistryException e) {
+                throw bad(path + ".type", e.getMessage());
+            }
+            ComponentSpec spec = new ComponentSpec(type, opts);
+            try {
+                spec.asOptions().requireKnown(p.options());
+            } catch (OptionException e) {
+                throw bad(e.key() == null ? path : path + "." + e.key(), e.getMessage());
+            }
+            Map<String, Object> full = new LinkedHashMap<>(opts);
+            for (OptionSpec s : p.options()) {
+                if (!full.containsKey(s.name()) && s.defaultValue() != null) {
+                    Object v = literal(s);
+                    if (v != null) {
+                        full.put(s.name(), v);
+                    }
+                }
+            }
+            RunConfig.Optimizer o = new RunConfig.Optimizer(type, full);
+            try {
+                p.create(new BuildContext(type, Shape.of(1), new Options(full), 0L));
+            } catch (OptionException e) {
+                throw bad(e.key() == null ? path : path + "." + e.key(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw bad(path, e.getMessage());
+            }
+            if (!(full.get("learningRate") instanceof Number)) {
+                throw bad(path, "optimizer '" + type + "' (" + p.getClass().getName()
+                        + ") declares no number option learningRate with a default; schedules need one");
+            }
+            return o;
         }
 
         RunConfig.Schedule schedule(RawSchedule s, double lr) {

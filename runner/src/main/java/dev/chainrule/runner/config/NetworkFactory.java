@@ -7,6 +7,7 @@ import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.OptionException;
+import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Stage;
@@ -142,6 +143,27 @@ public class NetworkFactory {
         }
         checkClasses(config, k, train.numClasses());
         return net;
+    }
+
+    /**
+     * The optimizer of {@code training.optimizer}, from the registry (its options were checked when the
+     * config was read).
+     */
+    public Optimizer optimizer(RunConfig config) {
+        return optimizer(registry, config);
+    }
+
+    public static Optimizer optimizer(ProviderRegistry registry, RunConfig config) {
+        RunConfig.Optimizer o = config.training().optimizer();
+        try {
+            return registry.optimizer(o.type()).create(new BuildContext(o.type(), Shape.of(1),
+                    o.asSpec().asOptions(), 0L));
+        } catch (OptionException e) {
+            throw new ConfigException(config.source(), e.key() == null ? "training.optimizer"
+                    : "training.optimizer." + e.key(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.source(), "training.optimizer", e.getMessage());
+        }
     }
 
     /** A well-mixed seed for entry {@code index} (SplitMix64's finaliser over seed and position). */

@@ -25,7 +25,28 @@ public record RunConfig(String source, String name, long seed, Data data, int in
     public record Data(String dataset, String dir) {
     }
 
-    public record Optimizer(String type, double learningRate, double momentum) {
+    /**
+     * {@code training.optimizer}: a registered optimizer type and its options (every default written out by
+     * {@link ConfigReader}, so {@code learningRate} is always there).
+     */
+    public record Optimizer(String type, Map<String, Object> options) {
+        public Optimizer {
+            options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        }
+
+        public double learningRate() {
+            return ((Number) options.get("learningRate")).doubleValue();
+        }
+
+        public Optimizer withLearningRate(double lr) {
+            Map<String, Object> o = new LinkedHashMap<>(options);
+            o.put("learningRate", lr);
+            return new Optimizer(type, o);
+        }
+
+        public ComponentSpec asSpec() {
+            return new ComponentSpec(type, options);
+        }
     }
 
     /**
@@ -157,11 +178,7 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         m.put("network", networkJson());
         m.put("loss", loss.toJsonMap());
         Map<String, Object> t = new LinkedHashMap<>();
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("type", training.optimizer().type());
-        o.put("learningRate", training.optimizer().learningRate());
-        o.put("momentum", training.optimizer().momentum());
-        t.put("optimizer", o);
+        t.put("optimizer", training.optimizer().asSpec().toJsonMap());
         t.put("batchSize", training.batchSize());
         t.put("epochs", training.epochs());
         t.put("shuffle", training.shuffle());

@@ -11,11 +11,12 @@ import java.util.List;
  * @param correct    the epoch's correctly classified training samples so far
  * @param metrics    every finished epoch
  * @param weights    each parameter's values, row-major (MATH.md order)
- * @param velocity   each parameter's SGD momentum, row-major (zeros without momentum)
+ * @param optimizerState the optimizer's state buffers ({@code Optimizer.state}), as it stores them
  * @param best       the best weights so far under early stopping, or null
  * @param stopped    early stopping has ended training (only the restore of the best weights is left)
+ * @param optimizer  the type id of the optimizer whose state this is
  */
 public record Checkpoint(int epoch, int position, double lossSum, long correct, List<EpochMetrics> metrics,
         double bestValidationLoss, int bestEpoch, int badEpochs, boolean stopped, double[][] weights,
-        double[][] velocity, double[][] best) {
+        double[][] optimizerState, double[][] best, String optimizer) {
 }

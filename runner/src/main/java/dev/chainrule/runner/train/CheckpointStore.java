@@ -23,9 +23,11 @@ import java.util.stream.Stream;
 
 /**
  * Checkpoints of a run folder, in {@code checkpoint/}: {@code state.json} (format, position, metrics so far,
- * early-stopping state, each file's SHA-256), {@code weights.bin}, {@code optimizer.bin} (momentum) and,
- * with early stopping, {@code best.bin} — every parameter row-major as little-endian float64, one after the
- * other, as in the model's weights.bin.
+ * early-stopping state, the optimizer's type id and state sizes, each file's SHA-256), {@code weights.bin}
+ * and, with early stopping, {@code best.bin} — every parameter row-major, then every network buffer, as
+ * little-endian float64, one after the other, as in the model's weights.bin — and {@code optimizer.bin},
+ * the optimizer's state buffers ({@code Optimizer.state}: moments, velocities, its step counter) in its
+ * order, as little-endian float64.
  *
  * <p>Atomic as a whole: the new checkpoint is written into a fresh temporary folder, the old one renamed to
  * {@code checkpoint.old}, the new one renamed into place, the old one deleted. A crash at any moment leaves
@@ -40,7 +42,8 @@ import java.util.stream.Stream;
 public final class CheckpointStore {
     private static final String TMP_PREFIX = ".checkpoint.";
     public static final String FORMAT = "chainrule-checkpoint";
-    public static final int FORMAT_VERSION = 1;
+    /** 2: any optimizer's state (version 1 held SGD momentum only). */
+    public static final int FORMAT_VERSION = 2;
     public static final String DIR = "checkpoint";
     public static final String OLD = "checkpoint.old";
     public static final String STATE = "state.json";
@@ -50,6 +53,8 @@ public final class CheckpointStore {
 
     private final Path runDir;
     private final ObjectMapper mapper;
+    /** The config fingerprint of the checkpoint {@link #load()} returned, if it recorded one. */
+    private String recordedFingerprint;
 
     public CheckpointStore(Path runDir, ObjectMapper mapper) {
         this.runDir = runDir;
@@ -72,7 +77,7 @@ public final class CheckpointStore {
             Files.createDirectory(tmp);
             Map<String, Object> files = new LinkedHashMap<>();
             files.put("weights", write(tmp, "weights.bin", c.weights()));
-            files.put("optimizer", write(tmp, "optimizer.bin", c.velocity()));
+            files.put("optimizer", write(tmp, "optimizer.bin", c.optimizerState()));
             if (c.best() != null) {
                 files.put("best", write(tmp, "best.bin", c.best()));
             }
@@ -96,6 +101,12 @@ public final class CheckpointStore {
             if (configSha != null) {
                 s.put("configFingerprint", configSha);
             }
+            s.put("optimizer", c.optimizer());
+            List<Integer> stateSizes = new ArrayList<>();
+            for (double[] a : c.optimizerState()) {
+                stateSizes.add(a.length);
+            }
+            s.put("optimizerStateSizes", stateSizes);
             s.put("files", files);
             List<Object> ms = new ArrayList<>();
             for (EpochMetrics m : c.metrics()) {
@@ -214,13 +225,12 @@ public final class CheckpointStore {
             throw new BadInputException(shown + ": not JSON (" + Text.escape(e.getMessage().split("\n")[0]) + ")");
         }
         if (s == null || !FORMAT.equals(s.path("format").asText()) || s.path("formatVersion").asInt() != FORMAT_VERSION) {
-            throw new BadInputException(shown + ": not a " + FORMAT + " version " + FORMAT_VERSION + " file");
+            throw new BadInputException(shown + ": not a " + FORMAT + " version " + FORMAT_VERSION + " file"
+                    + (s != null && s.path("formatVersion").asInt() == 1 ? " (version 1, from before optimizers were "
+                    + "plugins; restart the run)" : ""));
         }
-        String cfgSha = configFingerprint();
-        if (s.has("configFingerprint") && cfgSha != null && !cfgSha.equals(s.get("configFingerprint").asText())) {
-            throw new BadInputException(runDir.resolve("config.json") + ": changed since the checkpoint was written "
-                    + "(only training.epochs may be raised, to extend a run); put the original back or start a new run");
-        }
+        // compared by check(), after the checks that can say more precisely what changed
+        recordedFingerprint = s.path("configFingerprint").isTextual() ? s.get("configFingerprint").asText() : null;
         int epoch = intField(s, "epoch", 1, Integer.MAX_VALUE, shown);
         int position = intField(s, "position", 0, Integer.MAX_VALUE, shown);
         long correct = s.path("correct").asLong(-1);
@@ -232,17 +242,11 @@ public final class CheckpointStore {
         if (!s.path("lossSum").isNumber() || !Double.isFinite(lossSum)) {
             throw new BadInputException(shown + ": lossSum: must be a finite number, got " + s.path("lossSum"));
         }
-        JsonNode sizesNode = s.path("parameterSizes");
-        if (!sizesNode.isArray() || sizesNode.isEmpty()) {
-            throw new BadInputException(shown + ": parameterSizes: must be a non-empty array of sizes, got " + sizesNode);
-        }
-        int[] sizes = new int[sizesNode.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            JsonNode n = sizesNode.get(i);
-            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
-                throw new BadInputException(shown + ": parameterSizes[" + i + "]: must be an integer ≥ 0, got " + n);
-            }
-            sizes[i] = n.asInt();
+        int[] sizes = sizes(s, "parameterSizes", shown, false);
+        int[] stateSizes = sizes(s, "optimizerStateSizes", shown, true);
+        String optimizer = s.path("optimizer").asText("");
+        if (!s.path("optimizer").isTextual() || optimizer.isEmpty()) {
+            throw new BadInputException(shown + ": optimizer: must be the optimizer's type id, got " + s.path("optimizer"));
         }
         JsonNode metrics = s.path("metrics");
         if (!metrics.isArray() || metrics.size() != epoch - 1) {
@@ -263,11 +267,29 @@ public final class CheckpointStore {
         double bestLoss = s.hasNonNull("bestValidationLoss") ? s.get("bestValidationLoss").asDouble()
                 : Double.POSITIVE_INFINITY;
         double[][] w = read(d, s.path("files").path("weights"), sizes, shown, "files.weights");
-        double[][] v = read(d, s.path("files").path("optimizer"), sizes, shown, "files.optimizer");
+        double[][] v = read(d, s.path("files").path("optimizer"), stateSizes, shown, "files.optimizer");
         double[][] best = s.path("files").has("best")
                 ? read(d, s.path("files").path("best"), sizes, shown, "files.best") : null;
         return new Checkpoint(epoch, position, lossSum, correct, ms, bestLoss, bestEpoch, badEpochs,
-                s.path("stopped").asBoolean(), w, v, best);
+                s.path("stopped").asBoolean(), w, v, best, optimizer);
+    }
+
+    /** An array of sizes (integers ≥ 0), each checked before any array of that size is allocated. */
+    private static int[] sizes(JsonNode s, String key, String shown, boolean mayBeEmpty) {
+        JsonNode node = s.path(key);
+        if (!node.isArray() || (!mayBeEmpty && node.isEmpty())) {
+            throw new BadInputException(shown + ": " + key + ": must be " + (mayBeEmpty ? "an" : "a non-empty")
+                    + " array of sizes, got " + (node.isMissingNode() ? "nothing" : Text.escape(node.toString())));
+        }
+        int[] out = new int[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode n = node.get(i);
+            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
+                throw new BadInputException(shown + ": " + key + "[" + i + "]: must be an integer ≥ 0, got " + n);
+            }
+            out[i] = n.asInt();
+        }
+        return out;
     }
 
     private static int intField(JsonNode s, String key, int min, int max, String shown) {
@@ -283,8 +305,15 @@ public final class CheckpointStore {
      * Checks a loaded checkpoint against the network the run's config builds and its epochs: an edited
      * config.json or state.json is one line, not an exception from deep inside the trainer.
      */
-    public void check(Checkpoint c, dev.chainrule.api.Network network, int epochs) {
+    public void check(Checkpoint c, dev.chainrule.api.Network network, dev.chainrule.runner.config.RunConfig config) {
         String shown = dir() + "/" + STATE;
+        int epochs = config.training().epochs();
+        String optimizer = config.training().optimizer().type();
+        if (!optimizer.equals(c.optimizer())) {
+            throw new BadInputException("--resume: the checkpoint holds the state of optimizer '"
+                    + Text.escape(c.optimizer()) + "' but the run's config asks for '" + optimizer
+                    + "'; resume with the optimizer the run started with");
+        }
         int[] have = new int[c.weights().length];
         for (int i = 0; i < have.length; i++) {
             have[i] = c.weights()[i].length;
@@ -301,6 +330,11 @@ public final class CheckpointStore {
         }
         if (c.epoch() > epochs + 1) {
             throw new BadInputException(shown + ": epoch: " + c.epoch() + " but the run has " + epochs + " epochs");
+        }
+        String now = configFingerprint();
+        if (recordedFingerprint != null && now != null && !now.equals(recordedFingerprint)) {
+            throw new BadInputException(runDir.resolve("config.json") + ": changed since the checkpoint was written "
+                    + "(only training.epochs may be raised, to extend a run); put the original back or start a new run");
         }
     }
 

@@ -5,7 +5,7 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
-import dev.chainrule.api.Sgd;
+import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
 import java.util.List;
@@ -32,7 +32,7 @@ final class Divergence {
      * One training step like {@link Network#trainStep}, the same operations in the same order (so the same
      * bits), checking after each one.
      */
-    static Finding checkedStep(Network net, Tensor x, int[] y, Sgd sgd, ForwardContext context) {
+    static Finding checkedStep(Network net, Tensor x, int[] y, Optimizer sgd, ForwardContext context) {
         List<Stage> stages = net.stages();
         net.zeroGrad();
         Tensor z = x;
@@ -90,7 +90,7 @@ final class Divergence {
             if (stages.get(i) instanceof Layer lay) {
                 for (Parameter p : lay.parameters()) {
                     if (!finite(p.value())) {
-                        return new Finding(0, "the SGD update θ ← θ − α·ḡ of stage [" + i + "] " + lay.type() + " "
+                        return new Finding(0, "the optimizer's update of stage [" + i + "] " + lay.type() + " "
                                 + p.name() + " (α=" + fmt(sgd.learningRate()) + "); norms just before:" + before);
                     }
                 }

@@ -6,22 +6,27 @@ import dev.chainrule.api.Buffer;
 import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
-import dev.chainrule.api.Sgd;
+import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.CheckFailedException;
+import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.registry.ProviderRegistry;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The notes' SGD: every epoch, shuffle the training indices (Fisher–Yates), walk them in batches (the last
- * partial batch included) and step with the batch's mean gradient ({@code θ ← θ − α·ḡ}, optionally with
- * momentum), the rate α of each epoch given by the config's schedule.
+ * Minibatch training with the config's optimizer ({@code training.optimizer}, any registered
+ * {@link Optimizer}; the name is historical): every epoch, shuffle the training indices (Fisher–Yates), walk
+ * them in batches (the last partial batch included) and step with the batch's gradients, the optimizer's
+ * learning rate α of each epoch set from the config's schedule.
  *
  * <p>Resumable: the order of epoch e is a pure function of (seed, e) — the identity permutation shuffled by a
- * {@link SplittableRandom} seeded from both — so a {@link Checkpoint} (weights, momentum, epoch, position,
+ * {@link SplittableRandom} seeded from both — so a {@link Checkpoint} (weights, the optimizer's state
+ * buffers and step counter, epoch, position,
  * the epoch's running sums, early-stopping state) is the whole state, and a resumed run computes exactly
  * the same bits as one never stopped.
  *
@@ -36,6 +41,18 @@ public class SgdTrainer implements Trainer {
     /** Decorrelates the shuffle stream from the layers' initialiser seeds. */
     private static final long SHUFFLE_SALT = 0x5DEECE66DL;
 
+    private final ProviderRegistry registry;
+
+    /** With the built-in optimizers only (class path). */
+    public SgdTrainer() {
+        this(null);
+    }
+
+    @Inject
+    public SgdTrainer(ProviderRegistry registry) {
+        this.registry = registry;
+    }
+
     @Override
     public Result train(Network network, Samples all, Samples test, RunConfig config, ProgressSink progress,
             MetricsSink metrics, CheckpointStore store, Checkpoint resume) {
@@ -49,7 +66,7 @@ public class SgdTrainer implements Trainer {
             validation = split[1];
         }
         double lr0 = t.optimizer().learningRate();
-        Sgd sgd = new Sgd(lr0, t.optimizer().momentum());
+        Optimizer sgd = NetworkFactory.optimizer(registry != null ? registry : ProviderRegistry.builtIn(), config);
         List<Parameter> params = network.parameters();
         int n = train.size();
         int f = train.features();
@@ -71,7 +88,12 @@ public class SgdTrainer implements Trainer {
         boolean stopped = false;
         double[][] best = null;
         if (resume != null) {
-            restore(network, sgd, resume.weights(), resume.velocity());
+            if (!t.optimizer().type().equals(resume.optimizer())) {
+                throw new BadInputException("--resume: the checkpoint holds the state of optimizer '" + resume.optimizer()
+                        + "' but the run's config asks for '" + t.optimizer().type()
+                        + "'; resume with the optimizer the run started with");
+            }
+            restore(network, sgd, resume.weights(), resume.optimizerState());
             epoch = resume.epoch();
             position = resume.position();
             // a checkpoint stops between batches; a position that does not fall on this run's batch grid
@@ -96,7 +118,7 @@ public class SgdTrainer implements Trainer {
             double lr = t.schedule().rate(lr0, epoch, t.epochs());
             sgd.setLearningRate(lr);
             int[] order = epochOrder(n, config.seed(), epoch, t.shuffle());
-            Snapshot snap = new Snapshot(position, copy(network, false, sgd), copy(network, true, sgd));
+            Snapshot snap = new Snapshot(position, copy(network), copyState(sgd, params));
             progress.epochStarted(epoch, t.epochs(), n);
             long start = System.nanoTime();
             long nextCheckpoint = t.checkpointEvery() > 0 ? (position / t.checkpointEvery() + 1L) * t.checkpointEvery()
@@ -126,8 +148,8 @@ public class SgdTrainer implements Trainer {
                     }
                     nextCheckpoint = ((from + count) / t.checkpointEvery() + 1L) * t.checkpointEvery();
                     store.save(new Checkpoint(epoch, from + count, lossSum, correct, done, bestLoss, bestEpoch, bad,
-                            false, copy(network, false, sgd), copy(network, true, sgd), best));
-                    snap = new Snapshot(from + count, copy(network, false, sgd), copy(network, true, sgd));
+                            false, copy(network), copyState(sgd, params), best, t.optimizer().type()));
+                    snap = new Snapshot(from + count, copy(network), copyState(sgd, params));
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -145,7 +167,7 @@ public class SgdTrainer implements Trainer {
                     bestLoss = valLoss;
                     bestEpoch = epoch;
                     bad = 0;
-                    best = copy(network, false, sgd);
+                    best = copy(network);
                 } else {
                     bad++;
                     stopped = bad >= es.patience();
@@ -161,7 +183,7 @@ public class SgdTrainer implements Trainer {
             done.add(m);
             if (store != null) {
                 store.save(new Checkpoint(epoch + 1, 0, 0, 0, done, bestLoss, bestEpoch, bad, stopped,
-                        copy(network, false, sgd), copy(network, true, sgd), best));
+                        copy(network), copyState(sgd, params), best, t.optimizer().type()));
             }
             metrics.epoch(m, last);
         }
@@ -188,10 +210,10 @@ public class SgdTrainer implements Trainer {
     }
 
     /** The state at the start of a stretch of batches, for replaying it. */
-    private record Snapshot(int position, double[][] weights, double[][] velocity) {
+    private record Snapshot(int position, double[][] weights, double[][] state) {
     }
 
-    private CheckFailedException diverged(String what, Network network, Sgd sgd, Snapshot snap, Samples train,
+    private CheckFailedException diverged(String what, Network network, Optimizer sgd, Snapshot snap, Samples train,
             int[] order, int b, int epoch, CheckpointStore store, long seed) {
         List<Parameter> params = network.parameters();
         int n = train.size();
@@ -200,7 +222,7 @@ public class SgdTrainer implements Trainer {
         int row = 0;
         // First pass: the training steps themselves (trainStep, fused for plain SGD: the same bits as the run),
         // to find the first batch whose loss or weights go non-finite.
-        restore(network, sgd, snap.weights(), snap.velocity());
+        restore(network, sgd, snap.weights(), snap.state());
         int bad = -1;
         for (int from = snap.position(); from < n && bad < 0; from += b) {
             int count = Math.min(b, n - from);
@@ -215,7 +237,7 @@ public class SgdTrainer implements Trainer {
         if (bad >= 0) {
             // Second pass: the same steps up to that batch, then that batch stage by stage (the unfused VJPs,
             // each checked), from exactly the weights the run had before it.
-            restore(network, sgd, snap.weights(), snap.velocity());
+            restore(network, sgd, snap.weights(), snap.state());
             for (int from = snap.position(); from <= bad; from += b) {
                 int count = Math.min(b, n - from);
                 Tensor bx = new Tensor(count, train.features());
@@ -265,31 +287,36 @@ public class SgdTrainer implements Trainer {
     }
 
     /**
-     * Each parameter's values (or momentum) in row-major order, then each buffer's values (running
-     * statistics; zeros in the momentum copy, which has no entry for them), so one list carries the whole
-     * state a checkpoint, a snapshot or the best epoch needs.
+     * Each parameter's values in row-major order, then each network buffer's values (running statistics),
+     * so one list carries the weights a checkpoint, a snapshot or the best epoch needs.
      */
-    static double[][] copy(Network network, boolean velocity, Sgd sgd) {
+    static double[][] copy(Network network) {
         List<Parameter> params = network.parameters();
         List<Buffer> buffers = network.buffers();
         double[][] out = new double[params.size() + buffers.size()][];
         for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            double[] src = velocity ? sgd.velocity(p) : p.value();
-            double[] rm = new double[src.length];
-            for (int f = 0; f < rm.length; f++) {
-                rm[f] = src[p.storageIndex(f)];
-            }
-            out[i] = rm;
+            out[i] = params.get(i).toRowMajor();
         }
         for (int j = 0; j < buffers.size(); j++) {
-            Buffer b = buffers.get(j);
-            out[params.size() + j] = velocity ? new double[b.size()] : b.values().clone();
+            out[params.size() + j] = buffers.get(j).values().clone();
         }
         return out;
     }
 
-    static void restore(Network network, Sgd sgd, double[][] weights, double[][] velocity) {
+    /**
+     * The optimizer's state ({@link Optimizer#state}: moments, velocities, step counters), each buffer as the
+     * optimizer stores it: only this optimizer reads it back, into the same buffers of the same network.
+     */
+    static double[][] copyState(Optimizer optimizer, List<Parameter> params) {
+        List<Buffer> state = optimizer.state(params);
+        double[][] out = new double[state.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = state.get(i).values().clone();
+        }
+        return out;
+    }
+
+    static void restore(Network network, Optimizer optimizer, double[][] weights, double[][] state) {
         List<Parameter> params = network.parameters();
         List<Buffer> buffers = network.buffers();
         if (weights.length != params.size() + buffers.size()) {
@@ -299,12 +326,6 @@ public class SgdTrainer implements Trainer {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             p.setFromRowMajor(weights[i]);
-            if (velocity != null) {
-                double[] v = sgd.velocity(p);
-                for (int f = 0; f < v.length; f++) {
-                    v[p.storageIndex(f)] = velocity[i][f];
-                }
-            }
         }
         for (int j = 0; j < buffers.size(); j++) {
             double[] src = weights[params.size() + j];
@@ -314,6 +335,21 @@ public class SgdTrainer implements Trainer {
                         + buffers.get(j).name() + " " + dst.length);
             }
             System.arraycopy(src, 0, dst, 0, dst.length);
+        }
+        if (state != null) {
+            List<Buffer> live = optimizer.state(params);
+            if (live.size() != state.length) {
+                throw new BadInputException("checkpoint has " + state.length + " optimizer state arrays, the optimizer "
+                        + live.size() + "; resume with the optimizer options the run started with");
+            }
+            for (int k = 0; k < state.length; k++) {
+                double[] dst = live.get(k).values();
+                if (state[k].length != dst.length) {
+                    throw new BadInputException("checkpoint optimizer state " + k + " has " + state[k].length
+                            + " values, the optimizer's " + live.get(k).name() + " " + dst.length);
+                }
+                System.arraycopy(state[k], 0, dst, 0, dst.length);
+            }
         }
     }
 

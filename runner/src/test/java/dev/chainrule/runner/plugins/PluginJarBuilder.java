@@ -40,6 +40,9 @@ final class PluginJarBuilder {
         manifest.put("Implementation-Version", "0.1.0");
     }
 
+    /** The example optimizer plugin's folder. */
+    static final Path LION = Path.of("..", "examples", "optimizer-lion").toAbsolutePath().normalize();
+
     /** The example plugin, from its sources and services files. */
     static PluginJarBuilder example() throws IOException {
         return example(EXAMPLE);

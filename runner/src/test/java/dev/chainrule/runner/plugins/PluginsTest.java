@@ -238,8 +238,8 @@ class PluginsTest {
         Cli.Result used = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run-bad").toString());
         assertEquals(2, used.code());
-        assertTrue(used.errLine().endsWith("cfg.json: network.layers[1].type: unknown type 'gelu'; known: dense, leaky-relu, relu, sigmoid, "
-                + "softmax, swish, tanh (did you mean 'relu'?); " + shown + " (" + cause + ") was skipped and might provide it"), used.errLine());
+        assertTrue(used.errLine().endsWith("cfg.json: network.layers[1].type: unknown type 'gelu'; known: batch-norm, dense, dropout, "
+                + "layer-norm, leaky-relu, relu, sigmoid, softmax, swish, tanh (did you mean 'relu'?); " + shown + " (" + cause + ") was skipped and might provide it"), used.errLine());
         assertEquals(2, used.err().lines().count(), "the warning, then the error: " + used.err());
     }
 

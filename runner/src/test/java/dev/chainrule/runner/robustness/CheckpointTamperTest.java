@@ -101,10 +101,16 @@ class CheckpointTamperTest {
     @Test
     void anEditedConfigJsonIsRefused() throws IOException {
         Path cfg = run.resolve("config.json");
-        Files.writeString(cfg, Files.readString(cfg).replace("\"units\" : 8", "\"units\" : 9"));
+        String original = Files.readString(cfg);
+        // a change of the network: named by the sizes that no longer fit
+        Files.writeString(cfg, original.replace("\"units\" : 8", "\"units\" : 9"));
         String err = resume();
+        assertTrue(err.startsWith(state + ": parameterSizes [32, 8, 24, 3] but the network " + cfg + " describes has [36, 9, "),
+                err);
+        // a change the sizes cannot see: the recorded fingerprint of config.json
+        Files.writeString(cfg, original.replace("\"learningRate\" : 0.5", "\"learningRate\" : 0.25"));
         assertEquals(cfg + ": changed since the checkpoint was written (only training.epochs may be raised, to extend a "
-                + "run); put the original back or start a new run", err);
+                + "run); put the original back or start a new run", resume());
     }
 
     @Test

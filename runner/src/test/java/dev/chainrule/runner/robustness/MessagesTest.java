@@ -177,7 +177,7 @@ class MessagesTest {
     void aNewlineInATypeIdIsEscapedAndTheKnownTypesListed() throws IOException {
         String err = train(Hostile.CONFIG.replace("\"sigmoid\"", "\"sig\\nmoid\""));
         assertTrue(err.endsWith("x.json: network.layers[1].type: unknown type 'sig\\nmoid' (it holds a control character); "
-                + "known: dense, relu, sigmoid, softmax, tanh"), err);
+                + "known: batch-norm, dense, layer-norm, relu, sigmoid, softmax, tanh"), err);
     }
 
     @Test

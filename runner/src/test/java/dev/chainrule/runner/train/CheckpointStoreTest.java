@@ -26,7 +26,7 @@ class CheckpointStoreTest {
             done.add(new EpochMetrics(e, 0.5, 0.5, 0.9, 1, 100, 0.9, 0.1, Double.NaN, Double.NaN, 0));
         }
         return new Checkpoint(epoch, 0, 0, 0, done, Double.POSITIVE_INFINITY, 0, 0, false,
-                new double[][] {{w, w + 1}, {w + 2}}, new double[][] {{0, 0}, {0}}, null);
+                new double[][] {{w, w + 1}, {w + 2}}, new double[][] {{1}, {0, 0}, {0}}, null, "sgd");
     }
 
     private CheckpointStore store() {

@@ -18,20 +18,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real training JVM is killed with SIGKILL (no shutdown hooks, no flushing) at several points — mid-epoch,
  * right after resuming, in another epoch — and resumed each time; the final weights.bin must equal, byte for
- * byte, that of a run never interrupted.
+ * byte, that of a run never interrupted. For every built-in optimizer, each with the options that give it
+ * the most state (momentum buffers, moments, step counters, accumulators).
  */
 class ResumeAfterKillTest {
     static final String CONFIG = """
             {"name": "kill", "seed": 5,
              "network": {"layers": [{"type": "dense", "units": 48}, {"type": "sigmoid"},
                                     {"type": "dense", "units": 10}, {"type": "softmax"}]},
-             "training": {"optimizer": {"learningRate": 0.05, "momentum": 0.5}, "batchSize": 2, "epochs": 3,
+             "training": {"optimizer": %s, "batchSize": 2, "epochs": 3,
                           "checkpointEvery": 100, "schedule": {"type": "cosine"},
                           "earlyStopping": {"patience": 5, "validationFraction": 0.1}}}
             """;
@@ -39,11 +43,25 @@ class ResumeAfterKillTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void killedThreeTimesAndResumedEndsWithTheSameModelByteForByte() throws Exception {
+    static final List<String> OPTIMIZERS = List.of(
+            "{\"learningRate\": 0.05, \"momentum\": 0.5}",
+            "{\"type\": \"sgd\", \"learningRate\": 0.05, \"momentum\": 0.5, \"dampening\": 0.2, \"weightDecay\": 1e-3}",
+            "{\"type\": \"sgd\", \"learningRate\": 0.05, \"momentum\": 0.5, \"nesterov\": true, \"clipNorm\": 1.0}",
+            "{\"type\": \"adam\", \"learningRate\": 0.005, \"weightDecay\": 1e-4, \"clipNorm\": 5.0}",
+            "{\"type\": \"adamw\", \"learningRate\": 0.005}",
+            "{\"type\": \"rmsprop\", \"learningRate\": 0.002, \"momentum\": 0.3, \"centered\": true}",
+            "{\"type\": \"adagrad\", \"learningRate\": 0.05, \"lrDecay\": 0.01, \"initialAccumulatorValue\": 0.1}");
+
+    static Stream<String> optimizers() {
+        return OPTIMIZERS.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("optimizers")
+    void killedThreeTimesAndResumedEndsWithTheSameModelByteForByte(String optimizer) throws Exception {
         Path data = SyntheticIdx.write(tmp.resolve("data"), 1200, 100, 14, 11);
         Path cfg = tmp.resolve("kill.json");
-        Files.writeString(cfg, CONFIG);
+        Files.writeString(cfg, CONFIG.formatted(optimizer));
 
         Path whole = tmp.resolve("whole");
         Cli.Result r = Cli.run(null, "train", cfg.toString(), "--data", data.toString(), "--out", whole.toString());
@@ -88,7 +106,26 @@ class ResumeAfterKillTest {
         }
     }
 
-    private static Process start(List<String> args) throws IOException {
+    @Test
+    void resumingWithAnotherOptimizerThanTheCheckpointsIsRefusedInOneLine() throws Exception {
+        Path data = SyntheticIdx.write(tmp.resolve("data"), 200, 50, 14, 11);
+        Path cfg = tmp.resolve("kill.json");
+        Files.writeString(cfg, CONFIG.formatted(OPTIMIZERS.get(3)).replace("\"epochs\": 3", "\"epochs\": 1"));
+        Path run = tmp.resolve("run");
+        Cli.Result r = Cli.run(null, "train", cfg.toString(), "--data", data.toString(), "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        Path saved = run.resolve("config.json");
+        Files.writeString(saved, Files.readString(saved).replace("\"adam\"", "\"rmsprop\"")
+                .replaceAll("\"(beta1|beta2)\" : [0-9.eE-]+,?", ""));
+        byte[] weights = Files.readAllBytes(run.resolve("weights.bin"));
+        Cli.Result bad = Cli.run(null, "train", "--resume", run.toString());
+        assertEquals(2, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("optimizer 'adam'") && bad.err().contains("'rmsprop'"), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertArrayEquals(weights, Files.readAllBytes(run.resolve("weights.bin")), "the finished model is untouched");
+    }
+
+    static Process start(List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
@@ -102,7 +139,7 @@ class ResumeAfterKillTest {
     }
 
     /** Reads the child's stderr until a line containing {@code needle}; false if the child ended first. */
-    private static boolean waitForLine(Process p, String needle) throws IOException {
+    static boolean waitForLine(Process p, String needle) throws IOException {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         for (String line; (line = err.readLine()) != null; ) {
             if (line.contains(needle)) {
