@@ -8,7 +8,8 @@ package dev.chainrule.api;
  * @param name a short label shown in check output
  * @param inputShape the input row shape
  * @param options the entry's options
- * @param batch rows per check batch (batch-coupled stages need at least 2)
+ * @param batch rows per batch for a plugin's own batch-level tests (batch-coupled stages need at least 2); the
+ *     testkit's shared checks and {@code verify-plugin} always use batches of 4 rows
  */
 public record CheckCase(String name, Shape inputShape, Options options, int batch) {
     public CheckCase {

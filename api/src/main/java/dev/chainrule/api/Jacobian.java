@@ -4,7 +4,7 @@ package dev.chainrule.api;
  * The derivative {@code D f(w) ∈ R^{m×n}} of a map {@code f: R^n → R^m} at a base point {@code w}, as a
  * structured linear map.
  *
- * <p>Conventions (MATH.md): rows are outputs, columns are inputs; row {@code j} is the gradient of output
+ * <p>Conventions (docs/math.md): rows are outputs, columns are inputs; row {@code j} is the gradient of output
  * {@code j}. Parameters that are matrices are flattened row-major, so the column of {@code W_ik} in a
  * Jacobian with respect to {@code W ∈ R^{m×n}} is {@code i·n + k}.
  *

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A trainable tensor θ of a layer, of any rank (a bias vector, a weight matrix, a 4-d convolution kernel),
  * with its gradient accumulator. {@code model.json} records its real shape.
  *
- * <p>Index convention (MATH.md): a matrix {@code W ∈ R^{m×n}} is flattened row-major, so flat index
+ * <p>Index convention (docs/math.md): a matrix {@code W ∈ R^{m×n}} is flattened row-major, so flat index
  * {@code i·n + k} is {@code W_ik}; {@link #get(int)}, {@link #set(int, double)} and every Jacobian with
  * respect to this parameter use that order. The backing arrays may use another storage order
  * ({@link Storage#COLUMN_MAJOR} keeps a column of {@code W} contiguous, which makes sparse inputs cheap);
@@ -94,7 +94,7 @@ public final class Parameter {
         return grad;
     }
 
-    /** Where MATH.md's flat (row-major) index lives in {@link #value()} and {@link #grad()}. */
+    /** Where docs/math.md's flat (row-major) index lives in {@link #value()} and {@link #grad()}. */
     public int storageIndex(int flat) {
         if (storage == Storage.ROW_MAJOR) {
             return flat;
@@ -104,7 +104,7 @@ public final class Parameter {
         return (flat % n) * m + flat / n;
     }
 
-    /** θ at MATH.md's flat index. */
+    /** θ at docs/math.md's flat index. */
     public double get(int flat) {
         return value[storageIndex(flat)];
     }
@@ -113,12 +113,12 @@ public final class Parameter {
         value[storageIndex(flat)] = v;
     }
 
-    /** The gradient at MATH.md's flat index. */
+    /** The gradient at docs/math.md's flat index. */
     public double gradAt(int flat) {
         return grad[storageIndex(flat)];
     }
 
-    /** The values flattened row-major (MATH.md order), a copy. */
+    /** The values flattened row-major (docs/math.md order), a copy. */
     public double[] toRowMajor() {
         double[] out = new double[value.length];
         for (int f = 0; f < out.length; f++) {
@@ -127,7 +127,7 @@ public final class Parameter {
         return out;
     }
 
-    /** Sets every value from a row-major (MATH.md order) array. */
+    /** Sets every value from a row-major (docs/math.md order) array. */
     public void setFromRowMajor(double[] rowMajor) {
         if (rowMajor.length != value.length) {
             throw new IllegalArgumentException("parameter " + name + " has " + value.length + " values, got " + rowMajor.length);

@@ -27,6 +27,11 @@ public abstract class Kernels {
         return Ready.KERNELS;
     }
 
+    /** The plain-loop implementation whatever the JVM offers, for comparisons (benchmarks). */
+    public static Kernels scalar() {
+        return new ScalarKernels();
+    }
+
     private static final class Ready {
         static final Kernels KERNELS = warm(INSTANCE);
 

@@ -8,7 +8,7 @@ import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** Hand values from the notes (with MATH.md's corrections). */
+/** Hand values from the notes (with docs/math.md's corrections). */
 class ActivationValuesTest {
 
     @Test

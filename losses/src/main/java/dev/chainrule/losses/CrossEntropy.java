@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * Cross-entropy on probabilities: {@code CE(p, y) = −ln p_y}.
  *
- * <p>Jacobian w.r.t. p: the 1×N row {@code −(1/p_y) e_yᵀ} (MATH.md, slip 3 of the notes corrected: a row,
+ * <p>Jacobian w.r.t. p: the 1×N row {@code −(1/p_y) e_yᵀ} (docs/math.md, slip 3 of the notes corrected: a row,
  * not a scalar).
  *
  * <p>No clamping: at {@code p_y = 0} (a softmax that rounded to 0) the loss is {@code +∞} and the

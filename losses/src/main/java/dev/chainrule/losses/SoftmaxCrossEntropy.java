@@ -6,7 +6,7 @@ package dev.chainrule.losses;
  *
  * <p>Jacobian w.r.t. ẑ: the 1×N row {@code (SM(ẑ) − e_y)ᵀ}.
  *
- * <p>Stability (MATH.md, the notes' appendix): the argument of ln is at least 1 (no log 0) and no exponent
+ * <p>Stability (docs/math.md, the notes' appendix): the argument of ln is at least 1 (no log 0) and no exponent
  * is positive (no overflow), so the loss is exact and finite at any logits: at ẑ = (0, 1000), y = 0 it is
  * 1000, where {@code −ln} of the rounded softmax would be +∞.
  */

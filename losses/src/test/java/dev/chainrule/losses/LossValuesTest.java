@@ -10,7 +10,7 @@ import dev.chainrule.layers.Sigmoid;
 import dev.chainrule.layers.Softmax;
 import org.junit.jupiter.api.Test;
 
-/** Hand values from the notes and MATH.md. */
+/** Hand values from the notes and docs/math.md. */
 class LossValuesTest {
 
     @Test

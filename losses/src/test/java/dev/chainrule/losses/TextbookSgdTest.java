@@ -52,7 +52,7 @@ class TextbookSgdTest {
         }
     }
 
-    /** One SGD step of the notes' network on one sample, straight from MATH.md. */
+    /** One SGD step of the notes' network on one sample, straight from docs/math.md. */
     private static void textbookStep(double[][] w, double[][] b, double[] x, int y) {
         double[][] z = new double[4][];
         double[][] d = new double[3][];

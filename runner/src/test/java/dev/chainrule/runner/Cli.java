@@ -1,6 +1,7 @@
 package dev.chainrule.runner;
 
 import com.google.inject.Module;
+import dev.chainrule.runner.app.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 

@@ -38,7 +38,7 @@ class RegistryTest {
     @Test
     void theClassPathProvidesTheBuiltInTypes() {
         ProviderRegistry r = ProviderRegistry.load(List.of(ProviderSource.builtIn()));
-        assertEquals(java.util.Set.of("batch-norm", "dense", "layer-norm", "relu", "sigmoid", "softmax", "tanh"), r.types(
+        assertEquals(java.util.Set.of("batch-norm", "conv2d", "dense", "layer-norm", "relu", "sigmoid", "softmax", "tanh"), r.types(
                 java.util.EnumSet.of(dev.chainrule.api.ComponentProvider.Kind.LAYER,
                         dev.chainrule.api.ComponentProvider.Kind.ACTIVATION)));
         assertTrue(r.entries().stream().allMatch(e -> e.source().equals("built-in")));
@@ -56,7 +56,8 @@ class RegistryTest {
     @Test
     void unknownTypesSuggestTheNearestKnownOne() {
         ProviderRegistry r = ProviderRegistry.builtIn();
-        assertEquals("unknown type 'sigmod'; known: batch-norm, dense, dropout, layer-norm, relu, sigmoid, softmax, tanh (did you mean 'sigmoid'?)",
+        assertEquals("unknown type 'sigmod'; known: avgpool2d, batch-norm, conv2d, dense, dropout, flatten, global-avgpool, "
+                + "layer-norm, maxpool2d, relu, sigmoid, softmax, tanh (did you mean 'sigmoid'?)",
                 assertThrows(RegistryException.class, () -> r.stage("sigmod")).getMessage());
         assertEquals("unknown type 'xyzzy-plugh'; known: cross-entropy, mse, softmax-cross-entropy",
                 assertThrows(RegistryException.class, () -> r.loss("xyzzy-plugh")).getMessage());

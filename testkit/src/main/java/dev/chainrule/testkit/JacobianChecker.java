@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * Checks analytic Jacobians against central differences in double precision (MATH.md, "Checking a
+ * Checks analytic Jacobians against central differences in double precision (docs/math.md, "Checking a
  * Jacobian"). No JUnit here: the runner's {@code gradcheck} and {@code verify-plugin} use it at run time.
  *
  * <p>Column j of the numeric Jacobian is {@code (f(w + ε e_j) − f(w − ε e_j)) / (2ε)} with
@@ -59,7 +59,7 @@ public final class JacobianChecker {
         return tolerance;
     }
 
-    /** {@code |a − b| / max(1e-8, |a| + |b|)}, MATH.md's relative error. */
+    /** {@code |a − b| / max(1e-8, |a| + |b|)}, docs/math.md's relative error. */
     public static double relativeError(double a, double b) {
         return Math.abs(a - b) / Math.max(1e-8, Math.abs(a) + Math.abs(b));
     }

@@ -4,7 +4,7 @@ import dev.chainrule.api.Jacobian;
 
 /**
  * {@code diag(s) − s sᵀ}, n×n, for {@code s = SM(x)}: entry {@code (i, l)} is {@code s_i(δ_il − s_l)}
- * (MATH.md, slip 2 of the notes corrected). A dense matrix, but its VJP needs only {@code s}:
+ * (docs/math.md, slip 2 of the notes corrected). A dense matrix, but its VJP needs only {@code s}:
  * {@code g·(diag(s) − s sᵀ) = s ∘ (g − (g·s))}, O(n) instead of O(n²).
  */
 public final class SoftmaxJacobian implements Jacobian {

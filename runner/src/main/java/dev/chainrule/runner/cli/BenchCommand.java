@@ -9,6 +9,7 @@ import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.runner.pipeline.ConfigPipeline;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -45,14 +46,14 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object line instead of text")
     boolean json;
 
-    private final ConfigReader reader;
+    private final ConfigPipeline configs;
     private final DataSource dataSource;
     private final NetworkFactory factory;
     private final Terminal terminal;
 
     @Inject
-    public BenchCommand(ConfigReader reader, DataSource dataSource, NetworkFactory factory, Terminal terminal) {
-        this.reader = reader;
+    public BenchCommand(ConfigPipeline configs, DataSource dataSource, NetworkFactory factory, Terminal terminal) {
+        this.configs = configs;
         this.dataSource = dataSource;
         this.factory = factory;
         this.terminal = terminal;
@@ -70,12 +71,12 @@ public class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--batch-size: must be an integer from 1 to " + ConfigReader.MAX_BATCH_SIZE
                     + ", got " + batchSize);
         }
-        RunConfig c = reader.read(config, config.toString());
+        RunConfig c = configs.read(config, config.toString());
         if (data != null) {
             c = c.withDataDir(data);
         }
         DataSource.Split split = dataSource.load(c.data());
-        c = TrainCommand.resolveInput(c, split.train().features());
+        c = c.resolveInput(split.train().features());
         Network network = factory.build(c, split.train().shape(), split.train().numClasses());
         RunConfig.Training t = c.training();
         int b = batchSize != null ? batchSize : t.batchSize();

@@ -70,7 +70,12 @@ public class EvaluateCommand implements Callable<Integer> {
         if (runPlugins != null) {
             runPlugins.checkBeforeLoading(model);
         }
-        ModelFiles.Loaded m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        ModelFiles.Loaded m;
+        try {
+            m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        } catch (dev.chainrule.runner.BadInputException e) {
+            throw runPlugins == null ? e : runPlugins.withRecordHint(e);
+        }
         RunConfig c = m.config();
         RunConfig.Data d = data != null ? new RunConfig.Data(null, data.toAbsolutePath().normalize().toString())
                 : c.data();

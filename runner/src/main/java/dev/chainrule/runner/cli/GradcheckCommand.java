@@ -10,10 +10,10 @@ import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.CheckFailedException;
 import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.runner.pipeline.ConfigPipeline;
 import dev.chainrule.testkit.CheckResult;
 import dev.chainrule.testkit.JacobianChecker;
 import jakarta.inject.Inject;
@@ -56,15 +56,15 @@ public class GradcheckCommand implements Callable<Integer> {
             description = "use this folder of IDX files instead of the config's data section (for its input width)")
     Path data;
 
-    private final ConfigReader reader;
+    private final ConfigPipeline configs;
     private final NetworkFactory factory;
     private final DataSource dataSource;
     private final Terminal terminal;
     private final JacobianChecker checker = new JacobianChecker();
 
     @Inject
-    public GradcheckCommand(ConfigReader reader, NetworkFactory factory, DataSource dataSource, Terminal terminal) {
-        this.reader = reader;
+    public GradcheckCommand(ConfigPipeline configs, NetworkFactory factory, DataSource dataSource, Terminal terminal) {
+        this.configs = configs;
         this.factory = factory;
         this.dataSource = dataSource;
         this.terminal = terminal;
@@ -75,7 +75,7 @@ public class GradcheckCommand implements Callable<Integer> {
         if (samples < 1 || samples > 100 || columns < 1) {
             throw new dev.chainrule.runner.BadInputException("--samples must be 1..100 and --columns at least 1");
         }
-        RunConfig c = reader.read(config, config.toString());
+        RunConfig c = configs.read(config, config.toString());
         if (seed != null) {
             c = c.withSeed(seed);
         }

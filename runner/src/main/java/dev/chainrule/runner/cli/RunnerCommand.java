@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
                 dev.chainrule.runner.explain.ExplainCommand.class, BenchCommand.class,
                 dev.chainrule.runner.serve.ServeCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
-                "Reference: README.md (CLI reference, config reference)"})
+                "Reference: docs/cli.md (commands), docs/config.md (config files)"})
 public class RunnerCommand implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print stack traces of errors")

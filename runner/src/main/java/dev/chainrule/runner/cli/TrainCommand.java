@@ -3,7 +3,6 @@ package dev.chainrule.runner.cli;
 import dev.chainrule.api.Network;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.config.ConfigException;
 import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
@@ -36,6 +35,7 @@ import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
 import dev.chainrule.runner.train.ProgressSink;
 import dev.chainrule.runner.train.Trainer;
+import dev.chainrule.runner.pipeline.ConfigPipeline;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import dev.chainrule.runner.serve.RunServer;
 import dev.chainrule.runner.serve.ServeCommand;
@@ -100,7 +100,7 @@ public class TrainCommand implements Callable<Integer> {
     @Inject
     RunPlugins runPlugins;
 
-    private final ConfigReader reader;
+    private final ConfigPipeline configs;
     private final DataSource dataSource;
     private final NetworkFactory factory;
     private final Trainer trainer;
@@ -112,11 +112,11 @@ public class TrainCommand implements Callable<Integer> {
     private final ProviderRegistry registry;
 
     @Inject
-    public TrainCommand(ConfigReader reader, DataSource dataSource, NetworkFactory factory, Trainer trainer,
+    public TrainCommand(ConfigPipeline configs, DataSource dataSource, NetworkFactory factory, Trainer trainer,
             RunWriter writer, ProgressSink progress, Terminal terminal, ObjectMapper mapper, ProviderRegistry registry) {
         this.mapper = mapper;
         this.registry = registry;
-        this.reader = reader;
+        this.configs = configs;
         this.dataSource = dataSource;
         this.factory = factory;
         this.trainer = trainer;
@@ -161,7 +161,11 @@ public class TrainCommand implements Callable<Integer> {
             if (runPlugins != null) {
                 runPlugins.checkBeforeLoading(dir);
             }
-            c = reader.readRecorded(cfg, cfg.toString());
+            try {
+                c = configs.readRecorded(cfg, cfg.toString());
+            } catch (BadInputException e) {
+                throw runPlugins == null ? e : runPlugins.withRecordHint(e);
+            }
             if (data != null) {
                 c = c.withDataDir(data);
             }
@@ -175,12 +179,12 @@ public class TrainCommand implements Callable<Integer> {
             if (config == null) {
                 throw new BadInputException("Missing required parameter: 'CONFIG' or --resume RUN_DIR (see 'runner train --help')");
             }
-            c = applyOverrides(reader.read(config, config.toString()));
+            c = applyOverrides(configs.read(config, config.toString()));
             dir = null;
             store = null;
         }
         DataSource.Split split = dataSource.load(c.data());
-        c = resolveInput(c, split.train().features());
+        c = c.resolveInput(split.train().features());
         Network network = factory.build(c, split.train(), split.test());
         if (from != null) {
             store.check(from, network, c);
@@ -302,7 +306,7 @@ public class TrainCommand implements Callable<Integer> {
                     m.validationLoss(), m.learningRate()));
         }
         Map<String, Object> json = c.toJsonMap();
-        return () -> writer.writeReport(dir, json, points, scan, features, notes);
+        return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, features, notes));
     }
 
     /** Waits for the drawings in order; an error in one is rethrown as it was. */
@@ -328,18 +332,6 @@ public class TrainCommand implements Callable<Integer> {
             k += p.size();
         }
         return k;
-    }
-
-    /** network.input defaults to the data's features; a given one must match them. */
-    public static RunConfig resolveInput(RunConfig c, int features) {
-        if (c.input() == 0) {
-            return c.withInput(features);
-        }
-        if (c.input() != features) {
-            throw new ConfigException(c.source(), "network.input", c.input() + " but the data has " + features
-                    + " features per sample; remove network.input or make them equal");
-        }
-        return c;
     }
 
     private RunConfig applyOverrides(RunConfig c) {

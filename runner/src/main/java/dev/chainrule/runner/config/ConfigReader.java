@@ -22,7 +22,6 @@ import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.runner.io.SafeFiles;
 import dev.chainrule.runner.io.Text;
-import dev.chainrule.runner.plugins.PluginSettings;
 import dev.chainrule.runner.registry.Levenshtein;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import dev.chainrule.runner.registry.RegistryException;
@@ -88,19 +87,25 @@ public class ConfigReader {
     public static final double DEFAULT_VALIDATION_FRACTION = 0.1;
 
     private final ProviderRegistry registry;
-    private final PluginSettings pluginSettings;
     private final ObjectMapper mapper;
 
+    /**
+     * @param registry the providers a config is resolved against; only {@link #resolve(Bound)} uses it, so
+     *                 binding a config never discovers plugins (the run pipeline settles the plugins folder
+     *                 from the bound config first)
+     */
+    @Inject
     public ConfigReader(ProviderRegistry registry) {
-        this(registry, null);
+        this.registry = registry;
+        this.mapper = strictMapper();
     }
 
-    /** @param pluginSettings told about a config's {@code "plugins"} folder (null: the field is checked only) */
-    @Inject
-    public ConfigReader(ProviderRegistry registry, PluginSettings pluginSettings) {
-        this.registry = registry;
-        this.pluginSettings = pluginSettings;
-        this.mapper = strictMapper();
+    /**
+     * A config bound to the raw records but not yet resolved against the providers: the first step of the
+     * run pipeline. {@code pluginsFolder} is the config's {@code "plugins"} folder (resolved against the
+     * config's folder), or null.
+     */
+    public record Bound(RawConfig raw, String shown, String defaultName, Path baseDir, Path pluginsFolder) {
     }
 
     /**
@@ -123,29 +128,19 @@ public class ConfigReader {
      * {@code plugins} folder is where plugins are loaded from.
      */
     public RunConfig read(Path file, String shown) {
-        return read(file, shown, true);
+        return resolve(bind(file, shown));
     }
 
     /**
-     * Reads a config a run folder saved (its config.json): its {@code plugins} folder is only a record, used
-     * with {@code --trust-run-plugins} alone (PluginSettings).
+     * Reads and binds {@code file} without resolving it: no provider is looked at. The file must be a
+     * regular file of sane size (not a FIFO or /dev/zero), in UTF-8.
      */
-    public RunConfig readRecorded(Path file, String shown) {
-        return read(file, shown, false);
-    }
-
-    private RunConfig read(Path file, String shown, boolean trusted) {
+    public Bound bind(Path file, String shown) {
         String text = text(SafeFiles.readSmall(file, shown, SafeFiles.MAX_JSON_BYTES), shown);
         Path name = file.getFileName();
         String base = defaultName(name == null ? "" : name.toString().replaceFirst("\\.json$", ""));
         Path dir = file.toAbsolutePath().getParent();
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw syntax(shown, e);
-        }
-        return resolve(tree, shown, base, dir, trusted);
+        return bind(text, shown, base, dir);
     }
 
     /**
@@ -181,29 +176,27 @@ public class ConfigReader {
      * {@code baseDir} resolves a relative {@code data.dir}.
      */
     public RunConfig parse(String text, String shown, String defaultName, Path baseDir) {
+        return resolve(bind(text, shown, defaultName, baseDir));
+    }
+
+    /** Parses and binds config text without resolving it (see {@link #parse}). */
+    public Bound bind(String text, String shown, String defaultName, Path baseDir) {
         JsonNode tree;
         try {
             tree = mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw syntax(shown, e);
         }
-        return resolve(tree, shown, defaultName, baseDir);
+        return bind(tree, shown, defaultName, baseDir);
     }
 
     /** Binds and resolves an already parsed config tree the user gave (its plugins folder is used). */
     public RunConfig resolve(JsonNode tree, String shown, String defaultName, Path baseDir) {
-        return resolve(tree, shown, defaultName, baseDir, true);
+        return resolve(bind(tree, shown, defaultName, baseDir));
     }
 
-    /**
-     * Binds and resolves a config a model or run recorded (the {@code config} member of a model.json): its
-     * plugins folder is only a record (PluginSettings).
-     */
-    public RunConfig resolveRecorded(JsonNode tree, String shown, String defaultName, Path baseDir) {
-        return resolve(tree, shown, defaultName, baseDir, false);
-    }
-
-    private RunConfig resolve(JsonNode tree, String shown, String defaultName, Path baseDir, boolean trusted) {
+    /** Binds an already parsed config tree to the raw records; checks fields and JSON types only. */
+    public Bound bind(JsonNode tree, String shown, String defaultName, Path baseDir) {
         if (tree == null) {
             throw new ConfigException(shown, null, "missing, expected a JSON object");
         }
@@ -232,27 +225,25 @@ public class ConfigReader {
         } catch (JsonProcessingException e) {
             throw syntax(shown, e);
         }
-        String plugins = null;
+        Path p = null;
         if (raw.plugins() != null) {
             if (raw.plugins().isBlank()) {
                 throw new ConfigException(shown, "plugins", "must be a folder path, got an empty string");
             }
-            Path p = path(shown, "plugins", raw.plugins());
+            p = path(shown, "plugins", raw.plugins());
             if (!p.isAbsolute() && baseDir != null) {
                 p = baseDir.resolve(p).normalize();
             }
-            plugins = p.toAbsolutePath().normalize().toString();
-            if (pluginSettings != null) {
-                if (trusted) {
-                    pluginSettings.fromConfig(p, shown + " field plugins");
-                } else {
-                    pluginSettings.recorded(p, shown + " field plugins", null);
-                }
-            }
         }
-        // discover the plugins now, so that a broken plugin setup is reported as such, not as a bad type
-        registry.entries();
-        return new Resolver(shown, baseDir).resolve(raw, defaultName, plugins);
+        return new Bound(raw, shown, defaultName, baseDir, p);
+    }
+
+    /** Resolves and validates a bound config against the providers: the last step of the run pipeline. */
+    public RunConfig resolve(Bound bound) {
+        // kept in the resolved config, so a saved config says where its types came from (a record only)
+        String plugins = bound.pluginsFolder() == null ? null
+                : bound.pluginsFolder().toAbsolutePath().normalize().toString();
+        return new Resolver(bound.shown(), bound.baseDir()).resolve(bound.raw(), bound.defaultName(), plugins);
     }
 
     /** A path from a config; one that this system cannot name (a NUL, or non-ASCII under LANG=C) is one line. */
@@ -486,7 +477,8 @@ public class ConfigReader {
 
         Collection<String> known(boolean stage) {
             return registry.types(stage
-                    ? java.util.EnumSet.of(ComponentProvider.Kind.LAYER, ComponentProvider.Kind.ACTIVATION)
+                    ? java.util.EnumSet.of(ComponentProvider.Kind.LAYER, ComponentProvider.Kind.ACTIVATION,
+                            ComponentProvider.Kind.TRANSFORM)
                     : java.util.EnumSet.of(ComponentProvider.Kind.LOSS));
         }
 
@@ -503,10 +495,7 @@ public class ConfigReader {
                     registry.loss(type);
                 }
             } catch (RegistryException e) {
-                PluginSettings.Recorded r = pluginSettings == null ? null : pluginSettings.ignoredRecord();
-                throw bad(path + ".type", Text.escape(e.getMessage()) + (r == null ? "" : "; the plugins folder "
-                        + r.dir() + " recorded in " + r.origin() + " is not loaded unless you pass "
-                        + PluginSettings.TRUST_OPTION + " or --plugins " + r.dir()));
+                throw bad(path + ".type", Text.escape(e.getMessage()));
             }
         }
 

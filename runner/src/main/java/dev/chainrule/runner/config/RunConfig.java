@@ -130,6 +130,28 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         return new RunConfig(source, name, seed, data, n, layers, loss, training, plugins);
     }
 
+    /** network.input defaults to the data's features; a given one must match them. */
+    public RunConfig resolveInput(int features) {
+        if (input == 0) {
+            return withInput(features);
+        }
+        if (input != features) {
+            throw new ConfigException(source, "network.input", input + " but the data has " + features
+                    + " features per sample; remove network.input or make them equal");
+        }
+        return this;
+    }
+
+    /** The type ids the run uses (its stages', then its loss'), as plugins.json records them. */
+    public List<String> types() {
+        List<String> used = new java.util.ArrayList<>();
+        for (ComponentSpec c : layers) {
+            used.add(c.type());
+        }
+        used.add(loss.type());
+        return used;
+    }
+
     public RunConfig withData(Data d) {
         return new RunConfig(source, name, seed, d, input, layers, loss, training, plugins);
     }

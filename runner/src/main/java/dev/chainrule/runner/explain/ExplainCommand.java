@@ -10,12 +10,11 @@ import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.cli.TrainCommand;
-import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Samples;
+import dev.chainrule.runner.pipeline.ConfigPipeline;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,14 +54,14 @@ public class ExplainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "use this folder of IDX files instead of the config's data")
     Path data;
 
-    private final ConfigReader reader;
+    private final ConfigPipeline configs;
     private final DataSource dataSource;
     private final NetworkFactory factory;
     private final Terminal terminal;
 
     @Inject
-    public ExplainCommand(ConfigReader reader, DataSource dataSource, NetworkFactory factory, Terminal terminal) {
-        this.reader = reader;
+    public ExplainCommand(ConfigPipeline configs, DataSource dataSource, NetworkFactory factory, Terminal terminal) {
+        this.configs = configs;
         this.dataSource = dataSource;
         this.factory = factory;
         this.terminal = terminal;
@@ -74,7 +73,7 @@ public class ExplainCommand implements Callable<Integer> {
             // Path.of("") is the working directory: never what an empty value (an unset variable) meant
             throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
         }
-        RunConfig c = reader.read(config, config.toString());
+        RunConfig c = configs.read(config, config.toString());
         if (data != null) {
             c = c.withDataDir(data);
         }
@@ -83,7 +82,7 @@ public class ExplainCommand implements Callable<Integer> {
         if (sample < 0 || sample >= train.size()) {
             throw new BadInputException("--sample: must be an index from 0 to " + (train.size() - 1) + ", got " + sample);
         }
-        c = TrainCommand.resolveInput(c, train.features());
+        c = c.resolveInput(train.features());
         Network net = factory.build(c, train, split.test());
         Tensor x = new Tensor(1, train.features());
         int[] y = new int[1];
@@ -101,7 +100,7 @@ public class ExplainCommand implements Callable<Integer> {
         Loss loss = net.trainingLoss();
         out.printf(Locale.ROOT, "%s: one SGD step on training sample %d (label %d), learning rate %s%n", c.name(), index,
                 label, fmt(lr));
-        out.println("Conventions (MATH.md): D f ∈ R^{m×n}, rows = outputs; parameters flattened row-major; "
+        out.println("Conventions (docs/math.md): D f ∈ R^{m×n}, rows = outputs; parameters flattened row-major; "
                 + "g is a 1×m row vector.");
         out.println();
         out.println("FORWARD  z^1 = x, z^{i+1} = f_i(z^i); each stage saves the base points its Jacobians need");

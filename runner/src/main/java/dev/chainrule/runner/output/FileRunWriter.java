@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.api.Network;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.io.AtomicFiles;
 import dev.chainrule.runner.plugins.RunPlugins;
 import dev.chainrule.runner.train.EpochMetrics;
 import jakarta.inject.Inject;
@@ -87,7 +88,7 @@ public class FileRunWriter implements RunWriter {
         io(() -> AtomicFiles.write(dir.resolve(CONFIG_JSON),
                 mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(config.toJsonMap())));
         if (runPlugins != null) {
-            runPlugins.write(dir, config);
+            runPlugins.write(dir, config.types());
         }
     }
 
@@ -116,9 +117,8 @@ public class FileRunWriter implements RunWriter {
     }
 
     @Override
-    public void writeReport(Path dir, Map<String, Object> config, List<dev.chainrule.runner.report.EpochPoint> points,
-            dev.chainrule.runner.report.TestScan scan, int features, List<String> notes) {
-        dev.chainrule.runner.report.RunReport.write(dir, config, points, scan, features, notes, mapper);
+    public void writeReport(Path dir, ReportSink report) {
+        report.writeInto(dir, mapper);
     }
 
     @Override

@@ -15,23 +15,22 @@ import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.io.SafeFiles;
 import dev.chainrule.runner.io.Text;
+import dev.chainrule.runner.io.AtomicFiles;
+import dev.chainrule.runner.io.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The model format: {@code model.json} (a header naming the format, the resolved config and where each
- * parameter lies) and {@code weights.bin} (every parameter, flattened row-major as in MATH.md, as
+ * parameter lies) and {@code weights.bin} (every parameter, flattened row-major as in docs/math.md, as
  * little-endian float64, one after the other). {@code numpy.fromfile("weights.bin", "<f8")} reads it.
  */
 public final class ModelFiles {
@@ -108,7 +107,7 @@ public final class ModelFiles {
         w.put("file", WEIGHTS_BIN);
         w.put("dtype", DTYPE);
         w.put("bytes", bytes.length);
-        w.put("sha256", sha256(bytes));
+        w.put("sha256", Sha256.hex(bytes));
         m.put("weights", w);
         m.put("parameters", params);
         if (!bufs.isEmpty()) {
@@ -161,7 +160,7 @@ public final class ModelFiles {
             throw new BadInputException(name + ": classes: must be an integer from 1 to 256, got " + cls);
         }
         int classes = cls.asInt();
-        RunConfig config = reader.resolveRecorded(root.get("config"), name + ": config", "model", null);
+        RunConfig config = reader.resolve(root.get("config"), name + ": config", "model", null);
         JsonNode params = root.path("parameters");
         if (config.input() <= 0) {
             throw new BadInputException(name + ": config.network.input missing");
@@ -211,7 +210,7 @@ public final class ModelFiles {
                     + ps.size() + " parameters and " + network.buffers().size() + " buffers need " + need);
         }
         byte[] bytes = SafeFiles.readExactly(wfile, wshown, need, name + " (its parameters and buffers)");
-        String actual = sha256(bytes);
+        String actual = Sha256.hex(bytes);
         if (!sha.equals(actual)) {
             throw new BadInputException(wshown + ": SHA-256 " + actual + " does not match " + sha
                     + " recorded in " + name + "; the file is corrupted");
@@ -280,14 +279,6 @@ public final class ModelFiles {
             }
             String s = n.toString();
             return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-        }
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

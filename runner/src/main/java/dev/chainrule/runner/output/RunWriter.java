@@ -22,9 +22,8 @@ public interface RunWriter {
     /** Replaces metrics.jsonl by these epochs (on resume: the epochs the checkpoint holds). */
     void rewriteMetrics(Path dir, java.util.List<EpochMetrics> all);
 
-    /** The pictures and report.html ({@link dev.chainrule.runner.report.RunReport}). */
-    void writeReport(Path dir, java.util.Map<String, Object> config, java.util.List<dev.chainrule.runner.report.EpochPoint> points,
-            dev.chainrule.runner.report.TestScan scan, int features, java.util.List<String> notes);
+    /** The pictures and report.html, as the report side prepared them. */
+    void writeReport(Path dir, ReportSink report);
 
     void writeModel(Path dir, Network network, RunConfig config, int numClasses);
 

@@ -3,11 +3,10 @@ package dev.chainrule.runner.plugins;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.config.ComponentSpec;
-import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.io.SafeFiles;
 import dev.chainrule.runner.io.Text;
-import dev.chainrule.runner.output.AtomicFiles;
+import dev.chainrule.runner.io.AtomicFiles;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -45,13 +44,8 @@ public class RunPlugins {
         this.terminal = terminal;
     }
 
-    /** Writes plugins.json into {@code dir} for the types {@code config} uses. */
-    public void write(Path dir, RunConfig config) {
-        List<String> used = new ArrayList<>();
-        for (ComponentSpec c : config.layers()) {
-            used.add(c.type());
-        }
-        used.add(config.loss().type());
+    /** Writes plugins.json into {@code dir} for the types a run uses (its config's {@code types()}). */
+    public void write(Path dir, List<String> used) {
         Map<String, Map<String, Object>> jars = new LinkedHashMap<>();
         for (String type : used) {
             ProviderRegistry.Entry e = registry.find(type);
@@ -98,6 +92,7 @@ public class RunPlugins {
         Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
         Path record = dir == null ? null : dir.resolve(PLUGINS_JSON);
         if (record == null || !Files.exists(record)) {
+            recordModelFolder(model);
             return;
         }
         JsonNode root;
@@ -154,6 +149,40 @@ public class RunPlugins {
                 }
             }
         }
+    }
+
+    /**
+     * A model.json without plugins.json beside it: its {@code config.plugins} is the record (no jar hashes,
+     * so with --trust-run-plugins the whole folder). An unreadable model is left to ModelFiles to report.
+     */
+    private void recordModelFolder(Path model) {
+        Path file = Files.isDirectory(model) ? model.resolve("model.json") : model;
+        try {
+            JsonNode p = mapper.readTree(SafeFiles.readSmall(file, file.toString(), SafeFiles.MAX_JSON_BYTES))
+                    .path("config").path("plugins");
+            if (p.isTextual() && !p.asText().isBlank()) {
+                Path dir = Path.of(p.asText());
+                if (!dir.isAbsolute()) {
+                    dir = file.toAbsolutePath().getParent().resolve(dir).normalize();
+                }
+                settings.recorded(dir, file + " field config.plugins", null);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a model this runner can read: ModelFiles.read says why, in its own words
+        }
+    }
+
+    /**
+     * {@code e} (an unknown type, from reading a model's or run's config) with the way out added when the
+     * record named a plugins folder that was not loaded.
+     */
+    public BadInputException withRecordHint(BadInputException e) {
+        PluginSettings.Recorded r = settings.ignoredRecord();
+        if (r == null || e.getMessage() == null || !e.getMessage().contains("unknown type")) {
+            return e;
+        }
+        return new BadInputException(e.getMessage() + "; the plugins folder " + r.dir() + " recorded in " + r.origin()
+                + " is not loaded unless you pass " + PluginSettings.TRUST_OPTION + " or --plugins " + r.dir(), e);
     }
 
     /** What to do when a recorded type is missing: name the folder the record names, and the opt-in. */

@@ -82,7 +82,12 @@ public class PredictCommand implements Callable<Integer> {
         if (runPlugins != null) {
             runPlugins.checkBeforeLoading(model);
         }
-        ModelFiles.Loaded m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        ModelFiles.Loaded m;
+        try {
+            m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        } catch (dev.chainrule.runner.BadInputException e) {
+            throw runPlugins == null ? e : runPlugins.withRecordHint(e);
+        }
         Network network = m.network();
         int side = WrongGrid.side(network.inputSize());
         if (side == 0) {

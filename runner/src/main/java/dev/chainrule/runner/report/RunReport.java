@@ -2,7 +2,8 @@ package dev.chainrule.runner.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chainrule.runner.output.AtomicFiles;
+import dev.chainrule.runner.io.AtomicFiles;
+import dev.chainrule.runner.output.ReportSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,12 @@ public final class RunReport {
      * @param features the feature count of a sample (784 draws 28×28 images)
      * @param notes    lines shown under the figures (early stopping, resume), may be empty
      */
+    /** {@link #write} as the run folder's writer takes it. */
+    public static ReportSink sink(Map<String, Object> config, List<EpochPoint> points, TestScan scan, int features,
+            List<String> notes) {
+        return (dir, mapper) -> write(dir, config, points, scan, features, notes, mapper);
+    }
+
     public static void write(Path dir, Map<String, Object> config, List<EpochPoint> points, TestScan scan, int features,
             List<String> notes, ObjectMapper mapper) {
         Map<String, byte[]> pngs = new LinkedHashMap<>();

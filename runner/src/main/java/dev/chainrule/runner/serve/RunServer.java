@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.chainrule.runner.io.Sha256;
 import dev.chainrule.runner.output.FileRunWriter;
 import dev.chainrule.runner.output.ModelFiles;
 import java.awt.image.BufferedImage;
@@ -214,7 +215,7 @@ public final class RunServer {
         boolean model = Files.isRegularFile(r.dir().resolve(ModelFiles.MODEL_JSON));
         version.append(model ? "model" : "");
         // short, and opaque: the page only compares it
-        n.put("version", ModelFiles.sha256(version.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+        n.put("version", Sha256.hex(version.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16));
         n.put("hasModel", model);
         boolean recent = newest != null && newest.toInstant().isAfter(Instant.now().minus(ACTIVE));
         n.put("status", model ? "finished" : recent ? "training" : "stopped");

@@ -10,7 +10,7 @@ import java.util.List;
  * @param lossSum    the epoch's summed training loss so far
  * @param correct    the epoch's correctly classified training samples so far
  * @param metrics    every finished epoch
- * @param weights    each parameter's values, row-major (MATH.md order)
+ * @param weights    each parameter's values, row-major (docs/math.md order)
  * @param optimizerState the optimizer's state buffers ({@code Optimizer.state}), as it stores them
  * @param best       the best weights so far under early stopping, or null
  * @param stopped    early stopping has ended training (only the restore of the best weights is left)

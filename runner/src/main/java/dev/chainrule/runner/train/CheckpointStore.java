@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.io.SafeFiles;
 import dev.chainrule.runner.io.Text;
-import dev.chainrule.runner.output.AtomicFiles;
-import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.io.AtomicFiles;
+import dev.chainrule.runner.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -116,7 +116,7 @@ public final class CheckpointStore {
             byte[] state = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
             AtomicFiles.writeSynced(tmp.resolve(STATE), state);
             AtomicFiles.writeSynced(tmp.resolve(STATE_SHA),
-                    (ModelFiles.sha256(state) + "  " + STATE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    (Sha256.hex(state) + "  " + STATE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             AtomicFiles.syncDirectory(tmp);
             Path cur = runDir.resolve(DIR);
             Path old = runDir.resolve(OLD);
@@ -148,7 +148,7 @@ public final class CheckpointStore {
         AtomicFiles.writeSynced(dir.resolve(name), buf.array());
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("file", name);
-        f.put("sha256", ModelFiles.sha256(buf.array()));
+        f.put("sha256", Sha256.hex(buf.array()));
         return f;
     }
 
@@ -197,9 +197,9 @@ public final class CheckpointStore {
             if (tree != null && tree.path("training") instanceof com.fasterxml.jackson.databind.node.ObjectNode t) {
                 t.remove("epochs");
             }
-            return ModelFiles.sha256(mapper.writeValueAsBytes(tree));
+            return Sha256.hex(mapper.writeValueAsBytes(tree));
         } catch (IOException e) {
-            return ModelFiles.sha256(bytes); // unparsable: differs from any recorded fingerprint
+            return Sha256.hex(bytes); // unparsable: differs from any recorded fingerprint
         }
     }
 
@@ -213,7 +213,7 @@ public final class CheckpointStore {
         }
         String recorded = new String(SafeFiles.readSmall(shaFile, d + "/" + STATE_SHA, 1024),
                 java.nio.charset.StandardCharsets.US_ASCII).strip().split("\\s+")[0];
-        String actual = ModelFiles.sha256(bytes);
+        String actual = Sha256.hex(bytes);
         if (!actual.equals(recorded)) {
             throw new BadInputException(shown + ": SHA-256 " + actual + " does not match " + recorded + " in " + STATE_SHA
                     + "; the checkpoint was edited or is corrupted");
@@ -351,7 +351,7 @@ public final class CheckpointStore {
         Path real = SafeFiles.inside(d, name, shown + ": " + key + ".file");
         byte[] bytes = SafeFiles.readExactly(real, d.resolve(name).toString(), total * Double.BYTES,
                 shown + " (parameterSizes)");
-        if (!ModelFiles.sha256(bytes).equals(sha)) {
+        if (!Sha256.hex(bytes).equals(sha)) {
             throw new BadInputException(d.resolve(name) + ": SHA-256 does not match " + shown
                     + "; the checkpoint is corrupted");
         }

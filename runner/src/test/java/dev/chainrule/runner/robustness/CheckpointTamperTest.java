@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.output.ModelFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +38,7 @@ class CheckpointTamperTest {
     void forge(ObjectNode s) throws IOException {
         byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
         Files.write(state, b);
-        Files.writeString(run.resolve("checkpoint/state.json.sha256"), ModelFiles.sha256(b) + "  state.json\n",
+        Files.writeString(run.resolve("checkpoint/state.json.sha256"), dev.chainrule.runner.io.Sha256.hex(b) + "  state.json\n",
                 StandardCharsets.US_ASCII);
     }
 

@@ -70,7 +70,7 @@ class MessagesTest {
     private static String underLangC(String... args) throws Exception {
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "dev.chainrule.runner.Main"));
+                System.getProperty("java.class.path"), dev.chainrule.runner.app.Main.class.getName()));
         cmd.addAll(java.util.List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("LANG", "C");
@@ -176,8 +176,8 @@ class MessagesTest {
     @Test
     void aNewlineInATypeIdIsEscapedAndTheKnownTypesListed() throws IOException {
         String err = train(Hostile.CONFIG.replace("\"sigmoid\"", "\"sig\\nmoid\""));
-        assertTrue(err.endsWith("x.json: network.layers[1].type: unknown type 'sig\\nmoid' (it holds a control character); "
-                + "known: batch-norm, dense, layer-norm, relu, sigmoid, softmax, tanh"), err);
+        assertTrue(err.contains("x.json: network.layers[1].type: unknown type 'sig\\nmoid' (it holds a control character); "
+                + "known: ") && err.contains(" dense, ") && err.endsWith(", sigmoid, softmax, tanh"), err);
     }
 
     @Test

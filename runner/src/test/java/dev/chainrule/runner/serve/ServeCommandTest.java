@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.Main;
+import dev.chainrule.runner.app.Main;
 import dev.chainrule.runner.Terminal;
 import dev.chainrule.runner.InMemorySamples;
 import dev.chainrule.runner.train.DataSource;

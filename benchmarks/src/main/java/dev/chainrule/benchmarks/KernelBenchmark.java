@@ -1,5 +1,6 @@
-package dev.chainrule.layers;
+package dev.chainrule.benchmarks;
 
+import dev.chainrule.kernels.Kernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,7 +43,7 @@ public class KernelBenchmark {
 
     @Setup
     public void setup() {
-        k = kernels.equals("vector") ? new VectorKernels() : new ScalarKernels();
+        k = kernels.equals("vector") ? Kernels.INSTANCE : Kernels.scalar();
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < w.length; i++) {
             w[i] = r.nextDouble(-0.07, 0.07);

@@ -1,10 +1,11 @@
-package dev.chainrule.runner;
+package dev.chainrule.runner.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import dev.chainrule.runner.Terminal;
 import dev.chainrule.runner.output.FileRunWriter;
 import dev.chainrule.runner.output.RunWriter;
 import dev.chainrule.runner.plugins.PluginDiscovery;

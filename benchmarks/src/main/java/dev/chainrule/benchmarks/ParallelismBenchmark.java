@@ -1,5 +1,6 @@
-package dev.chainrule.layers;
+package dev.chainrule.benchmarks;
 
+import dev.chainrule.kernels.Parallelism;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -11,7 +12,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -30,29 +30,24 @@ public class ParallelismBenchmark {
     /** Blackhole tokens: about 24 µs of work on the 2-core Zen 3 box. */
     static final long WORK = 10_000;
 
-    Parallelism.Pool pool;
     final int[] box = new int[32];
 
+    /** The shared pool with two threads, as training uses it (Pool itself is the kernels' private class). */
     @Setup(Level.Trial)
     public void setup() {
-        pool = new Parallelism.Pool(2);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        pool.shutdown();
+        Parallelism.setThreads(2);
     }
 
     @Benchmark
     public int[] handOff() {
-        pool.run(2, t -> box[t * 16]++);
+        Parallelism.run(2, t -> box[t * 16]++);
         return box;
     }
 
     @Benchmark
     public int[] handOffAfterWork() {
         Blackhole.consumeCPU(WORK);
-        pool.run(2, t -> box[t * 16]++);
+        Parallelism.run(2, t -> box[t * 16]++);
         return box;
     }
 

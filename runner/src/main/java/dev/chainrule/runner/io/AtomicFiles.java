@@ -1,4 +1,4 @@
-package dev.chainrule.runner.output;
+package dev.chainrule.runner.io;
 
 import java.io.BufferedOutputStream;
 import java.nio.channels.Channels;

@@ -1,9 +1,13 @@
-package dev.chainrule.layers;
+package dev.chainrule.benchmarks;
 
+import dev.chainrule.layers.Dense;
+import dev.chainrule.layers.Sigmoid;
+import dev.chainrule.api.InPlaceUpdate;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
+import dev.chainrule.kernels.Parallelism;
 import dev.chainrule.losses.SoftmaxCrossEntropy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +78,7 @@ public final class StageTimes {
                 t = u0;
                 for (int i = 4; i >= 0; i--) {
                     Stage s = stages.get(i);
-                    g = s instanceof Layer l ? l.backwardAndStep(g, i > 0, step) : s.backward(g, true);
+                    g = s instanceof InPlaceUpdate l ? l.backwardAndUpdate(g, i > 0, step) : s.backward(g, true);
                     long u = System.nanoTime();
                     bwd[i] += u - t;
                     t = u;

@@ -1,5 +1,6 @@
-package dev.chainrule.layers;
+package dev.chainrule.benchmarks;
 
+import dev.chainrule.layers.Dense;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
@@ -87,7 +88,7 @@ public class DenseBenchmark {
     /** The fused update: {@code W ← W − η gᵀxᵀ} on the non-zero columns only. */
     @Benchmark
     public List<Parameter> updateFused() {
-        layer.backwardAndStep(g, false, 1e-12 / batch);
+        layer.backwardAndUpdate(g, false, 1e-12 / batch);
         return params;
     }
 }

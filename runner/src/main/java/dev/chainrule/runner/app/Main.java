@@ -1,10 +1,13 @@
-package dev.chainrule.runner;
+package dev.chainrule.runner.app;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import dev.chainrule.kernels.Parallelism;
+import dev.chainrule.runner.BadInputException;
+import dev.chainrule.runner.CheckFailedException;
+import dev.chainrule.runner.Terminal;
 import dev.chainrule.runner.cli.RunnerCommand;
 import dev.chainrule.runner.plugins.PluginLinkage;
 import java.io.PrintWriter;

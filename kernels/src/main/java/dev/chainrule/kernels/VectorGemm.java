@@ -1,0 +1,82 @@
+package dev.chainrule.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Gemm}'s register tile on the vector API: 4 rows × 2 vectors of 4 doubles in eight accumulators,
+ * one broadcast of A and two loads of B per row and step. Lane-wise fused multiply-adds in the scalar
+ * kernel's order, so the bits equal {@link Gemm.ScalarMicro}'s.
+ */
+final class VectorGemm extends Gemm.Micro {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
+
+    VectorGemm() {
+        if (DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+            throw new UnsupportedOperationException("no 256-bit vectors on this CPU");
+        }
+    }
+
+    @Override
+    void tile(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        DoubleVector c00;
+        DoubleVector c01;
+        DoubleVector c10;
+        DoubleVector c11;
+        DoubleVector c20;
+        DoubleVector c21;
+        DoubleVector c30;
+        DoubleVector c31;
+        if (load) {
+            c00 = DoubleVector.fromArray(S, c, co);
+            c01 = DoubleVector.fromArray(S, c, co + 4);
+            c10 = DoubleVector.fromArray(S, c, co + ldc);
+            c11 = DoubleVector.fromArray(S, c, co + ldc + 4);
+            c20 = DoubleVector.fromArray(S, c, co + 2 * ldc);
+            c21 = DoubleVector.fromArray(S, c, co + 2 * ldc + 4);
+            c30 = DoubleVector.fromArray(S, c, co + 3 * ldc);
+            c31 = DoubleVector.fromArray(S, c, co + 3 * ldc + 4);
+        } else {
+            DoubleVector z = DoubleVector.zero(S);
+            c00 = z;
+            c01 = z;
+            c10 = z;
+            c11 = z;
+            c20 = z;
+            c21 = z;
+            c30 = z;
+            c31 = z;
+        }
+        int ai = ao;
+        int bi = bo;
+        for (int p = 0; p < kc; p++, ai += 4, bi += 8) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + 4);
+            DoubleVector a0 = DoubleVector.broadcast(S, ap[ai]);
+            c00 = b0.fma(a0, c00);
+            c01 = b1.fma(a0, c01);
+            DoubleVector a1 = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = b0.fma(a1, c10);
+            c11 = b1.fma(a1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = b0.fma(a2, c20);
+            c21 = b1.fma(a2, c21);
+            DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = b0.fma(a3, c30);
+            c31 = b1.fma(a3, c31);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + 4);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + 4);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + 4);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + 4);
+    }
+
+    @Override
+    String name() {
+        return "vector";
+    }
+}

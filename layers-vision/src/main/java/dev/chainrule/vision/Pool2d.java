@@ -1,0 +1,220 @@
+package dev.chainrule.vision;
+
+import dev.chainrule.api.ForwardContext;
+import dev.chainrule.api.Jacobian;
+import dev.chainrule.api.Shape;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.api.Transform;
+import java.util.Arrays;
+
+/**
+ * Max or average pooling over {@code k_h×k_w} windows moved by the stride, per channel: {@code C×H×W →
+ * C×OH×OW} with {@code OH = ⌊(H − k_h)/s_h⌋ + 1}. A window that does not tile the input floors: the last
+ * rows and columns that do not fill a whole window are dropped (as Keras' and PyTorch's default pooling do).
+ *
+ * <p>Max pooling's Jacobian is a selection matrix, one 1 per output row at the window's maximum. Ties go to
+ * the first maximum in row-major window order (a strict {@code >} scan), so the chosen entry — and the
+ * gradient — never depends on anything but the values. Average pooling's is {@code 1/(k_h·k_w)} on the
+ * window.
+ */
+final class Pool2d implements Transform {
+    private final String type;
+    private final boolean max;
+    private final Shape in;
+    private final Shape out;
+    private final int c;
+    private final int h;
+    private final int w;
+    private final int kh;
+    private final int kw;
+    private final int sh;
+    private final int sw;
+    private final int oh;
+    private final int ow;
+
+    private Tensor y;
+    private Tensor dx;
+    /** For max pooling: the input index (within the row) chosen by each output of the last forward call. */
+    private int[] argmax = new int[0];
+
+    Pool2d(String type, boolean max, Shape input, int[] k, int[] stride) {
+        this.type = type;
+        this.max = max;
+        this.in = input;
+        this.c = input.dim(0);
+        this.h = input.dim(1);
+        this.w = input.dim(2);
+        this.kh = k[0];
+        this.kw = k[1];
+        this.sh = stride[0];
+        this.sw = stride[1];
+        this.oh = (h - kh) / sh + 1;
+        this.ow = (w - kw) / sw + 1;
+        this.out = Shape.image(c, oh, ow);
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public int inputSize() {
+        return in.size();
+    }
+
+    @Override
+    public int outputSize() {
+        return out.size();
+    }
+
+    @Override
+    public Shape inputShape() {
+        return in;
+    }
+
+    @Override
+    public Shape outputShape() {
+        return out;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, ForwardContext context) {
+        int batch = x.rows();
+        y = Tensor.reuse(y, batch, out.size());
+        double[] xs = x.data();
+        double[] ys = y.data();
+        int n = in.size();
+        int m = out.size();
+        if (max && argmax.length != batch * m) {
+            argmax = new int[batch * m];
+        }
+        double inv = 1.0 / (kh * kw);
+        for (int r = 0; r < batch; r++) {
+            int xo = r * n;
+            int j = r * m;
+            for (int ch = 0; ch < c; ch++) {
+                int cb = ch * h * w;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++, j++) {
+                        int first = cb + oy * sh * w + ox * sw;
+                        if (max) {
+                            int best = first;
+                            double bv = xs[xo + first];
+                            for (int ky = 0; ky < kh; ky++) {
+                                int rowStart = first + ky * w;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    double v = xs[xo + rowStart + kx];
+                                    if (v > bv) {
+                                        bv = v;
+                                        best = rowStart + kx;
+                                    }
+                                }
+                            }
+                            ys[j] = bv;
+                            argmax[j] = best;
+                        } else {
+                            double s = 0.0;
+                            for (int ky = 0; ky < kh; ky++) {
+                                int rowStart = xo + first + ky * w;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    s += xs[rowStart + kx];
+                                }
+                            }
+                            ys[j] = s * inv;
+                        }
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor g, boolean propagate) {
+        if (!propagate) {
+            return null;
+        }
+        int batch = g.rows();
+        dx = Tensor.reuse(dx, batch, in.size());
+        Arrays.fill(dx.data(), 0.0);
+        for (int r = 0; r < batch; r++) {
+            vjpRow(r, g.data(), r * out.size(), dx.data(), r * in.size());
+        }
+        return dx;
+    }
+
+    /** {@code g·D_x} of batch row {@code r} added onto {@code o} (which the caller zeroed). */
+    private void vjpRow(int r, double[] g, int gOff, double[] o, int oOff) {
+        int m = out.size();
+        if (max) {
+            for (int j = 0; j < m; j++) {
+                o[oOff + argmax[r * m + j]] += g[gOff + j];
+            }
+            return;
+        }
+        double inv = 1.0 / (kh * kw);
+        int j = 0;
+        for (int ch = 0; ch < c; ch++) {
+            int cb = ch * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, j++) {
+                    double share = g[gOff + j] * inv;
+                    int first = cb + oy * sh * w + ox * sw;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int rowStart = oOff + first + ky * w;
+                        for (int kx = 0; kx < kw; kx++) {
+                            o[rowStart + kx] += share;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public Jacobian jacobian(int row) {
+        int[] chosen = max ? Arrays.copyOfRange(argmax, row * out.size(), (row + 1) * out.size()) : null;
+        return new PoolJacobian(row, chosen);
+    }
+
+    /** D_x of one row: the selection of each window's maximum, or 1/(k_h·k_w) on each window. */
+    private final class PoolJacobian implements Jacobian {
+        private final int row;
+        private final int[] chosen;
+
+        PoolJacobian(int row, int[] chosen) {
+            this.row = row;
+            this.chosen = chosen;
+        }
+
+        @Override
+        public int rows() {
+            return out.size();
+        }
+
+        @Override
+        public int cols() {
+            return in.size();
+        }
+
+        @Override
+        public void vjp(double[] g, int gOff, double[] o, int oOff) {
+            Arrays.fill(o, oOff, oOff + in.size(), 0.0);
+            if (chosen != null) {
+                for (int j = 0; j < chosen.length; j++) {
+                    o[oOff + chosen[j]] += g[gOff + j];
+                }
+            } else {
+                vjpRow(row, g, gOff, o, oOff);
+            }
+        }
+
+        @Override
+        public String structure() {
+            String win = kh + "×" + kw + " windows, stride " + sh + "×" + sw;
+            return max ? "selection: one 1 per row at its window's first maximum (" + win + ")"
+                    : "1/" + (kh * kw) + " on each row's window (" + win + ")";
+        }
+    }
+}

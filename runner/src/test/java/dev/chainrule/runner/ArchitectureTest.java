@@ -1,0 +1,231 @@
+package dev.chainrule.runner;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency rules the package-info.java files describe, checked on the compiled classes so
+ * that a change which breaks them fails the build. ArchUnit fails a rule that matches no class, so none of
+ * these passes because a package was renamed away.
+ */
+class ArchitectureTest {
+    private static final String RUNNER = "dev.chainrule.runner";
+
+    /**
+     * Each runner package and the runner packages it may use (its own, the JDK and libraries are always
+     * allowed). Read top-down this is the run: commands, then the pipeline and the output side, then config,
+     * plugins and training, then the registry, data and files at the bottom.
+     */
+    static final Map<String, Set<String>> ALLOWED = new TreeMap<>(Map.ofEntries(
+            Map.entry("", Set.of()),
+            Map.entry("io", Set.of()),
+            Map.entry("data", Set.of("")),
+            Map.entry("registry", Set.of("")),
+            Map.entry("plugins", Set.of("", "io", "registry")),
+            Map.entry("config", Set.of("", "registry")),
+            Map.entry("pipeline", Set.of("config", "plugins", "registry")),
+            Map.entry("train", Set.of("", "config", "data", "io", "registry")),
+            Map.entry("bench", Set.of("config", "registry", "train")),
+            Map.entry("output", Set.of("", "config", "plugins", "train", "io")),
+            Map.entry("report", Set.of("train", "io", "output")),
+            Map.entry("predict", Set.of("", "config", "output", "report")),
+            Map.entry("explain", Set.of("", "config", "pipeline", "train")),
+            Map.entry("serve", Set.of("", "config", "explain", "io", "output", "predict", "registry", "report")),
+            Map.entry("cli", Set.of("", "bench", "config", "data", "explain", "io", "output", "pipeline", "plugins",
+                    "predict", "registry", "report", "serve", "train")),
+            Map.entry("app", Set.of("", "cli", "output", "plugins", "registry", "train"))));
+
+    private static JavaClasses runner;
+
+    @BeforeAll
+    static void importClasses() {
+        runner = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(RUNNER);
+    }
+
+    @Test
+    void theRunnersPackagesHaveNoCycles() {
+        slices().assignedFrom(new PackageSlices()).should().beFreeOfCycles().check(runner);
+    }
+
+    @Test
+    void eachRunnerPackageUsesOnlyTheRunnerPackagesItIsAllowedTo() {
+        Set<String> seen = new TreeSet<>();
+        for (JavaClass c : runner) {
+            seen.add(sub(c.getPackageName()));
+        }
+        assertEquals(ALLOWED.keySet(), seen, "every runner package has a row in ALLOWED, and every row a package");
+        for (Map.Entry<String, Set<String>> e : ALLOWED.entrySet()) {
+            String pkg = full(e.getKey());
+            List<String> ok = new ArrayList<>(List.of("java..", "javax..", "jdk..", "com..", "org..", "jakarta..",
+                    "picocli..", "dev.chainrule.api..", "dev.chainrule.kernels..", "dev.chainrule.testkit..",
+                    "dev.chainrule.layers..", "dev.chainrule.losses..", "dev.chainrule.vision..",
+                    "dev.chainrule.optimizers..", pkg));
+            for (String a : e.getValue()) {
+                ok.add(full(a));
+            }
+            classes().that().resideInAPackage(pkg)
+                    .should().onlyDependOnClassesThat().resideInAnyPackage(ok.toArray(String[]::new))
+                    .because("package " + pkg + " may use only " + e.getValue() + " of the runner")
+                    .check(runner);
+        }
+    }
+
+    @Test
+    void theApiDependsOnTheJdkOnly() {
+        JavaClasses api = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.chainrule.api");
+        classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.chainrule.api..")
+                .check(api);
+    }
+
+    @Test
+    void theKernelsDependOnTheJdkOnly() {
+        JavaClasses kernels = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.chainrule.kernels");
+        classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jdk.incubator.vector..",
+                "dev.chainrule.kernels..").check(kernels);
+    }
+
+    @Test
+    void pluginModulesDoNotDependOnTheRunner() {
+        JavaClasses plugins = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(PLUGIN_PACKAGES);
+        noClasses().should().dependOnClassesThat().resideInAPackage(RUNNER + "..")
+                .because("a plugin module is built like a third-party jar, against the api and the kernels only")
+                .check(plugins);
+        classes().should().onlyDependOnClassesThat().resideInAnyPackage(
+                        Stream.concat(Stream.of("java..", "dev.chainrule.api..", "dev.chainrule.kernels.."),
+                                Arrays.stream(PLUGIN_PACKAGES).map(p -> p + "..")).toArray(String[]::new))
+                .check(plugins);
+    }
+
+    /** The built-in plugin modules' packages (optimizers: when that module exists). */
+    private static final String[] PLUGIN_PACKAGES = {"dev.chainrule.layers", "dev.chainrule.losses",
+            "dev.chainrule.vision", "dev.chainrule.optimizers"};
+
+    /**
+     * A package lives in one module: the sources of every module of the build (benchmarks and examples
+     * included, built or not), and the class path's jars and class folders, which would also catch a
+     * plugin jar that reuses a built-in's package.
+     */
+    @Test
+    void noPackageIsSplitAcrossModules() throws IOException {
+        Path root = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+        assertTrue(Files.isRegularFile(root.resolve("pom.xml")) && Files.isDirectory(root.resolve("api")),
+                "the build's root is the runner's parent folder: " + root);
+        Map<String, Set<String>> owners = new TreeMap<>();
+        List<Path> sources;
+        try (Stream<Path> s = Files.find(root, 5, (p, a) -> a.isDirectory() && p.endsWith(Path.of("src", "main", "java"))
+                && !p.toString().contains("/target/"))) {
+            sources = s.toList();
+        }
+        assertTrue(sources.size() >= 6, "found the modules' sources: " + sources);
+        for (Path src : sources) {
+            String module = root.relativize(src.getParent().getParent().getParent()).toString();
+            try (Stream<Path> files = Files.walk(src)) {
+                files.filter(f -> f.toString().endsWith(".java")).forEach(f -> owners
+                        .computeIfAbsent(src.relativize(f.getParent()).toString().replace('/', '.'), k -> new TreeSet<>())
+                        .add(module));
+            }
+        }
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (!entry.contains("chainrule") || entry.contains("test-classes")) {
+                continue;
+            }
+            for (String pkg : ClassPathPackages.of(p)) {
+                if (pkg.startsWith("dev.chainrule.")) {
+                    owners.computeIfAbsent(pkg, k -> new TreeSet<>()).add(moduleOf(p));
+                }
+            }
+        }
+        Map<String, Set<String>> split = new TreeMap<>();
+        owners.forEach((pkg, modules) -> {
+            if (modules.size() > 1) {
+                split.put(pkg, modules);
+            }
+        });
+        assertTrue(owners.containsKey("dev.chainrule.api") && owners.containsKey("dev.chainrule.layers"),
+                "the scan saw the modules' packages: " + owners.keySet());
+        assertEquals(Map.of(), split, "packages found in more than one module");
+    }
+
+    /** A class path entry's module: {@code layers-basic} for .../layers-basic/target/classes or layers-basic-0.1.0.jar. */
+    private static String moduleOf(Path p) {
+        if (Files.isDirectory(p) && p.endsWith(Path.of("target", "classes"))) {
+            return p.getParent().getParent().getFileName().toString();
+        }
+        return p.getFileName().toString().replaceFirst("-\\d.*\\.jar$", "");
+    }
+
+    /** The packages with classes in a jar or a class folder. */
+    static final class ClassPathPackages {
+        static Set<String> of(Path entry) {
+            Set<String> packages = new TreeSet<>();
+            try {
+                if (Files.isDirectory(entry)) {
+                    try (Stream<Path> s = Files.walk(entry)) {
+                        s.filter(f -> f.toString().endsWith(".class") && !f.endsWith("package-info.class"))
+                                .forEach(f -> packages.add(entry.relativize(f.getParent()).toString().replace('/', '.')));
+                    }
+                } else if (entry.toString().endsWith(".jar") && Files.isRegularFile(entry)) {
+                    try (var jar = new java.util.jar.JarFile(entry.toFile())) {
+                        jar.stream().map(java.util.jar.JarEntry::getName)
+                                .filter(n -> n.endsWith(".class") && n.contains("/") && !n.startsWith("META-INF/"))
+                                .forEach(n -> packages.add(n.substring(0, n.lastIndexOf('/')).replace('/', '.')));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return packages;
+        }
+    }
+
+    private static String sub(String pkg) {
+        return pkg.equals(RUNNER) ? "" : pkg.substring(RUNNER.length() + 1);
+    }
+
+    private static String full(String sub) {
+        return sub.isEmpty() ? RUNNER : RUNNER + "." + sub;
+    }
+
+    /** One slice per runner package, the root package included (a cycle through it counts too). */
+    static final class PackageSlices implements SliceAssignment {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass c) {
+            String p = c.getPackageName();
+            return p.equals(RUNNER) || p.startsWith(RUNNER + ".") ? SliceIdentifier.of(p) : SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+            return "the runner's packages";
+        }
+    }
+}
