@@ -185,7 +185,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         DataSource.Split split = dataSource.load(c.data());
         c = c.resolveInput(split.train().features());
-        Network network = factory.build(c, split.train(), split.test());
+        Network network = dev.chainrule.runner.train.ClassCheck.build(factory, c, split.train(), split.test());
         if (from != null) {
             store.check(from, network, c);
         }

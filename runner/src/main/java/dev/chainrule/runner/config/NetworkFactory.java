@@ -126,26 +126,6 @@ public class NetworkFactory {
     }
 
     /**
-     * Builds the network for a train/test split. When the training labels fit the network but a test label
-     * does not, the test data is at fault, not the network: the message names that label's file, item and
-     * value rather than the class count the stray label implies.
-     */
-    public Network build(RunConfig config, dev.chainrule.runner.train.Samples train,
-            dev.chainrule.runner.train.Samples test) {
-        Network net = build(config, train.shape(), 0);
-        int k = net.outputSize();
-        if (train.numClasses() != k && train.labelAtLeast(k) == null) {
-            String stray = test.labelAtLeast(k);
-            if (stray != null) {
-                throw new dev.chainrule.runner.BadInputException(stray + " is not a class of the network: its last "
-                        + "stage gives " + k + " outputs (classes 0.." + (k - 1) + ") and the training labels fit them");
-            }
-        }
-        checkClasses(config, k, train.numClasses());
-        return net;
-    }
-
-    /**
      * The optimizer of {@code training.optimizer}, from the registry (its options were checked when the
      * config was read).
      */

@@ -83,7 +83,7 @@ public class ExplainCommand implements Callable<Integer> {
             throw new BadInputException("--sample: must be an index from 0 to " + (train.size() - 1) + ", got " + sample);
         }
         c = c.resolveInput(train.features());
-        Network net = factory.build(c, train, split.test());
+        Network net = dev.chainrule.runner.train.ClassCheck.build(factory, c, train, split.test());
         Tensor x = new Tensor(1, train.features());
         int[] y = new int[1];
         train.fill(new int[] {sample}, 0, 1, x, y);
