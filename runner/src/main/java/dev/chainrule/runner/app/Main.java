@@ -30,6 +30,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        ExitGuard.install();
+        ExitGuard.watchLauncher();
         if (args.length > 0 && COMPUTES.contains(args[0])) {
             Parallelism.warmUpInBackground(); // while the config and the data load
         }
@@ -38,7 +40,7 @@ public final class Main {
         int code = run(args, new Terminal(out, err, System.console() != null));
         out.flush();
         err.flush();
-        System.exit(code);
+        ExitGuard.exit(code);
     }
 
     /** Commands that run dense layers. */
@@ -79,6 +81,10 @@ public final class Main {
         } catch (LinkageError e) {
             // a plugin compiled against another api fails only when its code runs: name the jar
             return report(PluginLinkage.explain(e), terminal, verbose);
+        } catch (OutOfMemoryError e) {
+            return report(e, terminal, verbose);
+        } catch (StackOverflowError e) {
+            return report(e, terminal, verbose);
         }
     }
 
@@ -110,8 +116,24 @@ public final class Main {
             if (t instanceof UncheckedIOException u) {
                 cause = t;
                 code = BAD_INPUT;
+                // the io layer's FileWriteException names the file: "cannot write: runs/x/loss.png: No space left"
                 msg = "cannot write: " + u.getCause().getMessage();
                 break;
+            }
+            if (t instanceof OutOfMemoryError) {
+                cause = t;
+                code = FAILED;
+                msg = outOfMemory(t);
+                break;
+            }
+        }
+        if (msg == null) {
+            String plugin = pluginFrame(ex);
+            if (plugin != null) {
+                // plugin code failed in a way the runner did not foresee: name the jar, not an internal error
+                cause = ex;
+                code = BAD_INPUT;
+                msg = plugin + " threw " + oneLine(ex);
             }
         }
         if (msg == null) {
@@ -123,6 +145,33 @@ public final class Main {
         }
         terminal.err().flush();
         return code;
+    }
+
+    /** One line for an OutOfMemoryError: the heap it had and how to give it more. */
+    static String outOfMemory(Throwable t) {
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        return "out of memory (" + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ") with a heap of "
+                + mb + " MB; give Java more with JAVA_OPTS=-Xmx" + Math.max(1, 2 * mb / 1024) + "g, or use a smaller"
+                + " network or batch; a run folder stays resumable from its last checkpoint (train --resume)";
+    }
+
+    /** {@code plugins/x.jar: com.acme.P.forward} for the first plugin frame of any throwable in the chain. */
+    static String pluginFrame(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            for (StackTraceElement f : t.getStackTrace()) {
+                String loader = f.getClassLoaderName();
+                if (loader != null && loader.startsWith(dev.chainrule.runner.plugins.PluginJars.LOADER_PREFIX)) {
+                    return loader.substring(dev.chainrule.runner.plugins.PluginJars.LOADER_PREFIX.length()) + ": plugin code "
+                            + f.getClassName() + "." + f.getMethodName();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        return firstLine(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
     }
 
     private static String firstLine(String s) {

@@ -11,6 +11,9 @@ import dev.chainrule.runner.plugins.PluginSettings;
 import dev.chainrule.runner.plugins.RunPlugins;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.output.FileRunWriter;
+import dev.chainrule.runner.output.RunFolderFiles;
+import dev.chainrule.runner.output.RunLock;
+import dev.chainrule.runner.train.MemoryNeed;
 import dev.chainrule.runner.report.EpochPoint;
 import dev.chainrule.runner.report.RunReport;
 import dev.chainrule.runner.report.TestScan;
@@ -125,6 +128,12 @@ public class TrainCommand implements Callable<Integer> {
         this.terminal = terminal;
     }
 
+    /** The run folder's lock, held from before its first write until the command ends. */
+    private RunLock lock;
+    /** The run folder this start created (it did not exist or held no run), to remove if the start fails. */
+    private Path started;
+    private boolean startedNew;
+
     @Override
     public Integer call() {
         for (var o : new Object[][] {{"--out", out}, {"--data", data}, {"--resume", resume}}) {
@@ -137,6 +146,39 @@ public class TrainCommand implements Callable<Integer> {
             throw new BadInputException(PluginSettings.TRUST_OPTION + ": only with --resume RUN_DIR (a config's "
                     + "own \"plugins\" folder is used without it)");
         }
+        try {
+            return train();
+        } catch (RuntimeException | Error e) {
+            removeFailedStart();
+            throw e;
+        } finally {
+            if (lock != null) {
+                lock.close();
+                lock = null;
+            }
+        }
+    }
+
+    /**
+     * A start that failed before its first checkpoint leaves a folder with config.json and no way to resume
+     * it, which would block the same {@code --out}: remove what this start wrote (under the lock, so nobody
+     * else's files), and the folder if it made it.
+     */
+    private void removeFailedStart() {
+        Path dir = started;
+        started = null;
+        if (dir == null || lock == null || Files.exists(dir.resolve(CheckpointStore.DIR))
+                || Files.exists(dir.resolve(CheckpointStore.OLD))) {
+            return;
+        }
+        try {
+            RunFolderFiles.removeStart(dir, startedNew);
+        } catch (java.io.IOException | RuntimeException e) {
+            terminal.err().println("warning: could not remove the failed run's folder " + dir + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private Integer train() {
         if (servePort < 0 || servePort > 65535) {
             throw new BadInputException("--serve-port: must be from 0 to 65535, got " + servePort);
         }
@@ -155,6 +197,8 @@ public class TrainCommand implements Callable<Integer> {
             if (!Files.isRegularFile(cfg)) {
                 throw new BadInputException("--resume " + resume + ": not a run folder (no " + FileRunWriter.CONFIG_JSON + ")");
             }
+            lock = writer.lock(dir, "--resume " + resume);
+            RunFolderFiles.sweep(dir);
             if (trustRunPlugins && pluginSettings != null) {
                 pluginSettings.trustRecorded();
             }
@@ -189,13 +233,25 @@ public class TrainCommand implements Callable<Integer> {
         if (from != null) {
             store.check(from, network, c);
         }
+        MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         // listen before the run folder is made, so a port in use leaves nothing behind
         AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
         RunServer server = !serve ? null : ServeCommand.start(new RunFolders(served::get), "the run",
                 "127.0.0.1", servePort, "--serve-port", registry, mapper, terminal);
         try {
             if (dir == null) {
+                boolean existed = out != null && Files.isDirectory(out);
                 dir = writer.prepare(c, out);
+                lock = writer.lock(dir, out == null ? dir.toString() : "--out " + out);
+                // another runner may have written a run here between prepare's check and the lock
+                String held = RunFolderFiles.heldRun(dir);
+                if (held != null) {
+                    throw new BadInputException((out == null ? dir : "--out " + out) + ": already holds a run ("
+                            + held + "); choose another --out or remove it");
+                }
+                RunFolderFiles.sweep(dir);
+                started = dir;
+                startedNew = !existed;
                 writer.writeConfig(dir, c);
                 store = new CheckpointStore(dir, mapper);
             } else {
@@ -208,6 +264,12 @@ public class TrainCommand implements Callable<Integer> {
                 server.stop();
             }
             throw e;
+        }
+        started = null; // the run is complete: never taken back
+        if (lock != null) {
+            // serving only reads the finished run; a --resume of it need not wait for Ctrl-C
+            lock.close();
+            lock = null;
         }
         if (server != null) {
             terminal.out().println("training done; the page stays up at http://127.0.0.1:" + server.port()
@@ -242,8 +304,28 @@ public class TrainCommand implements Callable<Integer> {
             return t;
         });
         List<Future<?>> drawn = new ArrayList<>();
+        // a drawing that fails (a full disk) stops the run at the next batch, not after the last epoch
+        java.util.concurrent.atomic.AtomicReference<Throwable> drawFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        ProgressSink watched = new ProgressSink() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int samples) {
+                rethrow(drawFailed.get());
+                progress.epochStarted(epoch, epochs, samples);
+            }
+
+            @Override
+            public void advanced(int done) {
+                rethrow(drawFailed.get());
+                progress.advanced(done);
+            }
+
+            @Override
+            public void epochFinished() {
+                progress.epochFinished();
+            }
+        };
         try {
-            r = trainer.train(network, split.train(), split.test(), c, progress, new MetricsSink() {
+            r = trainer.train(network, split.train(), split.test(), c, watched, new MetricsSink() {
                 @Override
                 public void epoch(EpochMetrics m) {
                     epoch(m, null);
@@ -251,12 +333,27 @@ public class TrainCommand implements Callable<Integer> {
 
                 @Override
                 public void epoch(EpochMetrics m, Evaluation test) {
+                    // At most one drawing runs beside training: the previous epoch's must be done (and its
+                    // failure seen) before this epoch is recorded, so a failed write stops the run within an
+                    // epoch even when drawing is slower than training, and drawings never pile up.
+                    if (!drawn.isEmpty()) {
+                        awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
+                    }
                     console.epoch(m);
                     writer.appendMetrics(runDir, m);
                     seen.add(m);
                     // the trainer's own test pass (with its most-wrong samples) when it hands it over
                     TestScan scan = test != null ? TestScan.of(test) : scanTest(rc, network, split.test());
-                    drawn.add(drawer.submit(report(runDir, rc, scan, split.test().features(), seen, List.of())));
+                    rethrow(drawFailed.get());
+                    Runnable draw = report(runDir, rc, scan, split.test().features(), seen, List.of());
+                    drawn.add(drawer.submit(() -> {
+                        try {
+                            draw.run();
+                        } catch (RuntimeException | Error e) {
+                            drawFailed.compareAndSet(null, e);
+                            throw e;
+                        }
+                    }));
                 }
             }, store, from);
         } finally {
@@ -309,6 +406,16 @@ public class TrainCommand implements Callable<Integer> {
         return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, features, notes));
     }
 
+    /** A drawing's failure, rethrown on the training thread as it was. */
+    private static void rethrow(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+    }
+
     /** Waits for the drawings in order; an error in one is rethrown as it was. */
     private static void awaitAll(List<Future<?>> drawn) {
         for (Future<?> f : drawn) {
@@ -318,9 +425,7 @@ public class TrainCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while drawing the report", e);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
+                rethrow(e.getCause());
                 throw new IllegalStateException(e.getCause());
             }
         }

@@ -71,9 +71,10 @@ public class VerifyPluginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(jar)) {
+        if (!Files.exists(jar)) {
             throw new BadInputException(jar + ": no such file");
         }
+        // a folder, FIFO or device is refused by PluginJars without being opened
         PluginJar j = PluginJars.open(jar, jar.toString(), PluginJars.apiLoader());
         if (j.broken()) {
             throw new PluginException(j.describeProblem());
@@ -81,6 +82,16 @@ public class VerifyPluginCommand implements Callable<Integer> {
         var out = terminal.out();
         out.printf(Locale.ROOT, "%s: version %s, api %s, sha256 %s, %d type(s)%n", j.shown(), j.version(),
                 j.apiVersion(), j.sha256(), j.providers().size());
+        if (j.declared() == null) {
+            // without the entry the runner must load this jar whenever a config names a type it does not know
+            List<String> pairs = new ArrayList<>();
+            for (ComponentProvider p : j.providers()) {
+                pairs.add(p.kind().id() + ":" + p.type());
+            }
+            out.println("hint: add the manifest entry '" + PluginJars.TYPES_ATTRIBUTE + ": " + String.join(", ", pairs)
+                    + "' so that the runner loads this jar only when a config uses one of its types"
+                    + " (docs/plugins-loading.md)");
+        }
         out.flush();
         int failed = 0;
         for (ComponentProvider p : j.providers()) {

@@ -4,6 +4,7 @@ import dev.chainrule.api.ActivationProvider;
 import dev.chainrule.api.BuildContext;
 import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.LayerProvider;
+import dev.chainrule.api.LossProvider;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.OptionException;
@@ -81,7 +82,10 @@ public class NetworkFactory {
             } catch (OutOfMemoryError e) {
                 throw new ConfigException(src, path, "too large to allocate with " + shape + " inputs "
                         + "(raise the heap with JAVA_OPTS=-Xmx... or use fewer units)");
+            } catch (RuntimeException e) {
+                throw PluginChecks.failed(p, c.type(), "create() threw", e);
             }
+            PluginChecks.stage(p, c.type(), s, n);
             if (s == null) {
                 throw new ConfigException(src, path, "the provider of '" + c.type() + "' ("
                         + p.getClass().getName() + ") returned no stage (create gave null)");
@@ -100,14 +104,17 @@ public class NetworkFactory {
         }
         checkClasses(config, n, numClasses);
         Loss loss;
+        LossProvider lp = registry.loss(config.loss().type());
         try {
-            loss = registry.loss(config.loss().type())
-                    .create(new BuildContext(n, config.loss().asOptions(), layerSeed(config.seed(), -1)));
+            loss = lp.create(new BuildContext(n, config.loss().asOptions(), layerSeed(config.seed(), -1)));
         } catch (OptionException e) {
             throw new ConfigException(src, e.key() == null ? "loss" : "loss." + e.key(), e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(src, "loss", e.getMessage());
+        } catch (RuntimeException e) {
+            throw PluginChecks.failed(lp, config.loss().type(), "create() threw", e);
         }
+        PluginChecks.loss(lp, config.loss().type(), loss, n);
         try {
             return new Network(stages, loss);
         } catch (IllegalArgumentException e) {

@@ -31,28 +31,46 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
+    /**
+     * @throws FileWriteException naming {@code target} (a full disk otherwise says only "No space left on
+     *     device"); the temporary file is gone and the old {@code target}, if any, unchanged
+     */
     public static void write(Path target, Body body) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            writeSynced(tmp, body);
+            writeNew(tmp, body);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             syncDirectory(dir);
+        } catch (IOException e) {
+            throw new FileWriteException(target, e);
         } finally {
-            Files.deleteIfExists(tmp);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                // left for the sweep at the next start (RunFolderFiles.sweep); the write's own error matters more
+            }
         }
     }
 
-    /** Writes a new file and forces its bytes to disk (no rename: for files inside a folder renamed later). */
+    /**
+     * Writes a new file and forces its bytes to disk (no rename: for files inside a folder renamed later).
+     *
+     * @throws FileWriteException naming {@code file}
+     */
     public static void writeSynced(Path file, byte[] bytes) throws IOException {
-        writeSynced(file, out -> out.write(bytes));
+        try {
+            writeNew(file, out -> out.write(bytes));
+        } catch (IOException e) {
+            throw new FileWriteException(file, e);
+        }
     }
 
-    private static void writeSynced(Path file, Body body) throws IOException {
+    private static void writeNew(Path file, Body body) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             body.writeTo(out);

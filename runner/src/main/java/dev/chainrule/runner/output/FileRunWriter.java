@@ -60,11 +60,9 @@ public class FileRunWriter implements RunWriter {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new BadInputException(shown + ": exists and is not a folder");
         }
-        for (String f : RUN_FILES) {
-            if (Files.exists(dir.resolve(f))) {
-                throw new BadInputException(shown + ": already holds a run (" + f
-                        + "); choose another --out or remove it");
-            }
+        String held = RunFolderFiles.heldRun(dir);
+        if (held != null) {
+            throw new BadInputException(shown + ": already holds a run (" + held + "); choose another --out or remove it");
         }
         try {
             Files.createDirectories(dir);

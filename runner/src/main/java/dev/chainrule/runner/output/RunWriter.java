@@ -14,6 +14,14 @@ public interface RunWriter {
      */
     Path prepare(RunConfig config, Path out);
 
+    /**
+     * Takes the folder's single-writer lock ({@link RunLock}), held until closed; refuses with one line when
+     * another runner holds it. {@code shown} names the folder as the user gave it.
+     */
+    default RunLock lock(Path dir, String shown) {
+        return RunLock.acquire(dir, shown);
+    }
+
     void writeConfig(Path dir, RunConfig config);
 
     /** Appends one line to metrics.jsonl (the file is rewritten atomically each time). */

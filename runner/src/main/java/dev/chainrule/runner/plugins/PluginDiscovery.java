@@ -16,9 +16,17 @@ import java.util.stream.Stream;
  * Finds the providers: the runner's class path ("built-in") first, then every {@code *.jar} directly in
  * the plugins folder ({@link PluginSettings}), in file-name order. Done once, on first use.
  *
- * <p>A jar that cannot be loaded is skipped with a one-line warning on stderr naming it and the cause; if
- * a config then names a type nobody provides, the error says the skipped jar might have provided it. A
- * type id provided twice (two jars, or a jar and a built-in) is always an error naming both.
+ * <p>No plugin code runs until a type is used (docs/plugins-loading.md): every jar is only
+ * {@link PluginJars#inspect inspected}; a jar that declares its types in its manifest is loaded when one of
+ * them is first used; jars that declare none are loaded, all at once, only when a type is not found among the
+ * built-ins and the declared ones (or for a listing). Loading runs with the time limit of
+ * {@link PluginSettings#loadLimit()}.
+ *
+ * <p>A jar that cannot be read, or an undeclared jar that cannot be loaded, is skipped with a one-line
+ * warning on stderr naming it and the cause; if a config then names a type nobody provides, the error says
+ * the skipped jar might have provided it. A used type whose jar fails to load is an error naming the jar,
+ * the type and the cause. A type id provided twice (two jars, or a jar and a built-in) is always an error
+ * naming both.
  */
 public final class PluginDiscovery {
     private final PluginSettings settings;
@@ -35,18 +43,22 @@ public final class PluginDiscovery {
         return settings.folder();
     }
 
-    /** Every jar of the folder, loaded or broken, in file-name order. */
+    /** Every jar of the folder in file-name order, as it stands now (inspected, loaded or broken). */
     public synchronized List<PluginJar> jars() {
         if (jars == null) {
-            jars = scan(settings.folder());
+            jars = new ArrayList<>(scan(settings.folder()));
             for (PluginJar j : jars) {
                 if (j.broken()) {
-                    terminal.err().println("warning: " + j.describeProblem() + " (jar skipped)");
+                    warn(j);
                 }
             }
-            terminal.err().flush();
         }
-        return jars;
+        return List.copyOf(jars);
+    }
+
+    private void warn(PluginJar j) {
+        terminal.err().println("warning: " + j.describeProblem() + " (jar skipped)");
+        terminal.err().flush();
     }
 
     /** The jar a registry entry's source names, or null for a built-in. */
@@ -59,7 +71,34 @@ public final class PluginDiscovery {
         return null;
     }
 
-    /** The registry over the class path and the loaded jars. */
+    /** Loads the jar shown as {@code source} if it is not yet (with the time limit), and records the result. */
+    private synchronized PluginJar load(String source) {
+        for (int i = 0; i < jars.size(); i++) {
+            PluginJar j = jars.get(i);
+            if (j.shown().equals(source)) {
+                PluginJar l = PluginJars.load(j, PluginJars.apiLoader(), settings.loadLimit());
+                jars.set(i, l);
+                return l;
+            }
+        }
+        throw new IllegalStateException("no jar " + source);
+    }
+
+    /** The provider of a type {@code source} declares, loading that jar; a failure names jar, type and cause. */
+    private ComponentProvider provide(String source, String type) {
+        PluginJar j = load(source);
+        if (j.broken()) {
+            throw new PluginException(source + ": cannot load type '" + type + "': " + j.problem());
+        }
+        for (ComponentProvider p : j.providers()) {
+            if (type.equals(p.type())) {
+                return p;
+            }
+        }
+        throw new PluginException(source + ": declares type '" + type + "' but provides no such type");
+    }
+
+    /** The registry over the class path and the jars: declared types now, the rest when first needed. */
     public synchronized ProviderRegistry registry() {
         if (registry == null) {
             List<ProviderRegistry.Entry> entries = new ArrayList<>(
@@ -68,15 +107,35 @@ public final class PluginDiscovery {
             for (PluginJar j : jars()) {
                 if (j.broken()) {
                     unavailable.add(j.shown() + " (" + j.problem() + ")");
-                    continue;
-                }
-                for (ComponentProvider p : j.providers()) {
-                    entries.add(new ProviderRegistry.Entry(p, j.shown()));
+                } else if (j.declared() != null) {
+                    j.declared().forEach((type, kind) -> entries.add(
+                            ProviderRegistry.Entry.declared(type, kind, j.shown(), () -> provide(j.shown(), type))));
                 }
             }
-            registry = ProviderRegistry.of(entries).withUnavailable(unavailable);
+            registry = ProviderRegistry.of(entries).withUnavailable(unavailable).withUndeclared(this::loadUndeclared);
         }
         return registry;
+    }
+
+    /** Loads every jar that does not declare its types; those that fail are warned about and noted. */
+    private ProviderRegistry loadUndeclared() {
+        List<ProviderRegistry.Entry> entries = new ArrayList<>();
+        List<String> unavailable = new ArrayList<>();
+        for (PluginJar j : jars()) {
+            if (j.broken() || j.declared() != null) {
+                continue;
+            }
+            PluginJar l = load(j.shown());
+            if (l.broken()) {
+                warn(l);
+                unavailable.add(l.shown() + " (" + l.problem() + ")");
+                continue;
+            }
+            for (ComponentProvider p : l.providers()) {
+                entries.add(new ProviderRegistry.Entry(p, l.shown()));
+            }
+        }
+        return ProviderRegistry.of(entries).withUnavailable(unavailable);
     }
 
     /** Loads the jars of {@code folder}; a missing default folder means none. */
@@ -93,6 +152,7 @@ public final class PluginDiscovery {
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
+            // isDirectory only reads attributes: a FIFO or device named *.jar is listed here and refused by inspect
             files = s.filter(p -> p.getFileName().toString().endsWith(".jar") && !Files.isDirectory(p))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
@@ -104,7 +164,7 @@ public final class PluginDiscovery {
             if (!folder.admits(f)) {
                 continue; // a run's record lists the jars it may load (PluginSettings.Folder#admits)
             }
-            out.add(PluginJars.open(f, f.toString(), PluginJars.apiLoader()));
+            out.add(PluginJars.inspect(f, f.toString()));
         }
         return out;
     }

@@ -26,6 +26,8 @@ import java.util.Map;
 public final class PluginSettings {
     public static final String ENV = "CHAINRULE_PLUGINS";
     public static final Path DEFAULT = Path.of("plugins");
+    /** Seconds loading one plugin jar may take (default {@link PluginJars#DEFAULT_LOAD_LIMIT}). */
+    public static final String TIMEOUT_ENV = "CHAINRULE_PLUGIN_TIMEOUT";
     public static final String TRUST_OPTION = "--trust-run-plugins";
 
     /**
@@ -149,6 +151,24 @@ public final class PluginSettings {
             }
         }
         return chosen;
+    }
+
+    /** How long loading one jar may take: {@value #TIMEOUT_ENV} seconds (a decimal number), else the default. */
+    public java.time.Duration loadLimit() {
+        String v = env.get(TIMEOUT_ENV);
+        if (blank(v)) {
+            return PluginJars.DEFAULT_LOAD_LIMIT;
+        }
+        double s;
+        try {
+            s = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (!(s > 0) || s > 3600) {
+            throw new BadInputException(TIMEOUT_ENV + "=" + v + ": must be a number of seconds from 0 to 3600");
+        }
+        return java.time.Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
     }
 
     private static boolean blank(String s) {

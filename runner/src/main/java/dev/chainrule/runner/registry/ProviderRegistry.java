@@ -26,24 +26,79 @@ import java.util.TreeSet;
  */
 public final class ProviderRegistry {
 
-    /** One discovered type. */
-    public record Entry(ComponentProvider provider, String source) {
+    /**
+     * One discovered type. A plugin jar that declares its types in its manifest gives entries whose
+     * provider is created only when first asked for ({@link #provider()}), so that a jar no config uses never
+     * runs; type, kind and source are known without it.
+     */
+    public static final class Entry {
+        private final String type;
+        private final Kind kind;
+        private final String source;
+        private final java.util.function.Supplier<ComponentProvider> create;
+        private ComponentProvider provider;
+
+        /** A provider that exists already (built-in, or from a loaded jar). */
+        public Entry(ComponentProvider provider, String source) {
+            this.provider = provider;
+            this.type = provider.type();
+            this.kind = provider.kind();
+            this.source = source;
+            this.create = null;
+        }
+
+        private Entry(String type, Kind kind, String source, java.util.function.Supplier<ComponentProvider> create) {
+            this.type = type;
+            this.kind = kind;
+            this.source = source;
+            this.create = create;
+        }
+
+        /** A type a jar declares; {@code create} loads the jar and returns the provider (or throws, naming why). */
+        public static Entry declared(String type, Kind kind, String source,
+                java.util.function.Supplier<ComponentProvider> create) {
+            return new Entry(type, kind, source, create);
+        }
+
+        /** The provider, created on first use for a declared type. */
+        public synchronized ComponentProvider provider() {
+            if (provider == null) {
+                provider = create.get();
+            }
+            return provider;
+        }
+
+        /** Whether {@link #provider()} runs no plugin code any more. */
+        public synchronized boolean created() {
+            return provider != null;
+        }
+
         public String type() {
-            return provider.type();
+            return type;
         }
 
         public Kind kind() {
-            return provider.kind();
+            return kind;
+        }
+
+        public String source() {
+            return source;
         }
 
         public String describe() {
-            return provider.getClass().getName() + " (" + source + ")";
+            ComponentProvider p;
+            synchronized (this) {
+                p = provider;
+            }
+            return p == null ? "the Chainrule-Types entry of " + source : p.getClass().getName() + " (" + source + ")";
         }
     }
 
     private Map<String, Entry> byType;
     private List<String> unavailable = List.of();
     private java.util.function.Supplier<ProviderRegistry> pending;
+    /** Loads the plugin jars that do not declare their types, once, on the first type not found otherwise. */
+    private java.util.function.Supplier<ProviderRegistry> more;
 
     private ProviderRegistry(Map<String, Entry> byType) {
         this.byType = Collections.unmodifiableMap(byType);
@@ -68,6 +123,18 @@ public final class ProviderRegistry {
     public ProviderRegistry withUnavailable(List<String> notes) {
         ProviderRegistry r = new ProviderRegistry(map());
         r.unavailable = List.copyOf(notes);
+        r.more = more;
+        return r;
+    }
+
+    /**
+     * This registry with a last resort: {@code load} gives the entries of the jars that do not declare their
+     * types (and notes on those that failed); it runs once, when a type is not found or every entry is asked for.
+     */
+    public ProviderRegistry withUndeclared(java.util.function.Supplier<ProviderRegistry> load) {
+        ProviderRegistry r = new ProviderRegistry(map());
+        r.unavailable = unavailable;
+        r.more = load;
         return r;
     }
 
@@ -75,10 +142,51 @@ public final class ProviderRegistry {
         if (byType == null) {
             ProviderRegistry r = pending.get();
             unavailable = r.unavailable;
+            more = r.more;
             byType = r.map();
             pending = null;
         }
         return byType;
+    }
+
+    /** Loads the undeclared jars (once) and merges their entries; duplicates are an error naming both. */
+    private synchronized Map<String, Entry> loadMore() {
+        Map<String, Entry> m = map();
+        if (more != null) {
+            java.util.function.Supplier<ProviderRegistry> load = more;
+            more = null;
+            ProviderRegistry extra = load.get();
+            List<Entry> all = new ArrayList<>(m.values());
+            all.addAll(extra.map().values());
+            byType = of(all).map();
+            List<String> notes = new ArrayList<>(unavailable);
+            notes.addAll(extra.unavailable);
+            unavailable = List.copyOf(notes);
+        }
+        return byType;
+    }
+
+    /**
+     * Every entry with its provider created: loads every plugin jar (for listings). A jar that fails is
+     * left out here; its problem is in {@link #unavailable()} or thrown by its entry's provider().
+     */
+    public List<Entry> loadAll() {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : loadMore().values()) {
+            try {
+                e.provider();
+                out.add(e);
+            } catch (RuntimeException ex) {
+                // a declared jar that fails to load: the caller lists jars and their problems itself
+            }
+        }
+        return out;
+    }
+
+    /** The notes on jars that could not be loaded. */
+    public synchronized List<String> unavailable() {
+        map();
+        return unavailable;
     }
 
     /** The provider interfaces {@link ServiceLoader} is run for, one per {@link Kind}. */
@@ -115,14 +223,15 @@ public final class ProviderRegistry {
     public static ProviderRegistry of(List<Entry> entries) {
         Map<String, Entry> map = new LinkedHashMap<>();
         for (Entry e : entries) {
-            String t = e.provider().type();
+            String t = e.type();
             if (t == null || !t.matches("[a-z][a-z0-9]*(-[a-z0-9]+)*")) {
                 throw new RegistryException(e.describe() + ": bad type id '" + t
                         + "'; a type id is lower-case words joined by '-', such as softmax-cross-entropy");
             }
             Entry prev = map.get(t);
             if (prev != null) {
-                if (prev.provider().getClass() == e.provider().getClass() && prev.source().equals(e.source())) {
+                if (prev == e || prev.source().equals(e.source()) && prev.created() && e.created()
+                        && prev.provider().getClass() == e.provider().getClass()) {
                     continue;
                 }
                 throw new RegistryException("type '" + t + "' is provided twice: by " + prev.describe()
@@ -133,7 +242,7 @@ public final class ProviderRegistry {
         return new ProviderRegistry(map);
     }
 
-    /** Every entry, in discovery order. */
+    /** Every entry known without running plugin code (not yet those of jars that do not declare their types). */
     public List<Entry> entries() {
         return List.copyOf(map().values());
     }
@@ -149,9 +258,10 @@ public final class ProviderRegistry {
         return out;
     }
 
-    /** The entry for a type id, or null. */
+    /** The entry for a type id, or null; a type not found otherwise loads the jars that do not declare theirs. */
     public Entry find(String type) {
-        return map().get(type);
+        Entry e = map().get(type);
+        return e != null ? e : loadMore().get(type);
     }
 
     /**
@@ -173,7 +283,7 @@ public final class ProviderRegistry {
     }
 
     private ComponentProvider lookup(String type, Set<Kind> kinds, String what) {
-        Entry e = map().get(type);
+        Entry e = find(type);
         Set<String> known = types(kinds);
         if (e == null) {
             String skipped = "";

@@ -25,7 +25,7 @@ import javax.tools.ToolProvider;
  * then a jar with a manifest ({@code Chainrule-Api-Version}, {@code Implementation-Version}) and the
  * {@code META-INF/services} files. No Maven, no network, no local repository.
  */
-final class PluginJarBuilder {
+public final class PluginJarBuilder {
     /** The example plugin's folder, from the runner module's folder (surefire's working directory). */
     static final Path EXAMPLE = Path.of("..", "examples", "plugin-swish").toAbsolutePath().normalize();
 
@@ -35,7 +35,7 @@ final class PluginJarBuilder {
     private final Map<String, String> manifest = new LinkedHashMap<>();
     private final List<String> leaveOut = new ArrayList<>();
 
-    PluginJarBuilder() {
+    public PluginJarBuilder() {
         manifest.put("Chainrule-Api-Version", ApiVersion.VERSION);
         manifest.put("Implementation-Version", "0.1.0");
     }
@@ -44,17 +44,17 @@ final class PluginJarBuilder {
     static final Path LION = Path.of("..", "examples", "optimizer-lion").toAbsolutePath().normalize();
 
     /** The example plugin, from its sources and services files. */
-    static PluginJarBuilder example() throws IOException {
+    public static PluginJarBuilder example() throws IOException {
         return example(EXAMPLE);
     }
 
     /** Another example under {@code examples/}, such as {@code plugin-avgpool}. */
-    static PluginJarBuilder example(String folder) throws IOException {
+    public static PluginJarBuilder example(String folder) throws IOException {
         return example(EXAMPLE.resolveSibling(folder));
     }
 
     /** An example plugin folder's sources (main only) and services files. */
-    static PluginJarBuilder example(Path folder) throws IOException {
+    public static PluginJarBuilder example(Path folder) throws IOException {
         PluginJarBuilder b = new PluginJarBuilder();
         b.sourceRoots.add(folder.resolve("src/main/java"));
         Path svc = folder.resolve("src/main/resources/META-INF/services");
@@ -63,22 +63,28 @@ final class PluginJarBuilder {
                 b.services.put(f.getFileName().toString(), Files.readString(f));
             }
         }
+        // the manifest entry the example's pom writes
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<Chainrule-Types>([^<]*)</Chainrule-Types>")
+                .matcher(Files.readString(folder.resolve("pom.xml")));
+        if (m.find()) {
+            b.manifest(PluginJars.TYPES_ATTRIBUTE, m.group(1).trim());
+        }
         return b;
     }
 
     /** A class by its fully qualified name. */
-    PluginJarBuilder source(String className, String code) {
+    public PluginJarBuilder source(String className, String code) {
         sources.put(className, code);
         return this;
     }
 
     /** One line in META-INF/services/{@code service} (appended). */
-    PluginJarBuilder service(Class<?> service, String providerClass) {
+    public PluginJarBuilder service(Class<?> service, String providerClass) {
         services.merge(service.getName(), providerClass + "\n", String::concat);
         return this;
     }
 
-    PluginJarBuilder manifest(String key, String value) {
+    public PluginJarBuilder manifest(String key, String value) {
         if (value == null) {
             manifest.remove(key);
         } else {
@@ -88,12 +94,12 @@ final class PluginJarBuilder {
     }
 
     /** Compiles a class but leaves it out of the jar (it stands for api the runner lacks). */
-    PluginJarBuilder leaveOut(String className) {
+    public PluginJarBuilder leaveOut(String className) {
         leaveOut.add(className);
         return this;
     }
 
-    Path build(Path jar) throws IOException {
+    public Path build(Path jar) throws IOException {
         Path work = Files.createTempDirectory(jar.getParent(), "javac");
         Path src = work.resolve("src");
         Path classes = work.resolve("classes");
