@@ -7,6 +7,8 @@ import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.RunWriter;
+import dev.chainrule.runner.plugins.PluginSettings;
+import dev.chainrule.runner.plugins.RunPlugins;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.output.FileRunWriter;
 import dev.chainrule.runner.output.RunFolderFiles;
@@ -90,6 +92,17 @@ public class TrainCommand implements Callable<Integer> {
             description = "the run folder (default runs/<name>-<yyyyMMdd-HHmmss>); must not hold a run already")
     Path out;
 
+    @Option(names = PluginSettings.TRUST_OPTION,
+            description = "with --resume: load the plugin jars the run recorded in its plugins.json (each checked "
+                    + "against its recorded SHA-256); without it code is loaded only from --plugins, "
+                    + "$CHAINRULE_PLUGINS or plugins/")
+    boolean trustRunPlugins;
+
+    @Inject
+    PluginSettings pluginSettings;
+    @Inject
+    RunPlugins runPlugins;
+
     private final ConfigPipeline configs;
     private final DataSource dataSource;
     private final NetworkFactory factory;
@@ -123,6 +136,16 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        for (var o : new Object[][] {{"--out", out}, {"--data", data}, {"--resume", resume}}) {
+            if (o[1] != null && o[1].toString().isEmpty()) {
+                // Path.of("") is the working directory: never what an empty value (an unset variable) meant
+                throw new BadInputException(o[0] + ": must be a folder path, got an empty string");
+            }
+        }
+        if (trustRunPlugins && resume == null) {
+            throw new BadInputException(PluginSettings.TRUST_OPTION + ": only with --resume RUN_DIR (a config's "
+                    + "own \"plugins\" folder is used without it)");
+        }
         try {
             return train();
         } catch (RuntimeException | Error e) {
@@ -166,7 +189,10 @@ public class TrainCommand implements Callable<Integer> {
         Start start = resume != null ? resumeStart() : freshStart();
         DataSource.Split split = dataSource.load(start.config().data());
         RunConfig c = start.config().resolveInput(split.train().features());
-        Network network = factory.build(c, split.train().shape(), split.train().numClasses());
+        Network network = dev.chainrule.runner.train.ClassCheck.build(factory, c, split.train(), split.test());
+        if (start.checkpoint() != null) {
+            start.store().check(start.checkpoint(), network, c);
+        }
         MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         // listen before the run folder is made, so a port in use leaves nothing behind
         AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
@@ -208,7 +234,18 @@ public class TrainCommand implements Callable<Integer> {
         }
         lock = writer.lock(resume, "--resume " + resume);
         RunFolderFiles.sweep(resume);
-        RunConfig c = configs.read(cfg, cfg.toString());
+        if (trustRunPlugins && pluginSettings != null) {
+            pluginSettings.trustRecorded();
+        }
+        if (runPlugins != null) {
+            runPlugins.checkBeforeLoading(resume);
+        }
+        RunConfig c;
+        try {
+            c = configs.readRecorded(cfg, cfg.toString());
+        } catch (BadInputException e) {
+            throw runPlugins == null ? e : runPlugins.withRecordHint(e);
+        }
         if (data != null) {
             c = c.withDataDir(data);
         }

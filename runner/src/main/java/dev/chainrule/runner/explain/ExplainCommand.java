@@ -71,16 +71,21 @@ public class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (data != null && data.toString().isEmpty()) {
+            // Path.of("") is the working directory: never what an empty value (an unset variable) meant
+            throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
+        }
         RunConfig c = configs.read(config, config.toString());
         if (data != null) {
             c = c.withDataDir(data);
         }
-        Samples train = dataSource.load(c.data()).train();
+        var split = dataSource.load(c.data());
+        Samples train = split.train();
         if (sample < 0 || sample >= train.size()) {
             throw new BadInputException("--sample: must be an index from 0 to " + (train.size() - 1) + ", got " + sample);
         }
         c = c.resolveInput(train.features());
-        Network net = factory.build(c, train.shape(), train.numClasses());
+        Network net = dev.chainrule.runner.train.ClassCheck.build(factory, c, train, split.test());
         Tensor x = new Tensor(1, train.features());
         int[] y = new int[1];
         train.fill(new int[] {sample}, 0, 1, x, y);

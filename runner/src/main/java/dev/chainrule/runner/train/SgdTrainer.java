@@ -341,7 +341,9 @@ public class SgdTrainer implements Trainer {
         String sample = at < 0 ? "" : String.format(Locale.ROOT, " at sample %d of %d (training index %d%s)",
                 at + row, n, train instanceof SubsetSamples s ? s.baseIndex(order[at + row]) : order[at + row],
                 b > 1 ? ", batch " + at + ".." + (Math.min(n, at + b) - 1) : "");
-        String cp = store == null ? "no checkpoint" : "the last good checkpoint " + store.dir() + " is intact";
+        String cp = store == null ? "no checkpoint"
+                : store.hasCheckpoint() ? "the last good checkpoint " + store.dir() + " is intact"
+                : "no checkpoint was written before it, so the run cannot be resumed; start it again";
         return new CheckFailedException(String.format(Locale.ROOT,
                 "training diverged: %s in epoch %d%s: first non-finite value in %s; %s; try a smaller "
                         + "training.optimizer.learningRate (now %s)", what, epoch, sample, detail, cp,
