@@ -1,6 +1,7 @@
 package dev.chainrule.benchmarks;
 
 import dev.chainrule.layers.Dense;
+import dev.chainrule.layers.Initializer;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
@@ -50,7 +51,7 @@ public class DenseBenchmark {
         SplittableRandom r = new SplittableRandom(7);
         int n = input.equals("mnist") ? 784 : 128;
         int m = input.equals("mnist") ? 128 : 64;
-        layer = new Dense(n, m, Dense.Initializer.GLOROT_UNIFORM, 3);
+        layer = new Dense(n, m, Initializer.GLOROT_UNIFORM, 3);
         params = layer.parameters();
         x = new Tensor(batch, n);
         for (int i = 0; i < x.data().length; i++) {

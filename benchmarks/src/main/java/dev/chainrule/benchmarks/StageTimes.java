@@ -1,6 +1,7 @@
 package dev.chainrule.benchmarks;
 
 import dev.chainrule.layers.Dense;
+import dev.chainrule.layers.Initializer;
 import dev.chainrule.layers.Sigmoid;
 import dev.chainrule.api.InPlaceUpdate;
 import dev.chainrule.api.Layer;
@@ -43,9 +44,9 @@ public final class StageTimes {
         byte[] images = Files.readAllBytes(dir.resolve("train-images-idx3-ubyte"));
         byte[] labels = Files.readAllBytes(dir.resolve("train-labels-idx1-ubyte"));
         int n = 60_000;
-        List<Stage> stages = List.of(new Dense(784, 128, Dense.Initializer.GLOROT_UNIFORM, 1), new Sigmoid(128),
-                new Dense(128, 64, Dense.Initializer.GLOROT_UNIFORM, 2), new Sigmoid(64),
-                new Dense(64, 10, Dense.Initializer.GLOROT_UNIFORM, 3));
+        List<Stage> stages = List.of(new Dense(784, 128, Initializer.GLOROT_UNIFORM, 1), new Sigmoid(128),
+                new Dense(128, 64, Initializer.GLOROT_UNIFORM, 2), new Sigmoid(64),
+                new Dense(64, 10, Initializer.GLOROT_UNIFORM, 3));
         Loss loss = new SoftmaxCrossEntropy(10);
         Tensor x = new Tensor(batch, 784);
         int[] y = new int[batch];

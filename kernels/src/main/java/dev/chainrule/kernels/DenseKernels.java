@@ -21,6 +21,15 @@ import java.util.Arrays;
  */
 public final class DenseKernels {
     private static final Kernels KERNELS = Kernels.ready();
+    /** From this many rows a batch may go through {@link Gemm}: below it a packed panel is read too few times. */
+    public static final int GEMM_ROWS = 8;
+    /**
+     * The share of non-zero inputs from which the forward pass and the weight VJP use {@link Gemm} rather than
+     * the sparse column lists (MNIST pixels, ~19% non-zero, stay on the lists; hidden activations are dense).
+     */
+    static final double GEMM_DENSITY = Double.parseDouble(System.getProperty("chainrule.dense.gemmDensity", "0.5"));
+    /** From this many rows the input VJP {@code G W} uses {@link Gemm} rather than the dot tiles. */
+    static final int GEMM_VJP_ROWS = Integer.getInteger("chainrule.dense.gemmVjpRows", GEMM_ROWS);
 
     private final int n;
     private final int m;
@@ -29,6 +38,9 @@ public final class DenseKernels {
     private volatile Scratch[] scratch = {};
     private double[] gt = new double[0];
     private double[] outT = new double[0];
+    /** The last forward batch went through {@link Gemm}, so its weight VJP does too (no column lists were made). */
+    private boolean gemm;
+    private double[] scaledG = new double[0];
     /** The batch's non-zero inputs, row by row (row r at {@code [rowStart[r], rowStart[r+1])}), for the panel path. */
     private int[] rowStart = new int[0];
     private int[] listCols = new int[0];
@@ -51,6 +63,15 @@ public final class DenseKernels {
     public void forward(double[] w, double[] b, double[] xs, int batch, double[] z) {
         this.w = w;
         this.b = b;
+        gemm = batch >= GEMM_ROWS && dense(xs, batch * n);
+        if (gemm) {
+            // Z = 1·bᵀ + X·Wᵀ; the column-major W is Wᵀ row-major, so no transposition is packed
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(b, 0, z, r * m, m);
+            }
+            Gemm.multiply(false, false, batch, m, n, xs, 0, n, w, 0, m, z, 0, m, true);
+            return;
+        }
         int parts = parts(batch);
         if (usesPanels(batch)) {
             listNonZeros(xs, batch);
@@ -73,6 +94,11 @@ public final class DenseKernels {
 
     /** {@code gw += Gᵀ X}: the weight VJP summed over the batch of the last {@link #forward}. */
     public void accumulateWeightVjp(double[] xs, double[] gs, int batch, double[] gw) {
+        if (gemm) {
+            // grad W += Gᵀ X, stored column-major: (Gᵀ X)ᵀ = Xᵀ G row-major
+            Gemm.multiply(true, false, n, m, batch, xs, 0, n, gs, 0, m, gw, 0, m, true);
+            return;
+        }
         // g·D_W = gᵀxᵀ: column k of the outer product is g·x_k, zero when x_k is. Threads own columns of W.
         int parts = parts(batch);
         if (usesPanels(batch)) {
@@ -87,6 +113,17 @@ public final class DenseKernels {
 
     /** {@code w ← w − stepSize·Gᵀ X} in place, for the batch of the last {@link #forward}. */
     public void descendWeights(double[] xs, double[] gs, int batch, double stepSize, double[] w) {
+        if (gemm) {
+            // W ← W + Xᵀ(−η G): each entry one running sum from its old value, rows in order
+            if (scaledG.length < batch * m) {
+                scaledG = new double[batch * m];
+            }
+            for (int j = 0; j < batch * m; j++) {
+                scaledG[j] = -stepSize * gs[j];
+            }
+            Gemm.multiply(true, false, n, m, batch, xs, 0, n, scaledG, 0, m, w, 0, m, true);
+            return;
+        }
         int parts = parts(batch);
         if (usesPanels(batch)) {
             columnSteps(gs, w, batch, true, stepSize, parts);
@@ -134,6 +171,17 @@ public final class DenseKernels {
                 KERNELS.panelAxpyAny(wp, Kernels.PANEL, 0, len, listCols, listVals, rowStart[r], rowStart[r + 1], z, o);
             }
         }
+    }
+
+    /** At least {@link #GEMM_DENSITY} of the first {@code size} inputs are non-zero. */
+    private static boolean dense(double[] xs, int size) {
+        int nonZero = 0;
+        for (int j = 0; j < size; j++) {
+            if (xs[j] != 0.0) {
+                nonZero++;
+            }
+        }
+        return nonZero >= GEMM_DENSITY * size;
     }
 
     /** Lists every row's non-zero inputs into {@link #rowStart}, {@link #listCols}, {@link #listVals}. */
@@ -277,6 +325,11 @@ public final class DenseKernels {
      * contiguous in the column-major storage ({@link Kernels#columnDots}). Threads own rows.
      */
     public void inputVjp(double[] w, double[] gs, int batch, double[] gx) {
+        if (batch >= GEMM_VJP_ROWS) {
+            // G·W with W read transposed from its column-major storage
+            Gemm.multiply(false, true, batch, n, m, gs, 0, m, w, 0, m, gx, 0, n, false);
+            return;
+        }
         int parts = parts(batch);
         if (batch >= Kernels.DOT_ROWS) {
             inputVjpTiles(gs, batch, gx, w, parts);

@@ -28,6 +28,6 @@ public final class DenseProvider extends LayerProvider.Base {
             throw new OptionException("units", "W would be " + units + "×" + context.inputSize() + " = " + size
                     + " entries, more than one array holds (" + (Integer.MAX_VALUE - 8) + "); use fewer units");
         }
-        return new Dense(context.inputShape(), units, Dense.Initializer.of(init), context.seed());
+        return new Dense(context.inputShape(), units, Initializer.of(init), context.seed());
     }
 }

@@ -58,8 +58,8 @@ class DenseStepTest {
 
     @Test
     void fusedStepAtBatchOneIsBitwiseTheUnfusedStep() {
-        Dense fused = new Dense(784, 128, Dense.Initializer.GLOROT_UNIFORM, 5);
-        Dense unfused = new Dense(784, 128, Dense.Initializer.GLOROT_UNIFORM, 5);
+        Dense fused = new Dense(784, 128, Initializer.GLOROT_UNIFORM, 5);
+        Dense unfused = new Dense(784, 128, Initializer.GLOROT_UNIFORM, 5);
         for (int step = 0; step < 20; step++) {
             Tensor x = pixels(1, step);
             Tensor g = gradient(1, 128, 100 + step);
@@ -74,8 +74,8 @@ class DenseStepTest {
 
     @Test
     void fusedStepOnABatchIsTheMeanGradientStepUpToRounding() {
-        Dense fused = new Dense(784, 32, Dense.Initializer.GLOROT_UNIFORM, 6);
-        Dense unfused = new Dense(784, 32, Dense.Initializer.GLOROT_UNIFORM, 6);
+        Dense fused = new Dense(784, 32, Initializer.GLOROT_UNIFORM, 6);
+        Dense unfused = new Dense(784, 32, Initializer.GLOROT_UNIFORM, 6);
         Tensor x = pixels(16, 1);
         Tensor g = gradient(16, 32, 2);
         fused.forward(x);
@@ -86,7 +86,7 @@ class DenseStepTest {
         for (Parameter p : unfused.parameters()) {
             p.zeroGrad();
         }
-        double[] w0 = new Dense(784, 32, Dense.Initializer.GLOROT_UNIFORM, 6).weight().value();
+        double[] w0 = new Dense(784, 32, Initializer.GLOROT_UNIFORM, 6).weight().value();
         double[] wf = fused.weight().value();
         double[] wu = unfused.weight().value();
         double moved = 0;
@@ -96,7 +96,7 @@ class DenseStepTest {
         }
         org.junit.jupiter.api.Assertions.assertTrue(moved > 1e-3, "the step moved W by " + moved);
         // g·D_x uses W before the step: it equals the unfused backward's on the original weights
-        Dense fresh = new Dense(784, 32, Dense.Initializer.GLOROT_UNIFORM, 6);
+        Dense fresh = new Dense(784, 32, Initializer.GLOROT_UNIFORM, 6);
         fresh.forward(x);
         assertArrayEquals(fresh.backward(g, true).data(), gxFused.data());
     }
@@ -116,7 +116,7 @@ class DenseStepTest {
     /** A batch through a 784→128 layer (big enough to be split), two steps. */
     private static double[][] run(int threads, int batch) {
         Parallelism.setThreads(threads);
-        Dense d = new Dense(784, 128, Dense.Initializer.GLOROT_UNIFORM, 9);
+        Dense d = new Dense(784, 128, Initializer.GLOROT_UNIFORM, 9);
         Tensor x = pixels(batch, 3);
         Tensor g = gradient(batch, 128, 4);
         double[] y = d.forward(x).data().clone();

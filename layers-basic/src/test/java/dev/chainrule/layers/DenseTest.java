@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class DenseTest {
     /** W = [[1, 2, 3], [4, 5, 6]], b = (10, 20). */
     private static Dense worked() {
-        Dense d = new Dense(3, 2, Dense.Initializer.ZEROS, 0);
+        Dense d = new Dense(3, 2, Initializer.ZEROS, 0);
         d.weight().setFromRowMajor(new double[] {1, 2, 3, 4, 5, 6});
         d.bias().setFromRowMajor(new double[] {10, 20});
         return d;

@@ -11,6 +11,7 @@ import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.layers.Dense;
+import dev.chainrule.layers.Initializer;
 import dev.chainrule.layers.Sigmoid;
 import dev.chainrule.layers.Softmax;
 import dev.chainrule.testkit.CheckResult;
@@ -24,9 +25,9 @@ class NetworkGradientTest {
 
     private static Network threeLayer(int n, int h1, int h2, int classes, Loss loss, long seed) {
         List<Stage> stages = List.of(
-                new Dense(n, h1, Dense.Initializer.GLOROT_UNIFORM, seed), new Sigmoid(h1),
-                new Dense(h1, h2, Dense.Initializer.GLOROT_UNIFORM, seed + 1), new Sigmoid(h2),
-                new Dense(h2, classes, Dense.Initializer.GLOROT_UNIFORM, seed + 2), new Softmax(classes));
+                new Dense(n, h1, Initializer.GLOROT_UNIFORM, seed), new Sigmoid(h1),
+                new Dense(h1, h2, Initializer.GLOROT_UNIFORM, seed + 1), new Sigmoid(h2),
+                new Dense(h2, classes, Initializer.GLOROT_UNIFORM, seed + 2), new Softmax(classes));
         return new Network(stages, loss);
     }
 

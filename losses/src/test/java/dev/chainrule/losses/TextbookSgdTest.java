@@ -7,6 +7,7 @@ import dev.chainrule.api.Network;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.layers.Dense;
+import dev.chainrule.layers.Initializer;
 import dev.chainrule.layers.Sigmoid;
 import dev.chainrule.layers.Softmax;
 import java.util.List;
@@ -25,7 +26,7 @@ class TextbookSgdTest {
     void batchSizeOneSgdIsBitwiseTheTextbookLoop() {
         Dense[] dense = new Dense[3];
         for (int l = 0; l < 3; l++) {
-            dense[l] = new Dense(SIZES[l], SIZES[l + 1], Dense.Initializer.GLOROT_UNIFORM, 7 + l);
+            dense[l] = new Dense(SIZES[l], SIZES[l + 1], Initializer.GLOROT_UNIFORM, 7 + l);
         }
         Network net = new Network(List.of(dense[0], new Sigmoid(32), dense[1], new Sigmoid(16), dense[2],
                 new Softmax(10)), new CrossEntropy(10));

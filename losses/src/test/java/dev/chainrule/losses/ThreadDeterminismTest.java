@@ -9,6 +9,7 @@ import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Sgd;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.layers.Dense;
+import dev.chainrule.layers.Initializer;
 import dev.chainrule.kernels.Parallelism;
 import dev.chainrule.layers.Sigmoid;
 import dev.chainrule.layers.Softmax;
@@ -28,9 +29,9 @@ class ThreadDeterminismTest {
     private static List<double[]> train(int threads, double momentum) {
         Parallelism.setThreads(threads);
         Network net = new Network(List.of(
-                new Dense(784, 128, Dense.Initializer.GLOROT_UNIFORM, 1), new Sigmoid(128),
-                new Dense(128, 64, Dense.Initializer.GLOROT_UNIFORM, 2), new Sigmoid(64),
-                new Dense(64, 10, Dense.Initializer.GLOROT_UNIFORM, 3), new Softmax(10)),
+                new Dense(784, 128, Initializer.GLOROT_UNIFORM, 1), new Sigmoid(128),
+                new Dense(128, 64, Initializer.GLOROT_UNIFORM, 2), new Sigmoid(64),
+                new Dense(64, 10, Initializer.GLOROT_UNIFORM, 3), new Softmax(10)),
                 new CrossEntropy(10));
         Sgd sgd = new Sgd(0.1, momentum);
         SplittableRandom rng = new SplittableRandom(42);

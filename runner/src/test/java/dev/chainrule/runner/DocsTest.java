@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The docs cannot drift: every relative link in README.md and docs/*.md resolves (file and #anchor), and
- * docs/cli.md's usage section is what the picocli model prints. After changing a command, rewrite that
+ * The docs cannot drift: every relative link in README.md and docs/*.md resolves (file and #anchor), README
+ * links every docs/*.md page, and docs/cli.md's usage section is what the picocli model prints. After changing a command, rewrite that
  * section with {@code mvn -B -pl runner test -Dtest=DocsTest -Dchainrule.updateDocs=true}.
  */
 class DocsTest {
@@ -65,6 +65,27 @@ class DocsTest {
         }
         assertTrue(links > 10, "the check saw the links: " + links);
         assertEquals(List.of(), broken, "broken links");
+    }
+
+    /** README's map of the docs names every page in docs/, so a new page cannot go unlisted. */
+    @Test
+    void readmeLinksEveryPageInDocs() throws IOException {
+        Path readme = ROOT.resolve("README.md");
+        Set<Path> linked = new LinkedHashSet<>();
+        for (String target : links(readme)) {
+            int hash = target.indexOf('#');
+            String file = hash < 0 ? target : target.substring(0, hash);
+            if (!file.isEmpty() && !target.matches("^[a-z]+:.*")) {
+                linked.add(ROOT.resolve(file).normalize());
+            }
+        }
+        List<String> unlisted = new ArrayList<>();
+        try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) {
+            s.filter(p -> p.toString().endsWith(".md")).sorted()
+                    .filter(p -> !linked.contains(p.normalize()))
+                    .forEach(p -> unlisted.add(ROOT.relativize(p).toString()));
+        }
+        assertEquals(List.of(), unlisted, "docs/*.md pages that README.md does not link (add them to its map of the docs)");
     }
 
     @Test

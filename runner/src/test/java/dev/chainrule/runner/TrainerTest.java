@@ -153,8 +153,7 @@ class TrainerTest {
             w[i] = net.parameters().get(i).toRowMajor();
         }
         double[][] v = new double[0][];
-        var resume = new dev.chainrule.runner.train.Checkpoint(1, 3, 0, 0, List.of(), Double.POSITIVE_INFINITY, 0, 0,
-                false, w, v, null, "sgd");
+        var resume = dev.chainrule.runner.train.Checkpoint.builder().at(1, 3).weights(w).optimizer("sgd", v).build();
         BadInputException e = assertThrows(BadInputException.class, () -> new SgdTrainer().train(net,
                 InMemorySamples.blobs(10, 3), InMemorySamples.blobs(6, 4), c, mock(ProgressSink.class),
                 mock(MetricsSink.class), null, resume));

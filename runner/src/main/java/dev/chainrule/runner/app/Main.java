@@ -12,6 +12,7 @@ import dev.chainrule.runner.cli.RunnerCommand;
 import dev.chainrule.runner.plugins.PluginLinkage;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -52,6 +53,14 @@ public final class Main {
         try {
             Injector injector = Guice.createInjector(Modules.override(new RunnerModule(terminal)).with(overrides));
             CommandLine cl = new CommandLine(RunnerCommand.class, new GuiceFactory(injector));
+            // picocli's own Path conversion names the exception class; this names the cause and the fix
+            cl.registerConverter(java.nio.file.Path.class, s -> {
+                try {
+                    return java.nio.file.Path.of(s);
+                } catch (InvalidPathException e) {
+                    throw new CommandLine.TypeConversionException(dev.chainrule.runner.io.SafeFiles.unusable(e));
+                }
+            });
             cl.setOut(terminal.out());
             cl.setErr(terminal.err());
             cl.setParameterExceptionHandler((ex, a) -> {
@@ -95,6 +104,13 @@ public final class Main {
                 cause = t;
                 code = FAILED;
                 msg = t.getMessage();
+                break;
+            }
+            if (t instanceof InvalidPathException ip) {
+                // a path this system cannot name: a NUL, or non-ASCII under a non-UTF-8 locale (LANG=C)
+                cause = t;
+                code = BAD_INPUT;
+                msg = dev.chainrule.runner.io.SafeFiles.unusable(ip);
                 break;
             }
             if (t instanceof UncheckedIOException u) {

@@ -64,7 +64,9 @@ public class RunnerModule extends AbstractModule {
     @Provides
     @Singleton
     ObjectMapper mapper() {
-        return JsonMapper.builder().build();
+        // a key given twice in a model, checkpoint or record is refused rather than the last one taken
+        return JsonMapper.builder().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
 
     @Provides

@@ -7,6 +7,7 @@ import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.plugins.PluginSettings;
 import dev.chainrule.runner.plugins.RunPlugins;
 import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.train.Evaluation;
@@ -30,6 +31,15 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "use this folder of IDX files instead of the data the model was trained on")
     Path data;
 
+
+    @Option(names = PluginSettings.TRUST_OPTION,
+            description = "load the plugin jars the run recorded in its plugins.json (each checked against its "
+                    + "recorded SHA-256); without it code is loaded only from --plugins, $CHAINRULE_PLUGINS or plugins/")
+    boolean trustRunPlugins;
+
+    @Inject
+    PluginSettings pluginSettings;
+
     private final ConfigReader reader;
     private final NetworkFactory factory;
     private final DataSource dataSource;
@@ -50,10 +60,22 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (data != null && data.toString().isEmpty()) {
+            // Path.of("") is the working directory: never what an empty value (an unset variable) meant
+            throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
+        }
+        if (trustRunPlugins && pluginSettings != null) {
+            pluginSettings.trustRecorded();
+        }
         if (runPlugins != null) {
             runPlugins.checkBeforeLoading(model);
         }
-        ModelFiles.Loaded m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        ModelFiles.Loaded m;
+        try {
+            m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        } catch (dev.chainrule.runner.BadInputException e) {
+            throw runPlugins == null ? e : runPlugins.withRecordHint(e);
+        }
         RunConfig c = m.config();
         RunConfig.Data d = data != null ? new RunConfig.Data(null, data.toAbsolutePath().normalize().toString())
                 : c.data();
@@ -62,13 +84,19 @@ public class EvaluateCommand implements Callable<Integer> {
             throw new ConfigException(model.toString(), "config.network.input", c.input()
                     + " but the data has " + split.test().features() + " features per sample");
         }
+        int k = m.network().outputSize();
+        String stray = split.test().labelAtLeast(k);
+        if (stray != null) {
+            throw new dev.chainrule.runner.BadInputException(stray + " is not a class of the model: it predicts " + k
+                    + " classes (0.." + (k - 1) + ")");
+        }
         if (split.test().numClasses() > m.network().outputSize()) {
             throw new ConfigException(model.toString(), "classes", "the model predicts " + m.network().outputSize()
                     + " classes but the data has " + split.test().numClasses());
         }
         Evaluation e = Evaluator.evaluate(m.network(), split.test(), c.training().evalBatchSize());
-        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s on %d test samples (test loss %.4f)%n", c.name(),
-                Evaluation.percent(e.accuracy()), e.samples(), e.meanLoss());
+        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s on %d test samples (test loss %s)%n", c.name(),
+                Evaluation.percent(e.accuracy()), e.samples(), dev.chainrule.runner.io.Text.number(e.meanLoss(), 4));
         terminal.out().flush();
         return 0;
     }

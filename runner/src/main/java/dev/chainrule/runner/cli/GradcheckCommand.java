@@ -52,6 +52,10 @@ public class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed for the weights and inputs (default: the config's)")
     Long seed;
 
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "use this folder of IDX files instead of the config's data section (for its input width)")
+    Path data;
+
     private final ConfigPipeline configs;
     private final NetworkFactory factory;
     private final DataSource dataSource;
@@ -74,6 +78,12 @@ public class GradcheckCommand implements Callable<Integer> {
         RunConfig c = configs.read(config, config.toString());
         if (seed != null) {
             c = c.withSeed(seed);
+        }
+        if (data != null) {
+            if (data.toString().isEmpty()) {
+                throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
+            }
+            c = c.withDataDir(data);
         }
         // the mnist data set has 1×28×28 samples; a data folder is asked for its own
         Shape shape = c.data().dataset() != null ? Shape.image(1, 28, 28) : dataSource.load(c.data()).train().shape();

@@ -33,6 +33,11 @@ public class RunnerCommand implements Runnable {
             description = "the folder of plugin jars (default: $CHAINRULE_PLUGINS, else the config's \"plugins\", "
                     + "else plugins/ in the working directory)")
     void plugins(java.nio.file.Path dir) {
+        if (dir.toString().isEmpty()) {
+            // Path.of("") is the working directory: never what an empty value (an unset shell variable) meant
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--plugins: must be a folder path, got an empty string");
+        }
         pluginSettings.option(dir);
     }
 

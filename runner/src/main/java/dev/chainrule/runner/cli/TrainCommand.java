@@ -7,6 +7,8 @@ import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.output.RunWriter;
+import dev.chainrule.runner.plugins.PluginSettings;
+import dev.chainrule.runner.plugins.RunPlugins;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.output.FileRunWriter;
 import dev.chainrule.runner.output.RunFolderFiles;
@@ -90,6 +92,17 @@ public class TrainCommand implements Callable<Integer> {
             description = "the run folder (default runs/<name>-<yyyyMMdd-HHmmss>); must not hold a run already")
     Path out;
 
+    @Option(names = PluginSettings.TRUST_OPTION,
+            description = "with --resume: load the plugin jars the run recorded in its plugins.json (each checked "
+                    + "against its recorded SHA-256); without it code is loaded only from --plugins, "
+                    + "$CHAINRULE_PLUGINS or plugins/")
+    boolean trustRunPlugins;
+
+    @Inject
+    PluginSettings pluginSettings;
+    @Inject
+    RunPlugins runPlugins;
+
     private final ConfigPipeline configs;
     private final DataSource dataSource;
     private final NetworkFactory factory;
@@ -123,6 +136,16 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        for (var o : new Object[][] {{"--out", out}, {"--data", data}, {"--resume", resume}}) {
+            if (o[1] != null && o[1].toString().isEmpty()) {
+                // Path.of("") is the working directory: never what an empty value (an unset variable) meant
+                throw new BadInputException(o[0] + ": must be a folder path, got an empty string");
+            }
+        }
+        if (trustRunPlugins && resume == null) {
+            throw new BadInputException(PluginSettings.TRUST_OPTION + ": only with --resume RUN_DIR (a config's "
+                    + "own \"plugins\" folder is used without it)");
+        }
         try {
             return train();
         } catch (RuntimeException | Error e) {
@@ -155,74 +178,30 @@ public class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Where a run starts: its config, the checkpoint it resumes (or null), its folder and store (null: not made yet). */
+    private record Start(RunConfig config, Checkpoint checkpoint, Path dir, CheckpointStore store) {
+    }
+
     private Integer train() {
         if (servePort < 0 || servePort > 65535) {
             throw new BadInputException("--serve-port: must be from 0 to 65535, got " + servePort);
         }
-        RunConfig c;
-        Checkpoint from = null;
-        Path dir;
-        CheckpointStore store;
-        if (resume != null) {
-            if (config != null || epochs != null || seed != null || batchSize != null || learningRate != null
-                    || out != null) {
-                throw new BadInputException("--resume RUN_DIR: continues the run as its config.json says; give no "
-                        + "CONFIG, --epochs, --seed, --batch-size, --learning-rate or --out with it");
-            }
-            dir = resume;
-            Path cfg = dir.resolve(FileRunWriter.CONFIG_JSON);
-            if (!Files.isRegularFile(cfg)) {
-                throw new BadInputException("--resume " + resume + ": not a run folder (no " + FileRunWriter.CONFIG_JSON + ")");
-            }
-            lock = writer.lock(dir, "--resume " + resume);
-            RunFolderFiles.sweep(dir);
-            c = configs.read(cfg, cfg.toString());
-            if (data != null) {
-                c = c.withDataDir(data);
-            }
-            store = new CheckpointStore(dir, mapper);
-            from = store.load();
-            if (from == null) {
-                throw new BadInputException("--resume " + resume + ": no checkpoint to resume from ("
-                        + CheckpointStore.DIR + "/ missing); start the run again");
-            }
-        } else {
-            if (config == null) {
-                throw new BadInputException("Missing required parameter: 'CONFIG' or --resume RUN_DIR (see 'runner train --help')");
-            }
-            c = applyOverrides(configs.read(config, config.toString()));
-            dir = null;
-            store = null;
+        Start start = resume != null ? resumeStart() : freshStart();
+        DataSource.Split split = dataSource.load(start.config().data());
+        RunConfig c = start.config().resolveInput(split.train().features());
+        Network network = dev.chainrule.runner.train.ClassCheck.build(factory, c, split.train(), split.test());
+        if (start.checkpoint() != null) {
+            start.store().check(start.checkpoint(), network, c);
         }
-        DataSource.Split split = dataSource.load(c.data());
-        c = c.resolveInput(split.train().features());
-        Network network = factory.build(c, split.train().shape(), split.train().numClasses());
         MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         // listen before the run folder is made, so a port in use leaves nothing behind
         AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
         RunServer server = !serve ? null : ServeCommand.start(new RunFolders(served::get), "the run",
                 "127.0.0.1", servePort, "--serve-port", registry, mapper, terminal);
         try {
-            if (dir == null) {
-                boolean existed = out != null && Files.isDirectory(out);
-                dir = writer.prepare(c, out);
-                lock = writer.lock(dir, out == null ? dir.toString() : "--out " + out);
-                // another runner may have written a run here between prepare's check and the lock
-                String held = RunFolderFiles.heldRun(dir);
-                if (held != null) {
-                    throw new BadInputException((out == null ? dir : "--out " + out) + ": already holds a run ("
-                            + held + "); choose another --out or remove it");
-                }
-                RunFolderFiles.sweep(dir);
-                started = dir;
-                startedNew = !existed;
-                writer.writeConfig(dir, c);
-                store = new CheckpointStore(dir, mapper);
-            } else {
-                writer.rewriteMetrics(dir, from.metrics());
-            }
-            served.set(List.of(new RunFolders.Root(dir, dir.toString())));
-            trainAndReport(c, split, network, from, dir, store);
+            Start ready = prepareRunFolder(start, c);
+            served.set(List.of(new RunFolders.Root(ready.dir(), ready.dir().toString())));
+            trainAndReport(c, split, network, ready.checkpoint(), ready.dir(), ready.store());
         } catch (RuntimeException e) {
             if (server != null) {
                 server.stop();
@@ -235,41 +214,139 @@ public class TrainCommand implements Callable<Integer> {
             lock.close();
             lock = null;
         }
-        if (server != null) {
-            terminal.out().println("training done; the page stays up at http://127.0.0.1:" + server.port()
-                    + "/ (Ctrl-C stops)");
-            terminal.out().flush();
-            try {
-                ServeCommand.serveUntilStopped(server);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // asked to stop: done
-            }
-        }
+        serveAfterTraining(server);
         return 0;
+    }
+
+    /**
+     * {@code --resume RUN_DIR}: the run's own config.json and its last checkpoint, no overrides but --data; the
+     * folder is locked and swept of leftovers first.
+     */
+    private Start resumeStart() {
+        if (config != null || epochs != null || seed != null || batchSize != null || learningRate != null
+                || out != null) {
+            throw new BadInputException("--resume RUN_DIR: continues the run as its config.json says; give no "
+                    + "CONFIG, --epochs, --seed, --batch-size, --learning-rate or --out with it");
+        }
+        Path cfg = resume.resolve(FileRunWriter.CONFIG_JSON);
+        if (!Files.isRegularFile(cfg)) {
+            throw new BadInputException("--resume " + resume + ": not a run folder (no " + FileRunWriter.CONFIG_JSON + ")");
+        }
+        lock = writer.lock(resume, "--resume " + resume);
+        RunFolderFiles.sweep(resume);
+        if (trustRunPlugins && pluginSettings != null) {
+            pluginSettings.trustRecorded();
+        }
+        if (runPlugins != null) {
+            runPlugins.checkBeforeLoading(resume);
+        }
+        RunConfig c;
+        try {
+            c = configs.readRecorded(cfg, cfg.toString());
+        } catch (BadInputException e) {
+            throw runPlugins == null ? e : runPlugins.withRecordHint(e);
+        }
+        if (data != null) {
+            c = c.withDataDir(data);
+        }
+        CheckpointStore store = new CheckpointStore(resume, mapper);
+        Checkpoint from = store.load();
+        if (from == null) {
+            throw new BadInputException("--resume " + resume + ": no checkpoint to resume from ("
+                    + CheckpointStore.DIR + "/ missing); start the run again");
+        }
+        return new Start(c, from, resume, store);
+    }
+
+    /** {@code train CONFIG}: the config with the command line's overrides; the folder is made later. */
+    private Start freshStart() {
+        if (config == null) {
+            throw new BadInputException("Missing required parameter: 'CONFIG' or --resume RUN_DIR (see 'runner train --help')");
+        }
+        return new Start(applyOverrides(configs.read(config, config.toString())), null, null, null);
+    }
+
+    /**
+     * A new run folder, locked, with its config.json (and taken back if the start fails), or a resumed one with
+     * metrics.jsonl cut back to the checkpoint.
+     */
+    private Start prepareRunFolder(Start start, RunConfig c) {
+        if (start.dir() != null) {
+            writer.rewriteMetrics(start.dir(), start.checkpoint().metrics());
+            return start;
+        }
+        boolean existed = out != null && Files.isDirectory(out);
+        Path dir = writer.prepare(c, out);
+        lock = writer.lock(dir, out == null ? dir.toString() : "--out " + out);
+        // another runner may have written a run here between prepare's check and the lock
+        String held = RunFolderFiles.heldRun(dir);
+        if (held != null) {
+            throw new BadInputException((out == null ? dir : "--out " + out) + ": already holds a run ("
+                    + held + "); choose another --out or remove it");
+        }
+        RunFolderFiles.sweep(dir);
+        started = dir;
+        startedNew = !existed;
+        writer.writeConfig(dir, c);
+        return new Start(c, null, dir, new CheckpointStore(dir, mapper));
+    }
+
+    private void serveAfterTraining(RunServer server) {
+        if (server == null) {
+            return;
+        }
+        terminal.out().println("training done; the page stays up at http://127.0.0.1:" + server.port()
+                + "/ (Ctrl-C stops)");
+        terminal.out().flush();
+        try {
+            ServeCommand.serveUntilStopped(server);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // asked to stop: done
+        }
     }
 
     private void trainAndReport(RunConfig c, DataSource.Split split, Network network, Checkpoint from, Path dir,
             CheckpointStore store) {
-        final Path runDir = dir;
-        final RunConfig rc = c;
-        ConsoleMetrics console = new ConsoleMetrics(terminal.out(), c.training().epochs());
         terminal.out().printf(Locale.ROOT, "%s: %d training and %d test samples, %d parameters, run folder %s%s%n",
                 c.name(), split.train().size(), split.test().size(), parameterCount(network), dir,
                 from == null ? "" : String.format(Locale.ROOT, ", resuming epoch %d at sample %d", from.epoch(),
                         from.position()));
         terminal.out().flush();
+        Trainer.Result r = trainWhileDrawing(c, split, network, from, dir, store);
+        writer.writeModel(dir, network, c, split.train().numClasses());
+        writer.writeConfusion(dir, r.finalTest().confusion());
+        List<String> notes = earlyStoppingNotes(c, r);
+        boolean ranHere = r.epochs().size() > (from == null ? 0 : from.metrics().size());
+        if (!notes.isEmpty() || !ranHere) {
+            // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
+            report(dir, c, scanTest(c, network, split.test()), split.test().features(), r.epochs(), notes).run();
+        }
+        for (String note : notes) {
+            terminal.out().println(c.name() + ": " + note);
+        }
+        int ran = r.epochs().isEmpty() ? c.training().epochs() : r.epochs().get(r.epochs().size() - 1).epoch();
+        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s after %d epoch%s (%.1f s), run folder %s%n", c.name(),
+                Evaluation.percent(r.finalTest().accuracy()), ran, ran == 1 ? "" : "s", r.seconds(), dir);
+        terminal.out().flush();
+    }
+
+    /**
+     * Trains, printing and appending each epoch's metrics. Drawing the pictures takes as long as an epoch of the
+     * notes' network, so a second thread draws them while the next epoch trains (the test scan itself runs on
+     * the training thread, on the weights of that epoch); a drawing that fails (a full disk) stops the run at
+     * the next batch, not after the last epoch.
+     */
+    private Trainer.Result trainWhileDrawing(RunConfig c, DataSource.Split split, Network network, Checkpoint from,
+            Path dir, CheckpointStore store) {
+        ConsoleMetrics console = new ConsoleMetrics(terminal.out(), c.training().epochs());
         List<EpochMetrics> seen = new ArrayList<>(from == null ? List.of() : from.metrics());
-        Trainer.Result r;
-        // Drawing the pictures takes as long as an epoch of the notes' network; a second thread draws them
-        // while the next epoch trains (the test scan itself runs here, on the weights of that epoch).
         ExecutorService drawer = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "report");
             t.setDaemon(true);
             return t;
         });
         List<Future<?>> drawn = new ArrayList<>();
-        // a drawing that fails (a full disk) stops the run at the next batch, not after the last epoch
-        java.util.concurrent.atomic.AtomicReference<Throwable> drawFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> drawFailed = new AtomicReference<>();
         ProgressSink watched = new ProgressSink() {
             @Override
             public void epochStarted(int epoch, int epochs, int samples) {
@@ -288,6 +365,7 @@ public class TrainCommand implements Callable<Integer> {
                 progress.epochFinished();
             }
         };
+        Trainer.Result r;
         try {
             r = trainer.train(network, split.train(), split.test(), c, watched, new MetricsSink() {
                 @Override
@@ -304,12 +382,12 @@ public class TrainCommand implements Callable<Integer> {
                         awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
                     }
                     console.epoch(m);
-                    writer.appendMetrics(runDir, m);
+                    writer.appendMetrics(dir, m);
                     seen.add(m);
                     // the trainer's own test pass (with its most-wrong samples) when it hands it over
-                    TestScan scan = test != null ? TestScan.of(test) : scanTest(rc, network, split.test());
+                    TestScan scan = test != null ? TestScan.of(test) : scanTest(c, network, split.test());
                     rethrow(drawFailed.get());
-                    Runnable draw = report(runDir, rc, scan, split.test().features(), seen, List.of());
+                    Runnable draw = report(dir, c, scan, split.test().features(), seen, List.of());
                     drawn.add(drawer.submit(() -> {
                         try {
                             draw.run();
@@ -330,28 +408,20 @@ public class TrainCommand implements Callable<Integer> {
             }
         }
         awaitAll(drawn);
-        writer.writeModel(dir, network, c, split.train().numClasses());
-        writer.writeConfusion(dir, r.finalTest().confusion());
-        List<String> notes = new ArrayList<>();
+        return r;
+    }
+
+    /** What early stopping did, for the console and the report. */
+    private static List<String> earlyStoppingNotes(RunConfig c, Trainer.Result r) {
         if (r.stoppedEarly()) {
-            notes.add(String.format(Locale.ROOT, "Early stopping: the validation loss did not improve for %d epochs; "
-                    + "the weights of epoch %d (the best validation loss) were restored.",
+            return List.of(String.format(Locale.ROOT, "Early stopping: the validation loss did not improve for %d "
+                    + "epochs; the weights of epoch %d (the best validation loss) were restored.",
                     c.training().earlyStopping().patience(), r.bestEpoch()));
-        } else if (r.bestEpoch() > 0 && !r.epochs().isEmpty() && r.bestEpoch() != r.epochs().get(r.epochs().size() - 1).epoch()) {
-            notes.add("The weights of epoch " + r.bestEpoch() + " (the best validation loss) were restored.");
         }
-        boolean ranHere = r.epochs().size() > (from == null ? 0 : from.metrics().size());
-        if (!notes.isEmpty() || !ranHere) {
-            // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
-            report(dir, c, scanTest(c, network, split.test()), split.test().features(), r.epochs(), notes).run();
+        if (r.bestEpoch() > 0 && !r.epochs().isEmpty() && r.bestEpoch() != r.epochs().get(r.epochs().size() - 1).epoch()) {
+            return List.of("The weights of epoch " + r.bestEpoch() + " (the best validation loss) were restored.");
         }
-        for (String note : notes) {
-            terminal.out().println(c.name() + ": " + note);
-        }
-        int ran = r.epochs().isEmpty() ? c.training().epochs() : r.epochs().get(r.epochs().size() - 1).epoch();
-        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s after %d epoch%s (%.1f s), run folder %s%n", c.name(),
-                Evaluation.percent(r.finalTest().accuracy()), ran, ran == 1 ? "" : "s", r.seconds(), dir);
-        terminal.out().flush();
+        return List.of();
     }
 
     private static TestScan scanTest(RunConfig c, Network network, Samples test) {

@@ -1,6 +1,8 @@
 package dev.chainrule.runner.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -18,13 +20,17 @@ import dev.chainrule.api.Options;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
+import dev.chainrule.runner.io.SafeFiles;
+import dev.chainrule.runner.io.Text;
 import dev.chainrule.runner.registry.Levenshtein;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import dev.chainrule.runner.registry.RegistryException;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -102,9 +108,13 @@ public class ConfigReader {
     public record Bound(RawConfig raw, String shown, String defaultName, Path baseDir, Path pluginsFolder) {
     }
 
-    /** A mapper that accepts no unknown field, no float for an int, no string for a number. */
+    /**
+     * A mapper that accepts no unknown field, no float for an int, no string for a number, and no key twice
+     * in one object (otherwise the last would silently win).
+     */
     public static ObjectMapper strictMapper() {
         return JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -113,24 +123,52 @@ public class ConfigReader {
                 .build();
     }
 
-    /** Reads and resolves {@code file}; {@code shown} is how messages name it (as the user typed it). */
+    /**
+     * Reads and resolves a config the user passed ({@code shown} is how messages name it, as typed): its
+     * {@code plugins} folder is where plugins are loaded from.
+     */
     public RunConfig read(Path file, String shown) {
         return resolve(bind(file, shown));
     }
 
-    /** Reads and binds {@code file} without resolving it: no provider is looked at. */
+    /**
+     * Reads and binds {@code file} without resolving it: no provider is looked at. The file must be a
+     * regular file of sane size (not a FIFO or /dev/zero), in UTF-8.
+     */
     public Bound bind(Path file, String shown) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(shown, null, "no such file");
-        } catch (IOException e) {
-            throw new ConfigException(shown, null, "cannot read: " + e.getMessage());
-        }
-        String base = file.getFileName() == null ? "run" : file.getFileName().toString().replaceFirst("\\.json$", "");
+        String text = text(SafeFiles.readSmall(file, shown, SafeFiles.MAX_JSON_BYTES), shown);
+        Path name = file.getFileName();
+        String base = defaultName(name == null ? "" : name.toString().replaceFirst("\\.json$", ""));
         Path dir = file.toAbsolutePath().getParent();
         return bind(text, shown, base, dir);
+    }
+
+    /**
+     * A config file's bytes as text: UTF-8 (a UTF-8 byte-order mark is skipped); UTF-16 or UTF-32, which
+     * editors on some systems save, is named as such rather than reported as a decoding error.
+     */
+    static String text(byte[] b, String shown) {
+        if (b.length >= 2 && ((b[0] == (byte) 0xFE && b[1] == (byte) 0xFF) || (b[0] == (byte) 0xFF && b[1] == (byte) 0xFE))
+                || b.length >= 2 && (b[0] == 0 || b[1] == 0)) {
+            throw new ConfigException(shown, null, "the file is UTF-16 or UTF-32 text (it starts with bytes "
+                    + String.format("%02x %02x", b[0], b[1]) + "); save it as UTF-8");
+        }
+        int start = b.length >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF ? 3 : 0;
+        ByteBuffer in = ByteBuffer.wrap(b, start, b.length - start);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(shown, "byte " + in.position(), "not UTF-8 text (byte "
+                    + String.format("0x%02x", b[in.position()]) + "); save the file as UTF-8");
+        }
+    }
+
+    /** A run name from a config's file name ({@code my config.json} → {@code my-config}). */
+    static String defaultName(String fileBase) {
+        String n = fileBase.replaceAll("[^A-Za-z0-9._-]+", "-").replaceFirst("^[^A-Za-z0-9]+", "");
+        n = n.length() > 100 ? n.substring(0, 100) : n;
+        return n.isEmpty() ? "run" : n;
     }
 
     /**
@@ -152,14 +190,17 @@ public class ConfigReader {
         return bind(tree, shown, defaultName, baseDir);
     }
 
-    /** Binds and resolves an already parsed config tree (e.g. the {@code config} member of a model.json). */
+    /** Binds and resolves an already parsed config tree the user gave (its plugins folder is used). */
     public RunConfig resolve(JsonNode tree, String shown, String defaultName, Path baseDir) {
         return resolve(bind(tree, shown, defaultName, baseDir));
     }
 
     /** Binds an already parsed config tree to the raw records; checks fields and JSON types only. */
     public Bound bind(JsonNode tree, String shown, String defaultName, Path baseDir) {
-        if (tree == null || tree.isMissingNode()) {
+        if (tree == null) {
+            throw new ConfigException(shown, null, "missing, expected a JSON object");
+        }
+        if (tree.isMissingNode()) {
             throw new ConfigException(shown, null, "empty file, expected a JSON object");
         }
         if (!tree.isObject()) {
@@ -189,7 +230,7 @@ public class ConfigReader {
             if (raw.plugins().isBlank()) {
                 throw new ConfigException(shown, "plugins", "must be a folder path, got an empty string");
             }
-            p = Path.of(raw.plugins());
+            p = path(shown, "plugins", raw.plugins());
             if (!p.isAbsolute() && baseDir != null) {
                 p = baseDir.resolve(p).normalize();
             }
@@ -199,11 +240,30 @@ public class ConfigReader {
 
     /** Resolves and validates a bound config against the providers: the last step of the run pipeline. */
     public RunConfig resolve(Bound bound) {
-        return new Resolver(bound.shown(), bound.baseDir()).resolve(bound.raw(), bound.defaultName());
+        // kept in the resolved config, so a saved config says where its types came from (a record only)
+        String plugins = bound.pluginsFolder() == null ? null
+                : bound.pluginsFolder().toAbsolutePath().normalize().toString();
+        return new Resolver(bound.shown(), bound.baseDir()).resolve(bound.raw(), bound.defaultName(), plugins);
     }
+
+    /** A path from a config; one that this system cannot name (a NUL, or non-ASCII under LANG=C) is one line. */
+    static Path path(String shown, String jsonPath, String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(shown, jsonPath, SafeFiles.unusable(e));
+        }
+    }
+
 
     private static ConfigException syntax(String shown, JsonProcessingException e) {
         String what = e.getOriginalMessage();
+        if (what != null && what.startsWith("Duplicate field '") && e.getProcessor() instanceof JsonParser p) {
+            var loc = e.getLocation();
+            return new ConfigException(shown, pointerPath(p.getParsingContext()), "duplicate key (again at line "
+                    + (loc == null ? "?" : loc.getLineNr() + ", column " + loc.getColumnNr())
+                    + "); each key may appear once in an object");
+        }
         int nl = what.indexOf('\n');
         if (nl >= 0) {
             what = what.substring(0, nl);
@@ -216,6 +276,23 @@ public class ConfigReader {
         var loc = e.getLocation();
         String where = loc == null ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
         return new ConfigException(shown, where, "malformed JSON: " + what);
+    }
+
+    /** {@code /training/x/1/epochs} → {@code training.x[1].epochs}. */
+    static String pointerPath(JsonStreamContext ctx) {
+        StringBuilder sb = new StringBuilder();
+        java.util.ArrayDeque<JsonStreamContext> chain = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            chain.push(c);
+        }
+        for (JsonStreamContext c : chain) {
+            if (c.inArray()) {
+                sb.append('[').append(c.getCurrentIndex()).append(']');
+            } else if (c.getCurrentName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(Text.escape(c.getCurrentName()));
+            }
+        }
+        return sb.toString();
     }
 
     static String path(JsonMappingException e) {
@@ -311,11 +388,11 @@ public class ConfigReader {
             return new ConfigException(shown, path, msg);
         }
 
-        RunConfig resolve(RawConfig raw, String defaultName) {
+        RunConfig resolve(RawConfig raw, String defaultName, String plugins) {
             String name = raw.name() != null ? raw.name() : defaultName;
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
                 throw bad("name", "must be 1-100 letters, digits, '.', '_' or '-' (it names the run folder), got '"
-                        + name + "'");
+                        + Text.escape(name) + "'");
             }
             long seed = raw.seed() != null ? raw.seed() : DEFAULT_SEED;
             RunConfig.Data data = data(raw.data());
@@ -340,7 +417,7 @@ public class ConfigReader {
             ComponentSpec loss = raw.loss() == null ? component(null, "loss", false)
                     : component(raw.loss(), "loss", false);
             RunConfig.Training training = training(raw.training());
-            return new RunConfig(shown, name, seed, data, input, layers, loss, training);
+            return new RunConfig(shown, name, seed, data, input, layers, loss, training, plugins);
         }
 
         RunConfig.Data data(RawData d) {
@@ -360,7 +437,7 @@ public class ConfigReader {
             if (d.dir().isBlank()) {
                 throw bad("data.dir", "must be a folder path, got an empty string");
             }
-            Path p = Path.of(d.dir());
+            Path p = path(shown, "data.dir", d.dir());
             if (!p.isAbsolute() && baseDir != null) {
                 p = baseDir.resolve(p).normalize();
             }
@@ -387,6 +464,10 @@ public class ConfigReader {
             checkType(type, path, stage);
             Map<String, Object> opts = new LinkedHashMap<>();
             node.properties().forEach(e -> {
+                if (e.getValue().isNull()) {
+                    // a provider would read null as "not given" or 0; say so rather than guess
+                    throw bad(path + "." + Text.escape(e.getKey()), "null is not a value; give one or leave the option out");
+                }
                 if (!e.getKey().equals("type")) {
                     opts.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
                 }
@@ -402,6 +483,11 @@ public class ConfigReader {
         }
 
         void checkType(String type, String path, boolean stage) {
+            if (!Text.escape(type).equals(type)) {
+                // a control character would cut the one-line message short; no provider can have such an id
+                throw bad(path + ".type", "unknown type '" + Text.escape(type) + "' (it holds a control character); known: "
+                        + String.join(", ", known(stage)));
+            }
             try {
                 if (stage) {
                     registry.stage(type);
@@ -409,7 +495,7 @@ public class ConfigReader {
                     registry.loss(type);
                 }
             } catch (RegistryException e) {
-                throw bad(path + ".type", e.getMessage());
+                throw bad(path + ".type", Text.escape(e.getMessage()));
             }
         }
 

@@ -102,12 +102,7 @@ public class NetworkFactory {
             n = s.outputSize();
             stages.add(s);
         }
-        if (numClasses > 0 && n != numClasses) {
-            int last = config.layers().size() - 1;
-            throw new ConfigException(src, "network.layers[" + last + "]", "the last stage ("
-                    + config.layers().get(last).type() + ") gives " + n + " outputs but the data has "
-                    + numClasses + " classes; they must be equal");
-        }
+        checkClasses(config, n, numClasses);
         Loss loss;
         LossProvider lp = registry.loss(config.loss().type());
         try {
@@ -124,6 +119,16 @@ public class NetworkFactory {
             return new Network(stages, loss);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(src, "network", e.getMessage());
+        }
+    }
+
+    /** The last stage must give one output per class ({@code numClasses} 0: not checked). */
+    public static void checkClasses(RunConfig config, int outputs, int numClasses) {
+        if (numClasses > 0 && outputs != numClasses) {
+            int last = config.layers().size() - 1;
+            throw new ConfigException(config.source(), "network.layers[" + last + "]", "the last stage ("
+                    + config.layers().get(last).type() + ") gives " + outputs + " outputs but the data has "
+                    + numClasses + " classes; they must be equal");
         }
     }
 

@@ -10,9 +10,16 @@ import java.util.Map;
  * it was read from, for messages; it is not part of the JSON.
  *
  * @param input the network's input width, or 0 until the data's feature count fills it in
+ * @param plugins the plugins folder the config named (absolute), or null; kept so a saved config says where
+ *     its types came from (a run's record: loaded only with --trust-run-plugins, see PluginSettings)
  */
 public record RunConfig(String source, String name, long seed, Data data, int input, List<ComponentSpec> layers,
-        ComponentSpec loss, Training training) {
+        ComponentSpec loss, Training training, String plugins) {
+
+    public RunConfig(String source, String name, long seed, Data data, int input, List<ComponentSpec> layers,
+            ComponentSpec loss, Training training) {
+        this(source, name, seed, data, input, layers, loss, training, null);
+    }
 
     /** Either a named data set ({@code mnist}) or a folder with the four IDX files. */
     public record Data(String dataset, String dir) {
@@ -120,7 +127,7 @@ public record RunConfig(String source, String name, long seed, Data data, int in
     }
 
     public RunConfig withInput(int n) {
-        return new RunConfig(source, name, seed, data, n, layers, loss, training);
+        return new RunConfig(source, name, seed, data, n, layers, loss, training, plugins);
     }
 
     /** network.input defaults to the data's features; a given one must match them. */
@@ -146,7 +153,7 @@ public record RunConfig(String source, String name, long seed, Data data, int in
     }
 
     public RunConfig withData(Data d) {
-        return new RunConfig(source, name, seed, d, input, layers, loss, training);
+        return new RunConfig(source, name, seed, d, input, layers, loss, training, plugins);
     }
 
     /** The data from a folder of IDX files ({@code --data DIR}), kept as an absolute path. */
@@ -155,23 +162,23 @@ public record RunConfig(String source, String name, long seed, Data data, int in
     }
 
     public RunConfig withName(String n) {
-        return new RunConfig(source, n, seed, data, input, layers, loss, training);
+        return new RunConfig(source, n, seed, data, input, layers, loss, training, plugins);
     }
 
     public RunConfig withSeed(long s) {
-        return new RunConfig(source, name, s, data, input, layers, loss, training);
+        return new RunConfig(source, name, s, data, input, layers, loss, training, plugins);
     }
 
     public RunConfig withLayers(List<ComponentSpec> l) {
-        return new RunConfig(source, name, seed, data, input, l, loss, training);
+        return new RunConfig(source, name, seed, data, input, l, loss, training, plugins);
     }
 
     public RunConfig withLoss(ComponentSpec l) {
-        return new RunConfig(source, name, seed, data, input, layers, l, training);
+        return new RunConfig(source, name, seed, data, input, layers, l, training, plugins);
     }
 
     public RunConfig withTraining(Training t) {
-        return new RunConfig(source, name, seed, data, input, layers, loss, t);
+        return new RunConfig(source, name, seed, data, input, layers, loss, t, plugins);
     }
 
     /** The resolved config as a JSON-shaped map, in the same layout a config file has. */
@@ -179,6 +186,9 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("seed", seed);
+        if (plugins != null) {
+            m.put("plugins", plugins);
+        }
         Map<String, Object> d = new LinkedHashMap<>();
         if (data.dataset() != null) {
             d.put("dataset", data.dataset());

@@ -26,6 +26,8 @@ public final class Dataset {
     private final byte[] pixels;
     private final byte[] labels;
     private final int numClasses;
+    private String labelsName;
+    private long labelsOffset;
 
     /**
      * @param name       shown in messages (e.g. the image file)
@@ -61,6 +63,25 @@ public final class Dataset {
 
     public String name() {
         return name;
+    }
+
+    /** Where the labels come from, for messages: the file and the byte offset of the first label. */
+    public Dataset labelsFrom(String file, long firstLabelByte) {
+        this.labelsName = file;
+        this.labelsOffset = firstLabelByte;
+        return this;
+    }
+
+    /** The first sample whose label is {@code classes} or more, named by file, item and byte; null when none. */
+    public String labelAtLeast(int classes) {
+        for (int i = 0; i < count; i++) {
+            int y = labels[i] & 0xff;
+            if (y >= classes) {
+                return labelsName == null ? name + ": label " + y + " of sample " + i
+                        : labelsName + ": label " + y + " at item " + i + " (byte " + (labelsOffset + i) + ")";
+            }
+        }
+        return null;
     }
 
     /** Number of samples. */

@@ -67,20 +67,31 @@ public final class IdxDatasets {
         IdxReader.Images xTest = IdxReader.readImages(testImages);
         return new DataSplit(
                 new Dataset(trainImages.toString(), xTrain.count(), xTrain.rows(), xTrain.cols(), xTrain.pixels(),
-                        yTrain.labels(), Math.max(classes, 1)),
+                        yTrain.labels(), Math.max(classes, 1)).labelsFrom(labelsName(yTrain), trL.headerBytes()),
                 new Dataset(testImages.toString(), xTest.count(), xTest.rows(), xTest.cols(), xTest.pixels(),
-                        yTest.labels(), Math.max(classes, 1)));
+                        yTest.labels(), Math.max(classes, 1)).labelsFrom(labelsName(yTest), teL.headerBytes()));
+    }
+
+    private static String labelsName(IdxReader.Labels l) {
+        return l.header().file() + (l.header().gzip() ? " (uncompressed)" : "");
     }
 
     /** {@code dir/name} if it exists, else {@code dir/name.gz}; a one-line error naming what is there otherwise. */
     static Path find(Path dir, String name) {
         Path raw = dir.resolve(name);
-        if (Files.isRegularFile(raw)) {
-            return raw;
-        }
         Path gz = dir.resolve(name + ".gz");
-        if (Files.isRegularFile(gz)) {
-            return gz;
+        for (Path p : new Path[] {raw, gz}) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+            if (Files.exists(p) || Files.isSymbolicLink(p)) {
+                // a FIFO would block the read, a device (a link to /dev/zero) never ends: refuse by name
+                try {
+                    dev.chainrule.runner.io.SafeFiles.regular(p, p.toString());
+                } catch (dev.chainrule.runner.BadInputException e) {
+                    throw new DataException(e.getMessage());
+                }
+            }
         }
         String present;
         try (Stream<Path> s = Files.list(dir)) {

@@ -27,6 +27,8 @@ public final class IdxReader {
     public static final int LABELS_MAGIC = 0x00000801;
     /** Largest payload held in memory: the largest Java byte array. */
     public static final long MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 8;
+    /** The most deflate can expand its input (RFC 1951: at most 258 bytes from 2 bits, ~1032:1). */
+    static final long MAX_DEFLATE_RATIO = 1032;
 
     private IdxReader() {
     }
@@ -139,6 +141,15 @@ public final class IdxReader {
         }
         long product = total.longValueExact();
         IdxHeader h = new IdxHeader(file, gz, magic, dims, offset, product);
+        if (gz) {
+            // deflate expands at most ~1032:1, so a small file declaring a huge payload is refused before the
+            // array is allocated (a few hundred bytes could otherwise ask for 2 GB)
+            long compressed = Files.size(file);
+            if (product > compressed * MAX_DEFLATE_RATIO + (1 << 16)) {
+                throw new DataException(file + ": header says " + sizeFormula(h) + " bytes, more than a gzip file of "
+                        + compressed + " bytes can hold; the header is wrong");
+            }
+        }
         if (!gz) {
             long expected = offset + product;
             long actual = Files.size(file);

@@ -5,7 +5,7 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
-import dev.chainrule.api.Sgd;
+import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.BadInputException;
@@ -27,14 +27,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * One SGD step on one training sample, printed as the notes' chain rule: the forward pass stage by stage
+ * One step of the config's optimizer on one training sample, printed as the notes' chain rule: the forward pass stage by stage
  * (shapes, the base points each stage keeps), then reverse mode from {@code g = D ℓ}: at each stage its
  * Jacobians' structure (and dense matrix when small), the parameter gradients {@code g·D_θ} and the row
  * vector {@code g ← g·D_x} carried down. The gradients are computed here from the Jacobians one VJP at a
- * time, then compared with the network's own {@code backward()}, and the step is taken.
+ * time, then compared with the network's own {@code backward()}, and the config's optimizer
+ * ({@code training.optimizer}, with its options and state as training starts them) takes the step.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Perform one SGD step on one training sample and print the chain rule at work:",
+        description = {"Perform one step of the config's optimizer on one training sample and print the chain",
+                "rule at work:",
                 "per stage the shapes, the saved base points, each Jacobian's structure (dense when small),",
                 "the row vector carried backwards and each parameter gradient.",
                 "Try configs/mnist-explain.json (784→12→10), whose matrices fit a screen."})
@@ -69,32 +71,41 @@ public class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (data != null && data.toString().isEmpty()) {
+            // Path.of("") is the working directory: never what an empty value (an unset variable) meant
+            throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
+        }
         RunConfig c = configs.read(config, config.toString());
         if (data != null) {
             c = c.withDataDir(data);
         }
-        Samples train = dataSource.load(c.data()).train();
+        var split = dataSource.load(c.data());
+        Samples train = split.train();
         if (sample < 0 || sample >= train.size()) {
             throw new BadInputException("--sample: must be an index from 0 to " + (train.size() - 1) + ", got " + sample);
         }
         c = c.resolveInput(train.features());
-        Network net = factory.build(c, train.shape(), train.numClasses());
+        Network net = dev.chainrule.runner.train.ClassCheck.build(factory, c, train, split.test());
         Tensor x = new Tensor(1, train.features());
         int[] y = new int[1];
         train.fill(new int[] {sample}, 0, 1, x, y);
-        explain(terminal.out(), c, net, x, y[0], sample);
+        explain(terminal.out(), c, net, factory.optimizer(c), x, y[0], sample);
         terminal.out().flush();
         return 0;
     }
 
-    /** Prints the whole step for sample {@code x} with label {@code label}; leaves {@code net} one step further. */
-    static void explain(PrintWriter out, RunConfig c, Network net, Tensor x, int label, int index) {
-        double lr = c.training().optimizer().learningRate();
+    /**
+     * Prints the whole step for sample {@code x} with label {@code label}; leaves {@code net} one step of
+     * {@code optimizer} further.
+     */
+    static void explain(PrintWriter out, RunConfig c, Network net, Optimizer optimizer, Tensor x, int label, int index) {
+        double lr = optimizer.learningRate();
+        String named = optimizerText(c.training().optimizer());
         List<Stage> stages = net.stages();
         int trainStages = net.trainingStages();
         Loss loss = net.trainingLoss();
-        out.printf(Locale.ROOT, "%s: one SGD step on training sample %d (label %d), learning rate %s%n", c.name(), index,
-                label, fmt(lr));
+        out.printf(Locale.ROOT, "%s: one step of optimizer %s on training sample %d (label %d), learning rate %s%n",
+                c.name(), named, index, label, fmt(lr));
         out.println("Conventions (docs/math.md): D f ∈ R^{m×n}, rows = outputs; parameters flattened row-major; "
                 + "g is a 1×m row vector.");
         out.println();
@@ -169,10 +180,23 @@ public class ExplainCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "CHECK  gradients from the Jacobians above vs Network.backward(): max |difference| = %.2e%n",
                 maxDiff);
-        new Sgd(lr, 0.0).step(params, 1);
+        optimizer.step(params, 1);
         double after = net.forward(x, new int[] {label});
-        out.printf(Locale.ROOT, "STEP  θ ← θ − α·∇θ with α = %s: loss on this sample %s → %s%n", fmt(lr), fmt(before),
-                fmt(after));
+        // a linear step is θ ← θ − α·∇θ (plain SGD); any other optimizer transforms ∇θ with its state first
+        String rule = optimizer.linearStep(1).isPresent() ? "θ ← θ − α·∇θ" : "θ ← θ − α·u(∇θ, state)";
+        out.printf(Locale.ROOT, "STEP  %s by optimizer %s with α = %s: loss on this sample %s → %s%n", rule, named,
+                fmt(lr), fmt(before), fmt(after));
+    }
+
+    /** {@code adam (learningRate 0.001, beta1 0.9)}: the type and the options the config gives. */
+    static String optimizerText(RunConfig.Optimizer o) {
+        StringBuilder sb = new StringBuilder(o.type());
+        String sep = " (";
+        for (var e : o.options().entrySet()) {
+            sb.append(sep).append(e.getKey()).append(' ').append(e.getValue());
+            sep = ", ";
+        }
+        return sep.equals(", ") ? sb.append(')').toString() : sb.toString();
     }
 
     /** The stage's kind, as {@code describe} and {@code plugins} name it. */

@@ -13,13 +13,14 @@ import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
+import dev.chainrule.runner.io.SafeFiles;
+import dev.chainrule.runner.io.Text;
 import dev.chainrule.runner.io.AtomicFiles;
 import dev.chainrule.runner.io.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,19 +122,28 @@ public final class ModelFiles {
 
     /**
      * Reads {@code model.json} (or the one in a run folder), rebuilds the network through the registry and
-     * loads weights.bin, checking the format, every parameter's shape and the file's size and SHA-256.
+     * loads the weights file. A model is data from anywhere, so nothing in it is trusted: model.json must be
+     * a regular file of sane size; its config's plugins folder is a record only (PluginSettings); the weights
+     * file must lie in the model's folder, be a regular file of exactly the size the parameters need, laid
+     * out as this runner writes it, and carry its SHA-256, which must match.
      */
     public static Loaded read(Path pathArg, String shown, ConfigReader reader, NetworkFactory factory,
             ObjectMapper mapper) {
-        Path file = Files.isDirectory(pathArg) ? pathArg.resolve(MODEL_JSON) : pathArg;
-        String name = Files.isDirectory(pathArg) ? shown.replaceFirst("/*$", "") + "/" + MODEL_JSON : shown;
+        boolean folder = Files.isDirectory(pathArg);
+        Path file = folder ? pathArg.resolve(MODEL_JSON) : pathArg;
+        String name = folder ? shown.replaceFirst("/*$", "") + "/" + MODEL_JSON : shown;
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new BadInputException(name + ": no such file (give a run folder or its model.json)");
+        }
+        Path real = SafeFiles.regular(file, name);
         JsonNode root;
         try {
-            root = mapper.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(name + ": no such file (give a run folder or its model.json)");
+            root = mapper.readTree(SafeFiles.readSmall(real, name, SafeFiles.MAX_JSON_BYTES));
         } catch (IOException e) {
-            throw new BadInputException(name + ": cannot read: " + e.getMessage().split("\n")[0]);
+            String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                    : e.getMessage();
+            throw new BadInputException(name + ": not a chainrule model (" + Text.escape(String.valueOf(m).split("\n")[0])
+                    + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new BadInputException(name + ": not a chainrule model (format must be '" + FORMAT + "')");
@@ -142,7 +152,14 @@ public final class ModelFiles {
             throw new BadInputException(name + ": formatVersion " + root.path("formatVersion")
                     + " is not supported; this runner reads " + FORMAT_VERSION);
         }
-        int classes = root.path("classes").asInt();
+        if (!root.has("config")) {
+            throw new BadInputException(name + ": config: missing; a model.json holds the config it was trained with");
+        }
+        JsonNode cls = root.path("classes");
+        if (!cls.canConvertToInt() || !cls.isIntegralNumber() || cls.asInt() < 1 || cls.asInt() > 256) {
+            throw new BadInputException(name + ": classes: must be an integer from 1 to 256, got " + cls);
+        }
+        int classes = cls.asInt();
         RunConfig config = reader.resolve(root.get("config"), name + ": config", "model", null);
         JsonNode params = root.path("parameters");
         if (config.input() <= 0) {
@@ -163,23 +180,43 @@ public final class ModelFiles {
         }
         Network network = factory.build(config, inputShape, classes);
         List<Parameter> ps = network.parameters();
-        if (params.size() != ps.size()) {
+        if (!params.isArray() || params.size() != ps.size()) {
             throw new BadInputException(name + ": lists " + params.size() + " parameters but the network has "
                     + ps.size());
         }
-        Path wfile = file.resolveSibling(root.path("weights").path("file").asText(WEIGHTS_BIN));
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(wfile);
-        } catch (IOException e) {
-            throw new BadInputException(wfile + ": cannot read the weights: " + e.getMessage());
+        JsonNode w = root.path("weights");
+        String sha = w.path("sha256").asText("");
+        if (!sha.matches("[0-9a-f]{64}")) {
+            throw new BadInputException(name + ": weights.sha256: " + (w.has("sha256") ? "not a SHA-256 ("
+                    + ConfigReaderShow.show(w.get("sha256")) + ")" : "missing")
+                    + "; a model's weights must carry their SHA-256, and this one cannot be checked");
         }
-        String sha = root.path("weights").path("sha256").asText("");
-        if (!sha.isEmpty() && !sha.equals(Sha256.hex(bytes))) {
-            throw new BadInputException(wfile + ": SHA-256 " + Sha256.hex(bytes) + " does not match " + sha
+        if (!DTYPE.equals(w.path("dtype").asText(DTYPE))) {
+            throw new BadInputException(name + ": weights.dtype: " + ConfigReaderShow.show(w.get("dtype"))
+                    + " is not supported; this runner reads '" + DTYPE + "'");
+        }
+        long need = 0;
+        for (Parameter p : ps) {
+            need += (long) p.size() * Double.BYTES;
+        }
+        for (Buffer b : network.buffers()) {
+            need += (long) b.size() * Double.BYTES;
+        }
+        Path wfile = SafeFiles.inside(file.toAbsolutePath().getParent(), w.path("file").asText(WEIGHTS_BIN),
+                name + ": weights.file");
+        String wshown = file.resolveSibling(w.path("file").asText(WEIGHTS_BIN)).toString();
+        if (w.has("bytes") && w.path("bytes").asLong(-1) != need) {
+            throw new BadInputException(name + ": weights.bytes is " + w.get("bytes") + " but the network's "
+                    + ps.size() + " parameters and " + network.buffers().size() + " buffers need " + need);
+        }
+        byte[] bytes = SafeFiles.readExactly(wfile, wshown, need, name + " (its parameters and buffers)");
+        String actual = Sha256.hex(bytes);
+        if (!sha.equals(actual)) {
+            throw new BadInputException(wshown + ": SHA-256 " + actual + " does not match " + sha
                     + " recorded in " + name + "; the file is corrupted");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long expectedOffset = 0;
         for (int i = 0; i < ps.size(); i++) {
             Parameter p = ps.get(i);
             JsonNode e = params.get(i);
@@ -188,21 +225,23 @@ public final class ModelFiles {
                 shape[k] = e.path("shape").get(k).asInt();
             }
             if (!Arrays.equals(shape, p.shape()) || !p.name().equals(e.path("name").asText())) {
-                throw new BadInputException(name + ": parameters[" + i + "] is " + e.path("name").asText()
+                throw new BadInputException(name + ": parameters[" + i + "] is " + Text.escape(e.path("name").asText())
                         + Arrays.toString(shape) + " but the network built from its config has " + p.name()
                         + Arrays.toString(p.shape()));
             }
+            // the runner writes the parameters one after the other; any other layout is not its file
             long off = e.path("offset").asLong(-1);
-            long end = off + (long) p.size() * Double.BYTES;
-            if (off < 0 || end > bytes.length) {
-                throw new BadInputException(wfile + ": " + bytes.length + " bytes, but parameter " + p.name()
-                        + " of layer " + e.path("layer").asInt() + " needs bytes " + off + ".." + end);
+            if (off != expectedOffset || e.path("length").asLong(p.size()) != p.size()) {
+                throw new BadInputException(name + ": parameters[" + i + "] (" + p.name() + " of layer "
+                        + e.path("layer").asInt() + ") has offset " + e.path("offset") + " and length "
+                        + e.path("length") + ", expected offset " + expectedOffset + " and length " + p.size());
             }
             double[] v = new double[p.size()];
             for (int k = 0; k < v.length; k++) {
                 v[k] = buf.getDouble((int) off + k * Double.BYTES);
             }
             p.setFromRowMajor(v);
+            expectedOffset += (long) p.size() * Double.BYTES;
         }
         List<Buffer> bs = network.buffers();
         JsonNode bufs = root.path("buffers");
@@ -217,17 +256,29 @@ public final class ModelFiles {
                         + e.path("length").asLong(-1) + " values but the network built from its config has "
                         + b.name() + " of " + b.size());
             }
+            // buffers follow the parameters, one after the other, as write() lays them out
             long off = e.path("offset").asLong(-1);
-            long end = off + (long) b.size() * Double.BYTES;
-            if (off < 0 || off % Double.BYTES != 0 || end > bytes.length) {
-                throw new BadInputException(wfile + ": " + bytes.length + " bytes, but buffer " + b.name()
-                        + " of layer " + e.path("layer").asInt() + " needs bytes " + off + ".." + end);
+            if (off != expectedOffset) {
+                throw new BadInputException(name + ": buffers[" + i + "] (" + b.name() + " of layer "
+                        + e.path("layer").asInt() + ") has offset " + e.path("offset") + ", expected " + expectedOffset);
             }
+            expectedOffset += (long) b.size() * Double.BYTES;
             double[] v = b.values();
             for (int k = 0; k < v.length; k++) {
                 v[k] = buf.getDouble((int) off + k * Double.BYTES);
             }
         }
         return new Loaded(config, network, classes);
+    }
+
+    /** JSON values in messages, shortened. */
+    private static final class ConfigReaderShow {
+        static String show(JsonNode n) {
+            if (n == null) {
+                return "nothing";
+            }
+            String s = n.toString();
+            return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+        }
     }
 }

@@ -33,6 +33,19 @@ public class ConfigPipeline {
         return reader.resolve(bound);
     }
 
+    /**
+     * Reads a config a run folder saved (its config.json, for {@code train --resume}): its {@code plugins}
+     * folder is a record, loaded only with --trust-run-plugins (PluginSettings, docs/security.md).
+     */
+    public RunConfig readRecorded(Path file, String shown) {
+        ConfigReader.Bound bound = reader.bind(file, shown);
+        if (bound.pluginsFolder() != null) {
+            settings.recorded(bound.pluginsFolder(), bound.shown() + " field plugins", null);
+        }
+        loadProviders();
+        return reader.resolve(bound);
+    }
+
     private void settlePluginsFolder(ConfigReader.Bound bound) {
         if (bound.pluginsFolder() != null) {
             settings.fromConfig(bound.pluginsFolder(), bound.shown() + " field plugins");

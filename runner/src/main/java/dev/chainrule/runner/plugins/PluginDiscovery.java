@@ -161,6 +161,9 @@ public final class PluginDiscovery {
         }
         List<PluginJar> out = new ArrayList<>();
         for (Path f : files) {
+            if (!folder.admits(f)) {
+                continue; // a run's record lists the jars it may load (PluginSettings.Folder#admits)
+            }
             out.add(PluginJars.inspect(f, f.toString()));
         }
         return out;

@@ -1,6 +1,8 @@
 package dev.chainrule.runner.plugins;
 
 import dev.chainrule.runner.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -9,23 +11,69 @@ import java.util.Map;
  * <ol>
  *   <li>{@code --plugins DIR} on the command line,
  *   <li>the environment variable {@code CHAINRULE_PLUGINS},
- *   <li>the config's top-level {@code "plugins": "DIR"} (relative to the config file), or for
- *       {@code evaluate} the folder a run recorded in its plugins.json,
+ *   <li>the top-level {@code "plugins": "DIR"} of a config the user passes to {@code train}, {@code gradcheck}
+ *       or {@code explain} (relative to the config file),
+ *   <li>only with {@code --trust-run-plugins}: the folder a model's or run's record names (its
+ *       {@code plugins.json}, or the {@code plugins} of its saved config), and of it only the jars the
+ *       record lists, each with its recorded SHA-256,
  *   <li>{@code plugins/} in the working directory.
  * </ol>
- * A folder named by 1-3 must exist; the default may be missing (then there are no plugins).
+ * A folder named by 1-4 must exist; the default may be missing (then there are no plugins).
+ *
+ * <p>This is the trust boundary (docs/security.md): code runs only from a folder the user named. A model or
+ * run folder is data; what it records is read, shown in messages, and never loaded unless asked for.
  */
 public final class PluginSettings {
     public static final String ENV = "CHAINRULE_PLUGINS";
     public static final Path DEFAULT = Path.of("plugins");
     /** Seconds loading one plugin jar may take (default {@link PluginJars#DEFAULT_LOAD_LIMIT}). */
     public static final String TIMEOUT_ENV = "CHAINRULE_PLUGIN_TIMEOUT";
+    public static final String TRUST_OPTION = "--trust-run-plugins";
 
-    /** The chosen folder, where the choice came from, and whether it was asked for explicitly. */
-    public record Folder(Path path, String origin, boolean explicit) {
+    /**
+     * The chosen folder, where the choice came from, and whether it was asked for explicitly.
+     *
+     * @param pinned null when every jar of the folder may load; otherwise the only jars that may (absolute,
+     *     normalised path to the SHA-256 a run recorded for it)
+     */
+    public record Folder(Path path, String origin, boolean explicit, Map<Path, String> pinned) {
+        public Folder(Path path, String origin, boolean explicit) {
+            this(path, origin, explicit, null);
+        }
+
+        public Folder {
+            pinned = pinned == null ? null : Map.copyOf(pinned);
+        }
+
         /** {@code plugins (default)}, {@code /x (--plugins)}. */
         public String describe() {
             return path + " (" + origin + ")";
+        }
+
+        /**
+         * Whether {@code jar} may be loaded: always, unless the folder came from a run's record; then only a
+         * recorded jar that still has its recorded SHA-256 (checked here, before any of its code is loaded).
+         */
+        public boolean admits(Path jar) {
+            if (pinned == null) {
+                return true;
+            }
+            String sha = pinned.get(jar.toAbsolutePath().normalize());
+            if (sha == null || !Files.isRegularFile(jar)) {
+                return false;
+            }
+            try {
+                return sha.equals(PluginJars.sha256(jar));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    /** A plugins folder named by a model's or run's record. */
+    public record Recorded(Path dir, String origin, Map<Path, String> pinned) {
+        public Recorded {
+            pinned = pinned == null ? null : Map.copyOf(pinned);
         }
     }
 
@@ -33,6 +81,8 @@ public final class PluginSettings {
     private Path option;
     private Path fromConfig;
     private String configOrigin;
+    private Recorded recorded;
+    private boolean trustRecorded;
     private Folder chosen;
 
     public PluginSettings(Map<String, String> env) {
@@ -45,7 +95,7 @@ public final class PluginSettings {
     }
 
     /**
-     * A folder named by a config file or a run's record, used when neither {@code --plugins} nor the
+     * A folder named by a config file the user passed, used when neither {@code --plugins} nor the
      * environment variable is given. Must come before the folder is first {@link #folder() chosen}.
      */
     public synchronized void fromConfig(Path dir, String origin) {
@@ -57,6 +107,34 @@ public final class PluginSettings {
         this.configOrigin = origin;
     }
 
+    /**
+     * A folder a model's or run's record names. Never used unless {@link #trustRecorded()} was called; the
+     * first record wins (plugins.json, read before the saved config, also pins the jars).
+     *
+     * @param pinned the recorded jars and their SHA-256s, or null when the record lists no jars (a saved
+     *     config's {@code plugins} alone): then, once trusted, the whole folder
+     */
+    public synchronized void recorded(Path dir, String origin, Map<Path, String> pinned) {
+        if (recorded == null) {
+            recorded = new Recorded(dir.toAbsolutePath().normalize(), origin, pinned);
+        }
+    }
+
+    /** {@value #TRUST_OPTION}: the user opts in to loading the jars a record names. */
+    public synchronized void trustRecorded() {
+        this.trustRecorded = true;
+    }
+
+    public synchronized boolean trustsRecorded() {
+        return trustRecorded;
+    }
+
+    /** The record's folder, when one was read and the folder in use is another one (for hints), else null. */
+    public synchronized Recorded ignoredRecord() {
+        Folder f = folder();
+        return recorded != null && !recorded.dir().equals(f.path().toAbsolutePath().normalize()) ? recorded : null;
+    }
+
     /** The folder by the precedence above; fixed from the first call on. */
     public synchronized Folder folder() {
         if (chosen == null) {
@@ -66,6 +144,8 @@ public final class PluginSettings {
                 chosen = new Folder(Path.of(env.get(ENV)), ENV, true);
             } else if (fromConfig != null) {
                 chosen = new Folder(fromConfig, configOrigin, true);
+            } else if (recorded != null && trustRecorded) {
+                chosen = new Folder(recorded.dir(), recorded.origin() + ", " + TRUST_OPTION, true, recorded.pinned());
             } else {
                 chosen = new Folder(DEFAULT, "default", false);
             }

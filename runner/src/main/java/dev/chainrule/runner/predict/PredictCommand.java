@@ -8,13 +8,14 @@ import dev.chainrule.runner.Terminal;
 import dev.chainrule.runner.config.ConfigReader;
 import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.output.ModelFiles;
+import dev.chainrule.runner.plugins.PluginSettings;
+import dev.chainrule.runner.plugins.RunPlugins;
 import dev.chainrule.runner.report.Probabilities;
 import dev.chainrule.runner.report.WrongGrid;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,13 +23,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
+import dev.chainrule.runner.io.SafeFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Name the digit in each picture (PNG, JPEG, GIF or BMP, any size) with a trained model.",
+        description = {"Name the digit in each picture (PNG, JPEG, GIF or BMP, up to 10 megapixels) with a trained model.",
                 "Each picture is prepared as MNIST was: grayscale, dark-on-light inverted, cropped to the digit, "
                         + "scaled into a 20×20 box and centred by mass in 28×28."},
         footer = {"", "Prints the three most likely classes with their probabilities for each picture.",
@@ -44,6 +45,17 @@ public class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "one JSON document on standard output instead of lines")
     boolean json;
+
+
+    @Option(names = PluginSettings.TRUST_OPTION,
+            description = "load the plugin jars the run recorded in its plugins.json (each checked against its "
+                    + "recorded SHA-256); without it code is loaded only from --plugins, $CHAINRULE_PLUGINS or plugins/")
+    boolean trustRunPlugins;
+
+    @Inject
+    PluginSettings pluginSettings;
+    @Inject
+    RunPlugins runPlugins;
 
     private final ConfigReader reader;
     private final NetworkFactory factory;
@@ -64,7 +76,18 @@ public class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelFiles.Loaded m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        if (trustRunPlugins && pluginSettings != null) {
+            pluginSettings.trustRecorded();
+        }
+        if (runPlugins != null) {
+            runPlugins.checkBeforeLoading(model);
+        }
+        ModelFiles.Loaded m;
+        try {
+            m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
+        } catch (dev.chainrule.runner.BadInputException e) {
+            throw runPlugins == null ? e : runPlugins.withRecordHint(e);
+        }
         Network network = m.network();
         int side = WrongGrid.side(network.inputSize());
         if (side == 0) {
@@ -114,18 +137,8 @@ public class PredictCommand implements Callable<Integer> {
 
     /** Reads and prepares one picture, with one-line errors naming the file. */
     public static double[] load(Path image, int side) {
-        BufferedImage img;
-        try {
-            if (!Files.isRegularFile(image)) {
-                throw new BadInputException(image + ": no such file");
-            }
-            img = ImageIO.read(image.toFile());
-        } catch (IOException e) {
-            throw new BadInputException(image + ": cannot read: " + e.getMessage());
-        }
-        if (img == null) {
-            throw new BadInputException(image + ": not a picture this runner can read (PNG, JPEG, GIF or BMP)");
-        }
+        Path real = SafeFiles.regular(image, image.toString());
+        BufferedImage img = Pictures.decode(real.toFile(), image.toString());
         try {
             return MnistPreprocessor.preprocess(img, side).pixels();
         } catch (MnistPreprocessor.NoDigitException e) {

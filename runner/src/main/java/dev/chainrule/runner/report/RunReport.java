@@ -81,8 +81,8 @@ public final class RunReport {
         h.append("<p><b>Test accuracy ").append(pct(scan.accuracy())).append("</b> on ").append(scan.samples())
                 .append(" test samples");
         if (last != null) {
-            h.append(String.format(Locale.ROOT, " after %d epoch%s (test loss %.4f)", last.epoch(),
-                    last.epoch() == 1 ? "" : "s", last.testLoss()));
+            h.append(String.format(Locale.ROOT, " after %d epoch%s (test loss %s)", last.epoch(),
+                    last.epoch() == 1 ? "" : "s", num(last.testLoss(), "%.4f")));
         }
         h.append(".</p>\n");
         for (String n : notes) {
@@ -121,6 +121,9 @@ public final class RunReport {
     }
 
     private static String num(double v, String fmt) {
+        if (Double.isFinite(v) && Math.abs(v) >= 1e6 && fmt.endsWith("f")) {
+            fmt = fmt.substring(0, fmt.length() - 1) + "e";
+        }
         return Double.isFinite(v) ? String.format(Locale.ROOT, fmt, v) : "\u2013";
     }
 

@@ -32,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.imageio.ImageIO;
 
 /**
  * The HTTP side of {@code runner serve}, on the JDK's own {@link HttpServer}.
@@ -294,11 +293,12 @@ public final class RunServer {
         }
         BufferedImage img;
         try {
-            img = ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException e) {
-            img = null;
-        }
-        if (img == null) {
+            // the size from the header first: a small upload can declare a picture that fills the heap
+            img = dev.chainrule.runner.predict.Pictures.decode(new ByteArrayInputStream(bytes), "the drawing");
+        } catch (dev.chainrule.runner.BadInputException e) {
+            if (e.getMessage().contains("megapixel")) {
+                throw new HttpError(413, e.getMessage());
+            }
             throw new HttpError(400, "the drawing is not a picture this runner can read (PNG, JPEG, GIF or BMP)");
         }
         try {

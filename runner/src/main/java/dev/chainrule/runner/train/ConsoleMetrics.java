@@ -1,5 +1,6 @@
 package dev.chainrule.runner.train;
 
+import dev.chainrule.runner.io.Text;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -15,8 +16,10 @@ public class ConsoleMetrics implements MetricsSink {
 
     @Override
     public void epoch(EpochMetrics m) {
-        out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f, test loss %.4f, test accuracy %s, %.1f s, %.0f samples/s%n",
-                m.epoch(), epochs, m.trainLoss(), m.testLoss(), Evaluation.percent(m.testAccuracy()), m.seconds(),
+        // a loss that grows huge but stays finite would print as hundreds of digits in %f
+        out.printf(Locale.ROOT, "epoch %d/%d: train loss %s, test loss %s, test accuracy %s, %.1f s, %.0f samples/s%n",
+                m.epoch(), epochs, Text.number(m.trainLoss(), 4), Text.number(m.testLoss(), 4),
+                Evaluation.percent(m.testAccuracy()), m.seconds(),
                 m.samplesPerSecond());
         out.flush();
     }

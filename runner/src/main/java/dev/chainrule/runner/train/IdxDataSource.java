@@ -57,6 +57,11 @@ public class IdxDataSource implements DataSource {
         }
 
         @Override
+        public String labelAtLeast(int classes) {
+            return dataset.labelAtLeast(classes);
+        }
+
+        @Override
         public Shape shape() {
             return dataset.shape();
         }

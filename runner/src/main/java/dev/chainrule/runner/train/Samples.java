@@ -24,4 +24,13 @@ public interface Samples {
      * ({@code count × features()}, reused by the caller) and their labels into {@code labels[0..count)}.
      */
     void fill(int[] order, int from, int count, Tensor x, int[] labels);
+
+    /**
+     * The first sample whose label is {@code classes} or more, described for a message with where it is
+     * stored ({@code t10k-labels-idx1-ubyte: label 200 at item 17 (byte 25)}); null when there is none or the
+     * samples cannot say.
+     */
+    default String labelAtLeast(int classes) {
+        return null;
+    }
 }

@@ -13,7 +13,6 @@ import dev.chainrule.runner.config.NetworkFactory;
 import dev.chainrule.runner.config.RunConfig;
 import dev.chainrule.runner.registry.ProviderRegistry;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -56,46 +55,78 @@ public class SgdTrainer implements Trainer {
     @Override
     public Result train(Network network, Samples all, Samples test, RunConfig config, ProgressSink progress,
             MetricsSink metrics, CheckpointStore store, Checkpoint resume) {
-        RunConfig.Training t = config.training();
-        RunConfig.EarlyStopping es = t.earlyStopping();
-        Samples train = all;
-        Samples validation = null;
-        if (es != null) {
-            Samples[] split = SubsetSamples.validationSplit(all, es.validationFraction(), config.seed());
-            train = split[0];
-            validation = split[1];
+        Optimizer optimizer = NetworkFactory.optimizer(registry != null ? registry : ProviderRegistry.builtIn(), config);
+        Run run = new Run(network, all, test, config, optimizer, progress, metrics, store);
+        TrainingState state = run.restoreOrStart(resume);
+        long runStart = System.nanoTime();
+        while (state.epoch <= config.training().epochs() && !state.stopped) {
+            run.runEpoch(state);
         }
-        double lr0 = t.optimizer().learningRate();
-        Optimizer sgd = NetworkFactory.optimizer(registry != null ? registry : ProviderRegistry.builtIn(), config);
-        List<Parameter> params = network.parameters();
-        int n = train.size();
-        int f = train.features();
-        int b = Math.min(t.batchSize(), Math.max(1, n));
-        Tensor x = new Tensor(b, f);
-        int[] labels = new int[b];
-        int tail = n % b;
-        Tensor xTail = tail > 0 ? new Tensor(tail, f) : null;
-        int[] labelsTail = tail > 0 ? new int[tail] : null;
+        return run.finish(state, (System.nanoTime() - runStart) / 1e9);
+    }
 
-        int epoch = 1;
-        int position = 0;
-        double lossSum = 0;
-        long correct = 0;
-        List<EpochMetrics> done = new ArrayList<>();
-        double bestLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        int bad = 0;
-        boolean stopped = false;
-        double[][] best = null;
-        if (resume != null) {
+    /** One training run: what stays fixed while it runs (the mutable part is a {@link TrainingState}). */
+    private static final class Run {
+        private final Network network;
+        private final Samples train;
+        /** Early stopping's held-out split, or null. */
+        private final Samples validation;
+        private final Samples test;
+        private final RunConfig config;
+        private final RunConfig.Training t;
+        private final Optimizer optimizer;
+        private final List<Parameter> params;
+        private final ProgressSink progress;
+        private final MetricsSink metrics;
+        private final CheckpointStore store;
+        private final int n;
+        private final int b;
+        private final Batch full;
+        /** The last partial batch's buffers, or null when b divides n. */
+        private final Batch tail;
+        /** The test evaluation of the last finished epoch, or null. */
+        private Evaluation lastTest;
+        /** The state to replay from when a batch diverges: the epoch start or the last checkpoint. */
+        private Snapshot snapshot;
+
+        Run(Network network, Samples all, Samples test, RunConfig config, Optimizer optimizer, ProgressSink progress,
+                MetricsSink metrics, CheckpointStore store) {
+            this.network = network;
+            this.test = test;
+            this.config = config;
+            this.t = config.training();
+            this.optimizer = optimizer;
+            this.params = network.parameters();
+            this.progress = progress;
+            this.metrics = metrics;
+            this.store = store;
+            RunConfig.EarlyStopping es = t.earlyStopping();
+            if (es != null) {
+                Samples[] split = SubsetSamples.validationSplit(all, es.validationFraction(), config.seed());
+                this.train = split[0];
+                this.validation = split[1];
+            } else {
+                this.train = all;
+                this.validation = null;
+            }
+            this.n = train.size();
+            this.b = Math.min(t.batchSize(), Math.max(1, n));
+            this.full = new Batch(b, train.features());
+            this.tail = n % b > 0 ? new Batch(n % b, train.features()) : null;
+        }
+
+        /** A fresh state, or the checkpoint's weights, optimizer state and loop state after checking it fits. */
+        TrainingState restoreOrStart(Checkpoint resume) {
+            if (resume == null) {
+                return new TrainingState();
+            }
             if (!t.optimizer().type().equals(resume.optimizer())) {
                 throw new BadInputException("--resume: the checkpoint holds the state of optimizer '" + resume.optimizer()
                         + "' but the run's config asks for '" + t.optimizer().type()
                         + "'; resume with the optimizer the run started with");
             }
-            restore(network, sgd, resume.weights(), resume.optimizerState());
-            epoch = resume.epoch();
-            position = resume.position();
+            restore(network, optimizer, resume.weights(), resume.optimizerState());
+            int position = resume.position();
             // a checkpoint stops between batches; a position that does not fall on this run's batch grid
             // means the data changed under the run (--resume --data with another training set)
             if (position < 0 || position > n || position % b != 0 && position != n) {
@@ -103,99 +134,151 @@ public class SgdTrainer implements Trainer {
                         + "which does not fit " + n + " training samples in batches of " + b
                         + "; resume with the data the run started with");
             }
-            lossSum = resume.lossSum();
-            correct = resume.correct();
-            done.addAll(resume.metrics());
-            bestLoss = resume.bestValidationLoss();
-            bestEpoch = resume.bestEpoch();
-            bad = resume.badEpochs();
-            stopped = resume.stopped();
-            best = resume.best();
+            return TrainingState.of(resume);
         }
-        Evaluation last = null;
-        long runStart = System.nanoTime();
-        for (; epoch <= t.epochs() && !stopped; epoch++, position = 0, lossSum = 0, correct = 0) {
-            double lr = t.schedule().rate(lr0, epoch, t.epochs());
-            sgd.setLearningRate(lr);
+
+        /**
+         * The rest of the current epoch from {@code state.position}: its learning rate, its batches (with
+         * checkpoints when due), then its evaluation, early-stopping decision and epoch-end checkpoint.
+         */
+        void runEpoch(TrainingState state) {
+            int epoch = state.epoch;
+            int startPosition = state.position;
+            double lr = t.schedule().rate(t.optimizer().learningRate(), epoch, t.epochs());
+            optimizer.setLearningRate(lr);
             int[] order = epochOrder(n, config.seed(), epoch, t.shuffle());
-            Snapshot snap = new Snapshot(position, copy(network), copyState(sgd, params));
+            snapshot = new Snapshot(startPosition, copy(network), copyState(optimizer, params));
             progress.epochStarted(epoch, t.epochs(), n);
             long start = System.nanoTime();
-            long nextCheckpoint = t.checkpointEvery() > 0 ? (position / t.checkpointEvery() + 1L) * t.checkpointEvery()
-                    : Long.MAX_VALUE;
-            for (int from = position; from < n; from += b) {
-                int count = Math.min(b, n - from);
-                Tensor bx = count == b ? x : xTail;
-                int[] by = count == b ? labels : labelsTail;
-                train.fill(order, from, count, bx, by);
-                double l = network.trainStep(bx, by, sgd, trainingContext(config.seed(), epoch, from, n, b));
-                if (!Double.isFinite(l)) {
-                    progress.epochFinished();
-                    throw diverged("loss is " + l, network, sgd, snap, train, order, b, epoch, store, config.seed());
-                }
-                lossSum += l;
-                Tensor out = network.trainingOutput();
-                for (int r = 0; r < count; r++) {
-                    if (Evaluator.argmax(out, r) == by[r]) {
-                        correct++;
-                    }
-                }
-                progress.advanced(from + count);
-                if (store != null && from + count >= nextCheckpoint && from + count < n) {
-                    if (!Divergence.weightsFinite(network)) {
-                        progress.epochFinished();
-                        throw diverged("a weight is not finite", network, sgd, snap, train, order, b, epoch, store, config.seed());
-                    }
-                    nextCheckpoint = ((from + count) / t.checkpointEvery() + 1L) * t.checkpointEvery();
-                    store.save(new Checkpoint(epoch, from + count, lossSum, correct, done, bestLoss, bestEpoch, bad,
-                            false, copy(network), copyState(sgd, params), best, t.optimizer().type()));
-                    snap = new Snapshot(from + count, copy(network), copyState(sgd, params));
+            long nextCheckpoint = nextCheckpointAfter(startPosition);
+            while (state.position < n) {
+                trainBatch(state, order);
+                if (state.position >= nextCheckpoint && state.position < n) {
+                    checkpoint(state, order);
+                    nextCheckpoint = nextCheckpointAfter(state.position);
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.epochFinished();
-            if (!Divergence.weightsFinite(network)) {
-                throw diverged("a weight is not finite", network, sgd, snap, train, order, b, epoch, store, config.seed());
-            }
-            double valLoss = Double.NaN;
-            double valAcc = Double.NaN;
-            if (validation != null) {
-                Evaluation v = Evaluator.evaluate(network, validation, t.evalBatchSize());
-                valLoss = v.meanLoss();
-                valAcc = v.accuracy();
-                if (valLoss < bestLoss - es.minDelta()) {
-                    bestLoss = valLoss;
-                    bestEpoch = epoch;
-                    bad = 0;
-                    best = copy(network);
-                } else {
-                    bad++;
-                    stopped = bad >= es.patience();
-                }
-            }
-            last = Evaluator.evaluate(network, test, t.evalBatchSize(), Evaluator.MOST_WRONG_KEPT);
-            if (Double.isNaN(last.meanLoss())) {
+            checkWeights(order, epoch);
+            double[] validationResult = evaluateValidation();
+            earlyStoppingDecision(state, validationResult[0]);
+            lastTest = Evaluator.evaluate(network, test, t.evalBatchSize(), Evaluator.MOST_WRONG_KEPT);
+            if (Double.isNaN(lastTest.meanLoss())) {
                 throw new CheckFailedException("training diverged: test loss is NaN after epoch " + epoch);
             }
-            EpochMetrics m = new EpochMetrics(epoch, n == 0 ? 0 : lossSum / n, last.meanLoss(), last.accuracy(),
-                    seconds, (n - position) / Math.max(seconds, 1e-9), n == 0 ? 0 : (double) correct / n, lr, valLoss,
-                    valAcc, bestEpoch);
-            done.add(m);
+            EpochMetrics m = new EpochMetrics(epoch, n == 0 ? 0 : state.lossSum / n, lastTest.meanLoss(),
+                    lastTest.accuracy(), seconds, (n - startPosition) / Math.max(seconds, 1e-9),
+                    n == 0 ? 0 : (double) state.correct / n, lr, validationResult[0], validationResult[1],
+                    state.bestEpoch);
+            state.done.add(m);
+            state.nextEpoch();
             if (store != null) {
-                store.save(new Checkpoint(epoch + 1, 0, 0, 0, done, bestLoss, bestEpoch, bad, stopped,
-                        copy(network), copyState(sgd, params), best, t.optimizer().type()));
+                store.save(state.checkpoint(copy(network), t.optimizer().type(), copyState(optimizer, params)));
             }
-            metrics.epoch(m, last);
+            metrics.epoch(m, lastTest);
         }
-        boolean restored = false;
-        if (validation != null && best != null && (done.isEmpty() || bestEpoch != done.get(done.size() - 1).epoch())) {
-            restore(network, sgd, best, null);
-            restored = true;
+
+        /** One optimizer step on the batch at {@code state.position}, its loss and hits added to the sums. */
+        private void trainBatch(TrainingState state, int[] order) {
+            int from = state.position;
+            int count = Math.min(b, n - from);
+            Batch batch = count == b ? full : tail;
+            train.fill(order, from, count, batch.x, batch.labels);
+            double l = network.trainStep(batch.x, batch.labels, optimizer,
+                    trainingContext(config.seed(), state.epoch, from, n, b));
+            if (!Double.isFinite(l)) {
+                progress.epochFinished();
+                throw diverged("loss is " + l, order, state.epoch);
+            }
+            state.lossSum += l;
+            Tensor out = network.trainingOutput();
+            for (int r = 0; r < count; r++) {
+                if (Evaluator.argmax(out, r) == batch.labels[r]) {
+                    state.correct++;
+                }
+            }
+            state.position = from + count;
+            progress.advanced(state.position);
         }
-        if (last == null || restored) {
-            last = Evaluator.evaluate(network, test, t.evalBatchSize(), Evaluator.MOST_WRONG_KEPT);
+
+        /** The sample count after which the next mid-epoch checkpoint is due (never without a store). */
+        private long nextCheckpointAfter(int position) {
+            return store != null && t.checkpointEvery() > 0
+                    ? (position / t.checkpointEvery() + 1L) * t.checkpointEvery() : Long.MAX_VALUE;
         }
-        return new Result(done, last, (System.nanoTime() - runStart) / 1e9, stopped, bestEpoch);
+
+        /** A mid-epoch checkpoint of finite weights, which also becomes the replay snapshot. */
+        private void checkpoint(TrainingState state, int[] order) {
+            if (!Divergence.weightsFinite(network)) {
+                progress.epochFinished();
+                throw diverged("a weight is not finite", order, state.epoch);
+            }
+            store.save(state.checkpoint(copy(network), t.optimizer().type(), copyState(optimizer, params)));
+            snapshot = new Snapshot(state.position, copy(network), copyState(optimizer, params));
+        }
+
+        private void checkWeights(int[] order, int epoch) {
+            if (!Divergence.weightsFinite(network)) {
+                throw diverged("a weight is not finite", order, epoch);
+            }
+        }
+
+        /** The validation split's mean loss and accuracy, NaN without early stopping. */
+        private double[] evaluateValidation() {
+            if (validation == null) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            Evaluation v = Evaluator.evaluate(network, validation, t.evalBatchSize());
+            return new double[] {v.meanLoss(), v.accuracy()};
+        }
+
+        /** Keeps the best epoch's weights; stops after {@code patience} epochs without improvement. */
+        private void earlyStoppingDecision(TrainingState state, double validationLoss) {
+            if (validation == null) {
+                return;
+            }
+            if (validationLoss < state.bestLoss - t.earlyStopping().minDelta()) {
+                state.bestLoss = validationLoss;
+                state.bestEpoch = state.epoch;
+                state.badEpochs = 0;
+                state.best = copy(network);
+            } else {
+                state.badEpochs++;
+                state.stopped = state.badEpochs >= t.earlyStopping().patience();
+            }
+        }
+
+        /** Restores the best epoch's weights when early stopping kept others; the final test evaluation. */
+        Result finish(TrainingState state, double seconds) {
+            List<EpochMetrics> done = state.done;
+            boolean restored = false;
+            if (validation != null && state.best != null
+                    && (done.isEmpty() || state.bestEpoch != done.get(done.size() - 1).epoch())) {
+                restore(network, optimizer, state.best, null);
+                restored = true;
+            }
+            Evaluation last = lastTest;
+            if (last == null || restored) {
+                last = Evaluator.evaluate(network, test, t.evalBatchSize(), Evaluator.MOST_WRONG_KEPT);
+            }
+            return new Result(done, last, seconds, state.stopped, state.bestEpoch);
+        }
+
+        private CheckFailedException diverged(String what, int[] order, int epoch) {
+            return SgdTrainer.diverged(what, network, optimizer, snapshot, train, order, b, epoch, store, config.seed());
+        }
+    }
+
+    /** A batch's input and label buffers, reused for every batch of that size. */
+    private static final class Batch {
+        final Tensor x;
+        final int[] labels;
+
+        Batch(int rows, int features) {
+            x = new Tensor(rows, features);
+            labels = new int[rows];
+        }
     }
 
     /**
@@ -213,7 +296,7 @@ public class SgdTrainer implements Trainer {
     private record Snapshot(int position, double[][] weights, double[][] state) {
     }
 
-    private CheckFailedException diverged(String what, Network network, Optimizer sgd, Snapshot snap, Samples train,
+    private static CheckFailedException diverged(String what, Network network, Optimizer sgd, Snapshot snap, Samples train,
             int[] order, int b, int epoch, CheckpointStore store, long seed) {
         List<Parameter> params = network.parameters();
         int n = train.size();
@@ -258,7 +341,9 @@ public class SgdTrainer implements Trainer {
         String sample = at < 0 ? "" : String.format(Locale.ROOT, " at sample %d of %d (training index %d%s)",
                 at + row, n, train instanceof SubsetSamples s ? s.baseIndex(order[at + row]) : order[at + row],
                 b > 1 ? ", batch " + at + ".." + (Math.min(n, at + b) - 1) : "");
-        String cp = store == null ? "no checkpoint" : "the last good checkpoint " + store.dir() + " is intact";
+        String cp = store == null ? "no checkpoint"
+                : store.hasCheckpoint() ? "the last good checkpoint " + store.dir() + " is intact"
+                : "no checkpoint was written before it, so the run cannot be resumed; start it again";
         return new CheckFailedException(String.format(Locale.ROOT,
                 "training diverged: %s in epoch %d%s: first non-finite value in %s; %s; try a smaller "
                         + "training.optimizer.learningRate (now %s)", what, epoch, sample, detail, cp,

@@ -128,17 +128,23 @@ class PluginsTest {
         assertEquals("0.1.0", j.get("version").asText());
         assertEquals("[\"swish\",\"leaky-relu\",\"label-smoothing-cross-entropy\"]", j.get("types").toString());
 
-        // no --plugins: evaluate takes the folder the run recorded
-        Cli.Result e = Cli.run(blobData(), "evaluate", out.toString());
+        // no --plugins: the folder the run recorded is named, but loaded only when the user opts in
+        Cli.Result refused = Cli.run(blobData(), "evaluate", out.toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.errLine().endsWith("but no plugin in plugins (default) provides it; its folder " + dir.toAbsolutePath()
+                + " is recorded in " + out.resolve("plugins.json") + ", but plugins are loaded from a run's record only with "
+                + "--trust-run-plugins; pass --plugins " + dir.toAbsolutePath() + " (or --trust-run-plugins) if you trust it"),
+                refused.errLine());
+        Cli.Result e = Cli.run(blobData(), "evaluate", "--trust-run-plugins", out.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("blobs-swish: test accuracy " + m.group(1)), e.out());
 
         Files.delete(dir.resolve("plugin-swish-0.1.0.jar"));
-        Cli.Result gone = Cli.run(blobData(), "evaluate", out.toString());
+        Cli.Result gone = Cli.run(blobData(), "evaluate", "--plugins", dir.toString(), out.toString());
         assertEquals(2, gone.code());
         assertEquals(out + ": the run used type 'swish' from plugin jar " + j.get("path").asText() + " (version 0.1.0, sha256 "
-                + j.get("sha256").asText() + "), but no plugin in " + dir.toAbsolutePath() + " (" + out.resolve("plugins.json")
-                + ") provides it; put that jar back or pass --plugins DIR", gone.errLine());
+                + j.get("sha256").asText() + "), but no plugin in " + dir + " (--plugins) provides it; put that jar back or "
+                + "pass --plugins DIR", gone.errLine());
     }
 
     @Test

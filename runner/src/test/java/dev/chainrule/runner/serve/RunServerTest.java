@@ -218,6 +218,15 @@ class RunServerTest {
         HttpResponse<String> junk = post("/api/predict?id=0%2Fa", "GIF89a but not really".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, junk.statusCode());
         assertTrue(junk.body().contains("not a picture"), junk.body());
+        // a small upload declaring 20000×20000 pixels is refused from its header, before decoding
+        java.nio.ByteBuffer huge = java.nio.ByteBuffer.wrap(out.toByteArray());
+        huge.putInt(16, 20000).putInt(20, 20000);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(huge.array(), 12, 17);
+        huge.putInt(29, (int) crc.getValue());
+        HttpResponse<String> big = post("/api/predict?id=0%2Fa", huge.array());
+        assertEquals(413, big.statusCode(), big.body());
+        assertTrue(big.body().contains("20000×20000 pixels"), big.body());
     }
 
     @Test

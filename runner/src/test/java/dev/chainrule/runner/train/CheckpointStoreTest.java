@@ -20,8 +20,13 @@ class CheckpointStoreTest {
     Path run;
 
     private static Checkpoint at(int epoch, double w) {
-        return new Checkpoint(epoch, 0, 0, 0, List.of(), Double.POSITIVE_INFINITY, 0, 0, false,
-                new double[][] {{w, w + 1}, {w + 2}}, new double[][] {{1}, {0, 0}, {0}}, null, "sgd");
+        // a checkpoint at the start of epoch e holds the metrics of epochs 1..e-1 (load() checks that)
+        List<EpochMetrics> done = new java.util.ArrayList<>();
+        for (int e = 1; e < epoch; e++) {
+            done.add(new EpochMetrics(e, 0.5, 0.5, 0.9, 1, 100, 0.9, 0.1, Double.NaN, Double.NaN, 0));
+        }
+        return Checkpoint.builder().at(epoch, 0).metrics(done).weights(new double[][] {{w, w + 1}, {w + 2}})
+                .optimizer("sgd", new double[][] {{1}, {0, 0}, {0}}).build();
     }
 
     private CheckpointStore store() {
