@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A config with every default filled in (README.md, Config reference, lists them). {@link #source()} is where
+ * A config with every default filled in (docs/config.md lists them). {@link #source()} is where
  * it was read from, for messages; it is not part of the JSON.
  *
  * @param input the network's input width, or 0 until the data's feature count fills it in

@@ -326,7 +326,7 @@ public final class PluginJars {
     static String checkApi(String api) {
         if (api == null) {
             return "its manifest has no " + API_ATTRIBUTE + " entry, so the api it was built against is unknown;"
-                    + " add '" + API_ATTRIBUTE + ": " + ApiVersion.VERSION + "' (README.md, Write a plugin)";
+                    + " add '" + API_ATTRIBUTE + ": " + ApiVersion.VERSION + "' (docs/plugins.md#build-a-jar-and-drop-it-in)";
         }
         Matcher m = VERSION.matcher(api.trim());
         if (!m.matches()) {

@@ -291,7 +291,7 @@ class PluginsTest {
                 .service(ActivationProvider.class, "com.acme.noapi.P")
                 .manifest("Chainrule-Api-Version", null));
         brokenJar(bad, "its manifest has no Chainrule-Api-Version entry, so the api it was built against is unknown; "
-                + "add 'Chainrule-Api-Version: 2.0' (README.md, Write a plugin)", true);
+                + "add 'Chainrule-Api-Version: 2.0' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
     }
 
     @Test
