@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The dense layer through its public methods, per batch: forward {@code XWᵀ + b}, the VJPs
  * ({@code g·D_x = gW}, {@code g·D_W = gᵀxᵀ} accumulated), and the parameter update, fused
- * ({@link Dense#backwardAndStep}) against the unfused zero-grad + backward + {@link Sgd#step}.
+ * ({@link Dense#backwardAndUpdate}) against the unfused zero-grad + backward + {@link Sgd#step}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
