@@ -57,6 +57,81 @@ public final class Gemm {
         multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, Parallelism.threads());
     }
 
+    /**
+     * An operand packed once for many products that share it (a convolution's kernel against every row of
+     * the batch): the same panels {@link #multiply} would pack on each call, for every k block at once.
+     * Immutable once made, so threads may share it.
+     */
+    public static final class Packed {
+        private final boolean left;
+        private final int outer;
+        private final int depth;
+        private final double[] data;
+
+        private Packed(boolean left, int outer, int depth, double[] data) {
+            this.left = left;
+            this.outer = outer;
+            this.depth = depth;
+            this.data = data;
+        }
+
+        /** Offset of k block {@code pc} (a multiple of KC): the block's panels for all {@code outer} rows or columns. */
+        int blockOffset(int pc) {
+            int tile = left ? MR : NR;
+            return (outer + tile - 1) / tile * tile * pc;
+        }
+    }
+
+    /** {@code op(A)} ({@code m×k}) packed as the left operand: MR-row slivers of every k block. */
+    public static Packed packLeft(boolean transA, int m, int k, double[] a, int aOff, int lda) {
+        Packed p = new Packed(true, m, k, new double[(m + MR - 1) / MR * MR * k]);
+        int ars = transA ? 1 : lda;
+        int acs = transA ? lda : 1;
+        for (int pc = 0; pc < k; pc += KC) {
+            packA(a, aOff, ars, acs, 0, m, pc, Math.min(KC, k - pc), p.data, p.blockOffset(pc));
+        }
+        return p;
+    }
+
+    /** {@code op(B)} ({@code k×n}) packed as the right operand: NR-column panels of every k block. */
+    public static Packed packRight(boolean transB, int k, int n, double[] b, int bOff, int ldb) {
+        Packed p = new Packed(false, n, k, new double[(n + NR - 1) / NR * NR * k]);
+        int brs = transB ? 1 : ldb;
+        int bcs = transB ? ldb : 1;
+        for (int pc = 0; pc < k; pc += KC) {
+            packB(b, bOff, brs, bcs, pc, Math.min(KC, k - pc), 0, n, p.data, p.blockOffset(pc));
+        }
+        return p;
+    }
+
+    /** {@code C = (accumulate ? C : 0) + A·op(B)} with A packed by {@link #packLeft}, on the calling thread. */
+    public static void multiply(Packed a, boolean transB, int n, double[] b, int bOff, int ldb,
+            double[] c, int cOff, int ldc, boolean accumulate) {
+        if (!a.left) {
+            throw new IllegalArgumentException("a right operand where the left one belongs");
+        }
+        if (a.outer <= 0 || n <= 0 || a.depth <= 0) {
+            multiply(false, transB, a.outer, n, a.depth, null, 0, 0, b, bOff, ldb, c, cOff, ldc, accumulate, 1);
+            return;
+        }
+        block(0, a.outer, 0, n, a.depth, a, null, 0, 0, 0, null, b, bOff, transB ? 1 : ldb, transB ? ldb : 1,
+                c, cOff, ldc, accumulate);
+    }
+
+    /** {@code C = (accumulate ? C : 0) + op(A)·B} with B packed by {@link #packRight}, on the calling thread. */
+    public static void multiply(boolean transA, int m, double[] a, int aOff, int lda, Packed b,
+            double[] c, int cOff, int ldc, boolean accumulate) {
+        if (b.left) {
+            throw new IllegalArgumentException("a left operand where the right one belongs");
+        }
+        if (m <= 0 || b.outer <= 0 || b.depth <= 0) {
+            multiply(transA, false, m, b.outer, b.depth, a, aOff, lda, null, 0, 0, c, cOff, ldc, accumulate, 1);
+            return;
+        }
+        block(0, m, 0, b.outer, b.depth, null, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, null, 0, 0, 0,
+                c, cOff, ldc, accumulate);
+    }
+
     /** As {@link #multiply(boolean, boolean, int, int, int, double[], int, int, double[], int, int, double[], int, int, boolean)} with at most {@code threads} parts. */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
             double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
@@ -82,7 +157,7 @@ public final class Gemm {
         int parts = (long) m * n * k < MIN_PARALLEL_WORK ? 1
                 : Math.min(Math.min(threads, Parallelism.threads()), Math.max(rowBlocks, colBlocks));
         if (parts <= 1) {
-            block(0, m, 0, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+            block(0, m, 0, n, k, null, a, aOff, ars, acs, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
             return;
         }
         // split the longer side of the output by whole tiles; each thread packs what it reads
@@ -96,39 +171,60 @@ public final class Gemm {
                 return;
             }
             if (byRows) {
-                block(lo, hi, 0, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+                block(lo, hi, 0, n, k, null, a, aOff, ars, acs, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
             } else {
-                block(0, m, lo, hi, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+                block(0, m, lo, hi, k, null, a, aOff, ars, acs, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
             }
         });
     }
 
-    /** Rows [i0, i1) × columns [j0, j1) of C, on the calling thread. */
-    private static void block(int i0, int i1, int j0, int j1, int k,
-            double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
+    /**
+     * Rows [i0, i1) × columns [j0, j1) of C, on the calling thread. A packed operand ({@code pa}, {@code pb},
+     * non-null) is read where it lies; the other is packed here block by block.
+     */
+    private static void block(int i0, int i1, int j0, int j1, int k, Packed pa,
+            double[] a, int aOff, int ars, int acs, Packed pb, double[] b, int bOff, int brs, int bcs,
             double[] c, int cOff, int ldc, boolean accumulate) {
         double[][] s = SCRATCH.get();
-        double[] ap = s[0];
-        double[] bp = s[1];
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        // a packed B holds all its columns, so it needs no column blocks
+        int ncMax = pb != null ? j1 - j0 : NC;
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = accumulate || pc > 0;
-                packB(b, bOff, brs, bcs, pc, kc, jc, nc, bp);
+                double[] bp;
+                int bBase;
+                if (pb != null) {
+                    bp = pb.data;
+                    bBase = pb.blockOffset(pc) + jc * kc;
+                } else {
+                    bp = s[1];
+                    bBase = 0;
+                    packB(b, bOff, brs, bcs, pc, kc, jc, nc, bp, 0);
+                }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(a, aOff, ars, acs, ic, mc, pc, kc, ap);
+                    double[] ap;
+                    int aBase;
+                    if (pa != null) {
+                        ap = pa.data;
+                        aBase = pa.blockOffset(pc) + ic * kc;
+                    } else {
+                        ap = s[0];
+                        aBase = 0;
+                        packA(a, aOff, ars, acs, ic, mc, pc, kc, ap, 0);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int bo = jr * kc;
+                        int bo = bBase + jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                MICRO.tile(kc, ap, ir * kc, bp, bo, c, co, ldc, load);
+                                MICRO.tile(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, load);
                             } else {
-                                edgeTile(kc, ap, ir * kc, bp, bo, c, co, ldc, load, mr, nr, s[2]);
+                                edgeTile(kc, ap, aBase + ir * kc, bp, bo, c, co, ldc, load, mr, nr, s[2]);
                             }
                         }
                     }
@@ -138,10 +234,11 @@ public final class Gemm {
     }
 
     /** A in slivers of MR rows: sliver s holds (i, p) at {@code s·MR·kc + p·MR + i}, zero-padded rows. */
-    private static void packA(double[] a, int aOff, int ars, int acs, int i0, int mc, int p0, int kc, double[] ap) {
+    private static void packA(double[] a, int aOff, int ars, int acs, int i0, int mc, int p0, int kc, double[] ap,
+            int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
+            int base = apOff + ir * kc;
             int src = aOff + (i0 + ir) * ars + p0 * acs;
             if (ars == 1 && mr == MR) {
                 // A read transposed: a sliver's MR entries of one p are contiguous (four plain loads: an
@@ -170,10 +267,11 @@ public final class Gemm {
     }
 
     /** B in panels of NR columns: panel q holds (p, j) at {@code q·NR·kc + p·NR + j}, zero-padded columns. */
-    private static void packB(double[] b, int bOff, int brs, int bcs, int p0, int kc, int j0, int nc, double[] bp) {
+    private static void packB(double[] b, int bOff, int brs, int bcs, int p0, int kc, int j0, int nc, double[] bp,
+            int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bpOff + jr * kc;
             int src = bOff + p0 * brs + (j0 + jr) * bcs;
             if (bcs == 1) {
                 for (int p = 0; p < kc; p++) {

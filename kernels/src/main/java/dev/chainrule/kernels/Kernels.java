@@ -43,6 +43,15 @@ public abstract class Kernels {
         }
     }
 
+    /**
+     * The rectifier on {@code [from, to)}: {@code y_i = x_i > 0 ? x_i : 0} (so −0 and NaN give +0, and the
+     * derivative {@code 1[x_i > 0]} can be read back from y alone: {@code y_i > 0} exactly when {@code x_i > 0}).
+     */
+    public abstract void relu(double[] x, double[] y, int from, int to);
+
+    /** The rectifier's VJP on {@code [from, to)}: {@code out_i = g_i · (y_i > 0 ? 1 : 0)}, y the rectifier's output. */
+    public abstract void reluVjp(double[] g, double[] y, double[] out, int from, int to);
+
     /** {@code y ← y + a·x} on {@code len} entries. */
     public abstract void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len);
 

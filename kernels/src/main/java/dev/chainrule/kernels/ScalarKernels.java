@@ -4,6 +4,21 @@ package dev.chainrule.kernels;
 final class ScalarKernels extends Kernels {
 
     @Override
+    public void relu(double[] x, double[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double v = x[i];
+            y[i] = v > 0.0 ? v : 0.0;
+        }
+    }
+
+    @Override
+    public void reluVjp(double[] g, double[] y, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = g[i] * (y[i] > 0.0 ? 1.0 : 0.0);
+        }
+    }
+
+    @Override
     public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) {
             y[yOff + i] += a * x[xOff + i];

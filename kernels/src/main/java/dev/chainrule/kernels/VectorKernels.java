@@ -1,6 +1,7 @@
 package dev.chainrule.kernels;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,6 +17,34 @@ final class VectorKernels extends Kernels {
         if (DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
             // emulated 256-bit vectors would be slower than the scalar loops
             throw new UnsupportedOperationException("no 256-bit vectors on this CPU");
+        }
+    }
+
+    @Override
+    public void relu(double[] x, double[] y, int from, int to) {
+        DoubleVector zero = DoubleVector.zero(S);
+        int i = from;
+        for (; i <= to - 4; i += 4) {
+            DoubleVector v = DoubleVector.fromArray(S, x, i);
+            zero.blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            double v = x[i];
+            y[i] = v > 0.0 ? v : 0.0;
+        }
+    }
+
+    @Override
+    public void reluVjp(double[] g, double[] y, double[] out, int from, int to) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        int i = from;
+        for (; i <= to - 4; i += 4) {
+            DoubleVector d = zero.blend(one, DoubleVector.fromArray(S, y, i).compare(VectorOperators.GT, 0.0));
+            DoubleVector.fromArray(S, g, i).mul(d).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = g[i] * (y[i] > 0.0 ? 1.0 : 0.0);
         }
     }
 

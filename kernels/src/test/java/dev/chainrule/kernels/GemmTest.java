@@ -96,6 +96,37 @@ class GemmTest {
     }
 
     @Test
+    void aPackedOperandGivesTheBitsOfTheOneTheProductPacksItself() {
+        SplittableRandom rng = new SplittableRandom(13);
+        // k above KC (256) so that a packed operand spans two k blocks; n above NC for the column blocks
+        for (int[] s : new int[][] {{1, 1, 1}, {64, 121, 288}, {121, 288, 64}, {32, 676, 9}, {5, 2100, 300}, {37, 13, 520}}) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (int v = 0; v < 4; v++) {
+                boolean ta = (v & 1) != 0;
+                boolean tb = (v & 2) != 0;
+                int lda = (ta ? m : k) + 1;
+                int ldb = (tb ? k : n) + 2;
+                double[] a = random((ta ? k : m) * lda, rng);
+                double[] b = random((tb ? n : k) * ldb, rng);
+                double[] c0 = random(m * n, rng);
+                for (boolean acc : new boolean[] {false, true}) {
+                    String what = m + "×" + n + "×" + k + (ta ? " Aᵀ" : " A") + (tb ? "Bᵀ" : "B") + (acc ? " +=" : " =");
+                    double[] want = c0.clone();
+                    Gemm.multiply(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, want, 0, n, acc, 1);
+                    double[] left = c0.clone();
+                    Gemm.multiply(Gemm.packLeft(ta, m, k, a, 0, lda), tb, n, b, 0, ldb, left, 0, n, acc);
+                    assertArrayEquals(want, left, what + " with A packed once");
+                    double[] right = c0.clone();
+                    Gemm.multiply(ta, m, a, 0, lda, Gemm.packRight(tb, k, n, b, 0, ldb), right, 0, n, acc);
+                    assertArrayEquals(want, right, what + " with B packed once");
+                }
+            }
+        }
+    }
+
+    @Test
     void oneTwoAndThreeThreadsGiveTheSameBits() {
         SplittableRandom rng = new SplittableRandom(11);
         for (int[] s : new int[][] {{64, 288, 121}, {1000, 64, 288}, {32, 9, 5000}, {37, 1030, 300}}) {

@@ -143,4 +143,41 @@ class KernelsTest {
         }
         assertArrayEquals(z2, z1);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 4, 5, 17, 64})
+    void reluAndItsVjpMatchTheScalarLoopBitwiseOnEveryKindOfValue(int len) {
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE, -Double.MIN_VALUE};
+        double[] x = random(len + 2);
+        double[] g = random(len + 2);
+        for (int i = 0; i < x.length; i++) {
+            if (i % 3 == 0) {
+                x[i] = special[(i / 3) % special.length];
+            }
+            if (i % 4 == 1) {
+                g[i] = special[(i / 4 + 2) % special.length];
+            }
+        }
+        double[] want = new double[x.length];
+        for (int i = 1; i <= len; i++) {
+            want[i] = x[i] > 0.0 ? x[i] : 0.0;
+        }
+        double[] wantG = new double[x.length];
+        for (int i = 1; i <= len; i++) {
+            wantG[i] = g[i] * (want[i] > 0.0 ? 1.0 : 0.0);
+        }
+        for (Kernels k : new Kernels[] {new ScalarKernels(), vector()}) {
+            double[] y = new double[x.length];
+            k.relu(x, y, 1, len + 1);   // an offset range: the ends stay untouched
+            double[] out = new double[x.length];
+            k.reluVjp(g, y, out, 1, len + 1);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(y[i]),
+                        k.name() + " relu(" + x[i] + ") at " + i);
+                assertEquals(Double.doubleToRawLongBits(wantG[i]), Double.doubleToRawLongBits(out[i]),
+                        k.name() + " relu vjp of " + g[i] + " at " + i);
+            }
+        }
+    }
 }

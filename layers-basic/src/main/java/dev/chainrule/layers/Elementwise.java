@@ -31,6 +31,33 @@ abstract class Elementwise implements Activation {
     /** Writes {@code φ(z)} into {@code y[i]} and {@code φ'(z)} into {@code d[i]}. */
     abstract void apply(double z, double[] y, double[] d, int i);
 
+    /**
+     * Whether {@code φ'(z)} can be read back from {@code φ(z)} alone ({@link #derivativeOfOutput}); then no
+     * second batch-sized array is kept (for relu, which follows every convolution, half its memory).
+     */
+    boolean derivativeFromOutput() {
+        return false;
+    }
+
+    /** {@code φ'(z)} from {@code y = φ(z)}, when {@link #derivativeFromOutput()}. */
+    double derivativeOfOutput(double y) {
+        throw new UnsupportedOperationException(type() + " keeps its derivatives");
+    }
+
+    /** {@code φ} (and {@code φ'} into d, unless {@link #derivativeFromOutput()}) on {@code [from, to)}; a subclass may use a vector kernel. */
+    void applyRange(double[] xs, double[] y, double[] d, int from, int to) {
+        for (int i = from; i < to; i++) {
+            apply(xs[i], y, d, i);
+        }
+    }
+
+    /** {@code out_i = g_i · φ'(z_i)} on {@code [from, to)}, y the forward output and d the kept derivatives. */
+    void vjpRange(double[] g, double[] y, double[] d, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = g[i] * d[i];
+        }
+    }
+
     /** The diagonal's formula for {@link Jacobian#structure()}. */
     abstract String derivativeFormula();
 
@@ -56,7 +83,8 @@ abstract class Elementwise implements Activation {
         }
         batch = x.rows();
         output = Tensor.reuse(output, batch, n);
-        if (derivative.length != batch * n) {
+        // kept at the largest batch seen, so that an epoch's last, smaller batch does not drop it
+        if (!derivativeFromOutput() && derivative.length < batch * n) {
             derivative = new double[batch * n];
         }
         double[] xs = x.data();
@@ -77,16 +105,23 @@ abstract class Elementwise implements Activation {
     /** Entries per batch from which the forward pass is shared between threads (an exp costs ~15 ns). */
     private static final int MIN_SPLIT = 4096;
 
-    private void applyRange(double[] xs, double[] y, double[] d, int from, int to) {
-        for (int i = from; i < to; i++) {
-            apply(xs[i], y, d, i);
-        }
-    }
+    /** Entries per batch from which the backward pass (one multiply each) is shared between threads. */
+    private static final int MIN_SPLIT_BACKWARD = 1 << 16;
 
     @Override
     public final Jacobian jacobian(int row) {
         checkRow(row);
-        return new DiagonalJacobian(Arrays.copyOfRange(derivative, row * n, row * n + n), derivativeFormula());
+        double[] diag;
+        if (derivativeFromOutput()) {
+            diag = new double[n];
+            double[] y = output.data();
+            for (int i = 0; i < n; i++) {
+                diag[i] = derivativeOfOutput(y[row * n + i]);
+            }
+        } else {
+            diag = Arrays.copyOfRange(derivative, row * n, row * n + n);
+        }
+        return new DiagonalJacobian(diag, derivativeFormula());
     }
 
     @Override
@@ -103,8 +138,16 @@ abstract class Elementwise implements Activation {
         inputGradient = Tensor.reuse(inputGradient, batch, n);
         double[] gs = g.data();
         double[] out = inputGradient.data();
-        for (int i = 0; i < gs.length; i++) {
-            out[i] = gs[i] * derivative[i];
+        double[] y = output.data();
+        double[] d = derivative;
+        int size = batch * n;
+        int parts = batch >= Parallelism.MIN_ROWS && size >= MIN_SPLIT_BACKWARD ? Parallelism.threads() : 1;
+        if (parts == 1) {
+            vjpRange(gs, y, d, out, 0, size);
+        } else {
+            // each entry on its own: any split gives the same bits
+            Parallelism.run(parts, t -> vjpRange(gs, y, d, out, Parallelism.split(size, parts, t),
+                    Parallelism.split(size, parts, t + 1)));
         }
         return inputGradient;
     }

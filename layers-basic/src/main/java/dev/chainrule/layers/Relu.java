@@ -1,6 +1,7 @@
 package dev.chainrule.layers;
 
 import dev.chainrule.api.Shape;
+import dev.chainrule.kernels.Kernels;
 
 /**
  * The rectifier {@code relu(z) = max(0, z)}, elementwise.
@@ -11,6 +12,7 @@ import dev.chainrule.api.Shape;
 public final class Relu extends Elementwise {
     /** The type id. */
     public static final String TYPE = "relu";
+    private static final Kernels KERNELS = Kernels.ready();
 
     public Relu(int n) {
         super(Shape.of(n));
@@ -23,9 +25,28 @@ public final class Relu extends Elementwise {
 
     @Override
     void apply(double z, double[] y, double[] d, int i) {
-        boolean on = z > 0.0;
-        y[i] = on ? z : 0.0;
-        d[i] = on ? 1.0 : 0.0;
+        // the derivative is read back from y (derivativeFromOutput), so d is not kept
+        y[i] = z > 0.0 ? z : 0.0;
+    }
+
+    @Override
+    boolean derivativeFromOutput() {
+        return true;
+    }
+
+    @Override
+    double derivativeOfOutput(double y) {
+        return y > 0.0 ? 1.0 : 0.0;
+    }
+
+    @Override
+    void applyRange(double[] xs, double[] y, double[] d, int from, int to) {
+        KERNELS.relu(xs, y, from, to);
+    }
+
+    @Override
+    void vjpRange(double[] g, double[] y, double[] d, double[] out, int from, int to) {
+        KERNELS.reluVjp(g, y, out, from, to);
     }
 
     @Override

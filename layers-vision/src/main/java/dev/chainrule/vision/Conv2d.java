@@ -162,7 +162,8 @@ final class Conv2d implements Layer {
         colsKept = keep;
         double[] xs = input.data();
         double[] ys = y.data();
-        double[] k = kernel.value();
+        // K packed once for the whole batch (it is the left operand of every row's product)
+        Gemm.Packed kp = Gemm.packLeft(false, cout, kd, kernel.value(), 0, kd);
         double[] b = bias.value();
         Parallelism.run(parts, t -> {
             double[] dst = keep ? cols : rowCols[t];
@@ -171,7 +172,7 @@ final class Conv2d implements Layer {
                 int co = keep ? r * pixels * kd : 0;
                 im2col(xs, r * in.size(), dst, co);
                 int yo = r * out.size();
-                Gemm.multiply(false, true, cout, pixels, kd, k, 0, kd, dst, co, kd, ys, yo, pixels, false, 1);
+                Gemm.multiply(kp, true, pixels, dst, co, kd, ys, yo, pixels, false);
                 for (int o = 0; o < cout; o++) {
                     double bo = b[o];
                     int base = yo + o * pixels;
@@ -242,6 +243,13 @@ final class Conv2d implements Layer {
                             continue;
                         }
                         int rowBase = cb + iy * w;
+                        if (ix0 >= 0 && ix0 + kw <= w) {
+                            // inside the image: no column test (every window of a "valid" convolution)
+                            for (int kx = 0, xi = rowBase + ix0; kx < kw; kx++) {
+                                dxs[xi + kx] += src[s++];
+                            }
+                            continue;
+                        }
                         for (int kx = 0; kx < kw; kx++, s++) {
                             int ix = ix0 + kx;
                             if (ix >= 0 && ix < w) {
@@ -259,24 +267,22 @@ final class Conv2d implements Layer {
         int batch = g.rows();
         double[] gs = g.data();
         int m = out.size();
-        // D_b: per channel, the sum over each row's pixels, rows in order; threads own whole channels
+        // D_b: per channel, the sum over each row's pixels, rows in order (acc += that row's sum). When the
+        // kernel gradient below is split by output channels, each thread adds its channels' sums row by row
+        // beside that row's product, while the row's gradient is in cache; otherwise threads own whole channels here.
         double[] db = bias.grad();
         int parts = parts(batch);
-        Parallelism.run(parts, t -> {
-            int o1 = Parallelism.split(cout, parts, t + 1);
-            for (int o = Parallelism.split(cout, parts, t); o < o1; o++) {
-                double acc = db[o];
+        int rowTiles = (cout + Gemm.MR - 1) / Gemm.MR;
+        int colTiles = (kd + Gemm.NR - 1) / Gemm.NR;
+        boolean byRows = rowTiles >= colTiles;
+        if (!byRows) {
+            Parallelism.run(parts, t -> {
+                int o1 = Parallelism.split(cout, parts, t + 1);
                 for (int r = 0; r < batch; r++) {
-                    int base = r * m + o * pixels;
-                    double s = 0.0;
-                    for (int p = 0; p < pixels; p++) {
-                        s += gs[base + p];
-                    }
-                    acc += s;
+                    addBiasSums(gs, r * m, db, Parallelism.split(cout, parts, t), o1);
                 }
-                db[o] = acc;
-            }
-        });
+            });
+        }
         // D_K += G_r·X_r for r = 0, 1, … in order: G_r (C_out × P) is the row's gradient as stored, so no
         // transpose; each entry's fused multiply-add chain runs over (row, pixel) in order, a row boundary only
         // stores the sum and loads it back, so this is bitwise the one product over the whole batch. Threads own
@@ -293,9 +299,6 @@ final class Conv2d implements Layer {
             colsKept = true;
         }
         double[] dk = kernel.grad();
-        int rowTiles = (cout + Gemm.MR - 1) / Gemm.MR;
-        int colTiles = (kd + Gemm.NR - 1) / Gemm.NR;
-        boolean byRows = rowTiles >= colTiles;
         int tiles = byRows ? rowTiles : colTiles;
         int kparts = Math.min(parts, tiles);
         Parallelism.run(kparts, t -> {
@@ -307,6 +310,7 @@ final class Conv2d implements Layer {
             }
             for (int r = 0; r < batch; r++) {
                 if (byRows) {
+                    addBiasSums(gs, r * m, db, lo, hi);
                     Gemm.multiply(false, false, hi - lo, kd, pixels, gs, r * m + lo * pixels, pixels,
                             cols, r * pixels * kd, kd, dk, lo * kd, kd, true, 1);
                 } else {
@@ -320,18 +324,30 @@ final class Conv2d implements Layer {
         }
         dx = Tensor.reuse(dx, batch, in.size());
         double[] dxs = dx.data();
-        double[] k = kernel.value();
+        Gemm.Packed kp = Gemm.packRight(false, cout, kd, kernel.value(), 0, kd);
         double[][] scratch = scratch(parts);
         Parallelism.run(parts, t -> {
             double[] dcol = scratch[t];
             int r1 = Parallelism.split(batch, parts, t + 1);
             for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
-                Gemm.multiply(true, false, pixels, kd, cout, gs, r * m, pixels, k, 0, kd, dcol, 0, kd, false, 1);
+                Gemm.multiply(true, pixels, gs, r * m, pixels, kp, dcol, 0, kd, false);
                 Arrays.fill(dxs, r * in.size(), (r + 1) * in.size(), 0.0);
                 col2im(dcol, 0, dxs, r * in.size());
             }
         });
         return dx;
+    }
+
+    /** {@code db[o] += Σ_p g[o, p]} of one row, for channels [o0, o1): the row's pixel sum first, then one addition. */
+    private void addBiasSums(double[] gs, int rowOff, double[] db, int o0, int o1) {
+        for (int o = o0; o < o1; o++) {
+            int base = rowOff + o * pixels;
+            double s = 0.0;
+            for (int p = 0; p < pixels; p++) {
+                s += gs[base + p];
+            }
+            db[o] += s;
+        }
     }
 
     /** The receptive fields of batch row {@code row} of the last forward call's input (rebuilt: inference keeps none). */

@@ -157,8 +157,9 @@ final class Pool2d implements Transform {
         Parallelism.run(parts, t -> {
             int r0 = Parallelism.split(batch, parts, t);
             int r1 = Parallelism.split(batch, parts, t + 1);
-            Arrays.fill(dxs, r0 * in.size(), r1 * in.size(), 0.0);
             for (int r = r0; r < r1; r++) {
+                // zeroed row by row, so that the row is still in cache when its gradients are added
+                Arrays.fill(dxs, r * in.size(), (r + 1) * in.size(), 0.0);
                 vjpRow(r, gs, r * out.size(), dxs, r * in.size());
             }
         });
