@@ -114,7 +114,7 @@ public final class Gemm {
             multiply(false, transB, a.outer, n, a.depth, null, 0, 0, b, bOff, ldb, c, cOff, ldc, accumulate, 1);
             return;
         }
-        block(0, a.outer, 0, n, a.depth, a, null, 0, 0, 0, null, b, bOff, transB ? 1 : ldb, transB ? ldb : 1,
+        block(0, a.outer, 0, n, a.depth, a, null, 0, 0, 0, null, null, b, bOff, transB ? 1 : ldb, transB ? ldb : 1,
                 c, cOff, ldc, accumulate);
     }
 
@@ -128,7 +128,38 @@ public final class Gemm {
             multiply(transA, false, m, b.outer, b.depth, a, aOff, lda, null, 0, 0, c, cOff, ldc, accumulate, 1);
             return;
         }
-        block(0, m, 0, b.outer, b.depth, null, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, null, 0, 0, 0,
+        block(0, m, 0, b.outer, b.depth, null, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, null, null, 0, 0, 0,
+                c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * A right operand that is never stored: {@code B(p, j) = src[offset + rowOffsets[rowStart + p] + colOffsets[colStart + j]]}.
+     * A convolution's receptive fields are this (im2col without writing the matrix): one table walks the
+     * kernel window, the other the output pixels. Read straight into the packed panels.
+     */
+    public record Gathered(double[] src, int offset, int[] rowOffsets, int rowStart, int[] colOffsets, int colStart) {
+    }
+
+    /** {@code C = (accumulate ? C : 0) + A·B}, A packed by {@link #packLeft} ({@code m×k}), B gathered ({@code k×n}), on the calling thread. */
+    public static void multiply(Packed a, Gathered b, int n, double[] c, int cOff, int ldc, boolean accumulate) {
+        if (!a.left) {
+            throw new IllegalArgumentException("a right operand where the left one belongs");
+        }
+        if (a.outer <= 0 || n <= 0 || a.depth <= 0) {
+            multiply(false, false, a.outer, n, a.depth, null, 0, 0, null, 0, 0, c, cOff, ldc, accumulate, 1);
+            return;
+        }
+        block(0, a.outer, 0, n, a.depth, a, null, 0, 0, 0, null, b, null, 0, 0, 0, c, cOff, ldc, accumulate);
+    }
+
+    /** {@code C = (accumulate ? C : 0) + op(A)·B}, op(A) {@code m×k}, B gathered ({@code k×n}), on the calling thread. */
+    public static void multiply(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, Gathered b,
+            double[] c, int cOff, int ldc, boolean accumulate) {
+        if (m <= 0 || n <= 0 || k <= 0) {
+            multiply(transA, false, m, n, k, a, aOff, lda, null, 0, 0, c, cOff, ldc, accumulate, 1);
+            return;
+        }
+        block(0, m, 0, n, k, null, a, aOff, transA ? 1 : lda, transA ? lda : 1, null, b, null, 0, 0, 0,
                 c, cOff, ldc, accumulate);
     }
 
@@ -157,7 +188,7 @@ public final class Gemm {
         int parts = (long) m * n * k < MIN_PARALLEL_WORK ? 1
                 : Math.min(Math.min(threads, Parallelism.threads()), Math.max(rowBlocks, colBlocks));
         if (parts <= 1) {
-            block(0, m, 0, n, k, null, a, aOff, ars, acs, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+            block(0, m, 0, n, k, null, a, aOff, ars, acs, null, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
             return;
         }
         // split the longer side of the output by whole tiles; each thread packs what it reads
@@ -171,9 +202,9 @@ public final class Gemm {
                 return;
             }
             if (byRows) {
-                block(lo, hi, 0, n, k, null, a, aOff, ars, acs, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+                block(lo, hi, 0, n, k, null, a, aOff, ars, acs, null, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
             } else {
-                block(0, m, lo, hi, k, null, a, aOff, ars, acs, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+                block(0, m, lo, hi, k, null, a, aOff, ars, acs, null, null, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
             }
         });
     }
@@ -183,7 +214,7 @@ public final class Gemm {
      * non-null) is read where it lies; the other is packed here block by block.
      */
     private static void block(int i0, int i1, int j0, int j1, int k, Packed pa,
-            double[] a, int aOff, int ars, int acs, Packed pb, double[] b, int bOff, int brs, int bcs,
+            double[] a, int aOff, int ars, int acs, Packed pb, Gathered gb, double[] b, int bOff, int brs, int bcs,
             double[] c, int cOff, int ldc, boolean accumulate) {
         double[][] s = SCRATCH.get();
         // a packed B holds all its columns, so it needs no column blocks
@@ -201,7 +232,11 @@ public final class Gemm {
                 } else {
                     bp = s[1];
                     bBase = 0;
-                    packB(b, bOff, brs, bcs, pc, kc, jc, nc, bp, 0);
+                    if (gb != null) {
+                        packGathered(gb, pc, kc, jc, nc, bp);
+                    } else {
+                        packB(b, bOff, brs, bcs, pc, kc, jc, nc, bp, 0);
+                    }
                 }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -288,6 +323,47 @@ public final class Gemm {
                     for (int p = 0; p < kc; p++) {
                         bp[base + p * NR + j] = j < nr ? b[sj + p * brs] : 0.0;
                     }
+                }
+            }
+        }
+    }
+
+    /** {@link #packB}'s panels read through a {@link Gathered} operand's tables: contiguous writes, one table lookup per entry. */
+    private static void packGathered(Gathered g, int p0, int kc, int j0, int nc, double[] bp) {
+        double[] src = g.src();
+        int[] rows = g.rowOffsets();
+        int[] cols = g.colOffsets();
+        int r0 = g.rowStart() + p0;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            int c0 = g.colStart() + j0 + jr;
+            if (nr == NR) {
+                int o0 = g.offset() + cols[c0];
+                int o1 = g.offset() + cols[c0 + 1];
+                int o2 = g.offset() + cols[c0 + 2];
+                int o3 = g.offset() + cols[c0 + 3];
+                int o4 = g.offset() + cols[c0 + 4];
+                int o5 = g.offset() + cols[c0 + 5];
+                int o6 = g.offset() + cols[c0 + 6];
+                int o7 = g.offset() + cols[c0 + 7];
+                for (int p = 0, d = base; p < kc; p++, d += NR) {
+                    int r = rows[r0 + p];
+                    bp[d] = src[r + o0];
+                    bp[d + 1] = src[r + o1];
+                    bp[d + 2] = src[r + o2];
+                    bp[d + 3] = src[r + o3];
+                    bp[d + 4] = src[r + o4];
+                    bp[d + 5] = src[r + o5];
+                    bp[d + 6] = src[r + o6];
+                    bp[d + 7] = src[r + o7];
+                }
+                continue;
+            }
+            for (int p = 0, d = base; p < kc; p++, d += NR) {
+                int r = g.offset() + rows[r0 + p];
+                for (int j = 0; j < NR; j++) {
+                    bp[d + j] = j < nr ? src[r + cols[c0 + j]] : 0.0;
                 }
             }
         }

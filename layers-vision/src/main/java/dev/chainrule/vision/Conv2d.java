@@ -17,12 +17,15 @@ import java.util.SplittableRandom;
  * {@code y[o, oy, ox] = b[o] + Σ_{c,ky,kx} K[o, c, ky, kx] · x[c, s·oy + ky − pt, s·ox + kx − pl]}, with zero
  * outside the input. Rows are channel-major images ({@link Shape}); K is {@code C_out×C_in×k_h×k_w}.
  *
- * <p>Computed through im2col: the receptive fields of a row become a {@code P × K_d} matrix X (P output pixels,
- * {@code K_d = C_in·k_h·k_w}), and then every product is one {@link Gemm} call — {@code Y_b = K·X_bᵀ} written
- * straight into the channel-major output row, {@code D_K += Gᵀ·X} over the whole batch (one product whose k
- * dimension is (row, pixel)), {@code dX_b = G_bᵀ·K} scattered back by col2im. Measured against direct loops on
- * the convnet's second layer (64@3×3 over 32×11×11), im2col + the packed product was the faster one: the direct
- * form re-reads the 3×3 window for every output channel, where the product keeps a 4×8 tile in registers.
+ * <p>Computed as matrix products over the receptive fields: row b's fields form a {@code P × K_d} matrix X_b
+ * (P output pixels, {@code K_d = C_in·k_h·k_w}; im2col), and every product is one {@link Gemm} call —
+ * {@code Y_b = K·X_bᵀ} written straight into the channel-major output row, {@code D_K += G_b·X_b} row after row,
+ * {@code dX_b = G_bᵀ·K} scattered back by col2im. X_b is never written out: the products read it from the
+ * image through two offset tables (window entry + pixel position, {@link Gemm.Gathered}) straight into their
+ * packed panels, which saves the copy and the {@code B·P·K_d} buffer training would otherwise keep (36 MB for
+ * the convnet's second layer at batch 128). Measured against direct loops on the convnet's second layer
+ * (64@3×3 over 32×11×11), the products were the faster: the direct form re-reads the 3×3 window for every
+ * output channel, where the product keeps a 4×8 tile in registers.
  *
  * <p>Threads: the forward and input-gradient products run one row of the batch per thread part (disjoint
  * outputs); the kernel gradient is split by {@link Gemm} over output blocks. No sum is split, so the weights
@@ -51,12 +54,21 @@ final class Conv2d implements Layer {
     private final Parameter kernel;
     private final Parameter bias;
 
+    /** Height and width of an input image with its zero padding ("same"); h and w when there is none. */
+    private final int hp;
+    private final int wp;
+    /**
+     * Receptive fields as two offset tables into the (padded) image: entry q = (c, ky, kx) of pixel p = (oy, ox)
+     * is at {@code pixelOffsets[p] + windowOffsets[q]}. The products read the fields through them
+     * ({@link Gemm.Gathered}), so no {@code P × K_d} matrix is written or kept.
+     */
+    private final int[] windowOffsets;
+    private final int[] pixelOffsets;
+
     private Tensor y;
     private Tensor x;
-    private double[] cols = new double[0];
     private double[][] rowScratch = new double[0][];
-    /** Whether {@link #cols} holds the last forward call's receptive fields (training passes only). */
-    private boolean colsKept;
+    private double[][] padScratch = new double[0][];
     private Tensor dx;
 
     Conv2d(String type, Shape input, int filters, int[] k, int[] stride, boolean same, String init, long seed) {
@@ -84,6 +96,22 @@ final class Conv2d implements Layer {
         }
         this.pixels = oh * ow;
         this.kd = cin * kh * kw;
+        this.hp = pt + Math.max(h, (oh - 1) * sh + kh - pt);
+        this.wp = pl + Math.max(w, (ow - 1) * sw + kw - pl);
+        this.windowOffsets = new int[kd];
+        for (int c = 0, q = 0; c < cin; c++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++, q++) {
+                    windowOffsets[q] = (c * hp + ky) * wp + kx;
+                }
+            }
+        }
+        this.pixelOffsets = new int[pixels];
+        for (int oy = 0, p = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++, p++) {
+                pixelOffsets[p] = oy * sh * wp + ox * sw;
+            }
+        }
         this.out = Shape.image(cout, oh, ow);
         this.kernel = Parameter.tensor("K", cout, cin, kh, kw);
         this.bias = Parameter.vector("b", cout);
@@ -149,30 +177,19 @@ final class Conv2d implements Layer {
         int batch = input.rows();
         this.x = input;
         y = Tensor.reuse(y, batch, out.size());
-        // Training keeps every row's receptive fields for the kernel gradient; inference needs one row's at a
-        // time per thread (at evaluate's batch of 1000 the second conv's fields alone would be 279 MB).
-        boolean keep = context.training();
         int parts = parts(batch);
-        // kept at the largest batch seen: the last, smaller batch of an epoch would otherwise drop it (garbage
-        // the serial collector lets the heap grow for) and the next epoch allocate it again
-        if (keep && cols.length < batch * pixels * kd) {
-            cols = new double[batch * pixels * kd];
-        }
-        double[][] rowCols = keep ? null : scratch(parts);
-        colsKept = keep;
+        double[][] pads = padScratch(parts);
         double[] xs = input.data();
         double[] ys = y.data();
         // K packed once for the whole batch (it is the left operand of every row's product)
         Gemm.Packed kp = Gemm.packLeft(false, cout, kd, kernel.value(), 0, kd);
         double[] b = bias.value();
         Parallelism.run(parts, t -> {
-            double[] dst = keep ? cols : rowCols[t];
             int r1 = Parallelism.split(batch, parts, t + 1);
             for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
-                int co = keep ? r * pixels * kd : 0;
-                im2col(xs, r * in.size(), dst, co);
                 int yo = r * out.size();
-                Gemm.multiply(kp, true, pixels, dst, co, kd, ys, yo, pixels, false);
+                // Y_r = K·X_rᵀ, X_r's fields read through the tables (B(q, p) = image[pixel p + window q])
+                Gemm.multiply(kp, fieldsTransposed(xs, r, pads, t), pixels, ys, yo, pixels, false);
                 for (int o = 0; o < cout; o++) {
                     double bo = b[o];
                     int base = yo + o * pixels;
@@ -185,7 +202,48 @@ final class Conv2d implements Layer {
         return y;
     }
 
-    /** One {@code P × K_d} buffer per thread part, kept from call to call. */
+    /** Row r's image: the input row itself, or (with padding) its copy inside thread t's zero border. */
+    private int image(double[] xs, int r, double[][] pads, int t) {
+        if (pads == null) {
+            return r * in.size();
+        }
+        double[] pad = pads[t];
+        for (int c = 0; c < cin; c++) {
+            for (int iy = 0; iy < h; iy++) {
+                System.arraycopy(xs, r * in.size() + (c * h + iy) * w, pad, (c * hp + iy + pt) * wp + pl, w);
+            }
+        }
+        return 0;
+    }
+
+    /** {@code X_rᵀ} ({@code K_d × P}) as a gathered operand. */
+    private Gemm.Gathered fieldsTransposed(double[] xs, int r, double[][] pads, int t) {
+        int off = image(xs, r, pads, t);
+        return new Gemm.Gathered(pads == null ? xs : pads[t], off, windowOffsets, 0, pixelOffsets, 0);
+    }
+
+    /** {@code X_r} ({@code P × K_d}), columns from {@code q0}, as a gathered operand. */
+    private Gemm.Gathered fields(double[] xs, int r, double[][] pads, int t, int q0) {
+        int off = image(xs, r, pads, t);
+        return new Gemm.Gathered(pads == null ? xs : pads[t], off, pixelOffsets, 0, windowOffsets, q0);
+    }
+
+    /** One zero-bordered image per thread part when the convolution pads ("same"), else null. */
+    private double[][] padScratch(int parts) {
+        if (hp == h && wp == w) {
+            return null;
+        }
+        if (padScratch.length < parts) {
+            double[][] grown = Arrays.copyOf(padScratch, parts);
+            for (int t = padScratch.length; t < parts; t++) {
+                grown[t] = new double[cin * hp * wp];   // the border stays zero: only the interior is written
+            }
+            padScratch = grown;
+        }
+        return padScratch;
+    }
+
+    /** One {@code P × K_d} buffer per thread part for the input gradient's fields, kept from call to call. */
     private double[][] scratch(int parts) {
         if (rowScratch.length < parts) {
             double[][] grown = Arrays.copyOf(rowScratch, parts);
@@ -286,21 +344,13 @@ final class Conv2d implements Layer {
         // D_K += G_r·X_r for r = 0, 1, … in order: G_r (C_out × P) is the row's gradient as stored, so no
         // transpose; each entry's fused multiply-add chain runs over (row, pixel) in order, a row boundary only
         // stores the sum and loads it back, so this is bitwise the one product over the whole batch. Threads own
-        // blocks of D_K (whole tiles of the longer side) and walk all rows.
-        if (!colsKept) {
-            // a backward after an inference pass (checks): rebuild the fields that pass did not keep
-            if (cols.length < batch * pixels * kd) {
-                cols = new double[batch * pixels * kd];
-            }
-            double[] xs = x.data();
-            for (int r = 0; r < batch; r++) {
-                im2col(xs, r * in.size(), cols, r * pixels * kd);
-            }
-            colsKept = true;
-        }
+        // blocks of D_K (whole tiles of the longer side) and walk all rows. X_r is read from the input through
+        // the offset tables, as in forward.
         double[] dk = kernel.grad();
         int tiles = byRows ? rowTiles : colTiles;
         int kparts = Math.min(parts, tiles);
+        double[] xs = x.data();
+        double[][] pads = padScratch(kparts);
         Parallelism.run(kparts, t -> {
             int tile = byRows ? Gemm.MR : Gemm.NR;
             int lo = Parallelism.split(tiles, kparts, t) * tile;
@@ -311,11 +361,11 @@ final class Conv2d implements Layer {
             for (int r = 0; r < batch; r++) {
                 if (byRows) {
                     addBiasSums(gs, r * m, db, lo, hi);
-                    Gemm.multiply(false, false, hi - lo, kd, pixels, gs, r * m + lo * pixels, pixels,
-                            cols, r * pixels * kd, kd, dk, lo * kd, kd, true, 1);
+                    Gemm.multiply(false, hi - lo, kd, pixels, gs, r * m + lo * pixels, pixels,
+                            fields(xs, r, pads, t, 0), dk, lo * kd, kd, true);
                 } else {
-                    Gemm.multiply(false, false, cout, hi - lo, pixels, gs, r * m, pixels,
-                            cols, r * pixels * kd + lo, kd, dk, lo, kd, true, 1);
+                    Gemm.multiply(false, cout, hi - lo, pixels, gs, r * m, pixels,
+                            fields(xs, r, pads, t, lo), dk, lo, kd, true);
                 }
             }
         });

@@ -12,6 +12,7 @@ import dev.chainrule.runner.train.DataSource;
 import dev.chainrule.runner.pipeline.ConfigPipeline;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
@@ -45,6 +46,11 @@ public class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object line instead of text")
     boolean json;
+
+    @Option(names = "--stages", paramLabel = "N", description = "instead of epochs: time each stage's forward and "
+            + "backward, the loss and the optimizer step on N batches (after --warmup of them) and print the "
+            + "median milliseconds per batch of each, the profile of a training step")
+    Integer stages;
 
     private final ConfigPipeline configs;
     private final DataSource dataSource;
@@ -87,6 +93,14 @@ public class BenchCommand implements Callable<Integer> {
             Parallelism.setThreads(threads);
         }
         int used = Parallelism.threads();
+        if (stages != null) {
+            if (stages < 1 || stages > 100000) {
+                throw new BadInputException("--stages: must be an integer from 1 to 100000, got " + stages);
+            }
+            printProfile(c.name(), Throughput.stageProfile(network, split.train(), b, factory.optimizer(c), warmup, stages),
+                    b, used);
+            return 0;
+        }
         Throughput.Result r = Throughput.measure(network, split.train(), b, factory.optimizer(c), warmup, passes, c.seed(), used);
         if (json) {
             StringJoiner times = new StringJoiner(",", "[", "]");
@@ -109,5 +123,35 @@ public class BenchCommand implements Callable<Integer> {
         }
         terminal.out().flush();
         return 0;
+    }
+
+    private void printProfile(String name, List<Throughput.Part> parts, int batch, int threads) {
+        double total = 0;
+        for (Throughput.Part p : parts) {
+            total += p.forwardMs() + p.backwardMs();
+        }
+        if (json) {
+            StringJoiner list = new StringJoiner(",", "[", "]");
+            for (Throughput.Part p : parts) {
+                list.add(String.format(Locale.ROOT, "{\"part\":\"%s\",\"forwardMs\":%.4f,\"backwardMs\":%.4f}",
+                        p.name().replace("\\", "\\\\").replace("\"", "\\\""), p.forwardMs(), p.backwardMs()));
+            }
+            terminal.out().printf(Locale.ROOT, "{\"impl\":\"chainrule\",\"batch\":%d,\"threads\":%d,\"stepMs\":%.4f,\"parts\":%s}%n",
+                    batch, threads, total, list);
+        } else {
+            terminal.out().printf(Locale.ROOT, "%s: batch %d, %d thread(s): %.2f ms per training step (sum of the medians)%n",
+                    name, batch, threads, total);
+            int width = 4;
+            for (Throughput.Part p : parts) {
+                width = Math.max(width, p.name().length());
+            }
+            String row = "%-" + width + "s %11s %11s %7s%n";
+            terminal.out().printf(Locale.ROOT, row, "part", "forward ms", "backward ms", "share");
+            for (Throughput.Part p : parts) {
+                terminal.out().printf(Locale.ROOT, "%-" + width + "s %11.3f %11.3f %6.1f%%%n", p.name(), p.forwardMs(), p.backwardMs(),
+                        100 * (p.forwardMs() + p.backwardMs()) / total);
+            }
+        }
+        terminal.out().flush();
     }
 }
