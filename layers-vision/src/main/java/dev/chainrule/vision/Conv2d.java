@@ -286,6 +286,20 @@ final class Conv2d implements Layer {
         }
     }
 
+    /**
+     * {@link #col2im} without padding, through the offset tables: the same additions in the same order (pixel by
+     * pixel, each in (c, ky, kx) order), without the per-window loop nest.
+     */
+    private void col2imByTables(double[] src, double[] dxs, int xo) {
+        int[] win = windowOffsets;
+        for (int p = 0, s = 0; p < pixels; p++) {
+            int base = xo + pixelOffsets[p];
+            for (int q = 0; q < kd; q++, s++) {
+                dxs[base + win[q]] += src[s];
+            }
+        }
+    }
+
     /** Adds a {@code P × K_d} block of receptive-field gradients back onto the image row (im2col's transpose). */
     private void col2im(double[] src, int s, double[] dxs, int xo) {
         for (int oy = 0; oy < oh; oy++) {
@@ -382,7 +396,11 @@ final class Conv2d implements Layer {
             for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
                 Gemm.multiply(true, pixels, gs, r * m, pixels, kp, dcol, 0, kd, false);
                 Arrays.fill(dxs, r * in.size(), (r + 1) * in.size(), 0.0);
-                col2im(dcol, 0, dxs, r * in.size());
+                if (hp == h && wp == w) {
+                    col2imByTables(dcol, dxs, r * in.size());
+                } else {
+                    col2im(dcol, 0, dxs, r * in.size());
+                }
             }
         });
         return dx;

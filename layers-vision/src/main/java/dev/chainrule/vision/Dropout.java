@@ -8,6 +8,7 @@ import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
 import dev.chainrule.api.jacobian.DiagonalJacobian;
 import dev.chainrule.api.jacobian.IdentityJacobian;
+import dev.chainrule.kernels.Parallelism;
 
 /**
  * Inverted dropout: in training each entry is kept with probability {@code 1 − p} and scaled by
@@ -93,15 +94,21 @@ public final class Dropout implements Transform {
         if (mask.length < batch * n) {
             mask = new double[batch * n];
         }
-        for (int b = 0; b < batch; b++) {
-            RandomSource r = context.random(b);
-            int o = b * n;
-            for (int k = 0; k < n; k++) {
-                double s = r.uniform(k) < rate ? 0.0 : keepScale;
-                mask[o + k] = s;
-                y[o + k] = xs[o + k] * s;
+        double[] mk = mask;
+        // each row's draws depend on (seed, stage, step, row, index) only, so any split of the rows gives the same mask
+        int parts = (long) batch * n < Parallelism.MIN_WORK / 4 ? 1 : Math.min(Parallelism.threads(), batch);
+        Parallelism.run(parts, t -> {
+            int b1 = Parallelism.split(batch, parts, t + 1);
+            for (int b = Parallelism.split(batch, parts, t); b < b1; b++) {
+                RandomSource r = context.random(b);
+                int o = b * n;
+                for (int k = 0; k < n; k++) {
+                    double s = r.uniform(k) < rate ? 0.0 : keepScale;
+                    mk[o + k] = s;
+                    y[o + k] = xs[o + k] * s;
+                }
             }
-        }
+        });
         return output;
     }
 

@@ -124,6 +124,47 @@ class VisionStagesTest {
     }
 
     @Test
+    void theUnrolled2x2MaxPoolIsTheStrictScanOnTiesNaNAndOverlappingWindows() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int c = 3;
+        int h = 7;
+        int w = 6;
+        double[] x = new double[2 * c * h * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 11 == 0 ? Double.NaN : rng.nextInt(3);   // many ties
+        }
+        for (int s : new int[] {1, 2}) {
+            Transform p = pool(true, Shape.image(c, h, w), Options.of("size", 2, "stride", s));
+            Tensor in = new Tensor(2, c * h * w);
+            System.arraycopy(x, 0, in.data(), 0, x.length);
+            Tensor y = p.forward(in);
+            int oh = (h - 2) / s + 1;
+            int ow = (w - 2) / s + 1;
+            for (int r = 0; r < 2; r++) {
+                double[][] jac = p.jacobian(r).toDense();
+                for (int ch = 0, j = 0; ch < c; ch++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++, j++) {
+                            int best = (ch * h + oy * s) * w + ox * s;
+                            for (int ky = 0; ky < 2; ky++) {
+                                for (int kx = 0; kx < 2; kx++) {
+                                    int i = (ch * h + oy * s + ky) * w + ox * s + kx;
+                                    if (x[r * c * h * w + i] > x[r * c * h * w + best]) {
+                                        best = i;
+                                    }
+                                }
+                            }
+                            String at = "stride " + s + ", row " + r + ", output " + j;
+                            assertEquals(Double.doubleToLongBits(x[r * c * h * w + best]), Double.doubleToLongBits(y.get(r, j)), at);
+                            assertEquals(1.0, jac[j][best], at + ": the gradient goes to input " + best);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aMaxPoolTieGoesToTheFirstMaximumInRowMajorWindowOrder() {
         Transform p = pool(true, Shape.image(1, 2, 2), Options.empty());
         Tensor y = p.forward(Tensor.row(1.0, 3.0, 3.0, 3.0));
