@@ -10,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorGemm extends Gemm.Micro {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
+    private static final double[] ZERO = new double[8];
 
     VectorGemm() {
         if (DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
@@ -19,34 +20,21 @@ final class VectorGemm extends Gemm.Micro {
 
     @Override
     void tile(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
-        DoubleVector c00;
-        DoubleVector c01;
-        DoubleVector c10;
-        DoubleVector c11;
-        DoubleVector c20;
-        DoubleVector c21;
-        DoubleVector c30;
-        DoubleVector c31;
-        if (load) {
-            c00 = DoubleVector.fromArray(S, c, co);
-            c01 = DoubleVector.fromArray(S, c, co + 4);
-            c10 = DoubleVector.fromArray(S, c, co + ldc);
-            c11 = DoubleVector.fromArray(S, c, co + ldc + 4);
-            c20 = DoubleVector.fromArray(S, c, co + 2 * ldc);
-            c21 = DoubleVector.fromArray(S, c, co + 2 * ldc + 4);
-            c30 = DoubleVector.fromArray(S, c, co + 3 * ldc);
-            c31 = DoubleVector.fromArray(S, c, co + 3 * ldc + 4);
-        } else {
-            DoubleVector z = DoubleVector.zero(S);
-            c00 = z;
-            c01 = z;
-            c10 = z;
-            c11 = z;
-            c20 = z;
-            c21 = z;
-            c30 = z;
-            c31 = z;
-        }
+        // Every accumulator starts from a load, +0 from ZERO when C is not read: one kind of producer for the
+        // loop's vector values, so C2 always knows their exact class. A branch between fromArray and zero() left it
+        // guessing from the profile, and in some JVM runs the stores and fused multiply-adds fell back to boxed
+        // Java code (1.4× slower products, depending on which way the profile went).
+        double[] src = load ? c : ZERO;
+        int s0 = load ? co : 0;
+        int step = load ? ldc : 0;
+        DoubleVector c00 = DoubleVector.fromArray(S, src, s0);
+        DoubleVector c01 = DoubleVector.fromArray(S, src, s0 + 4);
+        DoubleVector c10 = DoubleVector.fromArray(S, src, s0 + step);
+        DoubleVector c11 = DoubleVector.fromArray(S, src, s0 + step + 4);
+        DoubleVector c20 = DoubleVector.fromArray(S, src, s0 + 2 * step);
+        DoubleVector c21 = DoubleVector.fromArray(S, src, s0 + 2 * step + 4);
+        DoubleVector c30 = DoubleVector.fromArray(S, src, s0 + 3 * step);
+        DoubleVector c31 = DoubleVector.fromArray(S, src, s0 + 3 * step + 4);
         int ai = ao;
         int bi = bo;
         for (int p = 0; p < kc; p++, ai += 4, bi += 8) {
