@@ -4,8 +4,8 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Gemm}'s register tile on the vector API: 4 rows × 2 vectors of 4 doubles in eight accumulators,
- * one broadcast of A and two loads of B per row and step. Lane-wise fused multiply-adds in the scalar
+ * {@link Gemm}'s register tile on the vector API: 6 rows × 2 vectors of 4 doubles in twelve accumulators,
+ * one broadcast of A per row and two loads of B per step. Lane-wise fused multiply-adds in the scalar
  * kernel's order, so the bits equal {@link Gemm.ScalarMicro}'s.
  */
 final class VectorGemm extends Gemm.Micro {
@@ -35,9 +35,13 @@ final class VectorGemm extends Gemm.Micro {
         DoubleVector c21 = DoubleVector.fromArray(S, src, s0 + 2 * step + 4);
         DoubleVector c30 = DoubleVector.fromArray(S, src, s0 + 3 * step);
         DoubleVector c31 = DoubleVector.fromArray(S, src, s0 + 3 * step + 4);
+        DoubleVector c40 = DoubleVector.fromArray(S, src, s0 + 4 * step);
+        DoubleVector c41 = DoubleVector.fromArray(S, src, s0 + 4 * step + 4);
+        DoubleVector c50 = DoubleVector.fromArray(S, src, s0 + 5 * step);
+        DoubleVector c51 = DoubleVector.fromArray(S, src, s0 + 5 * step + 4);
         int ai = ao;
         int bi = bo;
-        for (int p = 0; p < kc; p++, ai += 4, bi += 8) {
+        for (int p = 0; p < kc; p++, ai += 6, bi += 8) {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
             DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + 4);
             DoubleVector a0 = DoubleVector.broadcast(S, ap[ai]);
@@ -52,6 +56,12 @@ final class VectorGemm extends Gemm.Micro {
             DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
             c30 = b0.fma(a3, c30);
             c31 = b1.fma(a3, c31);
+            DoubleVector a4 = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = b0.fma(a4, c40);
+            c41 = b1.fma(a4, c41);
+            DoubleVector a5 = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = b0.fma(a5, c50);
+            c51 = b1.fma(a5, c51);
         }
         c00.intoArray(c, co);
         c01.intoArray(c, co + 4);
@@ -61,6 +71,10 @@ final class VectorGemm extends Gemm.Micro {
         c21.intoArray(c, co + 2 * ldc + 4);
         c30.intoArray(c, co + 3 * ldc);
         c31.intoArray(c, co + 3 * ldc + 4);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + 4);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + 4);
     }
 
     @Override

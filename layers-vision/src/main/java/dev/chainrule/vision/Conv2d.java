@@ -406,9 +406,34 @@ final class Conv2d implements Layer {
         return dx;
     }
 
-    /** {@code db[o] += Σ_p g[o, p]} of one row, for channels [o0, o1): the row's pixel sum first, then one addition. */
+    /**
+     * {@code db[o] += Σ_p g[o, p]} of one row, for channels [o0, o1): the row's pixel sum first (p in order),
+     * then one addition. Four channels' sums run side by side: each is still one running sum in p order (the
+     * same bits), but the four independent chains hide the adder's latency, which a single chain waits on.
+     */
     private void addBiasSums(double[] gs, int rowOff, double[] db, int o0, int o1) {
-        for (int o = o0; o < o1; o++) {
+        int o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            int b0 = rowOff + o * pixels;
+            int b1 = b0 + pixels;
+            int b2 = b1 + pixels;
+            int b3 = b2 + pixels;
+            double s0 = 0.0;
+            double s1 = 0.0;
+            double s2 = 0.0;
+            double s3 = 0.0;
+            for (int p = 0; p < pixels; p++) {
+                s0 += gs[b0 + p];
+                s1 += gs[b1 + p];
+                s2 += gs[b2 + p];
+                s3 += gs[b3 + p];
+            }
+            db[o] += s0;
+            db[o + 1] += s1;
+            db[o + 2] += s2;
+            db[o + 3] += s3;
+        }
+        for (; o < o1; o++) {
             int base = rowOff + o * pixels;
             double s = 0.0;
             for (int p = 0; p < pixels; p++) {
