@@ -443,7 +443,7 @@ final class Conv2d implements Layer {
         }
     }
 
-    /** The receptive fields of batch row {@code row} of the last forward call's input (rebuilt: inference keeps none). */
+    /** The receptive fields of batch row {@code row} of the last forward call's input, rebuilt (no pass keeps them). */
     private double[] fields(int row) {
         double[] f = new double[pixels * kd];
         im2col(x.data(), row * in.size(), f, 0);
