@@ -45,6 +45,8 @@ class BenchStagesTest {
         assertTrue(sum > 0, "some time was measured");
         assertEquals(sum, j.get("stepMs").asDouble(), 1e-3 + 1e-3 * sum);
         assertEquals(4, j.get("batch").asInt());
+        // the config's optimizer is plain SGD, whose training path fuses backward and step: the profile says so
+        assertTrue(j.get("trainingFusesStep").asBoolean());
     }
 
     @Test
@@ -54,9 +56,10 @@ class BenchStagesTest {
         String[] lines = r.out().strip().split("\n");
         assertTrue(lines[0].startsWith("blobs: batch 4, "), lines[0]);
         assertTrue(lines[1].startsWith("part "), lines[1]);
-        assertEquals(2 + 5, lines.length, r.out());
+        assertEquals(2 + 5 + 1, lines.length, r.out());
+        assertTrue(lines[lines.length - 1].startsWith("note: this optimizer's step is linear"), lines[lines.length - 1]);
         double shares = 0;
-        for (int i = 2; i < lines.length; i++) {
+        for (int i = 2; i < lines.length - 1; i++) {
             String s = lines[i].strip();
             shares += Double.parseDouble(s.substring(s.lastIndexOf(' ') + 1, s.length() - 1));
         }

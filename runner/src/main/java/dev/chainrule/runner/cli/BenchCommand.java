@@ -1,6 +1,7 @@
 package dev.chainrule.runner.cli;
 
 import dev.chainrule.api.Network;
+import dev.chainrule.api.Optimizer;
 import dev.chainrule.kernels.Parallelism;
 import dev.chainrule.runner.BadInputException;
 import dev.chainrule.runner.Terminal;
@@ -97,8 +98,9 @@ public class BenchCommand implements Callable<Integer> {
             if (stages < 1 || stages > 100000) {
                 throw new BadInputException("--stages: must be an integer from 1 to 100000, got " + stages);
             }
-            printProfile(c.name(), Throughput.stageProfile(network, split.train(), b, factory.optimizer(c), warmup, stages),
-                    b, used);
+            Optimizer optimizer = factory.optimizer(c);
+            printProfile(c.name(), Throughput.stageProfile(network, split.train(), b, optimizer, warmup, stages),
+                    b, used, optimizer.linearStep(b).isPresent());
             return 0;
         }
         Throughput.Result r = Throughput.measure(network, split.train(), b, factory.optimizer(c), warmup, passes, c.seed(), used);
@@ -125,7 +127,8 @@ public class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printProfile(String name, List<Throughput.Part> parts, int batch, int threads) {
+    /** @param fused whether training would take the in-place update path instead (plain SGD), which this does not time */
+    private void printProfile(String name, List<Throughput.Part> parts, int batch, int threads, boolean fused) {
         double total = 0;
         for (Throughput.Part p : parts) {
             total += p.forwardMs() + p.backwardMs();
@@ -136,8 +139,9 @@ public class BenchCommand implements Callable<Integer> {
                 list.add(String.format(Locale.ROOT, "{\"part\":\"%s\",\"forwardMs\":%.4f,\"backwardMs\":%.4f}",
                         p.name().replace("\\", "\\\\").replace("\"", "\\\""), p.forwardMs(), p.backwardMs()));
             }
-            terminal.out().printf(Locale.ROOT, "{\"impl\":\"chainrule\",\"batch\":%d,\"threads\":%d,\"stepMs\":%.4f,\"parts\":%s}%n",
-                    batch, threads, total, list);
+            terminal.out().printf(Locale.ROOT,
+                    "{\"impl\":\"chainrule\",\"batch\":%d,\"threads\":%d,\"stepMs\":%.4f,\"trainingFusesStep\":%b,\"parts\":%s}%n",
+                    batch, threads, total, fused, list);
         } else {
             terminal.out().printf(Locale.ROOT, "%s: batch %d, %d thread(s): %.2f ms per training step (sum of the medians)%n",
                     name, batch, threads, total);
@@ -150,6 +154,10 @@ public class BenchCommand implements Callable<Integer> {
             for (Throughput.Part p : parts) {
                 terminal.out().printf(Locale.ROOT, "%-" + width + "s %11.3f %11.3f %6.1f%%%n", p.name(), p.forwardMs(), p.backwardMs(),
                         100 * (p.forwardMs() + p.backwardMs()) / total);
+            }
+            if (fused) {
+                terminal.out().println("note: this optimizer's step is linear, so training runs the layers' in-place update "
+                        + "(backward and step in one pass) instead of the separate backward and optimizer step timed here");
             }
         }
         terminal.out().flush();
