@@ -265,7 +265,8 @@ public final class DenseKernels {
                 if (descend) {
                     KERNELS.descendRowsAny(stepSize, gp, Kernels.PANEL, 0, colRows, colVals, s, e, target, k * m + i0, len);
                 } else {
-                    KERNELS.accumulateRowsAny(gp, Kernels.PANEL, 0, colRows, colVals, s, e, target, k * m + i0, len);
+                    // the gradient's rows summed into W's column: the same sum as a panel of W's columns into z
+                    KERNELS.panelAxpyAny(gp, Kernels.PANEL, 0, len, colRows, colVals, s, e, target, k * m + i0);
                 }
             }
         }

@@ -159,9 +159,6 @@ public abstract class Kernels {
     public abstract void descendRows(double eta, double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w,
             int wOff, int len);
 
-    /** {@link #descendRows} for the gradient: {@code w[wOff+i] += G[r_j, i0+i]·c_j}, as {@link #axpy} per row adds it. */
-    public abstract void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
-            int len);
 
     /**
      * A panel of any length {@code len ≤ PANEL}: {@link #panelAxpy} for full panels, else one {@link #axpy} per
@@ -187,18 +184,6 @@ public abstract class Kernels {
         } else {
             for (int j = from; j < to; j++) {
                 descend(eta, c[j], g, rows[j] * m + i0, w, wOff, len);
-            }
-        }
-    }
-
-    /** {@link #accumulateRows} for a panel of any length, as {@link #panelAxpyAny}. */
-    public final void accumulateRowsAny(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff,
-            int len) {
-        if (len == PANEL) {
-            accumulateRows(g, m, i0, rows, c, from, to, w, wOff, len);
-        } else {
-            for (int j = from; j < to; j++) {
-                axpy(c[j], g, rows[j] * m + i0, w, wOff, len);
             }
         }
     }

@@ -48,13 +48,6 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    public void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff, int len) {
-        for (int j = from; j < to; j++) {
-            axpy(c[j], g, rows[j] * m + i0, w, wOff, len);
-        }
-    }
-
-    @Override
     public void dotsTile(double[] gt, int batch, int b0, double[] w, int m, int k0, int kCount, double[] outT) {
         for (int k = k0; k < k0 + kCount; k++) {
             for (int b = b0; b < b0 + DOT_ROWS; b++) {

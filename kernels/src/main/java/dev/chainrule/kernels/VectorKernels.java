@@ -114,26 +114,6 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    public void accumulateRows(double[] g, int m, int i0, int[] rows, double[] c, int from, int to, double[] w, int wOff, int len) {
-        DoubleVector w0 = DoubleVector.fromArray(S, w, wOff);
-        DoubleVector w1 = DoubleVector.fromArray(S, w, wOff + 4);
-        DoubleVector w2 = DoubleVector.fromArray(S, w, wOff + 8);
-        DoubleVector w3 = DoubleVector.fromArray(S, w, wOff + 12);
-        for (int j = from; j < to; j++) {
-            double a = c[j];
-            int o = rows[j] * m + i0;
-            w0 = w0.add(DoubleVector.fromArray(S, g, o).mul(a));
-            w1 = w1.add(DoubleVector.fromArray(S, g, o + 4).mul(a));
-            w2 = w2.add(DoubleVector.fromArray(S, g, o + 8).mul(a));
-            w3 = w3.add(DoubleVector.fromArray(S, g, o + 12).mul(a));
-        }
-        w0.intoArray(w, wOff);
-        w1.intoArray(w, wOff + 4);
-        w2.intoArray(w, wOff + 8);
-        w3.intoArray(w, wOff + 12);
-    }
-
-    @Override
     public void dotsTile(double[] gt, int batch, int row0, double[] w, int m, int k0, int kCount, double[] outT) {
         // missing inputs of a short tile repeat the last one: computed, never stored
         int w0 = k0 * m;
@@ -196,7 +176,6 @@ final class VectorKernels extends Kernels {
             descend(1e-3, 1e-3, g, 0, w, 0, m);
             panelAxpy(w, m, 0, PANEL, idx, c, 0, 8, z, 0);
             descendRows(1e-3, g, m, 0, idx, c, 0, 8, w, 0, PANEL);
-            accumulateRows(g, m, 0, idx, c, 0, 8, z, 0, PANEL);
             dotsTile(g, 8, 0, w, m, 0, 4, z);
         }
     }

@@ -102,9 +102,10 @@ class KernelsTest {
                 }
             }
             k.descendRows(0.05, g, m, i0, idx, c, 0, entries, w2, 7 * m + i0, len);
-            k.accumulateRows(g, m, i0, idx, c, 0, entries, acc2, 7 * m + i0, len);
+            // the gradient's accumulation over rows is panelAxpy with G's rows for W's columns
+            k.panelAxpy(g, m, i0, len, idx, c, 0, entries, acc2, 7 * m + i0);
             assertArrayEquals(w1, w2, k.name() + " descendRows");
-            assertArrayEquals(acc1, acc2, k.name() + " accumulateRows");
+            assertArrayEquals(acc1, acc2, k.name() + " panelAxpy over G's rows");
         }
     }
 
