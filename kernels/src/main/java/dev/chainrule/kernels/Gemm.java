@@ -10,9 +10,11 @@ package dev.chainrule.kernels;
  *
  * <p>Scheme (Goto's): B is packed in panels of {@link #NR} columns and K_C rows, A in slivers of {@link #MR}
  * rows, and a register tile of MR×NR sums runs down the k dimension. The vector kernel keeps the 6×8 tile in
- * twelve 256-bit registers ({@code DoubleVector.SPECIES_256}): with a fused multiply-add's 4-cycle latency on two
- * pipes, eight accumulators (a 4×8 tile) left the pipes idle, and twelve ran the convnet's k = 64 products 1.45×
- * and its k = 256 ones 1.15× faster in isolation. The scalar fallback runs the same tile.
+ * twelve 256-bit registers ({@code DoubleVector.SPECIES_256}). A fused multiply-add has a 4-cycle latency on two
+ * pipes, so the bare 4×8 tile's eight chains left the pipes idle (a throwaway loop over L1-resident panels: 6×8
+ * 1.45× faster at k = 64, 1.15× at k = 256); in the convnet's products the gain is eaten by edge slivers when the
+ * rows are not a multiple of 6 (GemmBenchmark: dX 14.7 → 13.6 ms, forward 18.6 → 18.2, D_K 15.7 → 17.5 with its
+ * 64 rows in 10 slivers + 4). The scalar fallback runs the same tile.
  *
  * <p>Same bits for any blocking, thread count and kernel: every entry is one running sum that starts at C
  * (accumulate) or 0 and adds {@code a_ip·b_pj} for p = 0, 1, … k−1 in order, each step a fused multiply-add
