@@ -1,5 +1,7 @@
 package dev.chainrule.runner;
 
+import dev.chainrule.engine.base.Terminal;
+
 import com.google.inject.Module;
 import dev.chainrule.runner.app.Main;
 import java.io.PrintWriter;

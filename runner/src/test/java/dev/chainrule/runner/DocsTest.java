@@ -1,5 +1,7 @@
 package dev.chainrule.runner;
 
+import dev.chainrule.engine.base.Terminal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,9 @@
 package dev.chainrule.runner;
 
+import dev.chainrule.engine.train.InMemorySamples;
+import dev.chainrule.engine.base.BadInputException;
+import dev.chainrule.engine.base.CheckFailedException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,18 +19,18 @@ import static org.mockito.Mockito.when;
 
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.runner.config.ConfigReader;
-import dev.chainrule.runner.config.NetworkFactory;
-import dev.chainrule.runner.config.RunConfig;
-import dev.chainrule.runner.output.RunWriter;
-import dev.chainrule.runner.registry.ProviderRegistry;
-import dev.chainrule.runner.train.DataSource;
-import dev.chainrule.runner.train.EpochMetrics;
-import dev.chainrule.runner.train.MetricsSink;
-import dev.chainrule.runner.train.ProgressSink;
-import dev.chainrule.runner.train.Samples;
-import dev.chainrule.runner.train.SgdTrainer;
-import dev.chainrule.runner.train.Trainer;
+import dev.chainrule.engine.config.ConfigReader;
+import dev.chainrule.engine.config.NetworkFactory;
+import dev.chainrule.engine.config.RunConfig;
+import dev.chainrule.engine.output.RunWriter;
+import dev.chainrule.engine.registry.ProviderRegistry;
+import dev.chainrule.engine.train.DataSource;
+import dev.chainrule.engine.train.EpochMetrics;
+import dev.chainrule.engine.train.MetricsSink;
+import dev.chainrule.engine.train.ProgressSink;
+import dev.chainrule.engine.train.Samples;
+import dev.chainrule.engine.train.SgdTrainer;
+import dev.chainrule.engine.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,7 +120,7 @@ class TrainerTest {
         Path dir = tmp.resolve("run");
         when(writer.prepare(any(), any())).thenReturn(dir);
         Trainer trainer = mock(Trainer.class);
-        var eval = new dev.chainrule.runner.train.Evaluation(0.1, 2.0 / 3, new int[3][3], 3);
+        var eval = new dev.chainrule.engine.train.Evaluation(0.1, 2.0 / 3, new int[3][3], 3);
         when(trainer.train(any(), any(), any(), any(), any(), any(), any(), any()))
                 .thenReturn(new Trainer.Result(List.of(), eval, 1.5));
         Path cfg = tmp.resolve("c.json");
@@ -140,7 +144,7 @@ class TrainerTest {
     @Test
     void evaluationArgmaxTiesGoToTheLowerClass() {
         Tensor t = Tensor.of(new double[][] {{0.2, 0.5, 0.5}});
-        assertEquals(1, dev.chainrule.runner.train.Evaluator.argmax(t, 0));
+        assertEquals(1, dev.chainrule.engine.train.Evaluator.argmax(t, 0));
     }
 
     @Test
@@ -153,7 +157,7 @@ class TrainerTest {
             w[i] = net.parameters().get(i).toRowMajor();
         }
         double[][] v = new double[0][];
-        var resume = dev.chainrule.runner.train.Checkpoint.builder().at(1, 3).weights(w).optimizer("sgd", v).build();
+        var resume = dev.chainrule.engine.train.Checkpoint.builder().at(1, 3).weights(w).optimizer("sgd", v).build();
         BadInputException e = assertThrows(BadInputException.class, () -> new SgdTrainer().train(net,
                 InMemorySamples.blobs(10, 3), InMemorySamples.blobs(6, 4), c, mock(ProgressSink.class),
                 mock(MetricsSink.class), null, resume));

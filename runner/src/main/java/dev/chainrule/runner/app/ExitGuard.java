@@ -1,6 +1,6 @@
 package dev.chainrule.runner.app;
 
-import dev.chainrule.runner.plugins.PluginJars;
+import dev.chainrule.engine.plugins.PluginJars;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -5,11 +5,11 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import dev.chainrule.kernels.Parallelism;
-import dev.chainrule.runner.BadInputException;
-import dev.chainrule.runner.CheckFailedException;
-import dev.chainrule.runner.Terminal;
+import dev.chainrule.engine.base.BadInputException;
+import dev.chainrule.engine.base.CheckFailedException;
+import dev.chainrule.engine.base.Terminal;
 import dev.chainrule.runner.cli.RunnerCommand;
-import dev.chainrule.runner.plugins.PluginLinkage;
+import dev.chainrule.engine.plugins.PluginLinkage;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.InvalidPathException;
@@ -58,7 +58,7 @@ public final class Main {
                 try {
                     return java.nio.file.Path.of(s);
                 } catch (InvalidPathException e) {
-                    throw new CommandLine.TypeConversionException(dev.chainrule.runner.io.SafeFiles.unusable(e));
+                    throw new CommandLine.TypeConversionException(dev.chainrule.engine.io.SafeFiles.unusable(e));
                 }
             });
             cl.setOut(terminal.out());
@@ -110,7 +110,7 @@ public final class Main {
                 // a path this system cannot name: a NUL, or non-ASCII under a non-UTF-8 locale (LANG=C)
                 cause = t;
                 code = BAD_INPUT;
-                msg = dev.chainrule.runner.io.SafeFiles.unusable(ip);
+                msg = dev.chainrule.engine.io.SafeFiles.unusable(ip);
                 break;
             }
             if (t instanceof UncheckedIOException u) {
@@ -160,8 +160,8 @@ public final class Main {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             for (StackTraceElement f : t.getStackTrace()) {
                 String loader = f.getClassLoaderName();
-                if (loader != null && loader.startsWith(dev.chainrule.runner.plugins.PluginJars.LOADER_PREFIX)) {
-                    return loader.substring(dev.chainrule.runner.plugins.PluginJars.LOADER_PREFIX.length()) + ": plugin code "
+                if (loader != null && loader.startsWith(dev.chainrule.engine.plugins.PluginJars.LOADER_PREFIX)) {
+                    return loader.substring(dev.chainrule.engine.plugins.PluginJars.LOADER_PREFIX.length()) + ": plugin code "
                             + f.getClassName() + "." + f.getMethodName();
                 }
             }

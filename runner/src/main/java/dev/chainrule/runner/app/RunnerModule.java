@@ -5,18 +5,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.output.FileRunWriter;
-import dev.chainrule.runner.output.RunWriter;
-import dev.chainrule.runner.plugins.PluginDiscovery;
-import dev.chainrule.runner.plugins.PluginSettings;
-import dev.chainrule.runner.registry.ProviderRegistry;
-import dev.chainrule.runner.train.ConsoleProgress;
-import dev.chainrule.runner.train.DataSource;
-import dev.chainrule.runner.train.IdxDataSource;
-import dev.chainrule.runner.train.ProgressSink;
-import dev.chainrule.runner.train.SgdTrainer;
-import dev.chainrule.runner.train.Trainer;
+import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.output.FileRunWriter;
+import dev.chainrule.engine.output.RunWriter;
+import dev.chainrule.engine.plugins.PluginDiscovery;
+import dev.chainrule.engine.plugins.PluginSettings;
+import dev.chainrule.engine.registry.ProviderRegistry;
+import dev.chainrule.engine.train.ConsoleProgress;
+import dev.chainrule.engine.train.DataSource;
+import dev.chainrule.engine.train.IdxDataSource;
+import dev.chainrule.engine.train.ProgressSink;
+import dev.chainrule.engine.train.SgdTrainer;
+import dev.chainrule.engine.train.Trainer;
 
 /**
  * How the runner's parts are wired. Each binding is an interface or a replaceable class, so a test can

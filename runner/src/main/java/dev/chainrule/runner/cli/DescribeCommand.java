@@ -2,10 +2,10 @@ package dev.chainrule.runner.cli;
 
 import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.OptionSpec;
-import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.registry.Levenshtein;
-import dev.chainrule.runner.registry.ProviderRegistry;
-import dev.chainrule.runner.registry.RegistryException;
+import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.registry.Levenshtein;
+import dev.chainrule.engine.registry.ProviderRegistry;
+import dev.chainrule.engine.registry.RegistryException;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;

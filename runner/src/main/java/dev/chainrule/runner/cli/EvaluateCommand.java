@@ -1,17 +1,17 @@
 package dev.chainrule.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.config.ConfigException;
-import dev.chainrule.runner.config.ConfigReader;
-import dev.chainrule.runner.config.NetworkFactory;
-import dev.chainrule.runner.config.RunConfig;
-import dev.chainrule.runner.output.ModelFiles;
-import dev.chainrule.runner.plugins.PluginSettings;
-import dev.chainrule.runner.plugins.RunPlugins;
-import dev.chainrule.runner.train.DataSource;
-import dev.chainrule.runner.train.Evaluation;
-import dev.chainrule.runner.train.Evaluator;
+import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.config.ConfigException;
+import dev.chainrule.engine.config.ConfigReader;
+import dev.chainrule.engine.config.NetworkFactory;
+import dev.chainrule.engine.config.RunConfig;
+import dev.chainrule.engine.output.ModelFiles;
+import dev.chainrule.engine.plugins.PluginSettings;
+import dev.chainrule.engine.plugins.RunPlugins;
+import dev.chainrule.engine.train.DataSource;
+import dev.chainrule.engine.train.Evaluation;
+import dev.chainrule.engine.train.Evaluator;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -62,7 +62,7 @@ public class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         if (data != null && data.toString().isEmpty()) {
             // Path.of("") is the working directory: never what an empty value (an unset variable) meant
-            throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
+            throw new dev.chainrule.engine.base.BadInputException("--data: must be a folder path, got an empty string");
         }
         if (trustRunPlugins && pluginSettings != null) {
             pluginSettings.trustRecorded();
@@ -73,7 +73,7 @@ public class EvaluateCommand implements Callable<Integer> {
         ModelFiles.Loaded m;
         try {
             m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
-        } catch (dev.chainrule.runner.BadInputException e) {
+        } catch (dev.chainrule.engine.base.BadInputException e) {
             throw runPlugins == null ? e : runPlugins.withRecordHint(e);
         }
         RunConfig c = m.config();
@@ -87,7 +87,7 @@ public class EvaluateCommand implements Callable<Integer> {
         int k = m.network().outputSize();
         String stray = split.test().labelAtLeast(k);
         if (stray != null) {
-            throw new dev.chainrule.runner.BadInputException(stray + " is not a class of the model: it predicts " + k
+            throw new dev.chainrule.engine.base.BadInputException(stray + " is not a class of the model: it predicts " + k
                     + " classes (0.." + (k - 1) + ")");
         }
         if (split.test().numClasses() > m.network().outputSize()) {
@@ -96,7 +96,7 @@ public class EvaluateCommand implements Callable<Integer> {
         }
         Evaluation e = Evaluator.evaluate(m.network(), split.test(), c.training().evalBatchSize());
         terminal.out().printf(Locale.ROOT, "%s: test accuracy %s on %d test samples (test loss %s)%n", c.name(),
-                Evaluation.percent(e.accuracy()), e.samples(), dev.chainrule.runner.io.Text.number(e.meanLoss(), 4));
+                Evaluation.percent(e.accuracy()), e.samples(), dev.chainrule.engine.io.Text.number(e.meanLoss(), 4));
         terminal.out().flush();
         return 0;
     }

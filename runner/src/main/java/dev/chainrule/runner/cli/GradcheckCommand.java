@@ -8,12 +8,12 @@ import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.runner.CheckFailedException;
-import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.config.NetworkFactory;
-import dev.chainrule.runner.config.RunConfig;
-import dev.chainrule.runner.train.DataSource;
-import dev.chainrule.runner.pipeline.ConfigPipeline;
+import dev.chainrule.engine.base.CheckFailedException;
+import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.config.NetworkFactory;
+import dev.chainrule.engine.config.RunConfig;
+import dev.chainrule.engine.train.DataSource;
+import dev.chainrule.engine.pipeline.ConfigPipeline;
 import dev.chainrule.testkit.CheckResult;
 import dev.chainrule.testkit.JacobianChecker;
 import jakarta.inject.Inject;
@@ -73,7 +73,7 @@ public class GradcheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (samples < 1 || samples > 100 || columns < 1) {
-            throw new dev.chainrule.runner.BadInputException("--samples must be 1..100 and --columns at least 1");
+            throw new dev.chainrule.engine.base.BadInputException("--samples must be 1..100 and --columns at least 1");
         }
         RunConfig c = configs.read(config, config.toString());
         if (seed != null) {
@@ -81,7 +81,7 @@ public class GradcheckCommand implements Callable<Integer> {
         }
         if (data != null) {
             if (data.toString().isEmpty()) {
-                throw new dev.chainrule.runner.BadInputException("--data: must be a folder path, got an empty string");
+                throw new dev.chainrule.engine.base.BadInputException("--data: must be a folder path, got an empty string");
             }
             c = c.withDataDir(data);
         }

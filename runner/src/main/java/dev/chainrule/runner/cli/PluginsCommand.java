@@ -1,9 +1,9 @@
 package dev.chainrule.runner.cli;
 
-import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.plugins.PluginDiscovery;
-import dev.chainrule.runner.plugins.PluginJar;
-import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.plugins.PluginDiscovery;
+import dev.chainrule.engine.plugins.PluginJar;
+import dev.chainrule.engine.registry.ProviderRegistry;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;

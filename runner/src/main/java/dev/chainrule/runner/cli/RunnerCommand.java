@@ -1,6 +1,6 @@
 package dev.chainrule.runner.cli;
 
-import dev.chainrule.runner.plugins.PluginSettings;
+import dev.chainrule.engine.plugins.PluginSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
@@ -8,10 +8,10 @@ import picocli.CommandLine.ScopeType;
 
 @Command(name = "runner", mixinStandardHelpOptions = true, version = "chainrule runner 0.1.0",
         description = "Train and check chainrule networks described by JSON configs.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, dev.chainrule.runner.predict.PredictCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, dev.chainrule.runner.cli.PredictCommand.class,
                 PluginsCommand.class, DescribeCommand.class, VerifyPluginCommand.class, GradcheckCommand.class,
-                dev.chainrule.runner.explain.ExplainCommand.class, BenchCommand.class,
-                dev.chainrule.runner.serve.ServeCommand.class, HelpCommand.class},
+                dev.chainrule.runner.cli.ExplainCommand.class, BenchCommand.class,
+                dev.chainrule.runner.cli.ServeCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
                 "Reference: docs/cli.md (commands), docs/config.md (config files)"})
 public class RunnerCommand implements Runnable {

@@ -1,5 +1,7 @@
 package dev.chainrule.runner.explain;
 
+import dev.chainrule.engine.explain.Explainer;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.InMemorySamples;
-import dev.chainrule.runner.config.ConfigReader;
-import dev.chainrule.runner.config.NetworkFactory;
-import dev.chainrule.runner.config.RunConfig;
-import dev.chainrule.runner.registry.ProviderRegistry;
-import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.engine.train.InMemorySamples;
+import dev.chainrule.engine.config.ConfigReader;
+import dev.chainrule.engine.config.NetworkFactory;
+import dev.chainrule.engine.config.RunConfig;
+import dev.chainrule.engine.registry.ProviderRegistry;
+import dev.chainrule.engine.train.DataSource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -77,7 +79,7 @@ class ExplainTest {
         Tensor x = new Tensor(1, 4);
         System.arraycopy(new double[] {0.3, -1.2, 0.8, 0.05}, 0, x.data(), 0, 4);
         StringWriter text = new StringWriter();
-        ExplainCommand.explain(new PrintWriter(text), c, explained, factory.optimizer(c), x, 2, 0);
+        Explainer.explain(new PrintWriter(text), c, explained, factory.optimizer(c), x, 2, 0);
         twin.zeroGrad();
         twin.forward(x, new int[] {2});
         twin.backward();

@@ -1,5 +1,8 @@
 package dev.chainrule.runner.plugins;
 
+import dev.chainrule.engine.plugins.MnistSubset;
+import dev.chainrule.engine.plugins.PluginJarBuilder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.chainrule.runner.plugins;
 
+import dev.chainrule.engine.plugins.PluginJarBuilder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

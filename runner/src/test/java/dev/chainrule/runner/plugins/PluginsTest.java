@@ -1,5 +1,11 @@
 package dev.chainrule.runner.plugins;
 
+import dev.chainrule.engine.plugins.PluginSettings;
+import dev.chainrule.engine.plugins.PluginJars;
+
+import dev.chainrule.engine.plugins.PluginJarBuilder;
+import dev.chainrule.engine.plugins.TestPlugins;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Module;
 import dev.chainrule.api.ActivationProvider;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.InMemorySamples;
-import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.engine.train.InMemorySamples;
+import dev.chainrule.engine.train.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,10 @@
 package dev.chainrule.runner.plugins;
 
+import dev.chainrule.engine.plugins.PluginSettings;
+import dev.chainrule.engine.plugins.PluginDiscovery;
+
+import dev.chainrule.engine.plugins.PluginJarBuilder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,11 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.registry.ProviderRegistry;
-import dev.chainrule.runner.serve.Models;
-import dev.chainrule.runner.serve.RunFolders;
-import dev.chainrule.runner.serve.RunServer;
+import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.registry.ProviderRegistry;
+import dev.chainrule.serve.Models;
+import dev.chainrule.serve.RunFolders;
+import dev.chainrule.serve.RunServer;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

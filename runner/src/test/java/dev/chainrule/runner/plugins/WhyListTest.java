@@ -1,5 +1,9 @@
 package dev.chainrule.runner.plugins;
 
+import dev.chainrule.engine.plugins.MnistSubset;
+import dev.chainrule.engine.plugins.PluginJarBuilder;
+import dev.chainrule.engine.plugins.TestPlugins;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

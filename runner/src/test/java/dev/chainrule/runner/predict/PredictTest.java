@@ -1,5 +1,7 @@
 package dev.chainrule.runner.predict;
 
+import dev.chainrule.engine.predict.MnistPreprocessor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -38,7 +38,7 @@ class CheckpointTamperTest {
     void forge(ObjectNode s) throws IOException {
         byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
         Files.write(state, b);
-        Files.writeString(run.resolve("checkpoint/state.json.sha256"), dev.chainrule.runner.io.Sha256.hex(b) + "  state.json\n",
+        Files.writeString(run.resolve("checkpoint/state.json.sha256"), dev.chainrule.engine.io.Sha256.hex(b) + "  state.json\n",
                 StandardCharsets.US_ASCII);
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.inject.Module;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.InMemorySamples;
-import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.engine.train.InMemorySamples;
+import dev.chainrule.engine.train.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainrule.runner.Cli;
 import dev.chainrule.runner.app.Main;
-import dev.chainrule.runner.output.RunLock;
-import dev.chainrule.runner.train.SyntheticIdx;
+import dev.chainrule.engine.output.RunLock;
+import dev.chainrule.engine.train.SyntheticIdx;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -1,10 +1,12 @@
 package dev.chainrule.runner.robustness;
 
+import dev.chainrule.engine.plugins.PluginHostileSources;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chainrule.runner.train.SyntheticIdx;
+import dev.chainrule.engine.train.SyntheticIdx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.train.ConsoleMetrics;
-import dev.chainrule.runner.train.EpochMetrics;
-import dev.chainrule.runner.train.SyntheticIdx;
+import dev.chainrule.engine.train.ConsoleMetrics;
+import dev.chainrule.engine.train.EpochMetrics;
+import dev.chainrule.engine.train.SyntheticIdx;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,7 @@
 package dev.chainrule.runner.robustness;
 
+import dev.chainrule.engine.plugins.PluginHostileSources;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -11,10 +13,10 @@ import static org.mockito.Mockito.when;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.InMemorySamples;
-import dev.chainrule.runner.plugins.PluginSettings;
-import dev.chainrule.runner.train.DataSource;
-import dev.chainrule.runner.train.SyntheticIdx;
+import dev.chainrule.engine.train.InMemorySamples;
+import dev.chainrule.engine.plugins.PluginSettings;
+import dev.chainrule.engine.train.DataSource;
+import dev.chainrule.engine.train.SyntheticIdx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.plugins.TestJars;
+import dev.chainrule.engine.plugins.TestJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

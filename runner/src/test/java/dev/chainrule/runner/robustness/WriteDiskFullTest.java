@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.train.SyntheticIdx;
+import dev.chainrule.engine.train.SyntheticIdx;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

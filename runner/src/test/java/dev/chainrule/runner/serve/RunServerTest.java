@@ -1,5 +1,10 @@
 package dev.chainrule.runner.serve;
 
+import dev.chainrule.serve.RunServer;
+import dev.chainrule.serve.DigitModel;
+import dev.chainrule.serve.Models;
+import dev.chainrule.serve.RunFolders;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,7 +17,7 @@ import static org.mockito.Mockito.when;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.chainrule.runner.BadInputException;
+import dev.chainrule.engine.base.BadInputException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

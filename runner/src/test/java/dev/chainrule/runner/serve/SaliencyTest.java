@@ -1,14 +1,17 @@
 package dev.chainrule.runner.serve;
 
+import dev.chainrule.serve.Saliency;
+import dev.chainrule.serve.DigitModel;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainrule.api.Network;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.runner.config.ConfigReader;
-import dev.chainrule.runner.config.NetworkFactory;
-import dev.chainrule.runner.predict.MnistPreprocessor;
-import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.engine.config.ConfigReader;
+import dev.chainrule.engine.config.NetworkFactory;
+import dev.chainrule.engine.predict.MnistPreprocessor;
+import dev.chainrule.engine.registry.ProviderRegistry;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -1,5 +1,10 @@
 package dev.chainrule.runner.serve;
 
+import dev.chainrule.runner.cli.ServeCommand;
+
+import dev.chainrule.serve.RunServer;
+import dev.chainrule.serve.RunFolders;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,9 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.data.MnistFetcher;
-import dev.chainrule.runner.registry.ProviderRegistry;
+import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.data.MnistFetcher;
+import dev.chainrule.engine.registry.ProviderRegistry;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.PrintWriter;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainrule.runner.Cli;
 import dev.chainrule.runner.app.Main;
-import dev.chainrule.runner.Terminal;
-import dev.chainrule.runner.InMemorySamples;
-import dev.chainrule.runner.train.DataSource;
+import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.train.InMemorySamples;
+import dev.chainrule.engine.train.DataSource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

@@ -1,14 +1,18 @@
 package dev.chainrule.runner.train;
 
+import dev.chainrule.engine.train.CheckpointStore;
+import dev.chainrule.engine.train.Checkpoint;
+import dev.chainrule.engine.train.DataSource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.runner.Cli;
-import dev.chainrule.runner.InMemorySamples;
-import dev.chainrule.runner.report.Pngs;
-import dev.chainrule.runner.report.RunReport;
+import dev.chainrule.engine.train.InMemorySamples;
+import dev.chainrule.engine.report.Pngs;
+import dev.chainrule.engine.report.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.chainrule.runner.train;
 
+import dev.chainrule.engine.train.SyntheticIdx;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,0 +1,230 @@
+package dev.chainrule.engine.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A config with every default filled in (docs/config.md lists them). {@link #source()} is where
+ * it was read from, for messages; it is not part of the JSON.
+ *
+ * @param input the network's input width, or 0 until the data's feature count fills it in
+ * @param plugins the plugins folder the config named (absolute), or null; kept so a saved config says where
+ *     its types came from (a run's record: loaded only with --trust-run-plugins, see PluginSettings)
+ */
+public record RunConfig(String source, String name, long seed, Data data, int input, List<ComponentSpec> layers,
+        ComponentSpec loss, Training training, String plugins) {
+
+    public RunConfig(String source, String name, long seed, Data data, int input, List<ComponentSpec> layers,
+            ComponentSpec loss, Training training) {
+        this(source, name, seed, data, input, layers, loss, training, null);
+    }
+
+    /** Either a named data set ({@code mnist}) or a folder with the four IDX files. */
+    public record Data(String dataset, String dir) {
+    }
+
+    /**
+     * {@code training.optimizer}: a registered optimizer type and its options (every default written out by
+     * {@link ConfigReader}, so {@code learningRate} is always there).
+     */
+    public record Optimizer(String type, Map<String, Object> options) {
+        public Optimizer {
+            options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        }
+
+        public double learningRate() {
+            return ((Number) options.get("learningRate")).doubleValue();
+        }
+
+        public Optimizer withLearningRate(double lr) {
+            Map<String, Object> o = new LinkedHashMap<>(options);
+            o.put("learningRate", lr);
+            return new Optimizer(type, o);
+        }
+
+        public ComponentSpec asSpec() {
+            return new ComponentSpec(type, options);
+        }
+    }
+
+    /**
+     * The learning rate of epoch e (1-based) of E: {@code constant} α; {@code step} α·γ^⌊(e−1)/stepEpochs⌋;
+     * {@code exponential} α·γ^(e−1); {@code cosine} α_min + (α − α_min)·(1 + cos(π(e−1)/E))/2.
+     */
+    public record Schedule(String type, int stepEpochs, double gamma, double minLearningRate) {
+        public static final Schedule CONSTANT = new Schedule("constant", 1, 1.0, 0.0);
+
+        public double rate(double lr0, int epoch, int epochs) {
+            return switch (type) {
+                case "step" -> lr0 * Math.pow(gamma, (epoch - 1) / stepEpochs);
+                case "exponential" -> lr0 * Math.pow(gamma, epoch - 1);
+                case "cosine" -> minLearningRate
+                        + (lr0 - minLearningRate) * (1 + Math.cos(Math.PI * (epoch - 1) / epochs)) / 2;
+                default -> lr0;
+            };
+        }
+
+        Map<String, Object> toJsonMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", type);
+            switch (type) {
+                case "step" -> {
+                    m.put("stepEpochs", stepEpochs);
+                    m.put("gamma", gamma);
+                }
+                case "exponential" -> m.put("gamma", gamma);
+                case "cosine" -> m.put("minLearningRate", minLearningRate);
+                default -> { }
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Early stopping: a seeded share {@code validationFraction} of the training set is held out; after each
+     * epoch its mean loss is measured, and training stops once it has not improved by more than
+     * {@code minDelta} for {@code patience} epochs; the weights of the best epoch are restored.
+     */
+    public record EarlyStopping(int patience, double validationFraction, double minDelta) {
+        Map<String, Object> toJsonMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("patience", patience);
+            m.put("validationFraction", validationFraction);
+            m.put("minDelta", minDelta);
+            return m;
+        }
+    }
+
+    /**
+     * @param schedule        the learning-rate schedule ({@link Schedule#CONSTANT} by default)
+     * @param earlyStopping   null when training runs all epochs
+     * @param checkpointEvery also checkpoint every this many samples within an epoch (0: at epoch ends only)
+     */
+    public record Training(Optimizer optimizer, int batchSize, int epochs, boolean shuffle, int evalBatchSize,
+            Schedule schedule, EarlyStopping earlyStopping, int checkpointEvery) {
+
+        public Training(Optimizer optimizer, int batchSize, int epochs, boolean shuffle, int evalBatchSize) {
+            this(optimizer, batchSize, epochs, shuffle, evalBatchSize, Schedule.CONSTANT, null, 0);
+        }
+
+        public Training withOptimizer(Optimizer o) {
+            return new Training(o, batchSize, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+        }
+
+        public Training withBatchSize(int b) {
+            return new Training(optimizer, b, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+        }
+
+        public Training withEpochs(int e) {
+            return new Training(optimizer, batchSize, e, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+        }
+    }
+
+    public RunConfig {
+        layers = List.copyOf(layers);
+    }
+
+    public RunConfig withInput(int n) {
+        return new RunConfig(source, name, seed, data, n, layers, loss, training, plugins);
+    }
+
+    /** network.input defaults to the data's features; a given one must match them. */
+    public RunConfig resolveInput(int features) {
+        if (input == 0) {
+            return withInput(features);
+        }
+        if (input != features) {
+            throw new ConfigException(source, "network.input", input + " but the data has " + features
+                    + " features per sample; remove network.input or make them equal");
+        }
+        return this;
+    }
+
+    /** The type ids the run uses (its stages', then its loss'), as plugins.json records them. */
+    public List<String> types() {
+        List<String> used = new java.util.ArrayList<>();
+        for (ComponentSpec c : layers) {
+            used.add(c.type());
+        }
+        used.add(loss.type());
+        return used;
+    }
+
+    public RunConfig withData(Data d) {
+        return new RunConfig(source, name, seed, d, input, layers, loss, training, plugins);
+    }
+
+    /** The data from a folder of IDX files ({@code --data DIR}), kept as an absolute path. */
+    public RunConfig withDataDir(java.nio.file.Path dir) {
+        return withData(new Data(null, dir.toAbsolutePath().normalize().toString()));
+    }
+
+    public RunConfig withName(String n) {
+        return new RunConfig(source, n, seed, data, input, layers, loss, training, plugins);
+    }
+
+    public RunConfig withSeed(long s) {
+        return new RunConfig(source, name, s, data, input, layers, loss, training, plugins);
+    }
+
+    public RunConfig withLayers(List<ComponentSpec> l) {
+        return new RunConfig(source, name, seed, data, input, l, loss, training, plugins);
+    }
+
+    public RunConfig withLoss(ComponentSpec l) {
+        return new RunConfig(source, name, seed, data, input, layers, l, training, plugins);
+    }
+
+    public RunConfig withTraining(Training t) {
+        return new RunConfig(source, name, seed, data, input, layers, loss, t, plugins);
+    }
+
+    /** The resolved config as a JSON-shaped map, in the same layout a config file has. */
+    public Map<String, Object> toJsonMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("seed", seed);
+        if (plugins != null) {
+            m.put("plugins", plugins);
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        if (data.dataset() != null) {
+            d.put("dataset", data.dataset());
+        }
+        if (data.dir() != null) {
+            d.put("dir", data.dir());
+        }
+        m.put("data", d);
+        m.put("network", networkJson());
+        m.put("loss", loss.toJsonMap());
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("optimizer", training.optimizer().asSpec().toJsonMap());
+        t.put("batchSize", training.batchSize());
+        t.put("epochs", training.epochs());
+        t.put("shuffle", training.shuffle());
+        t.put("evalBatchSize", training.evalBatchSize());
+        t.put("schedule", training.schedule().toJsonMap());
+        if (training.earlyStopping() != null) {
+            t.put("earlyStopping", training.earlyStopping().toJsonMap());
+        }
+        t.put("checkpointEvery", training.checkpointEvery());
+        m.put("training", t);
+        return m;
+    }
+
+    /** {@code {"input": n, "layers": [...]}}. */
+    public Map<String, Object> networkJson() {
+        Map<String, Object> n = new LinkedHashMap<>();
+        if (input > 0) {
+            n.put("input", input);
+        }
+        List<Object> ls = new ArrayList<>();
+        for (ComponentSpec c : layers) {
+            ls.add(c.toJsonMap());
+        }
+        n.put("layers", ls);
+        return n;
+    }
+}

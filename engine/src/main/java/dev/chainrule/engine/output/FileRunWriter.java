@@ -1,0 +1,155 @@
+package dev.chainrule.engine.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainrule.api.Network;
+import dev.chainrule.engine.base.BadInputException;
+import dev.chainrule.engine.config.RunConfig;
+import dev.chainrule.engine.io.AtomicFiles;
+import dev.chainrule.engine.plugins.RunPlugins;
+import dev.chainrule.engine.train.EpochMetrics;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The run folder on disk; every file goes through {@link AtomicFiles}. */
+public class FileRunWriter implements RunWriter {
+    public static final String CONFIG_JSON = "config.json";
+    public static final String METRICS_JSONL = "metrics.jsonl";
+    public static final String CONFUSION_CSV = "confusion.csv";
+    /** Files that mark a folder as holding a run, which prepare() never overwrites. */
+    static final List<String> RUN_FILES = List.of(CONFIG_JSON, METRICS_JSONL, ModelFiles.MODEL_JSON,
+            ModelFiles.WEIGHTS_BIN, CONFUSION_CSV);
+
+    private final ObjectMapper mapper;
+    private final RunPlugins runPlugins;
+    private final Map<Path, List<String>> metricLines = new HashMap<>();
+
+    public FileRunWriter(ObjectMapper mapper) {
+        this(mapper, null);
+    }
+
+    /** @param runPlugins writes plugins.json beside config.json (null: not written) */
+    @Inject
+    public FileRunWriter(ObjectMapper mapper, RunPlugins runPlugins) {
+        this.mapper = mapper;
+        this.runPlugins = runPlugins;
+    }
+
+    @Override
+    public Path prepare(RunConfig config, Path out) {
+        Path dir = out;
+        if (dir == null) {
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            dir = Path.of("runs", config.name() + "-" + stamp);
+            for (int k = 2; Files.exists(dir); k++) {
+                dir = Path.of("runs", config.name() + "-" + stamp + "-" + k);
+            }
+        }
+        String shown = out == null ? dir.toString() : "--out " + out;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new BadInputException(shown + ": exists and is not a folder");
+        }
+        String held = RunFolderFiles.heldRun(dir);
+        if (held != null) {
+            throw new BadInputException(shown + ": already holds a run (" + held + "); choose another --out or remove it");
+        }
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".probe", ".tmp");
+            Files.delete(probe);
+        } catch (FileAlreadyExistsException e) {
+            throw new BadInputException(shown + ": cannot create the folder, " + e.getFile() + " is a file");
+        } catch (IOException | SecurityException e) {
+            throw new BadInputException(shown + ": cannot write there (" + reason(e) + ")");
+        }
+        return dir;
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName().replace("Exception", "") + (m == null ? "" : ": " + m);
+    }
+
+    @Override
+    public void writeConfig(Path dir, RunConfig config) {
+        io(() -> AtomicFiles.write(dir.resolve(CONFIG_JSON),
+                mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(config.toJsonMap())));
+        if (runPlugins != null) {
+            runPlugins.write(dir, config.types());
+        }
+    }
+
+    @Override
+    public void appendMetrics(Path dir, EpochMetrics m) {
+        Map<String, Object> o = m.toJsonMap();
+        List<String> lines = metricLines.computeIfAbsent(dir.toAbsolutePath(), k -> new ArrayList<>());
+        io(() -> {
+            lines.add(mapper.writeValueAsString(o));
+            AtomicFiles.write(dir.resolve(METRICS_JSONL),
+                    (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    @Override
+    public void rewriteMetrics(Path dir, List<EpochMetrics> all) {
+        List<String> lines = new ArrayList<>();
+        metricLines.put(dir.toAbsolutePath(), lines);
+        io(() -> {
+            for (EpochMetrics m : all) {
+                lines.add(mapper.writeValueAsString(m.toJsonMap()));
+            }
+            AtomicFiles.write(dir.resolve(METRICS_JSONL),
+                    (lines.isEmpty() ? "" : String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    @Override
+    public void writeReport(Path dir, ReportSink report) {
+        report.writeInto(dir, mapper);
+    }
+
+    @Override
+    public void writeModel(Path dir, Network network, RunConfig config, int numClasses) {
+        io(() -> ModelFiles.write(dir, network, config, numClasses, mapper));
+    }
+
+    @Override
+    public void writeConfusion(Path dir, int[][] confusion) {
+        StringBuilder sb = new StringBuilder("true\\predicted");
+        for (int j = 0; j < confusion.length; j++) {
+            sb.append(',').append(j);
+        }
+        sb.append('\n');
+        for (int i = 0; i < confusion.length; i++) {
+            sb.append(i);
+            for (int j = 0; j < confusion[i].length; j++) {
+                sb.append(',').append(confusion[i][j]);
+            }
+            sb.append('\n');
+        }
+        io(() -> AtomicFiles.write(dir.resolve(CONFUSION_CSV), sb.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void io(IoAction a) {
+        try {
+            a.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

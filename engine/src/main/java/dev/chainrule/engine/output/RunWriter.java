@@ -1,0 +1,39 @@
+package dev.chainrule.engine.output;
+
+import dev.chainrule.api.Network;
+import dev.chainrule.engine.config.RunConfig;
+import dev.chainrule.engine.train.EpochMetrics;
+import java.nio.file.Path;
+
+/** Writes a run folder: config.json, metrics.jsonl, model.json + weights.bin, confusion.csv. */
+public interface RunWriter {
+
+    /**
+     * Chooses and creates the run folder ({@code out}, or {@code runs/<name>-<yyyyMMdd-HHmmss>}) and proves
+     * it writable, before any training; refuses a folder that already holds a run.
+     */
+    Path prepare(RunConfig config, Path out);
+
+    /**
+     * Takes the folder's single-writer lock ({@link RunLock}), held until closed; refuses with one line when
+     * another runner holds it. {@code shown} names the folder as the user gave it.
+     */
+    default RunLock lock(Path dir, String shown) {
+        return RunLock.acquire(dir, shown);
+    }
+
+    void writeConfig(Path dir, RunConfig config);
+
+    /** Appends one line to metrics.jsonl (the file is rewritten atomically each time). */
+    void appendMetrics(Path dir, EpochMetrics metrics);
+
+    /** Replaces metrics.jsonl by these epochs (on resume: the epochs the checkpoint holds). */
+    void rewriteMetrics(Path dir, java.util.List<EpochMetrics> all);
+
+    /** The pictures and report.html, as the report side prepared them. */
+    void writeReport(Path dir, ReportSink report);
+
+    void writeModel(Path dir, Network network, RunConfig config, int numClasses);
+
+    void writeConfusion(Path dir, int[][] confusion);
+}

@@ -1,0 +1,386 @@
+package dev.chainrule.engine.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainrule.engine.base.BadInputException;
+import dev.chainrule.engine.io.SafeFiles;
+import dev.chainrule.engine.io.Text;
+import dev.chainrule.engine.io.AtomicFiles;
+import dev.chainrule.engine.io.Sha256;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints of a run folder, in {@code checkpoint/}: {@code state.json} (format, position, metrics so far,
+ * early-stopping state, the optimizer's type id and state sizes, each file's SHA-256), {@code weights.bin}
+ * and, with early stopping, {@code best.bin} — every parameter row-major, then every network buffer, as
+ * little-endian float64, one after the other, as in the model's weights.bin — and {@code optimizer.bin},
+ * the optimizer's state buffers ({@code Optimizer.state}: moments, velocities, its step counter) in its
+ * order, as little-endian float64.
+ *
+ * <p>Atomic as a whole: the new checkpoint is written into a fresh temporary folder, the old one renamed to
+ * {@code checkpoint.old}, the new one renamed into place, the old one deleted. A crash at any moment leaves
+ * either {@code checkpoint/} or {@code checkpoint.old/} complete, and {@link #load()} takes whichever is.
+ *
+ * <p>A run folder may come from elsewhere, so nothing in a checkpoint is trusted: {@code state.json} has its
+ * own SHA-256 beside it ({@code state.json.sha256}, {@code sha256sum -c} reads it) and records a SHA-256
+ * of the run's {@code config.json} (all but training.epochs), every field is range-checked, every array file must lie in the
+ * checkpoint folder with exactly the size {@code parameterSizes} gives (checked before allocating) and its
+ * recorded SHA-256; {@link #check} then compares it with the network and the config. Each failure is one line.
+ */
+public final class CheckpointStore {
+    private static final String TMP_PREFIX = ".checkpoint.";
+    public static final String FORMAT = "chainrule-checkpoint";
+    /** 2: any optimizer's state (version 1 held SGD momentum only). */
+    public static final int FORMAT_VERSION = 2;
+    public static final String DIR = "checkpoint";
+    public static final String OLD = "checkpoint.old";
+    public static final String STATE = "state.json";
+    public static final String STATE_SHA = "state.json.sha256";
+    /** Far above a real state.json (metrics of 100,000 epochs); stops a device or a mistake. */
+    static final long MAX_STATE_BYTES = 256L << 20;
+
+    private final Path runDir;
+    private final ObjectMapper mapper;
+    /** The config fingerprint of the checkpoint {@link #load()} returned, if it recorded one. */
+    private String recordedFingerprint;
+
+    public CheckpointStore(Path runDir, ObjectMapper mapper) {
+        this.runDir = runDir;
+        this.mapper = mapper;
+    }
+
+    public Path dir() {
+        return runDir.resolve(DIR);
+    }
+
+    /** Whether a checkpoint (complete or the previous one) is on disk. */
+    public boolean hasCheckpoint() {
+        return Files.isRegularFile(runDir.resolve(DIR).resolve(STATE)) || Files.isRegularFile(runDir.resolve(OLD).resolve(STATE));
+    }
+
+    public void save(Checkpoint c) {
+        try {
+            deleteLeftovers();
+            Path tmp = runDir.resolve(TMP_PREFIX + Long.toHexString(System.nanoTime()) + ".tmp");
+            Files.createDirectory(tmp);
+            Map<String, Object> files = new LinkedHashMap<>();
+            files.put("weights", write(tmp, "weights.bin", c.weights()));
+            files.put("optimizer", write(tmp, "optimizer.bin", c.optimizerState()));
+            if (c.best() != null) {
+                files.put("best", write(tmp, "best.bin", c.best()));
+            }
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("format", FORMAT);
+            s.put("formatVersion", FORMAT_VERSION);
+            s.put("epoch", c.epoch());
+            s.put("position", c.position());
+            s.put("lossSum", c.lossSum());
+            s.put("correct", c.correct());
+            s.put("bestValidationLoss", Double.isFinite(c.bestValidationLoss()) ? c.bestValidationLoss() : null);
+            s.put("bestEpoch", c.bestEpoch());
+            s.put("badEpochs", c.badEpochs());
+            s.put("stopped", c.stopped());
+            List<Integer> sizes = new ArrayList<>();
+            for (double[] w : c.weights()) {
+                sizes.add(w.length);
+            }
+            s.put("parameterSizes", sizes);
+            String configSha = configFingerprint();
+            if (configSha != null) {
+                s.put("configFingerprint", configSha);
+            }
+            s.put("optimizer", c.optimizer());
+            List<Integer> stateSizes = new ArrayList<>();
+            for (double[] a : c.optimizerState()) {
+                stateSizes.add(a.length);
+            }
+            s.put("optimizerStateSizes", stateSizes);
+            s.put("files", files);
+            List<Object> ms = new ArrayList<>();
+            for (EpochMetrics m : c.metrics()) {
+                ms.add(m.toJsonMap());
+            }
+            s.put("metrics", ms);
+            byte[] state = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
+            AtomicFiles.writeSynced(tmp.resolve(STATE), state);
+            AtomicFiles.writeSynced(tmp.resolve(STATE_SHA),
+                    (Sha256.hex(state) + "  " + STATE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            AtomicFiles.syncDirectory(tmp);
+            Path cur = runDir.resolve(DIR);
+            Path old = runDir.resolve(OLD);
+            // At every moment checkpoint/ or checkpoint.old/ is complete: the old one goes only once the new
+            // one is in place (after a crash between the renames, checkpoint.old/ is the only one, so keep it).
+            if (Files.exists(cur)) {
+                deleteTree(old);
+                Files.move(cur, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, cur, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(runDir);
+            deleteTree(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> write(Path dir, String name, double[][] arrays) throws IOException {
+        int total = 0;
+        for (double[] a : arrays) {
+            total += a.length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(total * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (double[] a : arrays) {
+            for (double v : a) {
+                buf.putDouble(v);
+            }
+        }
+        AtomicFiles.writeSynced(dir.resolve(name), buf.array());
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("file", name);
+        f.put("sha256", Sha256.hex(buf.array()));
+        return f;
+    }
+
+    /**
+     * The newest complete checkpoint, or null when the run has none: {@code checkpoint/}, or
+     * {@code checkpoint.old/} when the first is missing or fails its checks (a crash between the renames).
+     */
+    public Checkpoint load() {
+        Path cur = runDir.resolve(DIR);
+        Path old = runDir.resolve(OLD);
+        boolean hasOld = Files.isRegularFile(old.resolve(STATE));
+        if (!Files.isRegularFile(cur.resolve(STATE))) {
+            return hasOld ? load(old) : null;
+        }
+        try {
+            return load(cur);
+        } catch (BadInputException e) {
+            if (hasOld) {
+                return load(old);
+            }
+            throw e;
+        }
+    }
+
+    private void deleteLeftovers() throws IOException {
+        try (Stream<Path> s = Files.list(runDir)) {
+            for (Path p : s.filter(q -> q.getFileName().toString().startsWith(TMP_PREFIX)).toList()) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    /**
+     * The SHA-256 of the run's config.json without {@code training.epochs}, or null when there is none (a
+     * store used on its own). Raising the epochs is how a finished run is extended; any other edit would make
+     * the resumed run differ from one never stopped, or not fit the checkpoint at all.
+     */
+    private String configFingerprint() {
+        Path cfg = runDir.resolve("config.json");
+        if (!Files.isRegularFile(cfg)) {
+            return null;
+        }
+        byte[] bytes = SafeFiles.readSmall(cfg, cfg.toString(), SafeFiles.MAX_JSON_BYTES);
+        try {
+            JsonNode tree = mapper.readTree(bytes);
+            if (tree != null && tree.path("training") instanceof com.fasterxml.jackson.databind.node.ObjectNode t) {
+                t.remove("epochs");
+            }
+            return Sha256.hex(mapper.writeValueAsBytes(tree));
+        } catch (IOException e) {
+            return Sha256.hex(bytes); // unparsable: differs from any recorded fingerprint
+        }
+    }
+
+    private Checkpoint load(Path d) {
+        String shown = d + "/" + STATE;
+        byte[] bytes = SafeFiles.readSmall(d.resolve(STATE), shown, MAX_STATE_BYTES);
+        Path shaFile = d.resolve(STATE_SHA);
+        if (!Files.exists(shaFile)) {
+            throw new BadInputException(shown + ": no " + STATE_SHA + " beside it; the checkpoint is incomplete or was "
+                    + "written by an older runner; start the run again");
+        }
+        String recorded = new String(SafeFiles.readSmall(shaFile, d + "/" + STATE_SHA, 1024),
+                java.nio.charset.StandardCharsets.US_ASCII).strip().split("\\s+")[0];
+        String actual = Sha256.hex(bytes);
+        if (!actual.equals(recorded)) {
+            throw new BadInputException(shown + ": SHA-256 " + actual + " does not match " + recorded + " in " + STATE_SHA
+                    + "; the checkpoint was edited or is corrupted");
+        }
+        JsonNode s;
+        try {
+            s = mapper.readTree(bytes);
+        } catch (IOException e) {
+            throw new BadInputException(shown + ": not JSON (" + Text.escape(e.getMessage().split("\n")[0]) + ")");
+        }
+        if (s == null || !FORMAT.equals(s.path("format").asText()) || s.path("formatVersion").asInt() != FORMAT_VERSION) {
+            throw new BadInputException(shown + ": not a " + FORMAT + " version " + FORMAT_VERSION + " file"
+                    + (s != null && s.path("formatVersion").asInt() == 1 ? " (version 1, from before optimizers were "
+                    + "plugins; restart the run)" : ""));
+        }
+        // compared by check(), after the checks that can say more precisely what changed
+        recordedFingerprint = s.path("configFingerprint").isTextual() ? s.get("configFingerprint").asText() : null;
+        int epoch = intField(s, "epoch", 1, Integer.MAX_VALUE, shown);
+        int position = intField(s, "position", 0, Integer.MAX_VALUE, shown);
+        long correct = s.path("correct").asLong(-1);
+        if (!s.path("correct").isIntegralNumber() || correct < 0 || correct > position) {
+            throw new BadInputException(shown + ": correct: must be an integer from 0 to position (" + position + "), got "
+                    + s.path("correct"));
+        }
+        double lossSum = s.path("lossSum").asDouble(Double.NaN);
+        if (!s.path("lossSum").isNumber() || !Double.isFinite(lossSum)) {
+            throw new BadInputException(shown + ": lossSum: must be a finite number, got " + s.path("lossSum"));
+        }
+        int[] sizes = sizes(s, "parameterSizes", shown, false);
+        int[] stateSizes = sizes(s, "optimizerStateSizes", shown, true);
+        String optimizer = s.path("optimizer").asText("");
+        if (!s.path("optimizer").isTextual() || optimizer.isEmpty()) {
+            throw new BadInputException(shown + ": optimizer: must be the optimizer's type id, got " + s.path("optimizer"));
+        }
+        JsonNode metrics = s.path("metrics");
+        if (!metrics.isArray() || metrics.size() != epoch - 1) {
+            throw new BadInputException(shown + ": holds " + metrics.size() + " finished epochs but says it stopped in "
+                    + "epoch " + epoch + " (expected " + (epoch - 1) + ")");
+        }
+        List<EpochMetrics> ms = new ArrayList<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            EpochMetrics m = EpochMetrics.fromJson(metrics.get(i));
+            if (m.epoch() != i + 1) {
+                throw new BadInputException(shown + ": metrics[" + i + "].epoch: expected " + (i + 1) + ", got "
+                        + metrics.get(i).path("epoch"));
+            }
+            ms.add(m);
+        }
+        int bestEpoch = intField(s, "bestEpoch", 0, epoch - 1, shown);
+        int badEpochs = intField(s, "badEpochs", 0, epoch - 1, shown);
+        double bestLoss = s.hasNonNull("bestValidationLoss") ? s.get("bestValidationLoss").asDouble()
+                : Double.POSITIVE_INFINITY;
+        double[][] w = read(d, s.path("files").path("weights"), sizes, shown, "files.weights");
+        double[][] v = read(d, s.path("files").path("optimizer"), stateSizes, shown, "files.optimizer");
+        double[][] best = s.path("files").has("best")
+                ? read(d, s.path("files").path("best"), sizes, shown, "files.best") : null;
+        return Checkpoint.builder()
+                .at(epoch, position)
+                .runningSums(lossSum, correct)
+                .metrics(ms)
+                .earlyStopping(bestLoss, bestEpoch, badEpochs, s.path("stopped").asBoolean())
+                .weights(w)
+                .optimizer(optimizer, v)
+                .best(best)
+                .build();
+    }
+
+    /** An array of sizes (integers ≥ 0), each checked before any array of that size is allocated. */
+    private static int[] sizes(JsonNode s, String key, String shown, boolean mayBeEmpty) {
+        JsonNode node = s.path(key);
+        if (!node.isArray() || (!mayBeEmpty && node.isEmpty())) {
+            throw new BadInputException(shown + ": " + key + ": must be " + (mayBeEmpty ? "an" : "a non-empty")
+                    + " array of sizes, got " + (node.isMissingNode() ? "nothing" : Text.escape(node.toString())));
+        }
+        int[] out = new int[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode n = node.get(i);
+            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
+                throw new BadInputException(shown + ": " + key + "[" + i + "]: must be an integer ≥ 0, got " + n);
+            }
+            out[i] = n.asInt();
+        }
+        return out;
+    }
+
+    private static int intField(JsonNode s, String key, int min, int max, String shown) {
+        JsonNode n = s.path(key);
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
+            throw new BadInputException(shown + ": " + key + ": must be an integer from " + min + " to " + max + ", got "
+                    + (n.isMissingNode() ? "nothing" : Text.escape(n.toString())));
+        }
+        return n.asInt();
+    }
+
+    /**
+     * Checks a loaded checkpoint against the network the run's config builds and its epochs: an edited
+     * config.json or state.json is one line, not an exception from deep inside the trainer.
+     */
+    public void check(Checkpoint c, dev.chainrule.api.Network network, dev.chainrule.engine.config.RunConfig config) {
+        String shown = dir() + "/" + STATE;
+        int epochs = config.training().epochs();
+        String optimizer = config.training().optimizer().type();
+        if (!optimizer.equals(c.optimizer())) {
+            throw new BadInputException("--resume: the checkpoint holds the state of optimizer '"
+                    + Text.escape(c.optimizer()) + "' but the run's config asks for '" + optimizer
+                    + "'; resume with the optimizer the run started with");
+        }
+        int[] have = new int[c.weights().length];
+        for (int i = 0; i < have.length; i++) {
+            have[i] = c.weights()[i].length;
+        }
+        // the arrays are the parameters, then the buffers (SgdTrainer.copy)
+        List<Integer> sizes = new ArrayList<>();
+        network.parameters().forEach(p -> sizes.add(p.size()));
+        network.buffers().forEach(b -> sizes.add(b.size()));
+        int[] want = sizes.stream().mapToInt(Integer::intValue).toArray();
+        if (!java.util.Arrays.equals(have, want)) {
+            throw new BadInputException(shown + ": parameterSizes " + java.util.Arrays.toString(have) + " but the network "
+                    + runDir.resolve("config.json") + " describes has " + java.util.Arrays.toString(want)
+                    + "; the checkpoint does not belong to this config");
+        }
+        if (c.epoch() > epochs + 1) {
+            throw new BadInputException(shown + ": epoch: " + c.epoch() + " but the run has " + epochs + " epochs");
+        }
+        String now = configFingerprint();
+        if (recordedFingerprint != null && now != null && !now.equals(recordedFingerprint)) {
+            throw new BadInputException(runDir.resolve("config.json") + ": changed since the checkpoint was written "
+                    + "(only training.epochs may be raised, to extend a run); put the original back or start a new run");
+        }
+    }
+
+    private static double[][] read(Path d, JsonNode f, int[] sizes, String shown, String key) {
+        long total = 0;
+        for (int s : sizes) {
+            total += s;
+        }
+        String name = f.path("file").asText("");
+        String sha = f.path("sha256").asText("");
+        if (!sha.matches("[0-9a-f]{64}")) {
+            throw new BadInputException(shown + ": " + key + ".sha256: missing or not a SHA-256");
+        }
+        Path real = SafeFiles.inside(d, name, shown + ": " + key + ".file");
+        byte[] bytes = SafeFiles.readExactly(real, d.resolve(name).toString(), total * Double.BYTES,
+                shown + " (parameterSizes)");
+        if (!Sha256.hex(bytes).equals(sha)) {
+            throw new BadInputException(d.resolve(name) + ": SHA-256 does not match " + shown
+                    + "; the checkpoint is corrupted");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        double[][] out = new double[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = new double[sizes[i]];
+            for (int k = 0; k < sizes[i]; k++) {
+                out[i][k] = buf.getDouble();
+            }
+        }
+        return out;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

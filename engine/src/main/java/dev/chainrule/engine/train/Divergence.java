@@ -1,0 +1,165 @@
+package dev.chainrule.engine.train;
+
+import dev.chainrule.api.ForwardContext;
+import dev.chainrule.api.Layer;
+import dev.chainrule.api.Loss;
+import dev.chainrule.api.Network;
+import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Optimizer;
+import dev.chainrule.api.Stage;
+import dev.chainrule.api.Tensor;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Where a diverged step first produced a non-finite value. The hot loop only checks each batch's loss (and
+ * the weights at checkpoints and epoch ends); when that fails, training is replayed from the last in-memory
+ * snapshot — deterministically, since the order of an epoch is a pure function of (seed, epoch). The trainer
+ * replays twice: with its own training step (the fused one for plain SGD, so the same bits as the run) to find
+ * the first batch that goes non-finite, then up to that batch again and through it with {@link #checkedStep}:
+ * every stage's output, every backward row vector, every parameter gradient and the update checked, so the
+ * first culprit is named with the norms of what went into it.
+ */
+final class Divergence {
+    private Divergence() {
+    }
+
+    /** The first non-finite value of a checked step, or null when the step was finite. */
+    record Finding(int row, String where) {
+    }
+
+    /**
+     * One training step like {@link Network#trainStep}, the same operations in the same order (so the same
+     * bits), checking after each one.
+     */
+    static Finding checkedStep(Network net, Tensor x, int[] y, Optimizer sgd, ForwardContext context) {
+        List<Stage> stages = net.stages();
+        net.zeroGrad();
+        Tensor z = x;
+        int row = firstBadRow(x);
+        if (row >= 0) {
+            return new Finding(row, "the input sample itself");
+        }
+        for (int i = 0; i < net.trainingStages(); i++) {
+            Stage s = stages.get(i);
+            String before = "‖z‖=" + fmt(norm(z.data())) + params(s, false);
+            z = s.forward(z, context.atStage(i));
+            row = firstBadRow(z);
+            if (row >= 0) {
+                return new Finding(row, "the forward pass of stage [" + i + "] " + s.type() + "; norms just before: "
+                        + before);
+            }
+        }
+        Loss loss = net.trainingLoss();
+        double l = loss.forward(z, y);
+        if (!Double.isFinite(l)) {
+            return new Finding(0, "the forward pass of the loss " + loss.type() + "; norms just before: ‖z‖="
+                    + fmt(norm(z.data())));
+        }
+        Tensor g = loss.backward();
+        row = firstBadRow(g);
+        if (row >= 0) {
+            return new Finding(row, "the backward pass of the loss " + loss.type() + " (D ℓ); norms just before: ‖z‖="
+                    + fmt(norm(z.data())));
+        }
+        for (int i = net.trainingStages() - 1; i >= 0; i--) {
+            Stage s = stages.get(i);
+            String before = "‖g‖=" + fmt(norm(g.data())) + params(s, false);
+            g = s.backward(g, i > 0);
+            if (g != null && (row = firstBadRow(g)) >= 0) {
+                return new Finding(row, "the backward pass of stage [" + i + "] " + s.type() + " (g·D_x); norms just before: "
+                        + before);
+            }
+            if (s instanceof Layer lay) {
+                for (Parameter p : lay.parameters()) {
+                    if (!finite(p.grad())) {
+                        return new Finding(0, "the backward pass of stage [" + i + "] " + s.type() + " (∂ℓ/∂" + p.name()
+                                + "); norms just before: " + before);
+                    }
+                }
+            }
+        }
+        StringBuilder before = new StringBuilder();
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i) instanceof Layer) {
+                before.append(" [").append(i).append("]").append(params(stages.get(i), true));
+            }
+        }
+        sgd.step(net.parameters(), x.rows());
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i) instanceof Layer lay) {
+                for (Parameter p : lay.parameters()) {
+                    if (!finite(p.value())) {
+                        return new Finding(0, "the optimizer's update of stage [" + i + "] " + lay.type() + " "
+                                + p.name() + " (α=" + fmt(sgd.learningRate()) + "); norms just before:" + before);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean weightsFinite(Network net) {
+        for (Parameter p : net.parameters()) {
+            if (!finite(p.value())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String params(Stage s, boolean grads) {
+        StringBuilder sb = new StringBuilder();
+        if (s instanceof Layer l) {
+            for (Parameter p : l.parameters()) {
+                sb.append(", ‖").append(p.name()).append("‖=").append(fmt(norm(p.value())));
+                if (grads) {
+                    sb.append(", ‖∂ℓ/∂").append(p.name()).append("‖=").append(fmt(norm(p.grad())));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    static int firstBadRow(Tensor t) {
+        double[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Double.isFinite(d[i])) {
+                return t.cols() == 0 ? 0 : i / t.cols();
+            }
+        }
+        return -1;
+    }
+
+    static boolean finite(double[] v) {
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** ‖v‖₂ scaled by the largest |v_i|, so entries near 1e300 do not overflow the sum of squares. */
+    static double norm(double[] v) {
+        double max = 0;
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return Math.abs(d);
+            }
+            max = Math.max(max, Math.abs(d));
+        }
+        if (max == 0) {
+            return 0;
+        }
+        double s = 0;
+        for (double d : v) {
+            s += (d / max) * (d / max);
+        }
+        return max * Math.sqrt(s);
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+}

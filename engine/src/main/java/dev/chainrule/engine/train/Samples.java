@@ -1,0 +1,36 @@
+package dev.chainrule.engine.train;
+
+import dev.chainrule.api.Shape;
+import dev.chainrule.api.Tensor;
+
+/** Labelled samples as the trainer sees them: rows of {@link #features()} doubles and class labels. */
+public interface Samples {
+    int size();
+
+    int features();
+
+    /**
+     * The shape of one sample ({@code features()} values, channel-major): {@code 1×H×W} for images, a vector
+     * by default.
+     */
+    default Shape shape() {
+        return Shape.of(features());
+    }
+
+    int numClasses();
+
+    /**
+     * Writes samples {@code order[from .. from+count)} into rows {@code 0..count} of {@code x}
+     * ({@code count × features()}, reused by the caller) and their labels into {@code labels[0..count)}.
+     */
+    void fill(int[] order, int from, int count, Tensor x, int[] labels);
+
+    /**
+     * The first sample whose label is {@code classes} or more, described for a message with where it is
+     * stored ({@code t10k-labels-idx1-ubyte: label 200 at item 17 (byte 25)}); null when there is none or the
+     * samples cannot say.
+     */
+    default String labelAtLeast(int classes) {
+        return null;
+    }
+}

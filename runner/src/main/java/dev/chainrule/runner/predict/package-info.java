@@ -1,4 +1,0 @@
-/**
- * {@code runner predict}: preprocesses images the MNIST way and prints the model's probabilities.
- */
-package dev.chainrule.runner.predict;
