@@ -56,7 +56,12 @@ class ArchitectureTest {
             Map.entry("output", Set.of("base", "config", "plugins", "train", "io")),
             Map.entry("report", Set.of("train", "io", "output")),
             Map.entry("predict", Set.of("base", "config", "io", "output", "plugins", "report")),
-            Map.entry("explain", Set.of("base", "config", "pipeline", "train"))));
+            Map.entry("explain", Set.of("base", "config", "pipeline", "train")),
+            Map.entry("run", Set.of("base", "config", "io", "output", "pipeline", "plugins", "registry", "report",
+                    "train")),
+            // the facade: a Java program's way in
+            Map.entry("", Set.of("base", "config", "output", "pipeline", "plugins", "predict", "registry", "report",
+                    "run", "train"))));
 
     /** Main classes only: not test classes, nor the engine's test-jar of shared test helpers. */
     private static final ImportOption MAIN_ONLY = location -> ImportOption.Predefined.DO_NOT_INCLUDE_TESTS.includes(location)

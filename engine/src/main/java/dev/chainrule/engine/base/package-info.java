@@ -1,6 +1,5 @@
 /**
- * The bottom of the runner: the two exceptions that decide exit codes (bad input: 2, failed check: 1) and
- * the terminal the commands print to. Every runner package may use it; it uses none of them (the entry
- * point and the wiring live in {@code app}).
+ * The bottom of the engine: the two exceptions that decide exit codes (bad input: 2, failed check: 1) and
+ * the terminal the engine prints to. Every engine package may use it; it uses none of them.
  */
 package dev.chainrule.engine.base;

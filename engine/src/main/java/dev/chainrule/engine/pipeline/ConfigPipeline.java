@@ -34,6 +34,17 @@ public class ConfigPipeline {
     }
 
     /**
+     * Binds and resolves config text given in code (the Java facade): {@code shown} names it in messages,
+     * {@code baseDir} resolves its relative paths, {@code defaultName} names the run when the config does not.
+     */
+    public RunConfig parse(String text, String shown, String defaultName, java.nio.file.Path baseDir) {
+        ConfigReader.Bound bound = reader.bind(text, shown, defaultName, baseDir);
+        settlePluginsFolder(bound);
+        loadProviders();
+        return reader.resolve(bound);
+    }
+
+    /**
      * Reads a config a run folder saved (its config.json, for {@code train --resume}): its {@code plugins}
      * folder is a record, loaded only with --trust-run-plugins (PluginSettings, docs/security.md).
      */

@@ -1,27 +1,13 @@
 package dev.chainrule.runner.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
-import com.google.inject.Singleton;
+import dev.chainrule.engine.EngineModule;
 import dev.chainrule.engine.base.Terminal;
-import dev.chainrule.engine.output.FileRunWriter;
-import dev.chainrule.engine.output.RunWriter;
-import dev.chainrule.engine.plugins.PluginDiscovery;
-import dev.chainrule.engine.plugins.PluginSettings;
-import dev.chainrule.engine.registry.ProviderRegistry;
-import dev.chainrule.engine.train.ConsoleProgress;
-import dev.chainrule.engine.train.DataSource;
-import dev.chainrule.engine.train.IdxDataSource;
-import dev.chainrule.engine.train.ProgressSink;
-import dev.chainrule.engine.train.SgdTrainer;
-import dev.chainrule.engine.train.Trainer;
 
 /**
- * How the runner's parts are wired. Each binding is an interface or a replaceable class, so a test can
- * override one (a data source of three samples, a recording sink) with
- * {@code Modules.override(new RunnerModule(t)).with(...)}.
+ * How the runner's parts are wired: the engine's module with the process environment. Each binding is an
+ * interface or a replaceable class, so a test can override one (a data source of three samples, a recording
+ * sink) with {@code Modules.override(new RunnerModule(t)).with(...)}.
  */
 public class RunnerModule extends AbstractModule {
     private final Terminal terminal;
@@ -32,45 +18,6 @@ public class RunnerModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        bind(Terminal.class).toInstance(terminal);
-        bind(DataSource.class).to(IdxDataSource.class);
-        bind(Trainer.class).to(SgdTrainer.class);
-        bind(RunWriter.class).to(FileRunWriter.class);
-    }
-
-    /** {@code --plugins}, the environment and the config decide the plugins folder (see PluginSettings). */
-    @Provides
-    @Singleton
-    PluginSettings pluginSettings() {
-        return new PluginSettings(System.getenv());
-    }
-
-    @Provides
-    @Singleton
-    PluginDiscovery pluginDiscovery(PluginSettings settings, Terminal t) {
-        return new PluginDiscovery(settings, t);
-    }
-
-    /**
-     * The providers on the class path and in the plugins folder's jars, discovered on first use: the
-     * commands are created before the command line (which may name the folder) is parsed.
-     */
-    @Provides
-    @Singleton
-    ProviderRegistry registry(PluginDiscovery discovery) {
-        return ProviderRegistry.lazy(discovery::registry);
-    }
-
-    @Provides
-    @Singleton
-    ObjectMapper mapper() {
-        // a key given twice in a model, checkpoint or record is refused rather than the last one taken
-        return JsonMapper.builder().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .build();
-    }
-
-    @Provides
-    ProgressSink progress(Terminal t) {
-        return new ConsoleProgress(t.err(), t.interactive());
+        install(new EngineModule(terminal, System.getenv()));
     }
 }

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,8 +39,8 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "W", defaultValue = "1", description = "untimed epochs first (default ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "use this folder of IDX files instead of the config's data section")
-    Path data;
+    @Mixin
+    DataOption dataOption;
 
     @Option(names = "--threads", paramLabel = "T",
             description = "threads the dense layers split a mini-batch of at least 32 rows over (default 2 when there are 2 or more cores, else 1)")
@@ -79,8 +80,8 @@ public class BenchCommand implements Callable<Integer> {
                     + ", got " + batchSize);
         }
         RunConfig c = configs.read(config, config.toString());
-        if (data != null) {
-            c = c.withDataDir(data);
+        if (dataOption.dir() != null) {
+            c = c.withDataDir(dataOption.dir());
         }
         DataSource.Split split = dataSource.load(c.data());
         c = c.resolveInput(split.train().features());

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,8 +50,8 @@ public class ExplainCommand implements Callable<Integer> {
             description = "index of the training sample (default ${DEFAULT-VALUE})")
     int sample;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "use this folder of IDX files instead of the config's data")
-    Path data;
+    @Mixin
+    DataOption dataOption;
 
     private final ConfigPipeline configs;
     private final DataSource dataSource;
@@ -67,13 +68,9 @@ public class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (data != null && data.toString().isEmpty()) {
-            // Path.of("") is the working directory: never what an empty value (an unset variable) meant
-            throw new dev.chainrule.engine.base.BadInputException("--data: must be a folder path, got an empty string");
-        }
         RunConfig c = configs.read(config, config.toString());
-        if (data != null) {
-            c = c.withDataDir(data);
+        if (dataOption.dir() != null) {
+            c = c.withDataDir(dataOption.dir());
         }
         var split = dataSource.load(c.data());
         Samples train = split.train();

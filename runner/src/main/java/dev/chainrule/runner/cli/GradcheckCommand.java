@@ -1,38 +1,18 @@
 package dev.chainrule.runner.cli;
 
-import dev.chainrule.api.Jacobian;
-import dev.chainrule.api.Layer;
-import dev.chainrule.api.Loss;
-import dev.chainrule.api.Network;
-import dev.chainrule.api.Parameter;
-import dev.chainrule.api.Stage;
-import dev.chainrule.api.Shape;
-import dev.chainrule.api.Tensor;
 import dev.chainrule.engine.base.CheckFailedException;
-import dev.chainrule.engine.base.Terminal;
-import dev.chainrule.engine.config.NetworkFactory;
 import dev.chainrule.engine.config.RunConfig;
-import dev.chainrule.engine.train.DataSource;
 import dev.chainrule.engine.pipeline.ConfigPipeline;
-import dev.chainrule.testkit.CheckResult;
-import dev.chainrule.testkit.JacobianChecker;
+import dev.chainrule.engine.run.Gradcheck;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/**
- * Builds the configured network with its initial random weights and checks, against central differences
- * (testkit's {@link JacobianChecker}), every stage's {@code D_x}, every layer's {@code D_θ}, the loss's
- * {@code D_p} and the whole parameter gradient, on a few random inputs in [0, 1] (MNIST-shaped pixels).
- * Large parameter Jacobians are checked on a random subset of their columns.
- */
+/** {@code runner gradcheck CONFIG}: the engine's {@link Gradcheck} of the config's network; exit 1 on failure. */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
         description = "Check every Jacobian of the configured network and its whole gradient against finite "
                 + "differences, and each layer's backward against its Jacobians; prints the worst error per layer "
@@ -52,22 +32,16 @@ public class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed for the weights and inputs (default: the config's)")
     Long seed;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "use this folder of IDX files instead of the config's data section (for its input width)")
-    Path data;
+    @Mixin
+    DataOption dataOption;
 
     private final ConfigPipeline configs;
-    private final NetworkFactory factory;
-    private final DataSource dataSource;
-    private final Terminal terminal;
-    private final JacobianChecker checker = new JacobianChecker();
+    private final Gradcheck gradcheck;
 
     @Inject
-    public GradcheckCommand(ConfigPipeline configs, NetworkFactory factory, DataSource dataSource, Terminal terminal) {
+    public GradcheckCommand(ConfigPipeline configs, Gradcheck gradcheck) {
         this.configs = configs;
-        this.factory = factory;
-        this.dataSource = dataSource;
-        this.terminal = terminal;
+        this.gradcheck = gradcheck;
     }
 
     @Override
@@ -79,233 +53,12 @@ public class GradcheckCommand implements Callable<Integer> {
         if (seed != null) {
             c = c.withSeed(seed);
         }
-        if (data != null) {
-            if (data.toString().isEmpty()) {
-                throw new dev.chainrule.engine.base.BadInputException("--data: must be a folder path, got an empty string");
-            }
-            c = c.withDataDir(data);
+        if (dataOption.dir() != null) {
+            c = c.withDataDir(dataOption.dir());
         }
-        // the mnist data set has 1×28×28 samples; a data folder is asked for its own
-        Shape shape = c.data().dataset() != null ? Shape.image(1, 28, 28) : dataSource.load(c.data()).train().shape();
-        if (c.input() == 0) {
-            c = c.withInput(shape.size());
-        }
-        Network net = factory.build(c, c.input() == shape.size() ? shape : Shape.of(c.input()), 0);
-        SplittableRandom rng = new SplittableRandom(c.seed() ^ 0x6A09E667F3BCC909L);
-        Tensor x = new Tensor(samples, net.inputSize());
-        for (int i = 0; i < x.data().length; i++) {
-            x.data()[i] = rng.nextDouble();
-        }
-        int classes = net.outputSize();
-        int[] labels = new int[samples];
-        for (int b = 0; b < samples; b++) {
-            labels[b] = rng.nextInt(classes);
-        }
-        // the input of every stage, saved before any check reuses the stages' buffers
-        List<Tensor> inputs = new ArrayList<>();
-        Tensor z = x;
-        for (Stage s : net.stages()) {
-            inputs.add(z.copy());
-            z = s.forward(z).copy();
-        }
-        Tensor output = z;
-        boolean ok = true;
-        for (int i = 0; i < net.stages().size(); i++) {
-            Stage s = net.stages().get(i);
-            Tensor in = inputs.get(i);
-            String name = "layers[" + i + "] " + s.type();
-            List<CheckResult> parts = new ArrayList<>();
-            CheckResult dx = null;
-            if (s.batchCoupled()) {
-                // rows interact: the per-row D_x means nothing; check the whole batch's Jacobian instead
-                s.forward(in);
-                int n = in.cols();
-                dx = checker.check(s.type() + " whole-batch D_x", s.batchJacobian(samples),
-                        v -> s.forward(new Tensor(samples, n, v)).data().clone(), in.data().clone());
-            } else {
-                for (int r = 0; r < samples; r++) {
-                    dx = CheckResult.worse(dx, checker.checkInputJacobian(s, in, r));
-                }
-            }
-            parts.add(dx.prefixed(name + " "));
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s D_x %.2e", name, dx.maxRelativeError()));
-            if (s instanceof Layer l) {
-                for (int p = 0; p < l.parameters().size(); p++) {
-                    CheckResult w = null;
-                    for (int r = 0; r < samples; r++) {
-                        w = CheckResult.worse(w, checkParameter(l, p, in, r, rng));
-                    }
-                    parts.add(w.prefixed(name + " "));
-                    line.append(String.format(Locale.ROOT, ", D_%s %.2e", l.parameters().get(p).name(),
-                            w.maxRelativeError()));
-                }
-            }
-            CheckResult back = null;
-            for (CheckResult r : checkBackward(s, in, rng)) {
-                parts.add(r.prefixed(name + " "));
-                back = CheckResult.worse(back, r);
-            }
-            line.append(String.format(Locale.ROOT, ", backward %.2e", back.maxRelativeError()));
-            ok &= report(line, parts);
-        }
-        Loss loss = net.loss();
-        CheckResult lc = null;
-        for (int r = 0; r < samples; r++) {
-            lc = CheckResult.worse(lc, checker.checkLossJacobian(loss, output, labels, r));
-        }
-        ok &= report(new StringBuilder(String.format(Locale.ROOT, "loss %s D_p %.2e", loss.type(),
-                lc.maxRelativeError())), List.of(lc));
-        if (net.isFused()) {
-            Tensor logits = inputs.get(net.trainingStages());
-            CheckResult fc = null;
-            for (int r = 0; r < samples; r++) {
-                fc = CheckResult.worse(fc, checker.checkLossJacobian(net.trainingLoss(), logits, labels, r));
-            }
-            ok &= report(new StringBuilder(String.format(Locale.ROOT, "fused %s D_logits %.2e",
-                    net.trainingLoss().type(), fc.maxRelativeError())), List.of(fc));
-        }
-        CheckResult g = checker.checkNetworkGradient(net, x, labels, columns, c.seed());
-        if (!g.passed() && g.row() >= 0) {
-            // the checker's worst entry is (parameter index, flat index): say which layer and parameter
-            g = new CheckResult(g.what() + ", worst at " + parameterName(net, g.row(), g.column()), g.row(),
-                    g.column(), g.analytic(), g.numeric(), g.relativeError(), g.maxRelativeError(), g.tolerance(), false);
-        }
-        ok &= report(new StringBuilder(String.format(Locale.ROOT, "whole gradient (%d coordinates per parameter at most) %.2e",
-                columns, g.maxRelativeError())), List.of(g));
-        terminal.out().printf(Locale.ROOT, "%s: gradcheck %s (tolerance %.0e, %d random inputs)%n", c.name(),
-                ok ? "passed" : "FAILED", checker.tolerance(), samples);
-        terminal.out().flush();
-        if (!ok) {
+        if (!gradcheck.check(c, samples, columns)) {
             throw new CheckFailedException(c.name() + ": gradcheck failed; see the FAIL lines above");
         }
         return 0;
-    }
-
-    private boolean report(StringBuilder line, List<CheckResult> parts) {
-        boolean ok = parts.stream().allMatch(CheckResult::passed);
-        terminal.out().println((ok ? "PASS " : "FAIL ") + line);
-        for (CheckResult r : parts) {
-            if (!r.passed()) {
-                terminal.out().println("     " + r.describe());
-            }
-        }
-        terminal.out().flush();
-        return ok;
-    }
-
-    /** "layers[2] dense parameter b[5]" for parameter {@code index} of the network, flat entry {@code flat}. */
-    static String parameterName(Network net, int index, int flat) {
-        Parameter target = net.parameters().get(index);
-        for (int i = 0; i < net.stages().size(); i++) {
-            if (net.stages().get(i) instanceof Layer l) {
-                for (Parameter p : l.parameters()) {
-                    if (p == target) {
-                        return "layers[" + i + "] " + l.type() + " parameter " + p.name() + " entry " + flat
-                                + " of " + java.util.Arrays.toString(p.shape());
-                    }
-                }
-            }
-        }
-        return "parameter " + target.name() + " entry " + flat;
-    }
-
-    /**
-     * The stage's {@code backward} on random output gradients g against what its Jacobians say: the input
-     * gradient against {@code g_b·D_x(x_b)} per row and each parameter's accumulated gradient against
-     * {@code Σ_b g_b·D_θ(x_b)}, the products taken through the Jacobians' own VJPs (their entries are checked
-     * above), so a dense 784-input layer needs no dense m×|θ| matrix. A batch-coupled stage is compared with
-     * its whole-batch Jacobians.
-     */
-    private List<CheckResult> checkBackward(Stage s, Tensor in, SplittableRandom rng) {
-        List<CheckResult> out = new ArrayList<>();
-        s.forward(in);
-        int b = in.rows();
-        Tensor g = new Tensor(b, s.outputSize());
-        for (int k = 0; k < g.data().length; k++) {
-            g.data()[k] = rng.nextDouble(-1, 1);
-        }
-        double[][] expectedX = new double[b][];
-        List<double[]> expectedP = new ArrayList<>();
-        List<Parameter> ps = s instanceof Layer l ? l.parameters() : List.of();
-        if (s.batchCoupled()) {
-            double[] all = s.batchJacobian(b).vjp(g.data().clone());
-            for (int r = 0; r < b; r++) {
-                expectedX[r] = java.util.Arrays.copyOfRange(all, r * s.inputSize(), (r + 1) * s.inputSize());
-            }
-            for (int i = 0; i < ps.size(); i++) {
-                expectedP.add(((Layer) s).batchParameterJacobian(i, b).vjp(g.data().clone()));
-            }
-        } else {
-            for (int r = 0; r < b; r++) {
-                expectedX[r] = s.jacobian(r).vjp(g.rowCopy(r));
-            }
-            for (int i = 0; i < ps.size(); i++) {
-                double[] sum = new double[ps.get(i).size()];
-                for (int r = 0; r < b; r++) {
-                    double[] v = ((Layer) s).parameterJacobian(i, r).vjp(g.rowCopy(r));
-                    for (int j = 0; j < sum.length; j++) {
-                        sum[j] += v[j];
-                    }
-                }
-                expectedP.add(sum);
-            }
-        }
-        ps.forEach(Parameter::zeroGrad);
-        Tensor actual = s.backward(g, true);
-        out.add(checker.compare("backward: input gradient vs g·D_x", actual.toArray(), expectedX, null));
-        for (int i = 0; i < ps.size(); i++) {
-            Parameter p = ps.get(i);
-            double[] grad = new double[p.size()];
-            for (int j = 0; j < grad.length; j++) {
-                grad[j] = p.gradAt(j);
-            }
-            out.add(checker.compare("backward: gradient of parameter " + p.name() + " vs Σ_b g_b·D_" + p.name(),
-                    new double[][] {grad}, new double[][] {expectedP.get(i)}, null));
-        }
-        ps.forEach(Parameter::zeroGrad);
-        return out;
-    }
-
-    /**
-     * {@code D_θ f} of one parameter on at most {@link #columns} of its coordinates: the analytic columns
-     * come from VJPs with unit rows (never the dense m×|θ| matrix), the numeric ones from central differences.
-     */
-    private CheckResult checkParameter(Layer layer, int index, Tensor x, int row, SplittableRandom rng) {
-        Parameter p = layer.parameters().get(index);
-        if (p.size() <= columns) {
-            return checker.checkParameterJacobian(layer, index, x, row);
-        }
-        int[] cols = rng.ints(0, p.size()).distinct().limit(columns).toArray();
-        Tensor single = new Tensor(1, x.cols(), x.rowCopy(row));
-        layer.forward(single);
-        Jacobian j = layer.parameterJacobian(index, 0);
-        int m = j.rows();
-        double[][] analytic = new double[m][cols.length];
-        double[] e = new double[m];
-        double[] rowOut = new double[j.cols()];
-        for (int i = 0; i < m; i++) {
-            e[i] = 1;
-            j.vjp(e, 0, rowOut, 0);
-            e[i] = 0;
-            for (int k = 0; k < cols.length; k++) {
-                analytic[i][k] = rowOut[cols[k]];
-            }
-        }
-        double[] f0 = layer.forward(single).rowCopy(0);
-        double[][] numeric = new double[m][cols.length];
-        for (int k = 0; k < cols.length; k++) {
-            double w = p.get(cols[k]);
-            double eps = JacobianChecker.STEP * Math.max(1, Math.abs(w));
-            p.set(cols[k], w + eps);
-            double[] plus = layer.forward(single).rowCopy(0);
-            p.set(cols[k], w - eps);
-            double[] minus = layer.forward(single).rowCopy(0);
-            p.set(cols[k], w);
-            for (int i = 0; i < m; i++) {
-                numeric[i][k] = (plus[i] - minus[i]) / (2 * eps);
-            }
-        }
-        return checker.compare(layer.type() + " D_" + p.name() + " at row " + row + " (" + cols.length + " of "
-                + p.size() + " columns)", analytic, numeric, f0);
     }
 }

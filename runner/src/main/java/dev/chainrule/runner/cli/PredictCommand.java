@@ -5,11 +5,8 @@ import dev.chainrule.api.Network;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.engine.base.BadInputException;
 import dev.chainrule.engine.base.Terminal;
-import dev.chainrule.engine.config.ConfigReader;
-import dev.chainrule.engine.config.NetworkFactory;
 import dev.chainrule.engine.output.ModelFiles;
-import dev.chainrule.engine.plugins.PluginSettings;
-import dev.chainrule.engine.plugins.RunPlugins;
+import dev.chainrule.engine.run.ModelLoader;
 import dev.chainrule.engine.report.Probabilities;
 import dev.chainrule.engine.report.WrongGrid;
 import jakarta.inject.Inject;
@@ -24,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.chainrule.engine.predict.Predictions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -44,43 +42,23 @@ public class PredictCommand implements Callable<Integer> {
     boolean json;
 
 
-    @Option(names = PluginSettings.TRUST_OPTION,
-            description = "load the plugin jars the run recorded in its plugins.json (each checked against its "
-                    + "recorded SHA-256); without it code is loaded only from --plugins, $CHAINRULE_PLUGINS or plugins/")
-    boolean trustRunPlugins;
+    @Mixin
+    TrustOption trust;
 
-    @Inject
-    PluginSettings pluginSettings;
-    @Inject
-    RunPlugins runPlugins;
-
-    private final ConfigReader reader;
-    private final NetworkFactory factory;
+    private final ModelLoader models;
     private final ObjectMapper mapper;
     private final Terminal terminal;
 
     @Inject
-    public PredictCommand(ConfigReader reader, NetworkFactory factory, ObjectMapper mapper, Terminal terminal) {
-        this.reader = reader;
-        this.factory = factory;
+    public PredictCommand(ModelLoader models, ObjectMapper mapper, Terminal terminal) {
+        this.models = models;
         this.mapper = mapper;
         this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
-        if (trustRunPlugins && pluginSettings != null) {
-            pluginSettings.trustRecorded();
-        }
-        if (runPlugins != null) {
-            runPlugins.checkBeforeLoading(model);
-        }
-        ModelFiles.Loaded m;
-        try {
-            m = ModelFiles.read(model, model.toString(), reader, factory, mapper);
-        } catch (dev.chainrule.engine.base.BadInputException e) {
-            throw runPlugins == null ? e : runPlugins.withRecordHint(e);
-        }
+        ModelFiles.Loaded m = models.load(model, trust.trusted);
         Network network = m.network();
         int side = WrongGrid.side(network.inputSize());
         if (side == 0) {

@@ -1,0 +1,114 @@
+package dev.chainrule.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainrule.api.Network;
+import dev.chainrule.api.Shape;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.engine.base.BadInputException;
+import dev.chainrule.engine.config.RunConfig;
+import dev.chainrule.engine.output.ModelFiles;
+import dev.chainrule.engine.predict.Predictions;
+import dev.chainrule.engine.report.Probabilities;
+import dev.chainrule.engine.report.WrongGrid;
+import dev.chainrule.engine.run.ModelLoader;
+import dev.chainrule.engine.train.Evaluation;
+import java.nio.file.Path;
+
+/**
+ * A trained network with the config it was trained from: what {@link Chainrule#load} reads from a run folder
+ * and {@link Chainrule#train} returns. Predictions run in inference mode (dropout off, batch norm on its running
+ * statistics), exactly as {@code runner predict} and {@code runner evaluate} compute them. Not thread-safe: the
+ * network reuses its buffers from one call to the next.
+ */
+public final class Model {
+    private final ModelFiles.Loaded loaded;
+    private final ModelLoader loader;
+    private final ObjectMapper mapper;
+
+    Model(ModelFiles.Loaded loaded, ModelLoader loader, ObjectMapper mapper) {
+        this.loaded = loaded;
+        this.loader = loader;
+        this.mapper = mapper;
+    }
+
+    /** The config the model was trained from (its name, data, network, training). */
+    public RunConfig config() {
+        return loaded.config();
+    }
+
+    /** The network, for direct use of its stages and Jacobians. */
+    public Network network() {
+        return loaded.network();
+    }
+
+    /** The shape of one input row (channel-major {@code C×H×W} for images). */
+    public Shape inputShape() {
+        return loaded.network().stages().isEmpty() ? Shape.of(loaded.network().inputSize())
+                : loaded.network().stages().get(0).inputShape();
+    }
+
+    /** How many classes the model tells apart (the length of {@link #probabilities}). */
+    public int classes() {
+        return loaded.network().outputSize();
+    }
+
+    /** The class probabilities of one input row of {@code inputShape().size()} values. */
+    public double[] probabilities(double[] row) {
+        return probabilities(new double[][] {row})[0];
+    }
+
+    /** The class probabilities of each row, one batch. */
+    public double[][] probabilities(double[][] rows) {
+        int n = loaded.network().inputSize();
+        Tensor x = new Tensor(rows.length, n);
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != n) {
+                throw new BadInputException("row " + r + ": " + rows[r].length + " values, but the model takes " + n
+                        + " (" + inputShape() + ")");
+            }
+            System.arraycopy(rows[r], 0, x.data(), r * n, n);
+        }
+        return Probabilities.of(loaded.network(), x).toArray();
+    }
+
+    /** The most probable class of one input row (ties go to the lower class). */
+    public int predict(double[] row) {
+        return Predictions.top("row", probabilities(row)).classes()[0];
+    }
+
+    /**
+     * The three most probable classes of a picture of a single digit (PNG, JPEG, GIF or BMP), prepared as
+     * MNIST was, like {@code runner predict}; the model must take a square one-channel image.
+     */
+    public Predictions.Prediction predictImage(Path image) {
+        int side = WrongGrid.side(loaded.network().inputSize());
+        if (side == 0) {
+            throw new BadInputException("predictImage needs a model whose input is a square image (784 = 28×28), "
+                    + "this one takes " + loaded.network().inputSize() + " features");
+        }
+        return Predictions.top(image.toString(), probabilities(Predictions.load(image, side)));
+    }
+
+    /** The test figures on the data the model was trained on, as {@code runner evaluate} prints them. */
+    public Evaluation evaluate() {
+        return loader.evaluate(loaded, null, loaded.config().name());
+    }
+
+    /** The test figures on another folder of IDX files with the same features and classes. */
+    public Evaluation evaluate(Path idxFolder) {
+        return loader.evaluate(loaded, idxFolder, loaded.config().name());
+    }
+
+    /**
+     * Writes model.json and weights.bin into {@code folder} (made if missing), each atomically, in the format
+     * {@code runner evaluate}, {@code predict} and {@link Chainrule#load} read (docs/formats.md).
+     */
+    public void save(Path folder) {
+        try {
+            java.nio.file.Files.createDirectories(folder);
+            ModelFiles.write(folder, loaded.network(), loaded.config(), loaded.numClasses(), mapper);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
