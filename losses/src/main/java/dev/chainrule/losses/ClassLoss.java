@@ -33,11 +33,23 @@ abstract class ClassLoss implements Loss {
         return n;
     }
 
-    @Override
-    public final double forward(Tensor prediction, int[] labels) {
+    /** Rejects a prediction whose rows are not N long. */
+    final void checkPrediction(Tensor prediction) {
         if (prediction.cols() != n) {
             throw new IllegalArgumentException(type() + ": expects rows of " + n + " values, got " + prediction);
         }
+    }
+
+    /** Starts a batch of {@code rows}: the gradient rows to fill, reused while the batch size stays. */
+    final double[] startBatch(int rows) {
+        batch = rows;
+        gradient = Tensor.reuse(gradient, batch, n);
+        return gradient.data();
+    }
+
+    @Override
+    public final double forward(Tensor prediction, int[] labels) {
+        checkPrediction(prediction);
         if (labels.length != prediction.rows()) {
             throw new IllegalArgumentException(type() + ": " + prediction.rows() + " rows but " + labels.length + " labels");
         }
@@ -47,10 +59,8 @@ abstract class ClassLoss implements Loss {
                         + " is outside the classes 0.." + (n - 1));
             }
         }
-        batch = prediction.rows();
-        gradient = Tensor.reuse(gradient, batch, n);
         double[] p = prediction.data();
-        double[] g = gradient.data();
+        double[] g = startBatch(prediction.rows());
         double sum = 0.0;
         for (int r = 0; r < batch; r++) {
             sum += lossAndGradient(p, r * n, labels[r], g);

@@ -1,34 +1,36 @@
 package dev.chainrule.losses;
 
 /**
- * Mean squared error against the one-hot target {@code t = e_y}:
- * {@code MSE(p, y) = (1/N) Σ_i (p_i − t_i)²}.
+ * Mean squared error: {@code MSE(p, y) = (1/N) Σ_i (p_i − y_i)²}, against value targets {@code y ∈ R^N} or
+ * against the one-hot {@code e_y} of a class label y (the api-2.0 form, bit for bit).
  *
- * <p>Jacobian w.r.t. p: the 1×N row {@code (2/N)(p − t)ᵀ}.
+ * <p>Jacobian w.r.t. p: the 1×N row {@code (2/N)(p − y)ᵀ}.
  */
-public final class MeanSquaredError extends ClassLoss {
+public final class MeanSquaredError extends ValueLoss {
     /** The type id. */
     public static final String TYPE = "mse";
+    private final double twoOverN;
 
     public MeanSquaredError(int n) {
         super(n);
+        this.twoOverN = 2.0 / n;
+    }
+
+    /** φ(d) = d². */
+    @Override
+    double phi(double d) {
+        return d * d;
+    }
+
+    /** φ′(d)/N = (2/N)·d. */
+    @Override
+    double gradient(double d) {
+        return twoOverN * d;
     }
 
     @Override
-    double lossAndGradient(double[] p, int off, int y, double[] grad) {
-        double sum = 0.0;
-        double scale = 2.0 / n;
-        for (int i = 0; i < n; i++) {
-            double d = p[off + i] - (i == y ? 1.0 : 0.0);
-            sum += d * d;
-            grad[off + i] = scale * d;
-        }
-        return sum / n;
-    }
-
-    @Override
-    String jacobianFormula() {
-        return "(2/N)(p − e_y)ᵀ";
+    String jacobianFormula(String y) {
+        return "(2/N)(p − " + y + ")ᵀ";
     }
 
     @Override

@@ -1,5 +1,6 @@
 /**
- * The built-in losses as a plugin (cross-entropy, softmax cross-entropy, mean squared error) with their
- * providers. Depends on the api only, never on the runner.
+ * The built-in losses as a plugin with their providers: on class labels cross-entropy and softmax
+ * cross-entropy; on value targets (and class labels as one-hot rows) mean squared error, mean absolute error
+ * and Huber. Depends on the api only, never on the runner.
  */
 package dev.chainrule.losses;

@@ -609,8 +609,20 @@ public final class ContractChecks {
         return y;
     }
 
-    /** A finite value, inputSize N, Jacobian 1×N, backward B×N. */
+    private static boolean takes(LossFactory f, Loss.Targets kind) {
+        return f.create(3).targets().contains(kind);
+    }
+
+    private static List<CheckResult> skipLabels(LossFactory f, String checks) {
+        return List.of(CheckResult.skip(f.create(3).type() + " " + checks + " on class labels: its targets() are "
+                + f.create(3).targets()));
+    }
+
+    /** A finite value, inputSize N, Jacobian 1×N, backward B×N (on class labels; skipped for a value-only loss). */
     public List<CheckResult> lossShapes(LossFactory f, Predictions p, int[] sizes) {
+        if (!takes(f, Loss.Targets.CLASSES)) {
+            return skipLabels(f, "shapes");
+        }
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
             SplittableRandom rng = new SplittableRandom(n);
@@ -635,6 +647,9 @@ public final class ContractChecks {
 
     /** {@code D_p} against central differences at every row, ordinary or extreme predictions. */
     public List<CheckResult> lossJacobians(LossFactory f, Predictions p, int[] sizes, boolean extreme) {
+        if (!takes(f, Loss.Targets.CLASSES)) {
+            return skipLabels(f, "D_p");
+        }
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
             SplittableRandom rng = new SplittableRandom((extreme ? 200 : 100) + n);
@@ -649,6 +664,9 @@ public final class ContractChecks {
 
     /** backward rows equal the Jacobian rows, and each Jacobian's VJP equals its dense form. */
     public List<CheckResult> lossBackward(LossFactory f, Predictions p, int[] sizes) {
+        if (!takes(f, Loss.Targets.CLASSES)) {
+            return skipLabels(f, "backward");
+        }
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
             SplittableRandom rng = new SplittableRandom(300 + n);
@@ -667,6 +685,9 @@ public final class ContractChecks {
 
     /** The batch's summed loss and gradient rows equal those of single rows. */
     public List<CheckResult> lossBatchEqualsRows(LossFactory f, Predictions p, int[] sizes) {
+        if (!takes(f, Loss.Targets.CLASSES)) {
+            return skipLabels(f, "batch = single rows");
+        }
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
             SplittableRandom rng = new SplittableRandom(400 + n);
@@ -677,6 +698,9 @@ public final class ContractChecks {
 
     /** Labels −1 and N are rejected with an IllegalArgumentException naming the row and the label. */
     public static List<CheckResult> labelsOutsideRejected(LossFactory f, Predictions p) {
+        if (!takes(f, Loss.Targets.CLASSES)) {
+            return skipLabels(f, "label range");
+        }
         List<CheckResult> out = new ArrayList<>();
         int n = 3;
         Tensor x = p.draw(2, n, false, new SplittableRandom(5));
@@ -696,25 +720,196 @@ public final class ContractChecks {
         return out;
     }
 
-    /** Two instances give the same loss on the same batch. */
+    /** Two instances give the same loss on the same batch, for each target kind the loss takes. */
     public static CheckResult lossDeterministic(LossFactory f, Predictions p) {
         SplittableRandom rng = new SplittableRandom(6);
         Tensor x = p.draw(BATCH, 4, false, rng);
         int[] y = labels(BATCH, 4, rng);
-        double a = f.create(4).forward(x, y);
-        double b = f.create(4).forward(x, y);
-        return Double.compare(a, b) == 0 ? pass("loss forward is deterministic")
-                : fail("loss forward differs between two instances: " + a + " vs " + b);
+        Tensor t = valueTargets(BATCH, 4, rng);
+        boolean classes = takes(f, Loss.Targets.CLASSES);
+        boolean values = takes(f, Loss.Targets.VALUES);
+        if (classes) {
+            double a = f.create(4).forward(x, y);
+            double b = f.create(4).forward(x, y);
+            if (Double.compare(a, b) != 0) {
+                return fail("loss forward differs between two instances: " + a + " vs " + b);
+            }
+        }
+        if (values) {
+            double a = f.create(4).forward(x, t);
+            double b = f.create(4).forward(x, t);
+            if (Double.compare(a, b) != 0) {
+                return fail("loss forward on value targets differs between two instances: " + a + " vs " + b);
+            }
+        }
+        return pass("loss forward is deterministic" + (values ? classes ? " (class labels and value targets)"
+                : " (value targets)" : ""));
     }
 
-    /** Every loss check above, in order. */
+    // ---- losses on value targets (api 2.1) ----
+
+    /** Value targets for a batch: {@code rows × n} entries uniform in [−2, 2], drawn apart from the predictions. */
+    public static Tensor valueTargets(int rows, int n, SplittableRandom rng) {
+        return uniform(rows, n, 2, rng);
+    }
+
+    private static List<CheckResult> skipValues(LossFactory f, String checks) {
+        return List.of(CheckResult.skip(f.create(3).type() + " " + checks + " on value targets: its targets() are "
+                + f.create(3).targets()));
+    }
+
+    /** On value targets: a finite value, Jacobian 1×N, backward B×N (skipped for a loss on class labels only). */
+    public List<CheckResult> lossValueShapes(LossFactory f, Predictions p, int[] sizes) {
+        if (!takes(f, Loss.Targets.VALUES)) {
+            return skipValues(f, "shapes");
+        }
+        List<CheckResult> out = new ArrayList<>();
+        for (int n : sizes) {
+            SplittableRandom rng = new SplittableRandom(500 + n);
+            Loss l = f.create(n);
+            String what = l.type() + " on value targets at N=" + n;
+            double v = l.forward(p.draw(BATCH, n, false, rng), valueTargets(BATCH, n, rng));
+            if (!Double.isFinite(v)) {
+                out.add(fail(what + ": loss value " + v));
+            } else if (l.jacobian(0).rows() != 1 || l.jacobian(0).cols() != n) {
+                out.add(fail(what + ": D_p is " + l.jacobian(0).rows() + "×" + l.jacobian(0).cols() + ", expected 1×" + n));
+            } else if (l.backward().rows() != BATCH || l.backward().cols() != n) {
+                out.add(fail(what + ": backward is " + l.backward().rows() + "×" + l.backward().cols()
+                        + ", expected " + BATCH + "×" + n));
+            } else {
+                out.add(pass(what + ": finite value, D_p 1×" + n));
+            }
+        }
+        return out;
+    }
+
+    /** On value targets: {@code D_p} against central differences at every row, ordinary or extreme predictions. */
+    public List<CheckResult> lossValueJacobians(LossFactory f, Predictions p, int[] sizes, boolean extreme) {
+        if (!takes(f, Loss.Targets.VALUES)) {
+            return skipValues(f, "D_p");
+        }
+        List<CheckResult> out = new ArrayList<>();
+        for (int n : sizes) {
+            SplittableRandom rng = new SplittableRandom((extreme ? 700 : 600) + n);
+            Tensor x = p.draw(BATCH, n, extreme, rng);
+            Tensor t = valueTargets(BATCH, n, rng);
+            for (int r = 0; r < BATCH; r++) {
+                out.add(checker.checkLossJacobian(f.create(n), x, t, r));
+            }
+        }
+        return out;
+    }
+
+    /** On value targets: backward rows equal the Jacobian rows, and each Jacobian's VJP equals its dense form. */
+    public List<CheckResult> lossValueBackward(LossFactory f, Predictions p, int[] sizes) {
+        if (!takes(f, Loss.Targets.VALUES)) {
+            return skipValues(f, "backward");
+        }
+        List<CheckResult> out = new ArrayList<>();
+        for (int n : sizes) {
+            SplittableRandom rng = new SplittableRandom(800 + n);
+            Loss l = f.create(n);
+            l.forward(p.draw(BATCH, n, false, rng), valueTargets(BATCH, n, rng));
+            Tensor g = l.backward().copy();
+            double[][] rows = new double[BATCH][];
+            for (int b = 0; b < BATCH; b++) {
+                rows[b] = l.jacobian(b).toDense()[0];
+                out.add(checker.checkVjp(l.type() + " D_p on value targets at row " + b, l.jacobian(b),
+                        new double[] {1.0}));
+            }
+            out.add(checker.compare(l.type() + " backward vs jacobian rows (value targets)", g.toArray(), rows, null));
+        }
+        return out;
+    }
+
+    /** On value targets: the batch's summed loss and gradient rows equal those of single rows. */
+    public List<CheckResult> lossValueBatchEqualsRows(LossFactory f, Predictions p, int[] sizes) {
+        if (!takes(f, Loss.Targets.VALUES)) {
+            return skipValues(f, "batch = single rows");
+        }
+        List<CheckResult> out = new ArrayList<>();
+        for (int n : sizes) {
+            SplittableRandom rng = new SplittableRandom(900 + n);
+            out.add(checker.checkLossBatchEqualsRows(f.create(n), p.draw(BATCH, n, false, rng),
+                    valueTargets(BATCH, n, rng)));
+        }
+        return out;
+    }
+
+    /**
+     * The targets rule (api 2.1): {@code targets()} is not empty; the {@code forward} of each kind the loss does
+     * not take throws an {@link UnsupportedOperationException} with exactly the message of
+     * {@link Loss#wrongTargets}; and a loss on value targets rejects targets of another shape than the
+     * prediction's with an {@link IllegalArgumentException}.
+     */
+    public static List<CheckResult> lossTargetsRule(LossFactory f, Predictions p) {
+        List<CheckResult> out = new ArrayList<>();
+        int n = 3;
+        SplittableRandom rng = new SplittableRandom(10);
+        Tensor x = p.draw(2, n, false, rng);
+        Loss l = f.create(n);
+        if (l.targets() == null || l.targets().isEmpty()) {
+            out.add(fail(l.type() + ": targets() is empty; a loss takes class labels, value targets or both"));
+            return out;
+        }
+        for (Loss.Targets kind : Loss.Targets.values()) {
+            if (l.targets().contains(kind)) {
+                continue;
+            }
+            String what = l.type() + " given " + (kind == Loss.Targets.CLASSES ? "class labels" : "value targets");
+            String expected = Loss.wrongTargets(l, kind).getMessage();
+            try {
+                if (kind == Loss.Targets.CLASSES) {
+                    f.create(n).forward(x, new int[] {0, 1});
+                } else {
+                    f.create(n).forward(x, valueTargets(2, n, rng));
+                }
+                out.add(fail(what + ": accepted, though targets() are " + l.targets()));
+            } catch (UnsupportedOperationException e) {
+                out.add(expected.equals(e.getMessage()) ? pass(what + " rejected: " + expected)
+                        : fail(what + ": message '" + e.getMessage() + "' is not Loss.wrongTargets's '" + expected + "'"));
+            } catch (RuntimeException e) {
+                out.add(fail(what + ": threw " + e + " instead of Loss.wrongTargets's UnsupportedOperationException"));
+            }
+        }
+        if (l.targets().contains(Loss.Targets.VALUES)) {
+            for (Tensor bad : new Tensor[] {valueTargets(1, n, rng), valueTargets(2, n + 1, rng)}) {
+                String what = l.type() + " with prediction " + x + " and value targets " + bad;
+                try {
+                    f.create(n).forward(x, bad);
+                    out.add(fail(what + ": accepted"));
+                } catch (IllegalArgumentException e) {
+                    out.add(pass(what + " rejected"));
+                } catch (RuntimeException e) {
+                    out.add(fail(what + ": threw " + e + " instead of an IllegalArgumentException"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every loss check above, in order: the targets rule, the checks on class labels if the loss takes them,
+     * those on value targets if it takes them (a kind it does not take is the targets rule's business, not a
+     * skipped check), determinism.
+     */
     public List<CheckResult> allLossChecks(LossFactory f, Predictions p, int[] sizes) {
-        List<CheckResult> out = new ArrayList<>(lossShapes(f, p, sizes));
-        out.addAll(lossJacobians(f, p, sizes, false));
-        out.addAll(lossJacobians(f, p, sizes, true));
-        out.addAll(lossBackward(f, p, sizes));
-        out.addAll(lossBatchEqualsRows(f, p, sizes));
-        out.addAll(labelsOutsideRejected(f, p));
+        List<CheckResult> out = new ArrayList<>(lossTargetsRule(f, p));
+        if (takes(f, Loss.Targets.CLASSES)) {
+            out.addAll(lossShapes(f, p, sizes));
+            out.addAll(lossJacobians(f, p, sizes, false));
+            out.addAll(lossJacobians(f, p, sizes, true));
+            out.addAll(lossBackward(f, p, sizes));
+            out.addAll(lossBatchEqualsRows(f, p, sizes));
+            out.addAll(labelsOutsideRejected(f, p));
+        }
+        if (takes(f, Loss.Targets.VALUES)) {
+            out.addAll(lossValueShapes(f, p, sizes));
+            out.addAll(lossValueJacobians(f, p, sizes, false));
+            out.addAll(lossValueJacobians(f, p, sizes, true));
+            out.addAll(lossValueBackward(f, p, sizes));
+            out.addAll(lossValueBatchEqualsRows(f, p, sizes));
+        }
         out.add(lossDeterministic(f, p));
         return out;
     }

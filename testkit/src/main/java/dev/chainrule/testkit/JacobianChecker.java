@@ -232,6 +232,18 @@ public final class JacobianChecker {
     }
 
     /**
+     * {@code D_p ℓ} (1×N) of a loss at row {@code row} of a batch of predictions against value targets
+     * ({@code B × N}, api 2.1): the row's target stays fixed while its prediction moves.
+     */
+    public CheckResult checkLossJacobian(Loss loss, Tensor prediction, Tensor targets, int row) {
+        loss.forward(prediction, targets);
+        Jacobian analytic = loss.jacobian(row);
+        Tensor target = new Tensor(1, targets.cols(), targets.rowCopy(row));
+        return check(loss.type() + " D_p at row " + row + " (value targets)", analytic,
+                v -> new double[] {loss.forward(new Tensor(1, v.length, v), target)}, prediction.rowCopy(row));
+    }
+
+    /**
      * The whole network's parameter gradient (from {@code zeroGrad, forward, backward}) against central
      * differences of the summed training loss {@code network.forward(x, labels)}. At most
      * {@code maxPerParameter} flat coordinates of each parameter are checked, drawn with {@code seed}
@@ -359,6 +371,23 @@ public final class JacobianChecker {
         CheckResult values = compare(loss.type() + " batch loss vs Σ single rows",
                 new double[][] {{total}}, new double[][] {{sum}}, new double[] {sum});
         CheckResult grads = compare(loss.type() + " batch gradient vs single rows", batchGrad, singleGrad, null);
+        return values.passed() ? grads : values;
+    }
+
+    /** The same for value targets ({@code B × N}, api 2.1): one forward of the batch against B forwards of a row. */
+    public CheckResult checkLossBatchEqualsRows(Loss loss, Tensor p, Tensor targets) {
+        double total = loss.forward(p, targets);
+        double[][] batchGrad = loss.backward().toArray();
+        double sum = 0.0;
+        double[][] singleGrad = new double[p.rows()][];
+        for (int b = 0; b < p.rows(); b++) {
+            sum += loss.forward(new Tensor(1, p.cols(), p.rowCopy(b)), new Tensor(1, targets.cols(), targets.rowCopy(b)));
+            singleGrad[b] = loss.backward().rowCopy(0);
+        }
+        CheckResult values = compare(loss.type() + " batch loss vs Σ single rows (value targets)",
+                new double[][] {{total}}, new double[][] {{sum}}, new double[] {sum});
+        CheckResult grads = compare(loss.type() + " batch gradient vs single rows (value targets)", batchGrad,
+                singleGrad, null);
         return values.passed() ? grads : values;
     }
 

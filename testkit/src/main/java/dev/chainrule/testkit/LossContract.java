@@ -6,6 +6,7 @@ import dev.chainrule.api.Loss;
 import dev.chainrule.api.LossProvider;
 import dev.chainrule.api.Tensor;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.Test;
  * against finite differences at ordinary and extreme predictions ({@link #predictions}), backward rows equal
  * the Jacobians, batch equals the sum of single rows, labels outside {@code [0, N)} rejected naming the row
  * and label, ServiceLoader discovery, unknown options rejected.
+ *
+ * <p>Api 2.1: those checks run for each target kind in {@link Loss#targets()} (class labels, and value targets
+ * drawn by {@link ContractChecks#valueTargets}); a kind the loss does not take is skipped there, and
+ * {@code theTargetsRuleHolds} checks that its {@code forward} fails with {@link Loss#wrongTargets}'s message.
  */
 public abstract class LossContract extends ContractSupport {
     /** Rows per test batch. */
@@ -56,34 +61,81 @@ public abstract class LossContract extends ContractSupport {
         results.forEach(this::record);
     }
 
+    private void assumeTakes(Loss.Targets kind) {
+        Loss l = loss(3);
+        Assumptions.assumeTrue(l.targets().contains(kind), () -> l.type() + " does not take " + kind
+                + " (targets() are " + l.targets() + ")");
+    }
+
     @Test
     void valueIsFiniteAndJacobianIsOneRowOfN() {
+        assumeTakes(Loss.Targets.CLASSES);
         recordAll(checks().lossShapes(this::loss, this::predictions, inputSizes()));
     }
 
     @Test
     void jacobianMatchesFiniteDifferences() {
+        assumeTakes(Loss.Targets.CLASSES);
         recordAll(checks().lossJacobians(this::loss, this::predictions, inputSizes(), false));
     }
 
     @Test
     void jacobianMatchesFiniteDifferencesAtExtremePoints() {
+        assumeTakes(Loss.Targets.CLASSES);
         recordAll(checks().lossJacobians(this::loss, this::predictions, inputSizes(), true));
     }
 
     @Test
     void backwardRowsAreTheJacobians() {
+        assumeTakes(Loss.Targets.CLASSES);
         recordAll(checks().lossBackward(this::loss, this::predictions, inputSizes()));
     }
 
     @Test
     void aBatchOfNRowsEqualsNSingleRows() {
+        assumeTakes(Loss.Targets.CLASSES);
         recordAll(checks().lossBatchEqualsRows(this::loss, this::predictions, inputSizes()));
     }
 
     @Test
     void labelsOutsideTheClassesAreRejectedNamingRowAndLabel() {
+        assumeTakes(Loss.Targets.CLASSES);
         recordAll(ContractChecks.labelsOutsideRejected(this::loss, this::predictions));
+    }
+
+    @Test
+    void theTargetsRuleHolds() {
+        recordAll(ContractChecks.lossTargetsRule(this::loss, this::predictions));
+    }
+
+    @Test
+    void onValueTargetsValueIsFiniteAndJacobianIsOneRowOfN() {
+        assumeTakes(Loss.Targets.VALUES);
+        recordAll(checks().lossValueShapes(this::loss, this::predictions, inputSizes()));
+    }
+
+    @Test
+    void onValueTargetsJacobianMatchesFiniteDifferences() {
+        assumeTakes(Loss.Targets.VALUES);
+        recordAll(checks().lossValueJacobians(this::loss, this::predictions, inputSizes(), false));
+    }
+
+    @Test
+    void onValueTargetsJacobianMatchesFiniteDifferencesAtExtremePoints() {
+        assumeTakes(Loss.Targets.VALUES);
+        recordAll(checks().lossValueJacobians(this::loss, this::predictions, inputSizes(), true));
+    }
+
+    @Test
+    void onValueTargetsBackwardRowsAreTheJacobians() {
+        assumeTakes(Loss.Targets.VALUES);
+        recordAll(checks().lossValueBackward(this::loss, this::predictions, inputSizes()));
+    }
+
+    @Test
+    void onValueTargetsABatchOfNRowsEqualsNSingleRows() {
+        assumeTakes(Loss.Targets.VALUES);
+        recordAll(checks().lossValueBatchEqualsRows(this::loss, this::predictions, inputSizes()));
     }
 
     @Test
