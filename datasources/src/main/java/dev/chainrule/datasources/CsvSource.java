@@ -359,7 +359,7 @@ final class CsvSource {
         }
         int[] lines = p.lines;
         String shown = src.shown();
-        return new Table(shown, Shape.of(width), Features.float64(x, width), targets, featureNames,
+        return new Table(shown, Shape.of(width), Features.float64(x, n, width), targets, featureNames,
                 row -> shown + " line " + lines[row]);
     }
 
@@ -600,16 +600,21 @@ final class CsvSource {
         String[] names = plan.names;
         CsvChunk c1;
         CsvChunk c2 = null;
+        // one array for both halves' numbers, the second half's rows after the first's estimated count: when
+        // the estimates hold, joining the halves moves the second's rows down instead of copying both
+        int w = plan.numCols;
+        double[] shared = new double[(int) Math.min(Integer.MAX_VALUE - 64, (long) est * w)];
         if (size >= PARALLEL_BYTES) {
             int split = from + size / 2;
             while (split < to && b[split - 1] != '\n') {
                 split++;
             }
+            int est1 = (int) ((long) est * (split - from) / size);
             c1 = new CsvChunk(b, plan.delim, plan.ncols, plan.role, plan.slot, plan.numCols, plan.textCols,
-                    plan.headerNote(), names, est / 2 + 16);
+                    plan.headerNote(), names, est1, shared, 0);
             if (split < to) {
                 CsvChunk second = new CsvChunk(b, plan.delim, plan.ncols, plan.role, plan.slot, plan.numCols,
-                        plan.textCols, plan.headerNote(), names, est / 2 + 16);
+                        plan.textCols, plan.headerNote(), names, est - est1, shared, est1);
                 final int s = split;
                 Thread t = new Thread(() -> second.run(s, to, to), "csv-parse-2");
                 t.setDaemon(true);
@@ -631,7 +636,7 @@ final class CsvSource {
             }
         } else {
             c1 = new CsvChunk(b, plan.delim, plan.ncols, plan.role, plan.slot, plan.numCols, plan.textCols,
-                    plan.headerNote(), names, est);
+                    plan.headerNote(), names, est, shared, 0);
             c1.run(from, to, to);
         }
         int base = src.firstDataLine();
@@ -646,13 +651,15 @@ final class CsvSource {
         int n1 = c1.rows;
         int n = n1 + (c2 == null ? 0 : c2.rows);
         p.rows = n;
-        int w = plan.numCols;
         if (c2 == null) {
-            p.num = c1.num.length == n * w ? c1.num : Arrays.copyOf(c1.num, n * w);
+            p.num = c1.num; // rowBase 0: its own or the shared array
+        } else if (c1.num == shared && c2.num == shared) {
+            System.arraycopy(shared, c2.rowBase * w, shared, n1 * w, c2.rows * w);
+            p.num = shared;
         } else {
             p.num = new double[n * w];
-            System.arraycopy(c1.num, 0, p.num, 0, n1 * w);
-            System.arraycopy(c2.num, 0, p.num, n1 * w, c2.rows * w);
+            System.arraycopy(c1.num, c1.rowBase * w, p.num, 0, n1 * w);
+            System.arraycopy(c2.num, c2.rowBase * w, p.num, n1 * w, c2.rows * w);
         }
         p.lines = new int[n];
         for (int r = 0; r < n1; r++) {
@@ -713,6 +720,6 @@ final class CsvSource {
             return 16;
         }
         double perRow = (double) sample / nl;
-        return (int) Math.min(Integer.MAX_VALUE - 64, (to - from) / perRow * 1.02 + 16);
+        return (int) Math.min(Integer.MAX_VALUE / 64, (to - from) / perRow * 1.02 + 16);
     }
 }

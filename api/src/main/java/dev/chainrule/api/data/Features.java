@@ -20,17 +20,18 @@ public final class Features {
     private final float[] floats;
     private final double[] doubles;
 
-    private Features(Storage storage, int width, int length, byte[] bytes, double divisor, float[] floats,
+    private Features(Storage storage, int width, int length, int rows, byte[] bytes, double divisor, float[] floats,
             double[] doubles) {
         if (width <= 0) {
             throw new IllegalArgumentException("a row needs at least one feature, got " + width);
         }
-        if (length % width != 0) {
-            throw new IllegalArgumentException(length + " values do not make rows of " + width);
+        if (rows < 0 ? length % width != 0 : (long) rows * width > length) {
+            throw new IllegalArgumentException(length + " values do not make " + (rows < 0 ? "" : rows + " ")
+                    + "rows of " + width);
         }
         this.storage = storage;
         this.width = width;
-        this.rows = length / width;
+        this.rows = rows < 0 ? length / width : rows;
         this.bytes = bytes;
         this.divisor = divisor;
         this.floats = floats;
@@ -50,7 +51,7 @@ public final class Features {
 
     /** Unsigned bytes, {@code value = (b & 0xff) / divisor}; {@code data} is not copied. */
     public static Features uint8(byte[] data, int width, double divisor) {
-        return new Features(Storage.UINT8, width, data.length, data, divisor, null, null);
+        return new Features(Storage.UINT8, width, data.length, -1, data, divisor, null, null);
     }
 
     /** Pixels: unsigned bytes divided by 255, values in [0, 1]. */
@@ -60,12 +61,23 @@ public final class Features {
 
     /** float32 values (not copied). */
     public static Features float32(float[] data, int width) {
-        return new Features(Storage.FLOAT32, width, data.length, null, 1, data, null);
+        return new Features(Storage.FLOAT32, width, data.length, -1, null, 1, data, null);
     }
 
     /** float64 values (not copied). */
     public static Features float64(double[] data, int width) {
-        return new Features(Storage.FLOAT64, width, data.length, null, 1, null, data);
+        return new Features(Storage.FLOAT64, width, data.length, -1, null, 1, null, data);
+    }
+
+    /**
+     * The first {@code rows} rows of {@code data} as float64 values (not copied): a loader that over-allocated
+     * while it could not know the row count need not copy its array to trim it.
+     */
+    public static Features float64(double[] data, int rows, int width) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must not be negative, got " + rows);
+        }
+        return new Features(Storage.FLOAT64, width, data.length, rows, null, 1, null, data);
     }
 
     public Storage storage() {
