@@ -344,7 +344,7 @@ final class CsvChunk {
             frac = i - fs;
         }
         int digits = intDigits + frac;
-        if (digits == 0 || digits > 15) {
+        if (digits == 0 || digits > 18) {
             return -1;
         }
         if (i < to) {
@@ -353,7 +353,17 @@ final class CsvChunk {
                 return -1;
             }
         }
-        double v = frac == 0 ? (double) m : m / POW10[frac];
+        double v;
+        if (frac == 0) {
+            v = m; // below 10^18: converted correctly rounded
+        } else if (frac <= 15 && m < (1L << 53)) {
+            v = m / POW10[frac]; // both exact: one correctly rounded division
+        } else {
+            v = FastDouble.eiselLemire(m, -frac); // NaN for zero or when undecided
+            if (v != v) {
+                return -1;
+            }
+        }
         val = neg ? -v : v;
         return i;
     }

@@ -208,9 +208,39 @@ class CsvSourceTest {
     }
 
     @Test
+    void cellsParseExactlyAsParseDouble() throws IOException {
+        Random r = new Random(11);
+        List<String> values = new ArrayList<>();
+        StringBuilder sb = new StringBuilder("v,y\n");
+        for (int i = 0; i < 40_000; i++) {
+            String s = switch (i % 8) {
+                case 0 -> Double.toString(r.nextDouble() * 2 - 1);
+                case 1 -> Double.toString(Double.longBitsToDouble(r.nextLong() & 0x7fefffffffffffffL));
+                case 2 -> String.format(Locale.ROOT, "%." + (1 + r.nextInt(18)) + "f", r.nextGaussian() * 100);
+                case 3 -> Long.toString(r.nextLong() % 1_000_000_000_000_000_000L);
+                case 4 -> "0.000" + Math.abs(r.nextLong() % 100_000_000_000_000L);
+                case 5 -> (r.nextBoolean() ? "-" : "") + Math.abs(r.nextInt()) + "." + Math.abs(r.nextLong());
+                case 6 -> String.format(Locale.ROOT, "%.17e", r.nextDouble() * Math.pow(10, r.nextInt(600) - 300));
+                default -> Integer.toString(r.nextInt(1000)) + ".";
+            };
+            if (!Double.isFinite(Double.parseDouble(s))) {
+                continue;
+            }
+            values.add(s);
+            sb.append(s).append(",a\n");
+        }
+        write("v.csv", sb.toString());
+        Table t = load("path", "v.csv", "label", "y").train();
+        for (int i = 0; i < values.size(); i++) {
+            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(values.get(i))),
+                    Double.doubleToRawLongBits(t.value(i, 0)), values.get(i));
+        }
+    }
+
+    @Test
     void fastDoubleIsExactlyParseDouble() {
         Random r = new Random(42);
-        for (int i = 0; i < 300_000; i++) {
+        for (int i = 0; i < 1_000_000; i++) {
             String s;
             switch (i % 6) {
                 case 0 -> s = Double.toString(r.nextDouble() * Math.pow(10, r.nextInt(40) - 20));
@@ -218,7 +248,7 @@ class CsvSourceTest {
                 case 2 -> s = Long.toString(r.nextLong() >> r.nextInt(64));
                 case 3 -> s = String.format(Locale.ROOT, "%." + r.nextInt(17) + "e", r.nextGaussian() * 1e5);
                 case 4 -> s = (r.nextBoolean() ? "-" : "+") + r.nextInt(100000) + "." + r.nextInt(100000) + "E"
-                        + (r.nextInt(60) - 30);
+                        + (r.nextInt(700) - 350);
                 default -> s = Double.toString(Double.longBitsToDouble(r.nextLong()));
             }
             double expect;
