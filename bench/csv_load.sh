@@ -4,19 +4,22 @@
 # (in-process clock: pd.read_csv(file) / CsvProvider.load). Prints every run, then min/median/max per side
 # and the ratio of the medians.
 #
-#   bench/csv_load.sh [--rounds R] [--rows N] [--dir FOLDER]
+#   bench/csv_load.sh [--rounds R] [--rows N] [--values decimal6|full] [--dir FOLDER]
 #
+# --values decimal6 (default): Gaussian values with 6 decimals (-0.734181); full: Double.toString of uniform
+# values, 16-17 significant digits (-0.8254838707328823), the harder case for a number parser.
 # pandas comes from a venv at /tmp/venv-bench (made on first use: python3 -m venv, pip install pandas numpy).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 root="$(cd "$here/.." && pwd -P)"
-rounds=3; rows=1000000; dir="${TMPDIR:-/tmp}/chainrule-csv-bench"
+rounds=3; rows=1000000; values=decimal6; dir="${TMPDIR:-/tmp}/chainrule-csv-bench"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --rows) rows="$2"; shift 2 ;;
+    --values) values="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
-    *) echo "csv_load.sh: unknown argument '$1'; valid: --rounds R, --rows N, --dir FOLDER" >&2; exit 2 ;;
+    *) echo "csv_load.sh: unknown argument '$1'; valid: --rounds R, --rows N, --values decimal6|full, --dir FOLDER" >&2; exit 2 ;;
   esac
 done
 venv=/tmp/venv-bench
@@ -25,12 +28,17 @@ if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import pandas' 2>/d
 fi
 (cd "$root" && mvn -B -q -o package -pl datasources -am -DskipTests)
 cp="$root/datasources/target/classes:$root/datasources/target/test-classes:$root/api/target/classes"
+case "$values" in
+  decimal6) full="" ;;
+  full) full="full" ;;
+  *) echo "csv_load.sh: --values must be decimal6 or full, got '$values'" >&2; exit 2 ;;
+esac
 mkdir -p "$dir"
-file="$dir/bench-$rows.csv"
+file="$dir/bench-$rows${full:+-full}.csv"
 if [[ ! -s "$file" ]]; then
-  java -cp "$cp" dev.chainrule.datasources.CsvLoadBench generate "$file.tmp" "$rows" && mv "$file.tmp" "$file"
+  java -cp "$cp" dev.chainrule.datasources.CsvLoadBench generate "$file.tmp" "$rows" $full && mv "$file.tmp" "$file"
 fi
-echo "file: $file ($(du -h "$file" | cut -f1), $rows rows × 20 columns); $(nproc) cores; java $(java -version 2>&1 | head -1 | cut -d'"' -f2); pandas $("$venv/bin/python" -c 'import pandas; print(pandas.__version__)')"
+echo "file: $file ($(du -h "$file" | cut -f1), $rows rows × 20 columns, values $values); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); java $(java -version 2>&1 | head -1 | cut -d'"' -f2); pandas $("$venv/bin/python" -c 'import pandas; print(pandas.__version__)')"
 pandas_run() {
   "$venv/bin/python" - "$file" <<'PY'
 import sys, time

@@ -15,20 +15,21 @@ import java.util.SplittableRandom;
  * The csv source's load time, for bench/csv_load.sh.
  *
  * <pre>
- *   java -cp … dev.chainrule.datasources.CsvLoadBench generate FILE ROWS   # seeded: the same file every time
+ *   java -cp … dev.chainrule.datasources.CsvLoadBench generate FILE ROWS [full]   # seeded: the same file every time
  *   java -cp … dev.chainrule.datasources.CsvLoadBench load FILE            # prints the load's seconds
  * </pre>
  *
  * The file: a header {@code x0,…,x18,y}, then ROWS rows of 19 Gaussian values with 6 decimals
- * ({@code -0.734181}) and a class 0..9 in {@code y}: 20 numeric columns.
+ * ({@code -0.734181}; with {@code full}, uniform values in [−1, 1) printed by Double.toString, 16 or 17
+ * significant digits: {@code -0.8254838707328823}) and a class 0..9 in {@code y}: 20 numeric columns.
  */
 public final class CsvLoadBench {
     private CsvLoadBench() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length == 3 && args[0].equals("generate")) {
-            generate(Path.of(args[1]), Integer.parseInt(args[2]));
+        if ((args.length == 3 || args.length == 4 && args[3].equals("full")) && args[0].equals("generate")) {
+            generate(Path.of(args[1]), Integer.parseInt(args[2]), args.length == 4);
         } else if (args.length == 2 && args[0].equals("load")) {
             Path file = Path.of(args[1]).toAbsolutePath();
             long t0 = System.nanoTime();
@@ -37,12 +38,12 @@ public final class CsvLoadBench {
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%.4f %d %d%n", s, d.train().size(), d.train().featureCount());
         } else {
-            System.err.println("usage: CsvLoadBench generate FILE ROWS | load FILE");
+            System.err.println("usage: CsvLoadBench generate FILE ROWS [full] | load FILE");
             System.exit(2);
         }
     }
 
-    static void generate(Path file, int rows) throws IOException {
+    static void generate(Path file, int rows, boolean full) throws IOException {
         SplittableRandom r = new SplittableRandom(20261207L);
         byte[] buf = new byte[32];
         try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
@@ -53,6 +54,11 @@ public final class CsvLoadBench {
             o.write(h.append("y\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < 19; j++) {
+                    if (full) {
+                        o.write(Double.toString(r.nextDouble() * 2 - 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        o.write(',');
+                        continue;
+                    }
                     double g = gaussian(r);
                     long m = Math.round(g * 1e6);
                     int n = 0;
