@@ -142,7 +142,12 @@ final class CsvSource {
         Set<Integer> declaredCat = new LinkedHashSet<>();
         if (categorical != null) {
             for (String c : categorical) {
-                declaredCat.add(column(train, c, "categorical"));
+                int col = column(train, c, "categorical");
+                if (col == plan.labelCol || contains(plan.targetCols, col)) {
+                    throw new OptionException("categorical", "column '" + plan.names[col] + "' is the "
+                            + (col == plan.labelCol ? "label" : "target") + ", not a feature");
+                }
+                declaredCat.add(col);
             }
         }
         Set<Integer> kept = null;
