@@ -90,6 +90,8 @@ class ImageFolderTest {
         assertArrayEquals(new int[] {15, 55, 95, 135}, bytes(t, 2));
         assertEquals(95 / 255.0, t.value(2, 2));
         assertEquals(1, t.label(2));
+        assertTrue(progress.contains("decoding train: 3/3 images"), progress.toString());
+        assertTrue(d.description().startsWith("image-folder train: 3 images of 1×2×2, 2 classes"), d.description());
     }
 
     @Test
