@@ -32,12 +32,16 @@ public interface ComponentProvider {
     /** The kind, from the provider interface implemented. */
     Kind kind();
 
-    /** The service kinds. */
+    /**
+     * The service kinds. {@link #DATA_SOURCE} is the provider interface
+     * {@code dev.chainrule.api.data.DataSourceProvider}: it reads the samples a run trains on.
+     */
     enum Kind {
-        LAYER, ACTIVATION, TRANSFORM, LOSS, OPTIMIZER;
+        LAYER, ACTIVATION, TRANSFORM, LOSS, OPTIMIZER, DATA_SOURCE;
 
+        /** The id used in manifests and listings: lower case, hyphenated ({@code layer}, {@code data-source}). */
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
 
         /** Whether this kind makes a {@link Stage} of the network. */

@@ -161,14 +161,14 @@ class ArchitectureTest {
                 .because("a plugin module is built like a third-party jar, against the api and the kernels only")
                 .check(plugins);
         classes().should().onlyDependOnClassesThat().resideInAnyPackage(
-                        Stream.concat(Stream.of("java..", "dev.chainrule.api..", "dev.chainrule.kernels.."),
+                        Stream.concat(Stream.of("java..", "javax.imageio..", "dev.chainrule.api..", "dev.chainrule.kernels.."),
                                 Arrays.stream(PLUGIN_PACKAGES).map(p -> p + "..")).toArray(String[]::new))
                 .check(plugins);
     }
 
     /** The built-in plugin modules' packages (optimizers: when that module exists). */
     private static final String[] PLUGIN_PACKAGES = {"dev.chainrule.layers", "dev.chainrule.losses",
-            "dev.chainrule.vision", "dev.chainrule.optimizers"};
+            "dev.chainrule.vision", "dev.chainrule.optimizers", "dev.chainrule.datasources"};
 
     /**
      * A package lives in one module: the sources of every module of the build (benchmarks and examples
