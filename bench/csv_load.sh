@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # chainrule's csv source against pandas.read_csv on one seeded 1,000,000 × 20 numeric CSV: alternating runs
 # (pandas, chainrule, pandas, chainrule, ...), each in a fresh process, timing the load call only
-# (in-process clock: pd.read_csv(file) / CsvProvider.load). Prints every run, then min/median/max per side
-# and the ratio of the medians.
+# (in-process clock: pd.read_csv(file) / CsvProvider.load), wall and CPU seconds (the process's CPU time
+# over the call, every thread: chainrule's two parsing threads, its JIT and GC; pandas' C parser). Prints every
+# run, then min/median/max per side and the ratio of the medians. On a shared machine the wall times follow
+# the load average; the CPU times much less.
 #
 #   bench/csv_load.sh [--rounds R] [--rows N] [--values decimal6|full] [--dir FOLDER]
 #
@@ -43,23 +45,28 @@ pandas_run() {
   "$venv/bin/python" - "$file" <<'PY'
 import sys, time
 import pandas as pd
-t = time.perf_counter(); df = pd.read_csv(sys.argv[1]); s = time.perf_counter() - t
-print(f"{s:.4f} {df.shape[0]} {df.shape[1]}")
+c = time.process_time(); t = time.perf_counter(); df = pd.read_csv(sys.argv[1])
+s = time.perf_counter() - t; cpu = time.process_time() - c
+print(f"{s:.4f} {cpu:.4f} {df.shape[0]} {df.shape[1]}")
 PY
 }
 chainrule_run() {
   java -cp "$cp" dev.chainrule.datasources.CsvLoadBench load "$file"
 }
-pa=(); ch=()
+pa=(); ch=(); pac=(); chc=()
 for ((i = 1; i <= rounds; i++)); do
-  p=$(pandas_run); c=$(chainrule_run)
-  echo "round $i: pandas ${p%% *} s (${p#* }), chainrule ${c%% *} s (rows, features: ${c#* })"
-  pa+=("${p%% *}"); ch+=("${c%% *}")
+  read -r pw pc prows pcols <<< "$(pandas_run)"; read -r cw cc crows ccols <<< "$(chainrule_run)"
+  echo "round $i: pandas wall $pw s cpu $pc s ($prows × $pcols), chainrule wall $cw s cpu $cc s ($crows rows × $ccols features + label)"
+  pa+=("$pw"); ch+=("$cw"); pac+=("$pc"); chc+=("$cc")
 done
 stats() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2;
   printf "min %.3f  median %.3f  max %.3f", a[1], m, a[NR]; print "" > "/dev/stderr"; print m > "/tmp/.csvbench.median" }' 2>/dev/null; }
+ratio() { awk -v p="$1" -v c="$2" -v w="$3" 'BEGIN { printf "median %s ratio chainrule/pandas: %.2f (%.2fx %s)\n", w, c / p, (c < p ? p / c : c / p), (c < p ? "faster" : "slower") }'; }
 ps=$(stats "${pa[@]}"); pm=$(cat /tmp/.csvbench.median)
 cs=$(stats "${ch[@]}"); cm=$(cat /tmp/.csvbench.median)
-echo "pandas.read_csv  s: $ps"
-echo "chainrule csv    s: $cs"
-awk -v p="$pm" -v c="$cm" 'BEGIN { printf "median ratio chainrule/pandas: %.2f (%.2fx %s)\n", c / p, (c < p ? p / c : c / p), (c < p ? "faster" : "slower") }'
+pcs=$(stats "${pac[@]}"); pcm=$(cat /tmp/.csvbench.median)
+ccs=$(stats "${chc[@]}"); ccm=$(cat /tmp/.csvbench.median)
+echo "pandas.read_csv  wall s: $ps   cpu s: $pcs"
+echo "chainrule csv    wall s: $cs   cpu s: $ccs"
+ratio "$pm" "$cm" wall
+ratio "$pcm" "$ccm" cpu

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   java -cp … dev.chainrule.datasources.CsvLoadBench generate FILE ROWS [full]   # seeded: the same file every time
- *   java -cp … dev.chainrule.datasources.CsvLoadBench load FILE            # prints the load's seconds
+ *   java -cp … dev.chainrule.datasources.CsvLoadBench load FILE   # prints the load's wall and CPU seconds, rows, features
  * </pre>
  *
  * The file: a header {@code x0,…,x18,y}, then ROWS rows of 19 Gaussian values with 6 decimals
@@ -32,15 +32,23 @@ public final class CsvLoadBench {
             generate(Path.of(args[1]), Integer.parseInt(args[2]), args.length == 4);
         } else if (args.length == 2 && args[0].equals("load")) {
             Path file = Path.of(args[1]).toAbsolutePath();
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             DataSet d = new CsvProvider().load(new DataContext("csv", Options.of("path", file.toString(), "label", "y"),
                     null, 0L, null, null));
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "%.4f %d %d%n", s, d.train().size(), d.train().featureCount());
+            double cpu = (processCpuNanos() - c0) / 1e9;
+            System.out.printf(Locale.ROOT, "%.4f %.4f %d %d%n", s, cpu, d.train().size(), d.train().featureCount());
         } else {
             System.err.println("usage: CsvLoadBench generate FILE ROWS [full] | load FILE");
             System.exit(2);
         }
+    }
+
+    /** CPU time of the whole process (every thread: the parse's two, the JIT's, the GC's), or −1 when unknown. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     static void generate(Path file, int rows, boolean full) throws IOException {
