@@ -13,7 +13,7 @@ import dev.chainrule.engine.plugins.PluginSettings;
 import dev.chainrule.engine.registry.ProviderRegistry;
 import dev.chainrule.engine.train.ConsoleProgress;
 import dev.chainrule.engine.train.DataSource;
-import dev.chainrule.engine.train.IdxDataSource;
+import dev.chainrule.engine.train.PluginDataSource;
 import dev.chainrule.engine.train.ProgressSink;
 import dev.chainrule.engine.train.SgdTrainer;
 import dev.chainrule.engine.train.Trainer;
@@ -40,7 +40,7 @@ public class EngineModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(Terminal.class).toInstance(terminal);
-        bind(DataSource.class).to(IdxDataSource.class);
+        bind(DataSource.class).to(PluginDataSource.class);
         bind(Trainer.class).to(SgdTrainer.class);
         bind(RunWriter.class).to(FileRunWriter.class);
     }

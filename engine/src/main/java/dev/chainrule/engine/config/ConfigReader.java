@@ -22,6 +22,8 @@ import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.engine.io.SafeFiles;
 import dev.chainrule.engine.io.Text;
+import dev.chainrule.api.data.DataSourceProvider;
+import java.util.Set;
 import dev.chainrule.engine.registry.Levenshtein;
 import dev.chainrule.engine.registry.ProviderRegistry;
 import dev.chainrule.engine.registry.RegistryException;
@@ -60,11 +62,8 @@ public class ConfigReader {
     public static final int MAX_INPUT = 1 << 24;
 
     /** The file as written (all fields optional here; defaults come later). */
-    public record RawConfig(String name, Long seed, RawData data, RawNetwork network, ObjectNode loss,
+    public record RawConfig(String name, Long seed, ObjectNode data, RawNetwork network, ObjectNode loss,
             RawTraining training, String plugins) {
-    }
-
-    public record RawData(String dataset, String dir) {
     }
 
     public record RawNetwork(Integer input, List<JsonNode> layers) {
@@ -395,7 +394,7 @@ public class ConfigReader {
                         + Text.escape(name) + "'");
             }
             long seed = raw.seed() != null ? raw.seed() : DEFAULT_SEED;
-            RunConfig.Data data = data(raw.data());
+            RunConfig.Data data = data(raw.data(), seed);
             if (raw.network() == null) {
                 throw bad("network", "required: {\"layers\": [{\"type\": \"dense\", \"units\": 10}, ...]}");
             }
@@ -420,28 +419,209 @@ public class ConfigReader {
             return new RunConfig(shown, name, seed, data, input, layers, loss, training, plugins);
         }
 
-        RunConfig.Data data(RawData d) {
-            if (d == null || (d.dataset() == null && d.dir() == null)) {
+        /**
+         * {@code data}: today's two IDX forms ({@code {"dataset": "mnist"}}, {@code {"dir": ...}}, also written
+         * {@code {"type": "mnist"}} and {@code {"type": "idx", "dir": ...}}), or a data-source plugin's typed
+         * entry whose options its provider checks now, beside the engine's own keys (testSplit, scale,
+         * standardize) and the ones a run records (base, fitted).
+         */
+        RunConfig.Data data(ObjectNode d, long seed) {
+            if (d == null || d.isEmpty()) {
                 return new RunConfig.Data(DEFAULT_DATASET, null);
             }
-            if (d.dataset() != null && d.dir() != null) {
+            JsonNode t = d.get("type");
+            if (t != null && !t.isTextual()) {
+                throw bad("data.type", "expected a string, got " + show(t));
+            }
+            if (t == null || t.asText().equals("mnist") || t.asText().equals("idx")) {
+                return idxData(d, t == null ? null : t.asText());
+            }
+            String type = t.asText();
+            DataSourceProvider provider;
+            try {
+                provider = registry.dataSource(type);
+            } catch (RegistryException e) {
+                throw bad("data.type", Text.escape(e.getMessage().replace("; known: ", "; known: idx, mnist, ")));
+            }
+            Map<String, Object> opts = new LinkedHashMap<>();
+            double testSplit = 0;
+            String scale = "none";
+            String base = baseDir == null ? Path.of("").toAbsolutePath().toString() : baseDir.toString();
+            RunConfig.Fitted fitted = null;
+            for (var e : d.properties()) {
+                String key = e.getKey();
+                JsonNode v = e.getValue();
+                String at = "data." + Text.escape(key);
+                if (v.isNull()) {
+                    throw bad(at, "null is not a value; give one or leave the option out");
+                }
+                switch (key) {
+                    case "type" -> { }
+                    case "testSplit" -> {
+                        if (!v.isNumber() || !(v.asDouble() > 0 && v.asDouble() < 1)) {
+                            throw bad(at, "must be a number between 0 and 1 (exclusive), the fraction of rows held out "
+                                    + "for testing, got " + show(v));
+                        }
+                        testSplit = v.asDouble();
+                    }
+                    case "scale" -> {
+                        if (!v.isTextual() || !RunConfig.Data.SCALES.contains(v.asText())) {
+                            throw bad(at, "unknown scaling " + show(v) + "; known: " + String.join(", ", RunConfig.Data.SCALES));
+                        }
+                        scale = v.asText();
+                    }
+                    case "standardize" -> {
+                        if (!v.isBoolean()) {
+                            throw bad(at, "expected true or false, got " + show(v));
+                        }
+                        if (v.asBoolean()) {
+                            scale = "standardize";
+                        }
+                    }
+                    case "base" -> {
+                        if (!v.isTextual() || v.asText().isBlank()) {
+                            throw bad(at, "expected a folder path, got " + show(v));
+                        }
+                        base = path(shown, at, v.asText()).toAbsolutePath().normalize().toString();
+                    }
+                    case "fitted" -> fitted = fitted(v, at);
+                    default -> opts.put(key, mapper.convertValue(v, Object.class));
+                }
+            }
+            if (d.has("standardize") && d.has("scale")) {
+                throw bad("data.standardize", "give scale or standardize, not both");
+            }
+            List<OptionSpec> specs = provider.options();
+            Set<String> known = new java.util.TreeSet<>(List.of("base", "scale", "standardize", "testSplit", "type"));
+            specs.forEach(sp -> known.add(sp.name()));
+            for (String key : opts.keySet()) {
+                if (specs.stream().noneMatch(sp -> sp.name().equals(key))) {
+                    throw bad("data." + Text.escape(key), "unknown option '" + Text.escape(key) + "' for data type '"
+                            + type + "'; known: " + String.join(", ", known) + Levenshtein.hint(key, known));
+                }
+            }
+            Options o = new Options(opts);
+            for (OptionSpec sp : specs) {
+                try {
+                    sp.validate(o);
+                } catch (OptionException e) {
+                    throw bad(e.key() == null ? "data" : "data." + e.key(), e.getMessage());
+                }
+            }
+            return new RunConfig.Data(null, null, type, opts, base, testSplit, scale, seed, fitted);
+        }
+
+        /** The two IDX forms: the cached MNIST set or a folder with the four files. */
+        RunConfig.Data idxData(ObjectNode d, String type) {
+            Set<String> known = "mnist".equals(type) ? Set.of("type") : "idx".equals(type) ? Set.of("type", "dir")
+                    : Set.of("dataset", "dir", "type");
+            for (var e : d.properties()) {
+                if (!known.contains(e.getKey())) {
+                    throw bad("data." + Text.escape(e.getKey()), "unknown key '" + Text.escape(e.getKey()) + "'; known: "
+                            + String.join(", ", new java.util.TreeSet<>(known)) + (type == null
+                            ? " (or a data source's own: {\"type\": \"csv\", \"path\": ...}, see docs/data.md)" : ""));
+                }
+            }
+            JsonNode ds = d.get("dataset");
+            JsonNode dir = d.get("dir");
+            if (ds != null && !ds.isTextual()) {
+                throw bad("data.dataset", "expected a string, got " + show(ds));
+            }
+            if (dir != null && !dir.isTextual()) {
+                throw bad("data.dir", "expected a string, got " + show(dir));
+            }
+            if ("mnist".equals(type)) {
+                return new RunConfig.Data(DEFAULT_DATASET, null);
+            }
+            if ("idx".equals(type) && dir == null) {
+                throw bad("data.dir", "required for type idx: a folder with the four IDX files");
+            }
+            if (ds == null && dir == null) {
+                return new RunConfig.Data(DEFAULT_DATASET, null);
+            }
+            if (ds != null && dir != null) {
                 throw bad("data", "give either dataset or dir, not both");
             }
-            if (d.dataset() != null) {
-                if (!d.dataset().equals(DEFAULT_DATASET)) {
-                    throw bad("data.dataset", "unknown dataset '" + d.dataset() + "'; known: mnist (or give "
+            if (ds != null) {
+                if (!ds.asText().equals(DEFAULT_DATASET)) {
+                    throw bad("data.dataset", "unknown dataset '" + Text.escape(ds.asText()) + "'; known: mnist (or give "
                             + "data.dir, a folder with the four IDX files)");
                 }
-                return new RunConfig.Data(d.dataset(), null);
+                return new RunConfig.Data(DEFAULT_DATASET, null);
             }
-            if (d.dir().isBlank()) {
+            if (dir.asText().isBlank()) {
                 throw bad("data.dir", "must be a folder path, got an empty string");
             }
-            Path p = path(shown, "data.dir", d.dir());
+            Path p = path(shown, "data.dir", dir.asText());
             if (!p.isAbsolute() && baseDir != null) {
                 p = baseDir.resolve(p).normalize();
             }
             return new RunConfig.Data(null, p.toString());
+        }
+
+        /** A recorded {@code data.fitted}: what training learned (written by the engine, read back). */
+        RunConfig.Fitted fitted(JsonNode v, String at) {
+            if (!v.isObject()) {
+                throw bad(at, "expected an object (written by the engine), got " + show(v));
+            }
+            List<String> classes = strings(v.get("classes"), at + ".classes");
+            List<String> targets = strings(v.get("targets"), at + ".targets");
+            List<String> features = strings(v.get("features"), at + ".features");
+            JsonNode sc = v.get("scale");
+            String scale = sc == null ? "none" : sc.asText();
+            if (!RunConfig.Data.SCALES.contains(scale)) {
+                throw bad(at + ".scale", "unknown scaling " + show(sc) + "; known: " + String.join(", ", RunConfig.Data.SCALES));
+            }
+            double[] offset = numbers(v.get("offset"), at + ".offset");
+            double[] divisor = numbers(v.get("divisor"), at + ".divisor");
+            if (offset.length != divisor.length || (features != null && offset.length > 0 && offset.length != features.size())) {
+                throw bad(at, offset.length + " offsets and " + divisor.length + " divisors for "
+                        + (features == null ? 0 : features.size()) + " features");
+            }
+            for (int i = 0; i < divisor.length; i++) {
+                if (!(divisor[i] > 0) || !Double.isFinite(divisor[i]) || !Double.isFinite(offset[i])) {
+                    throw bad(at + ".divisor[" + i + "]", "scaling must be finite with a positive divisor, got offset "
+                            + offset[i] + " and divisor " + divisor[i]);
+                }
+            }
+            if ((classes == null) == (targets == null)) {
+                throw bad(at, "needs either classes or targets");
+            }
+            return new RunConfig.Fitted(classes, targets, features, scale, offset, divisor);
+        }
+
+        List<String> strings(JsonNode v, String at) {
+            if (v == null) {
+                return null;
+            }
+            if (!v.isArray()) {
+                throw bad(at, "expected a list of strings, got " + show(v));
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                if (!v.get(i).isTextual()) {
+                    throw bad(at + "[" + i + "]", "expected a string, got " + show(v.get(i)));
+                }
+                out.add(v.get(i).asText());
+            }
+            return out;
+        }
+
+        double[] numbers(JsonNode v, String at) {
+            if (v == null) {
+                return new double[0];
+            }
+            if (!v.isArray()) {
+                throw bad(at, "expected a list of numbers, got " + show(v));
+            }
+            double[] out = new double[v.size()];
+            for (int i = 0; i < v.size(); i++) {
+                if (!v.get(i).isNumber()) {
+                    throw bad(at + "[" + i + "]", "expected a number, got " + show(v.get(i)));
+                }
+                out[i] = v.get(i).asDouble();
+            }
+            return out;
         }
 
         ComponentSpec component(JsonNode node, String path, boolean stage) {

@@ -21,8 +21,107 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         this(source, name, seed, data, input, layers, loss, training, null);
     }
 
-    /** Either a named data set ({@code mnist}) or a folder with the four IDX files. */
-    public record Data(String dataset, String dir) {
+    /**
+     * Where a run's samples come from: a named data set ({@code mnist}), a folder with the four IDX files, or a
+     * data-source plugin's typed entry (docs/data.md).
+     *
+     * @param type      a data-source type ({@code csv}, {@code image-folder}, {@code npy}, a plugin's), or null
+     *                  for the two built-in IDX forms
+     * @param options   the entry's options for the data source, as written (relative paths resolve against
+     *                  {@code base})
+     * @param base      the folder relative paths resolve against: the config file's folder (absolute)
+     * @param testSplit the fraction of the rows held out as test data when the source has no test data (0:
+     *                  the source must have it)
+     * @param scale     {@code none}, {@code standardize} or {@code minmax}: fitted on the training split only
+     * @param seed      the config's seed, which the test split uses
+     * @param fitted    what the engine learned from the training data (class names, scaling), recorded with
+     *                  the model so evaluate, predict and serve prepare inputs the same way; null until loaded
+     */
+    public record Data(String dataset, String dir, String type, Map<String, Object> options, String base,
+            double testSplit, String scale, long seed, Fitted fitted) {
+        public static final List<String> SCALES = List.of("none", "standardize", "minmax");
+
+        public Data(String dataset, String dir) {
+            this(dataset, dir, null, Map.of(), null, 0, "none", 0, null);
+        }
+
+        public Data {
+            options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        }
+
+        /** A data-source plugin's entry (not one of the two IDX forms). */
+        public boolean typed() {
+            return type != null;
+        }
+
+        public Data withFitted(Fitted f) {
+            return new Data(dataset, dir, type, options, base, testSplit, scale, seed, f);
+        }
+
+        public Data withSeed(long s) {
+            return new Data(dataset, dir, type, options, base, testSplit, scale, s, fitted);
+        }
+
+        /** The entry as a config file has it. */
+        public Map<String, Object> toJsonMap() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            if (dataset != null) {
+                d.put("dataset", dataset);
+            }
+            if (dir != null) {
+                d.put("dir", dir);
+            }
+            if (type != null) {
+                d.put("type", type);
+                d.putAll(options);
+                if (testSplit > 0) {
+                    d.put("testSplit", testSplit);
+                }
+                d.put("scale", scale);
+                d.put("base", base);
+            }
+            if (fitted != null) {
+                d.put("fitted", fitted.toJsonMap());
+            }
+            return d;
+        }
+    }
+
+    /**
+     * What the engine learned from the training data and records with the model: the class names (a
+     * classifier) or target names (a regressor), the feature names, and the scaling {@code x' = (x − offset) /
+     * divisor} per feature (empty arrays: none).
+     */
+    public record Fitted(List<String> classes, List<String> targets, List<String> features, String scale,
+            double[] offset, double[] divisor) {
+        public Fitted {
+            classes = classes == null ? null : List.copyOf(classes);
+            targets = targets == null ? null : List.copyOf(targets);
+            features = features == null ? List.of() : List.copyOf(features);
+            offset = offset == null ? new double[0] : offset.clone();
+            divisor = divisor == null ? new double[0] : divisor.clone();
+        }
+
+        public boolean regression() {
+            return targets != null;
+        }
+
+        public Map<String, Object> toJsonMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (classes != null) {
+                m.put("classes", classes);
+            }
+            if (targets != null) {
+                m.put("targets", targets);
+            }
+            m.put("features", features);
+            m.put("scale", scale);
+            if (offset.length > 0) {
+                m.put("offset", offset);
+                m.put("divisor", divisor);
+            }
+            return m;
+        }
     }
 
     /**
@@ -124,6 +223,10 @@ public record RunConfig(String source, String name, long seed, Data data, int in
 
     public RunConfig {
         layers = List.copyOf(layers);
+        if (data != null && data.seed() != seed) {
+            // the test split of a data source is drawn from the config's seed
+            data = data.withSeed(seed);
+        }
     }
 
     public RunConfig withInput(int n) {
@@ -189,14 +292,7 @@ public record RunConfig(String source, String name, long seed, Data data, int in
         if (plugins != null) {
             m.put("plugins", plugins);
         }
-        Map<String, Object> d = new LinkedHashMap<>();
-        if (data.dataset() != null) {
-            d.put("dataset", data.dataset());
-        }
-        if (data.dir() != null) {
-            d.put("dir", data.dir());
-        }
-        m.put("data", d);
+        m.put("data", data.toJsonMap());
         m.put("network", networkJson());
         m.put("loss", loss.toJsonMap());
         Map<String, Object> t = new LinkedHashMap<>();

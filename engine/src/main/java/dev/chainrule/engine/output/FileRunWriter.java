@@ -126,19 +126,33 @@ public class FileRunWriter implements RunWriter {
 
     @Override
     public void writeConfusion(Path dir, int[][] confusion) {
+        writeConfusion(dir, confusion, null);
+    }
+
+    @Override
+    public void writeConfusion(Path dir, int[][] confusion, java.util.List<String> names) {
         StringBuilder sb = new StringBuilder("true\\predicted");
         for (int j = 0; j < confusion.length; j++) {
-            sb.append(',').append(j);
+            sb.append(',').append(csvName(names, j));
         }
         sb.append('\n');
         for (int i = 0; i < confusion.length; i++) {
-            sb.append(i);
+            sb.append(csvName(names, i));
             for (int j = 0; j < confusion[i].length; j++) {
                 sb.append(',').append(confusion[i][j]);
             }
             sb.append('\n');
         }
         io(() -> AtomicFiles.write(dir.resolve(CONFUSION_CSV), sb.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A class's name as a CSV field (RFC 4180 quoting when needed), or its number. */
+    private static String csvName(java.util.List<String> names, int k) {
+        if (names == null || k >= names.size()) {
+            return String.valueOf(k);
+        }
+        String n = names.get(k);
+        return n.matches("[^,\"\r\n]*") ? n : "\"" + n.replace("\"", "\"\"") + "\"";
     }
 
     private interface IoAction {

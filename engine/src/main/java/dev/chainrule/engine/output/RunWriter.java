@@ -36,4 +36,9 @@ public interface RunWriter {
     void writeModel(Path dir, Network network, RunConfig config, int numClasses);
 
     void writeConfusion(Path dir, int[][] confusion);
+
+    /** confusion.csv with the classes named in its header and first column. */
+    default void writeConfusion(Path dir, int[][] confusion, java.util.List<String> classNames) {
+        writeConfusion(dir, confusion);
+    }
 }

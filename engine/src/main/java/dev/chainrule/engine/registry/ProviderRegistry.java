@@ -191,7 +191,8 @@ public final class ProviderRegistry {
 
     /** The provider interfaces {@link ServiceLoader} is run for, one per {@link Kind}. */
     public static final List<Class<? extends ComponentProvider>> SERVICES = List.of(LayerProvider.class,
-            ActivationProvider.class, TransformProvider.class, LossProvider.class, OptimizerProvider.class);
+            ActivationProvider.class, TransformProvider.class, LossProvider.class, OptimizerProvider.class,
+            dev.chainrule.api.data.DataSourceProvider.class);
 
     /** Runs {@link ServiceLoader} for every provider kind over each source, in order. */
     public static ProviderRegistry load(List<ProviderSource> sources) {
@@ -280,6 +281,10 @@ public final class ProviderRegistry {
 
     public OptimizerProvider optimizer(String type) {
         return (OptimizerProvider) lookup(type, EnumSet.of(Kind.OPTIMIZER), "an optimizer");
+    }
+
+    public dev.chainrule.api.data.DataSourceProvider dataSource(String type) {
+        return (dev.chainrule.api.data.DataSourceProvider) lookup(type, EnumSet.of(Kind.DATA_SOURCE), "a data source");
     }
 
     private ComponentProvider lookup(String type, Set<Kind> kinds, String what) {

@@ -50,18 +50,23 @@ public final class Charts {
      * common ones).
      */
     public static byte[] confusion(int[][] confusion) {
+        return confusion(confusion, null);
+    }
+
+    /** The confusion heat map with the classes named ({@code names} null: their numbers). */
+    public static byte[] confusion(int[][] confusion, List<String> names) {
         int k = confusion.length;
         HeatMapChart c = new HeatMapChartBuilder().width(Math.max(500, 60 * k + 200)).height(Math.max(500, 60 * k + 140))
                 .title("Confusion matrix (test set, share of each true class)").xAxisTitle("predicted class")
                 .yAxisTitle("true class").build();
-        List<Integer> xs = new ArrayList<>();
-        List<Integer> ys = new ArrayList<>();
+        List<Object> xs = new ArrayList<>();
+        List<Object> ys = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            xs.add(j);
+            xs.add(names == null || j >= names.size() ? (Object) j : names.get(j));
         }
         // XChart puts the first y value at the bottom; list the classes reversed so class 0 is on top
         for (int i = k - 1; i >= 0; i--) {
-            ys.add(i);
+            ys.add(names == null || i >= names.size() ? (Object) i : names.get(i));
         }
         List<Number[]> cells = new ArrayList<>();
         for (int i = 0; i < k; i++) {

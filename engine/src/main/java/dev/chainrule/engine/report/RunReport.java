@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.chainrule.api.Shape;
 
 /**
  * The pictures of a run folder, redrawn after every epoch: {@value #LOSS_PNG}, {@value #ACCURACY_PNG},
@@ -43,18 +44,26 @@ public final class RunReport {
      * @param notes    lines shown under the figures (early stopping, resume), may be empty
      */
     /** {@link #write} as the run folder's writer takes it. */
-    public static ReportSink sink(Map<String, Object> config, List<EpochPoint> points, TestScan scan, int features,
+    public static ReportSink sink(Map<String, Object> config, List<EpochPoint> points, TestScan scan, Shape shape,
             List<String> notes) {
-        return (dir, mapper) -> write(dir, config, points, scan, features, notes, mapper);
+        return (dir, mapper) -> write(dir, config, points, scan, shape, notes, mapper);
     }
 
+    /** {@link #write(Path, Map, List, TestScan, Shape, List, ObjectMapper)} for square one-channel images or vectors. */
     public static void write(Path dir, Map<String, Object> config, List<EpochPoint> points, TestScan scan, int features,
             List<String> notes, ObjectMapper mapper) {
+        int side = WrongGrid.side(features);
+        write(dir, config, points, scan, side > 0 ? Shape.image(1, side, side) : Shape.of(features), notes, mapper);
+    }
+
+    public static void write(Path dir, Map<String, Object> config, List<EpochPoint> points, TestScan scan, Shape shape,
+            List<String> notes, ObjectMapper mapper) {
+        List<String> names = classNames(config);
         Map<String, byte[]> pngs = new LinkedHashMap<>();
         pngs.put(LOSS_PNG, Charts.loss(points));
         pngs.put(ACCURACY_PNG, Charts.accuracy(points));
-        pngs.put(CONFUSION_PNG, Charts.confusion(scan.confusion()));
-        pngs.put(WRONG_PNG, WrongGrid.png(scan.mostWrong(), features));
+        pngs.put(CONFUSION_PNG, Charts.confusion(scan.confusion(), names));
+        pngs.put(WRONG_PNG, WrongGrid.png(scan.mostWrong(), shape, names));
         try {
             for (Map.Entry<String, byte[]> e : pngs.entrySet()) {
                 AtomicFiles.write(dir.resolve(e.getKey()), e.getValue());
@@ -64,6 +73,16 @@ public final class RunReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The class names a run recorded ({@code data.fitted.classes}), or null (the classes are their numbers). */
+    @SuppressWarnings("unchecked")
+    public static List<String> classNames(Map<String, Object> config) {
+        if (config.get("data") instanceof Map<?, ?> d && d.get("fitted") instanceof Map<?, ?> f
+                && f.get("classes") instanceof List<?> c) {
+            return (List<String>) c;
+        }
+        return null;
     }
 
     static String html(Map<String, Object> config, List<EpochPoint> points, TestScan scan, List<String> notes,

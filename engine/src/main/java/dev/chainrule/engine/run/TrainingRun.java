@@ -161,7 +161,7 @@ public class TrainingRun {
     private Outcome train(Request request) {
         Start start = request.resume() != null ? resumeStart(request) : new Start(request.config(), null, null, null);
         DataSource.Split split = dataSource.load(start.config().data());
-        RunConfig c = start.config().resolveInput(split.train().features());
+        RunConfig c = withFitted(start.config(), split).resolveInput(split.train().features());
         Network network = ClassCheck.build(factory, c, split.train(), split.test());
         if (start.checkpoint() != null) {
             start.store().check(start.checkpoint(), network, c);
@@ -175,6 +175,12 @@ public class TrainingRun {
                 request.listener());
         started = null; // the run is complete: never taken back
         return new Outcome(ready.dir(), c, network, split.train().numClasses(), r);
+    }
+
+    /** The config with what the engine learned from the training data (class names, scaling), to record it. */
+    static RunConfig withFitted(RunConfig c, DataSource.Split split) {
+        RunConfig.Fitted f = split.train().fitted();
+        return f == null || f.equals(c.data().fitted()) ? c : c.withData(c.data().withFitted(f));
     }
 
     /**
@@ -247,12 +253,16 @@ public class TrainingRun {
         terminal.out().flush();
         Trainer.Result r = trainWhileDrawing(c, split, network, from, dir, store, listener);
         writer.writeModel(dir, network, c, split.train().numClasses());
-        writer.writeConfusion(dir, r.finalTest().confusion());
+        if (split.train().classNames() != null) {
+            writer.writeConfusion(dir, r.finalTest().confusion(), split.train().classNames());
+        } else {
+            writer.writeConfusion(dir, r.finalTest().confusion());
+        }
         List<String> notes = earlyStoppingNotes(c, r);
         boolean ranHere = r.epochs().size() > (from == null ? 0 : from.metrics().size());
         if (!notes.isEmpty() || !ranHere) {
             // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
-            report(dir, c, scanTest(c, network, split.test()), split.test().features(), r.epochs(), notes).run();
+            report(dir, c, scanTest(c, network, split.test()), split.test().shape(), r.epochs(), notes).run();
         }
         for (String note : notes) {
             terminal.out().println(c.name() + ": " + note);
@@ -321,7 +331,7 @@ public class TrainingRun {
                     // the trainer's own test pass (with its most-wrong samples) when it hands it over
                     TestScan scan = test != null ? TestScan.of(test) : scanTest(c, network, split.test());
                     rethrow(drawFailed.get());
-                    Runnable draw = report(dir, c, scan, split.test().features(), seen, List.of());
+                    Runnable draw = report(dir, c, scan, split.test().shape(), seen, List.of());
                     drawn.add(drawer.submit(() -> {
                         try {
                             draw.run();
@@ -366,7 +376,7 @@ public class TrainingRun {
     }
 
     /** The drawing of the run's pictures and report.html from a test scan; it may run on another thread. */
-    private Runnable report(Path dir, RunConfig c, TestScan scan, int features, List<EpochMetrics> epochs,
+    private Runnable report(Path dir, RunConfig c, TestScan scan, dev.chainrule.api.Shape shape, List<EpochMetrics> epochs,
             List<String> notes) {
         List<EpochPoint> points = new ArrayList<>();
         for (EpochMetrics m : epochs) {
@@ -374,7 +384,7 @@ public class TrainingRun {
                     m.validationLoss(), m.learningRate()));
         }
         Map<String, Object> json = c.toJsonMap();
-        return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, features, notes));
+        return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, shape, notes));
     }
 
     /** A drawing's failure, rethrown on the training thread as it was. */

@@ -33,4 +33,17 @@ public interface Samples {
     default String labelAtLeast(int classes) {
         return null;
     }
+
+    /** The class names, index = class (from the data: "setosa", a folder's name); null when the data has none. */
+    default java.util.List<String> classNames() {
+        return null;
+    }
+
+    /**
+     * What the engine learned from these samples' training split (class names, scaling) to record with the
+     * model; null for data that needs no record (the IDX forms).
+     */
+    default dev.chainrule.engine.config.RunConfig.Fitted fitted() {
+        return null;
+    }
 }
