@@ -8,9 +8,14 @@ package dev.chainrule.api;
  * <p>2.0: shapes, forward context (mode, step, random source), transforms, batch-coupled stages, buffers,
  * optimizer-neutral layers ({@code Layer.backwardAndStep} replaced by {@link InPlaceUpdate}), the optimizer
  * kind, typed option specs and provider base classes.
+ *
+ * <p>3.0: the api package is the SPI only. The plugin kit and the structured Jacobians move to
+ * {@code dev.chainrule.api.support} (with a shaped-stage base, a Jacobian-from-VJP adapter and one element-wise
+ * base for built-ins and plugins); {@code Network} and {@code Sgd} leave the api (training is the engine's);
+ * {@code Options}' typed getters are gone (read options through their {@link OptionSpec}).
  */
 public final class ApiVersion {
-    public static final int MAJOR = 2;
+    public static final int MAJOR = 3;
     public static final int MINOR = 0;
     public static final String VERSION = MAJOR + "." + MINOR;
 

@@ -242,7 +242,7 @@ class WhyListTest {
         assertTrue(r.describe().contains("non-differentiable point") && r.describe().contains("input 0"), r.describe());
         // a derivative outside both one-sided slopes at the kink is still wrong, and says where
         CheckResult wrong = new JacobianChecker().check("relu with slope 3 at 0",
-                new dev.chainrule.api.jacobian.DiagonalJacobian(new double[] {3, 1, 0}, "wrong"),
+                new dev.chainrule.api.support.DiagonalJacobian(new double[] {3, 1, 0}, "wrong"),
                 v -> relu.forward(new Tensor(1, 3, v)).rowCopy(0), x.rowCopy(0));
         assertFalse(wrong.passed());
         assertTrue(wrong.describe().contains("non-differentiable point"), wrong.describe());
@@ -257,7 +257,7 @@ class WhyListTest {
         assertFalse(Files.exists(swish.resolve("ElementwiseActivation.java")), "no private copy of the kit");
         String activation = Files.readString(swish.resolve("Swish.java"));
         String provider = Files.readString(swish.resolve("SwishProvider.java"));
-        assertTrue(activation.contains("import dev.chainrule.api.ElementwiseActivation;"));
+        assertTrue(activation.contains("import dev.chainrule.api.support.ElementwiseActivation;"));
         assertEquals(1, (activation + provider).split("super\\(\"swish\"", -1).length - 1, "the type id is given once");
         assertFalse(activation.contains("type()"), "the activation does not repeat its type id");
         long code = Stream.of(activation, provider).flatMap(String::lines).map(String::strip)
