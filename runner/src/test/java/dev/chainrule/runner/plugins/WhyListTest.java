@@ -220,8 +220,9 @@ class WhyListTest {
     @Test
     void w8a_verifyPluginChecksTheDeclaredCasesAndCatchesAMistakeOnlyTwoChannelsShow() throws IOException {
         String pool = Files.readString(ROOT.resolve("examples/plugin-avgpool/src/main/java/dev/chainrule/examples/avgpool/AvgPool2x2.java"));
-        String wrong = pool.replace("a[o * in.size() + at(ch, i, j, k / 2, k % 2)] = 0.25;",
-                "a[o * in.size() + at(0, i, j, k / 2, k % 2)] = 0.25;");
+        // the slip: every output's window taken in channel 0 (Jacobian and backward share the VJP)
+        String wrong = pool.replace("out[oo + at(o, k)] += 0.25 * g[go + o];",
+                "out[oo + at(o % ((w / 2) * (h / 2)), k)] += 0.25 * g[go + o];");
         assertFalse(wrong.equals(pool), "the slip was made");
         String provider = Files.readString(ROOT.resolve(
                 "examples/plugin-avgpool/src/main/java/dev/chainrule/examples/avgpool/AvgPoolProvider.java"));
