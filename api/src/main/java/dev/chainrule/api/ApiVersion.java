@@ -10,12 +10,17 @@ package dev.chainrule.api;
  * kind, typed option specs and provider base classes.
  *
  * <p>2.1: loss targets: {@link Loss.Targets}, {@link Loss#targets()} and {@link Loss#forward(Tensor, Tensor)}
- * compare a prediction with real values (regression) as well as class labels; defaults keep every 2.0 loss
- * as it was (class labels only), so 2.0 jars load and behave unchanged.
+ * compare a prediction with real values (regression) as well as class labels; a new kind, data sources
+ * ({@code dev.chainrule.api.data}).
+ *
+ * <p>3.0: the api package is the SPI only. The plugin kit and the structured Jacobians move to
+ * {@code dev.chainrule.api.support} (with a shaped-stage base, a Jacobian-from-VJP adapter and one element-wise
+ * base for built-ins and plugins); {@code Network} and {@code Sgd} leave the api (training is the engine's);
+ * {@code Options}' typed getters are gone (read options through their {@link OptionSpec}).
  */
 public final class ApiVersion {
-    public static final int MAJOR = 2;
-    public static final int MINOR = 1;
+    public static final int MAJOR = 3;
+    public static final int MINOR = 0;
     public static final String VERSION = MAJOR + "." + MINOR;
 
     private ApiVersion() {

@@ -46,7 +46,7 @@ public final class ForwardContext {
         return new ForwardContext(Mode.TRAINING, seed, step, -1);
     }
 
-    /** This context as seen by the stage at {@code position} in the network (set by {@link Network}). */
+    /** This context as seen by the stage at {@code position} in the network (set by the engine's network). */
     public ForwardContext atStage(int position) {
         if (position < 0) {
             throw new IllegalArgumentException("stage position must be >= 0, got " + position);
@@ -76,7 +76,7 @@ public final class ForwardContext {
      * The random source of batch row {@code row} for this stage at this step. Draw entry {@code k} of the row
      * with {@code random(row).uniform(k)}.
      *
-     * @throws IllegalStateException in inference, or before {@link Network} has set the stage position
+     * @throws IllegalStateException in inference, or before the engine's network has set the stage position
      */
     public RandomSource random(int row) {
         if (mode != Mode.TRAINING) {

@@ -3,7 +3,7 @@ package dev.chainrule.api;
 /**
  * An optional fast path of a {@link Layer}: the backward pass with a <em>linear step</em> applied in place,
  * {@code θ ← θ − c·Σ_b g_b·D_θ f(x_b)}, instead of accumulating the gradient. The layer does not know
- * which optimizer asked: {@link Network#trainStep} uses it only when the optimizer says its step is exactly
+ * which optimizer asked: the engine's training step uses it only when the optimizer says its step is exactly
  * that ({@link Optimizer#linearStep}: plain SGD without momentum, weight decay or clipping).
  *
  * <p>Why: at batch size 1 the separate "zero the gradient, accumulate it, step over all of θ" costs three

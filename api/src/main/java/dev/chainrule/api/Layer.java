@@ -25,7 +25,7 @@ public interface Layer extends Stage {
      * a batch-coupled layer whose rows' outputs depend on θ through batch statistics overrides it.
      */
     default Jacobian batchParameterJacobian(int index, int batch) {
-        return Jacobians.stacked(r -> parameterJacobian(index, r), batch, outputSize(),
+        return BatchJacobians.stacked(r -> parameterJacobian(index, r), batch, outputSize(),
                 parameters().get(index).size(), "stack(D_θ f(x_b))");
     }
 }

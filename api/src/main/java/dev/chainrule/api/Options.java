@@ -10,9 +10,11 @@ import java.util.TreeSet;
 
 /**
  * The options of one configuration entry, as the JSON object's members decoded to plain Java values
- * (String, Number, Boolean, List, Map; the entry's {@code type} key removed). A plugin owns its options:
- * it reads them with the typed getters below, which throw {@link OptionException} naming the key, the bad
- * value and what would be valid.
+ * (String, Number, Boolean, List, Map; the entry's {@code type} key removed). A plugin declares its options
+ * as typed {@link OptionSpec}s and reads each through its spec ({@code RATE.numberValue(options)}), so one
+ * declaration documents, validates and reads it; the spec's check throws {@link OptionException} naming the
+ * key, the bad value and what would be valid. (api 2's getters on this class read a key with a second copy
+ * of its range and default; they are gone in api 3.)
  */
 public final class Options {
     private final Map<String, Object> values;
@@ -53,67 +55,6 @@ public final class Options {
                         + (known.isEmpty() ? "(none)" : String.join(", ", known)));
             }
         }
-    }
-
-    /** A required positive integer, at most {@code max}. */
-    public int positiveInt(String key, int max) {
-        if (!values.containsKey(key)) {
-            throw new OptionException(key, "required, a positive integer");
-        }
-        return positiveInt(key, 0, max);
-    }
-
-    /** A positive integer with a default, at most {@code max}. */
-    public int positiveInt(String key, int defaultValue, int max) {
-        Object v = values.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (v instanceof Number num && isIntegral(num)) {
-            long l = num.longValue();
-            if (l >= 1 && l <= max) {
-                return (int) l;
-            }
-        }
-        throw new OptionException(key, "must be an integer from 1 to " + max + ", got " + show(v));
-    }
-
-    /** A finite number with a default, within {@code [min, max]}. */
-    public double number(String key, double defaultValue, double min, double max) {
-        Object v = values.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (v instanceof Number num) {
-            double d = num.doubleValue();
-            if (Double.isFinite(d) && d >= min && d <= max) {
-                return d;
-            }
-        }
-        throw new OptionException(key, "must be a number from " + min + " to " + max + ", got " + show(v));
-    }
-
-    /** One of {@code choices}, with a default. */
-    public String choice(String key, String defaultValue, List<String> choices) {
-        Object v = values.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (v instanceof String s && choices.contains(s)) {
-            return s;
-        }
-        throw new OptionException(key, "unknown value " + show(v) + "; valid: " + String.join(", ", choices));
-    }
-
-    public boolean bool(String key, boolean defaultValue) {
-        Object v = values.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        throw new OptionException(key, "must be true or false, got " + show(v));
     }
 
     static boolean isIntegral(Number n) {

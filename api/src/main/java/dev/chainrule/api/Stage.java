@@ -81,7 +81,7 @@ public interface Stage {
      * @param batch the number of rows of the last forward call
      */
     default Jacobian batchJacobian(int batch) {
-        return Jacobians.blockDiagonal(this::jacobian, batch, outputSize(), inputSize(),
+        return BatchJacobians.blockDiagonal(this::jacobian, batch, outputSize(), inputSize(),
                 "blockdiag(D_x f(x_b))");
     }
 

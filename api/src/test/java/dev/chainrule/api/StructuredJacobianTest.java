@@ -3,11 +3,11 @@ package dev.chainrule.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.chainrule.api.jacobian.DenseJacobian;
-import dev.chainrule.api.jacobian.DiagonalJacobian;
-import dev.chainrule.api.jacobian.IdentityJacobian;
-import dev.chainrule.api.jacobian.KroneckerJacobian;
-import dev.chainrule.api.jacobian.SoftmaxJacobian;
+import dev.chainrule.api.support.DenseJacobian;
+import dev.chainrule.api.support.DiagonalJacobian;
+import dev.chainrule.api.support.IdentityJacobian;
+import dev.chainrule.api.support.KroneckerJacobian;
+import dev.chainrule.api.support.SoftmaxJacobian;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

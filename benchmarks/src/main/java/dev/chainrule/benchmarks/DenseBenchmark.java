@@ -3,7 +3,7 @@ package dev.chainrule.benchmarks;
 import dev.chainrule.layers.Dense;
 import dev.chainrule.layers.Initializer;
 import dev.chainrule.api.Parameter;
-import dev.chainrule.api.Sgd;
+import dev.chainrule.optimizers.Sgd;
 import dev.chainrule.api.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -43,7 +43,7 @@ public class DenseBenchmark {
     Dense layer;
     Tensor x;
     Tensor g;
-    Sgd sgd = new Sgd(1e-12);
+    Sgd sgd = new Sgd(1e-12, 0, 0, false, 0, 0);
     List<Parameter> params;
 
     @Setup

@@ -105,13 +105,13 @@ final class CsvSource {
         Options o = ctx.options();
         String path = Opts.required(o, "path", "the CSV file to read");
         String testPath = Opts.string(o, "test");
-        boolean header = o.bool("header", true);
+        boolean header = !(o.asMap().get("header") instanceof Boolean b) || b; // validated by its OptionSpec
         String delimText = o.asMap().containsKey("delimiter") ? Opts.string(o, "delimiter") : ",";
         if (delimText.length() != 1 || delimText.charAt(0) > 127 || "\"\r\n".indexOf(delimText.charAt(0)) >= 0) {
             throw new OptionException("delimiter", "must be one ASCII character other than a quote or a line break, got "
                     + Options.show(delimText));
         }
-        String missing = o.choice("missing", "error", List.of("error", "mean", "zero"));
+        String missing = o.asMap().get("missing") instanceof String m ? m : "error"; // a choice its OptionSpec validated
         Object label = o.asMap().get("label");
         List<String> targets = o.asMap().get("target") instanceof Number n ? List.of(n.toString())
                 : Opts.strings(o, "target");

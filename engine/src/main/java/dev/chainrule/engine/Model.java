@@ -1,7 +1,7 @@
 package dev.chainrule.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.engine.base.BadInputException;

@@ -7,9 +7,10 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.api.jacobian.DenseJacobian;
-import dev.chainrule.api.jacobian.IdentityJacobian;
-import dev.chainrule.api.jacobian.KroneckerJacobian;
+import dev.chainrule.api.support.DenseJacobian;
+import dev.chainrule.api.support.IdentityJacobian;
+import dev.chainrule.api.support.KroneckerJacobian;
+import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.DenseKernels;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -31,11 +32,10 @@ import java.util.SplittableRandom;
  * (sparse lists, panels, GEMM tiles, threads) is {@link DenseKernels}' business; the bits depend on the batch
  * and its inputs, never on the thread count.
  */
-public final class Dense implements Layer, InPlaceUpdate {
+public final class Dense extends ShapedStage implements Layer, InPlaceUpdate {
     /** The type id. */
     public static final String TYPE = "dense";
 
-    private final Shape inputShape;
     private final int n;
     private final int m;
     private final Parameter weight;
@@ -52,16 +52,20 @@ public final class Dense implements Layer, InPlaceUpdate {
 
     /** A dense layer on rows of {@code inputShape}, read as one vector (channel-major for an image). */
     public Dense(Shape inputShape, int m, Initializer init, long seed) {
-        this.inputShape = inputShape;
+        super(TYPE, inputShape, outputShape(inputShape, m));
         this.n = inputShape.size();
         this.m = m;
-        if (n <= 0 || m <= 0) {
-            throw new IllegalArgumentException("dense: sizes must be positive, got input " + n + ", units " + m);
-        }
         this.weight = Parameter.matrix("W", m, n, Parameter.Storage.COLUMN_MAJOR);
         this.bias = Parameter.vector("b", m);
         init.fill(weight, n, m, new SplittableRandom(seed));
         this.kernels = new DenseKernels(n, m);
+    }
+
+    private static Shape outputShape(Shape inputShape, int m) {
+        if (inputShape.size() <= 0 || m <= 0) {
+            throw new IllegalArgumentException("dense: sizes must be positive, got input " + inputShape.size() + ", units " + m);
+        }
+        return Shape.of(m);
     }
 
     /** {@code ẑ = W x + b} for every row; x is kept as the base point of the Jacobians and VJPs. */
@@ -151,11 +155,7 @@ public final class Dense implements Layer, InPlaceUpdate {
         }
     }
 
-    // bookkeeping: type, sizes, parameters (W m×n stored column-major, then b)
-    @Override public String type() { return TYPE; }
-    @Override public int inputSize() { return n; }
-    @Override public int outputSize() { return m; }
-    @Override public Shape inputShape() { return inputShape; }
+    // bookkeeping: parameters (W m×n stored column-major, then b)
     @Override public List<Parameter> parameters() { return List.of(weight, bias); }
     public Parameter weight() { return weight; }
     public Parameter bias() { return bias; }

@@ -1,24 +1,11 @@
 package dev.chainrule.layers;
 
-import dev.chainrule.api.Activation;
 import dev.chainrule.api.ActivationProvider;
-import dev.chainrule.api.BuildContext;
 
 /** Makes {@link Relu} activations: {@code {"type": "relu"}}; no options. */
-public final class ReluProvider implements ActivationProvider {
-    @Override
-    public String type() {
-        return Relu.TYPE;
-    }
-
-    @Override
-    public String description() {
-        return "max(0, z), elementwise; D = diag(1[z>0]) (0 at z = 0)";
-    }
-
-    @Override
-    public Activation create(BuildContext context) {
-        context.options().requireKnown(options());
-        return new Relu(context.inputShape());
+public final class ReluProvider extends ActivationProvider.Base {
+    public ReluProvider() {
+        super(Relu.TYPE, "max(0, z), elementwise; D = diag(1[z>0]) (0 at z = 0)",
+                c -> new Relu(c.inputShape()));
     }
 }

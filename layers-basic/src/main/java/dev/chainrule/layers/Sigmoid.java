@@ -1,6 +1,7 @@
 package dev.chainrule.layers;
 
 import dev.chainrule.api.Shape;
+import dev.chainrule.api.support.ElementwiseActivation;
 
 /**
  * The logistic function {@code σ(z) = 1/(1+e^{−z})}, elementwise.
@@ -12,17 +13,17 @@ import dev.chainrule.api.Shape;
  * {@code σ(|z|) = 1/(1+t)}, {@code σ(−|z|) = t/(1+t)}, and {@code σ'(z) = σ(z)σ(−z) = t/(1+t)²} keeps full
  * relative precision where σ saturates ({@code 1 − σ(30)} computed by subtraction would keep only 3 digits).
  */
-public final class Sigmoid extends Elementwise {
+public final class Sigmoid extends ElementwiseActivation {
     /** The type id. */
     public static final String TYPE = "sigmoid";
 
     public Sigmoid(int n) {
-        super(Shape.of(n));
+        this(Shape.of(n));
     }
 
     /** On rows of {@code shape} (element-wise, so the shape passes through). */
     public Sigmoid(Shape shape) {
-        super(shape);
+        super(TYPE, shape, KernelThreads.POOL);
     }
 
     /** σ(z), stable for any z. */
@@ -39,7 +40,18 @@ public final class Sigmoid extends Elementwise {
     }
 
     @Override
-    void apply(double z, double[] y, double[] d, int i) {
+    protected double phi(double z) {
+        return sigmoid(z);
+    }
+
+    @Override
+    protected double phiPrime(double z) {
+        return derivative(z);
+    }
+
+    /** σ and σ′ with one exp. */
+    @Override
+    protected void apply(double z, double[] y, double[] d, int i) {
         double t = Math.exp(-Math.abs(z));
         double u = 1.0 + t;
         y[i] = z >= 0 ? 1.0 / u : t / u;
@@ -47,12 +59,7 @@ public final class Sigmoid extends Elementwise {
     }
 
     @Override
-    String derivativeFormula() {
+    protected String derivativeFormula() {
         return "σ(ẑ)∘(1−σ(ẑ))";
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
     }
 }

@@ -1,24 +1,11 @@
 package dev.chainrule.layers;
 
-import dev.chainrule.api.Activation;
 import dev.chainrule.api.ActivationProvider;
-import dev.chainrule.api.BuildContext;
 
 /** Makes {@link Sigmoid} activations: {@code {"type": "sigmoid"}}; no options. */
-public final class SigmoidProvider implements ActivationProvider {
-    @Override
-    public String type() {
-        return Sigmoid.TYPE;
-    }
-
-    @Override
-    public String description() {
-        return "logistic σ(z) = 1/(1+e^{-z}), elementwise; D = diag(σ(z)(1-σ(z)))";
-    }
-
-    @Override
-    public Activation create(BuildContext context) {
-        context.options().requireKnown(options());
-        return new Sigmoid(context.inputShape());
+public final class SigmoidProvider extends ActivationProvider.Base {
+    public SigmoidProvider() {
+        super(Sigmoid.TYPE, "logistic σ(z) = 1/(1+e^{-z}), elementwise; D = diag(σ(z)(1-σ(z)))",
+                c -> new Sigmoid(c.inputShape()));
     }
 }

@@ -3,8 +3,10 @@ package dev.chainrule.layers;
 import dev.chainrule.api.Activation;
 import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
+import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.api.jacobian.SoftmaxJacobian;
+import dev.chainrule.api.support.SoftmaxJacobian;
+import dev.chainrule.api.support.ShapedStage;
 
 /**
  * {@code s = SM(x)}, {@code s_i = e^{x_i} / Σ_j e^{x_j}}, on each row.
@@ -16,7 +18,7 @@ import dev.chainrule.api.jacobian.SoftmaxJacobian;
  * is positive (no overflow) and the sum is at least 1. Followed by cross-entropy, training uses the fused
  * softmax-cross-entropy on the logits instead (see {@code Loss.fuseWith}).
  */
-public final class Softmax implements Activation {
+public final class Softmax extends ShapedStage implements Activation {
     /** The type id. */
     public static final String TYPE = "softmax";
 
@@ -25,10 +27,15 @@ public final class Softmax implements Activation {
     private Tensor inputGradient;
 
     public Softmax(int n) {
+        super(TYPE, vector(n), vector(n));
+        this.n = n;
+    }
+
+    private static Shape vector(int n) {
         if (n <= 0) {
             throw new IllegalArgumentException("softmax: size must be positive, got " + n);
         }
-        this.n = n;
+        return Shape.of(n);
     }
 
     /** SM of {@code x[off .. off+n)} into {@code s[sOff .. sOff+n)}. */
@@ -47,16 +54,6 @@ public final class Softmax implements Activation {
         for (int i = 0; i < n; i++) {
             s[sOff + i] *= inv;
         }
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
     }
 
     @Override

@@ -1,24 +1,11 @@
 package dev.chainrule.layers;
 
-import dev.chainrule.api.Activation;
 import dev.chainrule.api.ActivationProvider;
-import dev.chainrule.api.BuildContext;
 
 /** Makes {@link Softmax} activations: {@code {"type": "softmax"}}; no options. */
-public final class SoftmaxProvider implements ActivationProvider {
-    @Override
-    public String type() {
-        return Softmax.TYPE;
-    }
-
-    @Override
-    public String description() {
-        return "s = SM(x) = e^x / Σ e^x (stable, max subtracted); D = diag(s) - s sᵀ";
-    }
-
-    @Override
-    public Activation create(BuildContext context) {
-        context.options().requireKnown(options());
-        return new Softmax(context.inputShape().size());
+public final class SoftmaxProvider extends ActivationProvider.Base {
+    public SoftmaxProvider() {
+        super(Softmax.TYPE, "s = SM(x) = e^x / Σ e^x (stable, max subtracted); D = diag(s) - s sᵀ",
+                c -> new Softmax(c.inputShape().size()));
     }
 }

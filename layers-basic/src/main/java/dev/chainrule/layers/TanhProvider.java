@@ -1,24 +1,11 @@
 package dev.chainrule.layers;
 
-import dev.chainrule.api.Activation;
 import dev.chainrule.api.ActivationProvider;
-import dev.chainrule.api.BuildContext;
 
 /** Makes {@link Tanh} activations: {@code {"type": "tanh"}}; no options. */
-public final class TanhProvider implements ActivationProvider {
-    @Override
-    public String type() {
-        return Tanh.TYPE;
-    }
-
-    @Override
-    public String description() {
-        return "hyperbolic tangent, elementwise; D = diag(1 - tanh²(z))";
-    }
-
-    @Override
-    public Activation create(BuildContext context) {
-        context.options().requireKnown(options());
-        return new Tanh(context.inputShape());
+public final class TanhProvider extends ActivationProvider.Base {
+    public TanhProvider() {
+        super(Tanh.TYPE, "hyperbolic tangent, elementwise; D = diag(1 - tanh²(z))",
+                c -> new Tanh(c.inputShape()));
     }
 }

@@ -7,8 +7,9 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.api.jacobian.DenseJacobian;
-import dev.chainrule.api.jacobian.DiagonalJacobian;
+import dev.chainrule.api.support.DenseJacobian;
+import dev.chainrule.api.support.DiagonalJacobian;
+import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.Parallelism;
 import java.util.Arrays;
 import java.util.List;
@@ -39,11 +40,10 @@ import java.util.List;
  * The VJP of the coupled map is {@code g·D = s·(g − mean(g) − x̂·mean(g∘x̂))} per feature, means over the N
  * values, in O(B·n).
  */
-public final class BatchNorm implements Layer {
+public final class BatchNorm extends ShapedStage implements Layer {
     /** The type id. */
     public static final String TYPE = "batch-norm";
 
-    private final Shape shape;
     private final int n;
     private final int features;
     private final int spatial;
@@ -65,13 +65,13 @@ public final class BatchNorm implements Layer {
     private Tensor inputGradient;
 
     public BatchNorm(Shape shape, double momentum, double epsilon) {
+        super(TYPE, shape, shape);
         if (!(momentum >= 0.0 && momentum <= 1.0)) {
             throw new IllegalArgumentException("batch-norm: momentum must be in [0, 1], got " + momentum);
         }
         if (!(epsilon > 0.0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException("batch-norm: epsilon must be positive, got " + epsilon);
         }
-        this.shape = shape;
         this.n = shape.size();
         this.features = shape.rank() == 1 ? n : shape.dim(0);
         this.spatial = n / features;
@@ -86,31 +86,6 @@ public final class BatchNorm implements Layer {
         this.buffers = List.of(runningMean, runningVar);
         this.mean = new double[features];
         this.invStd = new double[features];
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
-    }
-
-    @Override
-    public Shape inputShape() {
-        return shape;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return shape;
     }
 
     /** The number of normalised features (channels, or units of a vector). */

@@ -6,6 +6,7 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
+import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.Gemm;
 import dev.chainrule.kernels.Parallelism;
 import java.util.Arrays;
@@ -31,10 +32,7 @@ import java.util.SplittableRandom;
  * outputs); the kernel gradient is split by {@link Gemm} over output blocks. No sum is split, so the weights
  * are bitwise the same for any thread count.
  */
-final class Conv2d implements Layer {
-    private final String type;
-    private final Shape in;
-    private final Shape out;
+final class Conv2d extends ShapedStage implements Layer {
     private final int cin;
     private final int h;
     private final int w;
@@ -72,8 +70,7 @@ final class Conv2d implements Layer {
     private Tensor dx;
 
     Conv2d(String type, Shape input, int filters, int[] k, int[] stride, boolean same, String init, long seed) {
-        this.type = type;
-        this.in = input;
+        super(type, input, outputShape(input, filters, k, stride, same));
         this.cin = input.dim(0);
         this.h = input.dim(1);
         this.w = input.dim(2);
@@ -82,18 +79,11 @@ final class Conv2d implements Layer {
         this.kw = k[1];
         this.sh = stride[0];
         this.sw = stride[1];
-        if (same) {
-            // TensorFlow's "same": ⌈H/s⌉ outputs, the odd padding pixel at the bottom/right
-            this.oh = (h + sh - 1) / sh;
-            this.ow = (w + sw - 1) / sw;
-            this.pt = Math.max((oh - 1) * sh + kh - h, 0) / 2;
-            this.pl = Math.max((ow - 1) * sw + kw - w, 0) / 2;
-        } else {
-            this.oh = (h - kh) / sh + 1;
-            this.ow = (w - kw) / sw + 1;
-            this.pt = 0;
-            this.pl = 0;
-        }
+        this.oh = outputShape().dim(1);
+        this.ow = outputShape().dim(2);
+        // TensorFlow's "same" puts the odd padding pixel at the bottom/right
+        this.pt = same ? Math.max((oh - 1) * sh + kh - h, 0) / 2 : 0;
+        this.pl = same ? Math.max((ow - 1) * sw + kw - w, 0) / 2 : 0;
         this.pixels = oh * ow;
         this.kd = cin * kh * kw;
         this.hp = pt + Math.max(h, (oh - 1) * sh + kh - pt);
@@ -112,7 +102,6 @@ final class Conv2d implements Layer {
                 pixelOffsets[p] = oy * sh * wp + ox * sw;
             }
         }
-        this.out = Shape.image(cout, oh, ow);
         this.kernel = Parameter.tensor("K", cout, cin, kh, kw);
         this.bias = Parameter.vector("b", cout);
         initialise(init, seed);
@@ -137,31 +126,6 @@ final class Conv2d implements Layer {
     }
 
     @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public int inputSize() {
-        return in.size();
-    }
-
-    @Override
-    public int outputSize() {
-        return out.size();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return in;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return out;
-    }
-
-    @Override
     public List<Parameter> parameters() {
         return List.of(kernel, bias);
     }
@@ -172,11 +136,19 @@ final class Conv2d implements Layer {
         return work < Gemm.MIN_PARALLEL_WORK ? 1 : Math.min(Parallelism.threads(), batch);
     }
 
+    /** {@code C_out × OH × OW}: "same" gives TensorFlow's {@code ⌈H/s⌉}, "valid" {@code ⌊(H − k)/s⌋ + 1}. */
+    private static Shape outputShape(Shape input, int filters, int[] k, int[] stride, boolean same) {
+        int h = input.dim(1);
+        int w = input.dim(2);
+        return same ? Shape.image(filters, (h + stride[0] - 1) / stride[0], (w + stride[1] - 1) / stride[1])
+                : Shape.image(filters, (h - k[0]) / stride[0] + 1, (w - k[1]) / stride[1] + 1);
+    }
+
     @Override
     public Tensor forward(Tensor input, ForwardContext context) {
         int batch = input.rows();
         this.x = input;
-        y = Tensor.reuse(y, batch, out.size());
+        y = Tensor.reuse(y, batch, outputSize());
         int parts = parts(batch);
         double[][] pads = padScratch(parts);
         double[] xs = input.data();
@@ -187,7 +159,7 @@ final class Conv2d implements Layer {
         Parallelism.run(parts, t -> {
             int r1 = Parallelism.split(batch, parts, t + 1);
             for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
-                int yo = r * out.size();
+                int yo = r * outputSize();
                 // Y_r = K·X_rᵀ, X_r's fields read through the tables (B(q, p) = image[pixel p + window q])
                 Gemm.multiply(kp, fieldsTransposed(xs, r, pads, t), pixels, ys, yo, pixels, false);
                 for (int o = 0; o < cout; o++) {
@@ -205,12 +177,12 @@ final class Conv2d implements Layer {
     /** Row r's image: the input row itself, or (with padding) its copy inside thread t's zero border. */
     private int image(double[] xs, int r, double[][] pads, int t) {
         if (pads == null) {
-            return r * in.size();
+            return r * inputSize();
         }
         double[] pad = pads[t];
         for (int c = 0; c < cin; c++) {
             for (int iy = 0; iy < h; iy++) {
-                System.arraycopy(xs, r * in.size() + (c * h + iy) * w, pad, (c * hp + iy + pt) * wp + pl, w);
+                System.arraycopy(xs, r * inputSize() + (c * h + iy) * w, pad, (c * hp + iy + pt) * wp + pl, w);
             }
         }
         return 0;
@@ -338,7 +310,7 @@ final class Conv2d implements Layer {
     public Tensor backward(Tensor g, boolean propagate) {
         int batch = g.rows();
         double[] gs = g.data();
-        int m = out.size();
+        int m = outputSize();
         // D_b: per channel, the sum over each row's pixels, rows in order (acc += that row's sum). When the
         // kernel gradient below is split by output channels, each thread adds its channels' sums row by row
         // beside that row's product, while the row's gradient is in cache; otherwise threads own whole channels here.
@@ -386,7 +358,7 @@ final class Conv2d implements Layer {
         if (!propagate) {
             return null;
         }
-        dx = Tensor.reuse(dx, batch, in.size());
+        dx = Tensor.reuse(dx, batch, inputSize());
         double[] dxs = dx.data();
         Gemm.Packed kp = Gemm.packRight(false, cout, kd, kernel.value(), 0, kd);
         double[][] scratch = scratch(parts);
@@ -395,11 +367,11 @@ final class Conv2d implements Layer {
             int r1 = Parallelism.split(batch, parts, t + 1);
             for (int r = Parallelism.split(batch, parts, t); r < r1; r++) {
                 Gemm.multiply(true, pixels, gs, r * m, pixels, kp, dcol, 0, kd, false);
-                Arrays.fill(dxs, r * in.size(), (r + 1) * in.size(), 0.0);
+                Arrays.fill(dxs, r * inputSize(), (r + 1) * inputSize(), 0.0);
                 if (hp == h && wp == w) {
-                    col2imByTables(dcol, dxs, r * in.size());
+                    col2imByTables(dcol, dxs, r * inputSize());
                 } else {
-                    col2im(dcol, 0, dxs, r * in.size());
+                    col2im(dcol, 0, dxs, r * inputSize());
                 }
             }
         });
@@ -446,7 +418,7 @@ final class Conv2d implements Layer {
     /** The receptive fields of batch row {@code row} of the last forward call's input, rebuilt (no pass keeps them). */
     private double[] fields(int row) {
         double[] f = new double[pixels * kd];
-        im2col(x.data(), row * in.size(), f, 0);
+        im2col(x.data(), row * inputSize(), f, 0);
         return f;
     }
 
@@ -481,17 +453,17 @@ final class Conv2d implements Layer {
 
         @Override
         public int rows() {
-            return out.size();
+            return outputSize();
         }
 
         @Override
         public int cols() {
-            return in.size();
+            return inputSize();
         }
 
         @Override
         public void vjp(double[] g, int gOff, double[] o, int oOff) {
-            Arrays.fill(o, oOff, oOff + in.size(), 0.0);
+            Arrays.fill(o, oOff, oOff + inputSize(), 0.0);
             double[] dcol = new double[pixels * kd];
             for (int p = 0; p < pixels; p++) {
                 for (int q = 0; q < kd; q++) {
@@ -507,7 +479,7 @@ final class Conv2d implements Layer {
 
         @Override
         public double[][] toDense() {
-            double[][] d = new double[out.size()][in.size()];
+            double[][] d = new double[outputSize()][inputSize()];
             for (int o = 0; o < cout; o++) {
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
@@ -551,7 +523,7 @@ final class Conv2d implements Layer {
 
         @Override
         public int rows() {
-            return out.size();
+            return outputSize();
         }
 
         @Override
@@ -582,7 +554,7 @@ final class Conv2d implements Layer {
     private final class BiasJacobian implements Jacobian {
         @Override
         public int rows() {
-            return out.size();
+            return outputSize();
         }
 
         @Override

@@ -6,8 +6,9 @@ import dev.chainrule.api.RandomSource;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
-import dev.chainrule.api.jacobian.DiagonalJacobian;
-import dev.chainrule.api.jacobian.IdentityJacobian;
+import dev.chainrule.api.support.DiagonalJacobian;
+import dev.chainrule.api.support.IdentityJacobian;
+import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.Parallelism;
 
 /**
@@ -21,11 +22,10 @@ import dev.chainrule.kernels.Parallelism;
  * <p>Jacobian at the last forward: {@code diag(mask/(1 − p))} after a training pass, {@code I} after an
  * inference pass. Any input shape; the output has the same shape.
  */
-public final class Dropout implements Transform {
+public final class Dropout extends ShapedStage implements Transform {
     /** The type id. */
     public static final String TYPE = "dropout";
 
-    private final Shape shape;
     private final int n;
     private final double rate;
     private final double keepScale;
@@ -37,38 +37,13 @@ public final class Dropout implements Transform {
     private Tensor inputGradient;
 
     public Dropout(Shape shape, double rate) {
+        super(TYPE, shape, shape);
         if (!(rate >= 0.0 && rate < 1.0)) {
             throw new IllegalArgumentException("dropout: rate must be in [0, 1), got " + rate);
         }
-        this.shape = shape;
         this.n = shape.size();
         this.rate = rate;
         this.keepScale = 1.0 / (1.0 - rate);
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
-    }
-
-    @Override
-    public Shape inputShape() {
-        return shape;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return shape;
     }
 
     public double rate() {

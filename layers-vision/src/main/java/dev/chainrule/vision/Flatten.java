@@ -6,44 +6,17 @@ import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
 import dev.chainrule.api.TransformProvider;
-import dev.chainrule.api.jacobian.IdentityJacobian;
+import dev.chainrule.api.support.IdentityJacobian;
+import dev.chainrule.api.support.ShapedStage;
 
 /**
  * {@code C×H×W → C·H·W}: the row is already stored flat (channel-major), so the values pass through
  * untouched and only the shape the next stage sees changes. D_x = I.
  */
-final class Flatten implements Transform {
-    private final String type;
-    private final Shape in;
+final class Flatten extends ShapedStage implements Transform {
 
     Flatten(String type, Shape in) {
-        this.type = type;
-        this.in = in;
-    }
-
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public int inputSize() {
-        return in.size();
-    }
-
-    @Override
-    public int outputSize() {
-        return in.size();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return in;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return in.flat();
+        super(type, in, in.flat());
     }
 
     @Override
@@ -58,7 +31,7 @@ final class Flatten implements Transform {
 
     @Override
     public Jacobian jacobian(int row) {
-        return new IdentityJacobian(in.size());
+        return new IdentityJacobian(inputSize());
     }
 
     /** {@code flatten}. */

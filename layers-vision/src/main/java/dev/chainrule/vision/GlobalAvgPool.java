@@ -8,48 +8,21 @@ import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
 import dev.chainrule.api.TransformProvider;
+import dev.chainrule.api.support.ShapedStage;
 import java.util.Arrays;
 import java.util.List;
 
 /** {@code C×H×W → C}: each channel's mean. D_x is {@code I_C ⊗ (1/(H·W))·1ᵀ}. */
-final class GlobalAvgPool implements Transform {
-    private final String type;
-    private final Shape in;
+final class GlobalAvgPool extends ShapedStage implements Transform {
     private final int c;
     private final int hw;
     private Tensor y;
     private Tensor dx;
 
     GlobalAvgPool(String type, Shape in) {
-        this.type = type;
-        this.in = in;
+        super(type, in, Shape.of(in.dim(0)));
         this.c = in.dim(0);
         this.hw = in.dim(1) * in.dim(2);
-    }
-
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public int inputSize() {
-        return in.size();
-    }
-
-    @Override
-    public int outputSize() {
-        return c;
-    }
-
-    @Override
-    public Shape inputShape() {
-        return in;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return Shape.of(c);
     }
 
     @Override
@@ -60,7 +33,7 @@ final class GlobalAvgPool implements Transform {
         double inv = 1.0 / hw;
         for (int r = 0; r < batch; r++) {
             for (int ch = 0; ch < c; ch++) {
-                int base = r * in.size() + ch * hw;
+                int base = r * inputSize() + ch * hw;
                 double s = 0.0;
                 for (int p = 0; p < hw; p++) {
                     s += xs[base + p];
@@ -77,9 +50,9 @@ final class GlobalAvgPool implements Transform {
             return null;
         }
         int batch = g.rows();
-        dx = Tensor.reuse(dx, batch, in.size());
+        dx = Tensor.reuse(dx, batch, inputSize());
         for (int r = 0; r < batch; r++) {
-            spread(g.data(), r * c, dx.data(), r * in.size());
+            spread(g.data(), r * c, dx.data(), r * inputSize());
         }
         return dx;
     }
@@ -105,7 +78,7 @@ final class GlobalAvgPool implements Transform {
 
         @Override
         public int cols() {
-            return in.size();
+            return inputSize();
         }
 
         @Override

@@ -6,8 +6,9 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.api.jacobian.DiagonalJacobian;
-import dev.chainrule.api.jacobian.IdentityJacobian;
+import dev.chainrule.api.support.DiagonalJacobian;
+import dev.chainrule.api.support.IdentityJacobian;
+import dev.chainrule.api.support.ShapedStage;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,11 +22,10 @@ import java.util.List;
  * {@code D_x y = diag(γ)·r·(I − 11ᵀ/n − x̂x̂ᵀ/n)}, {@code D_γ y = diag(x̂)}, {@code D_β y = I}. The VJP is
  * {@code r·(ĝ − mean(ĝ) − x̂·mean(ĝ∘x̂))} with {@code ĝ = g∘γ}, O(n) per row.
  */
-public final class LayerNorm implements Layer {
+public final class LayerNorm extends ShapedStage implements Layer {
     /** The type id. */
     public static final String TYPE = "layer-norm";
 
-    private final Shape shape;
     private final int n;
     private final double epsilon;
     private final Parameter gamma;
@@ -37,40 +37,15 @@ public final class LayerNorm implements Layer {
     private Tensor inputGradient;
 
     public LayerNorm(Shape shape, double epsilon) {
+        super(TYPE, shape, shape);
         if (!(epsilon > 0.0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException("layer-norm: epsilon must be positive, got " + epsilon);
         }
-        this.shape = shape;
         this.n = shape.size();
         this.epsilon = epsilon;
         this.gamma = Parameter.tensor("gamma", shape.dims());
         this.beta = Parameter.tensor("beta", shape.dims());
         Arrays.fill(gamma.value(), 1.0);
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
-    }
-
-    @Override
-    public Shape inputShape() {
-        return shape;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return shape;
     }
 
     /** γ, then β, each of the input's shape. */

@@ -5,6 +5,7 @@ import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
+import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.Parallelism;
 import java.util.Arrays;
 
@@ -18,11 +19,8 @@ import java.util.Arrays;
  * gradient — never depends on anything but the values. Average pooling's is {@code 1/(k_h·k_w)} on the
  * window.
  */
-final class Pool2d implements Transform {
-    private final String type;
+final class Pool2d extends ShapedStage implements Transform {
     private final boolean max;
-    private final Shape in;
-    private final Shape out;
     private final int c;
     private final int h;
     private final int w;
@@ -39,9 +37,9 @@ final class Pool2d implements Transform {
     private int[] argmax = new int[0];
 
     Pool2d(String type, boolean max, Shape input, int[] k, int[] stride) {
-        this.type = type;
+        super(type, input, Shape.image(input.dim(0), (input.dim(1) - k[0]) / stride[0] + 1,
+                (input.dim(2) - k[1]) / stride[1] + 1));
         this.max = max;
-        this.in = input;
         this.c = input.dim(0);
         this.h = input.dim(1);
         this.w = input.dim(2);
@@ -51,42 +49,16 @@ final class Pool2d implements Transform {
         this.sw = stride[1];
         this.oh = (h - kh) / sh + 1;
         this.ow = (w - kw) / sw + 1;
-        this.out = Shape.image(c, oh, ow);
-    }
-
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public int inputSize() {
-        return in.size();
-    }
-
-    @Override
-    public int outputSize() {
-        return out.size();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return in;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return out;
     }
 
     @Override
     public Tensor forward(Tensor x, ForwardContext context) {
         int batch = x.rows();
-        y = Tensor.reuse(y, batch, out.size());
+        y = Tensor.reuse(y, batch, outputSize());
         double[] xs = x.data();
         double[] ys = y.data();
-        int n = in.size();
-        int m = out.size();
+        int n = inputSize();
+        int m = outputSize();
         if (max && argmax.length < batch * m) {
             argmax = new int[batch * m];
         }
@@ -104,7 +76,7 @@ final class Pool2d implements Transform {
 
     /** Rows per call below which pooling stays on the calling thread. */
     private int parts(int batch) {
-        return (long) batch * in.size() < Parallelism.MIN_WORK ? 1 : Math.min(Parallelism.threads(), batch);
+        return (long) batch * inputSize() < Parallelism.MIN_WORK ? 1 : Math.min(Parallelism.threads(), batch);
     }
 
     private void forwardRow(double[] xs, int xo, double[] ys, int[] am, int j) {
@@ -185,7 +157,7 @@ final class Pool2d implements Transform {
             return null;
         }
         int batch = g.rows();
-        dx = Tensor.reuse(dx, batch, in.size());
+        dx = Tensor.reuse(dx, batch, inputSize());
         double[] gs = g.data();
         double[] dxs = dx.data();
         int parts = parts(batch);
@@ -194,8 +166,8 @@ final class Pool2d implements Transform {
             int r1 = Parallelism.split(batch, parts, t + 1);
             for (int r = r0; r < r1; r++) {
                 // zeroed row by row, so that the row is still in cache when its gradients are added
-                Arrays.fill(dxs, r * in.size(), (r + 1) * in.size(), 0.0);
-                vjpRow(r, gs, r * out.size(), dxs, r * in.size());
+                Arrays.fill(dxs, r * inputSize(), (r + 1) * inputSize(), 0.0);
+                vjpRow(r, gs, r * outputSize(), dxs, r * inputSize());
             }
         });
         return dx;
@@ -203,7 +175,7 @@ final class Pool2d implements Transform {
 
     /** {@code g·D_x} of batch row {@code r} added onto {@code o} (which the caller zeroed). */
     private void vjpRow(int r, double[] g, int gOff, double[] o, int oOff) {
-        int m = out.size();
+        int m = outputSize();
         if (max) {
             for (int j = 0; j < m; j++) {
                 o[oOff + argmax[r * m + j]] += g[gOff + j];
@@ -231,7 +203,7 @@ final class Pool2d implements Transform {
 
     @Override
     public Jacobian jacobian(int row) {
-        int[] chosen = max ? Arrays.copyOfRange(argmax, row * out.size(), (row + 1) * out.size()) : null;
+        int[] chosen = max ? Arrays.copyOfRange(argmax, row * outputSize(), (row + 1) * outputSize()) : null;
         return new PoolJacobian(row, chosen);
     }
 
@@ -247,17 +219,17 @@ final class Pool2d implements Transform {
 
         @Override
         public int rows() {
-            return out.size();
+            return outputSize();
         }
 
         @Override
         public int cols() {
-            return in.size();
+            return inputSize();
         }
 
         @Override
         public void vjp(double[] g, int gOff, double[] o, int oOff) {
-            Arrays.fill(o, oOff, oOff + in.size(), 0.0);
+            Arrays.fill(o, oOff, oOff + inputSize(), 0.0);
             if (chosen != null) {
                 for (int j = 0; j < chosen.length; j++) {
                     o[oOff + chosen[j]] += g[gOff + j];

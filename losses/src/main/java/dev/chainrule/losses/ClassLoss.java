@@ -3,7 +3,7 @@ package dev.chainrule.losses;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.api.jacobian.DenseJacobian;
+import dev.chainrule.api.support.DenseJacobian;
 
 /**
  * Shared plumbing of a loss {@code ℓ(p, y)} on rows of N values and class labels {@code y ∈ {0…N−1}}: shape

@@ -1,24 +1,11 @@
 package dev.chainrule.losses;
 
-import dev.chainrule.api.BuildContext;
-import dev.chainrule.api.Loss;
 import dev.chainrule.api.LossProvider;
 
 /** Makes {@link CrossEntropy} losses; no options. */
-public final class CrossEntropyProvider implements LossProvider {
-    @Override
-    public String type() {
-        return CrossEntropy.TYPE;
-    }
-
-    @Override
-    public String description() {
-        return "cross-entropy on probabilities, -ln p_y; D_p = -(1/p_y) e_yᵀ; after softmax it trains as softmax-cross-entropy";
-    }
-
-    @Override
-    public Loss create(BuildContext context) {
-        context.options().requireKnown(options());
-        return new CrossEntropy(context.inputSize());
+public final class CrossEntropyProvider extends LossProvider.Base {
+    public CrossEntropyProvider() {
+        super(CrossEntropy.TYPE, "cross-entropy on probabilities, -ln p_y; D_p = -(1/p_y) e_yᵀ; after softmax it trains as softmax-cross-entropy",
+                c -> new CrossEntropy(c.inputSize()));
     }
 }

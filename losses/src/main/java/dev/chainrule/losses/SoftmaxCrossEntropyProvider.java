@@ -1,24 +1,11 @@
 package dev.chainrule.losses;
 
-import dev.chainrule.api.BuildContext;
-import dev.chainrule.api.Loss;
 import dev.chainrule.api.LossProvider;
 
 /** Makes {@link SoftmaxCrossEntropy} losses; no options. */
-public final class SoftmaxCrossEntropyProvider implements LossProvider {
-    @Override
-    public String type() {
-        return SoftmaxCrossEntropy.TYPE;
-    }
-
-    @Override
-    public String description() {
-        return "softmax then cross-entropy on logits, logsumexp(ẑ) - ẑ_y (stable); D = (SM(ẑ) - e_y)ᵀ";
-    }
-
-    @Override
-    public Loss create(BuildContext context) {
-        context.options().requireKnown(options());
-        return new SoftmaxCrossEntropy(context.inputSize());
+public final class SoftmaxCrossEntropyProvider extends LossProvider.Base {
+    public SoftmaxCrossEntropyProvider() {
+        super(SoftmaxCrossEntropy.TYPE, "softmax then cross-entropy on logits, logsumexp(ẑ) - ẑ_y (stable); D = (SM(ẑ) - e_y)ᵀ",
+                c -> new SoftmaxCrossEntropy(c.inputSize()));
     }
 }

@@ -1,10 +1,10 @@
 package dev.chainrule.serve;
 
 import dev.chainrule.api.Jacobian;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.api.jacobian.IdentityJacobian;
+import dev.chainrule.api.support.IdentityJacobian;
 import dev.chainrule.engine.explain.Explainer;
 import dev.chainrule.engine.predict.MnistPreprocessor;
 import dev.chainrule.engine.predict.Predictions;

@@ -3,7 +3,6 @@ package dev.chainrule.testkit;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
-import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
@@ -197,12 +196,53 @@ public final class JacobianChecker {
         return a == b || relativeError(a, b) <= tolerance || Math.abs(a - b) <= absoluteFloor * scale;
     }
 
-    /** {@code D_x f} of a stage at row {@code row} of batch {@code x}. */
+    /**
+     * {@code D_x f} of a stage at row {@code row} of batch {@code x}. First, whether the Jacobian still reads
+     * the same after a forward on other data ({@link #heldAfterNextForward}).
+     */
     public CheckResult checkInputJacobian(Stage stage, Tensor x, int row) {
         stage.forward(x);
         Jacobian analytic = stage.jacobian(row);
+        CheckResult live = heldAfterNextForward(stage, stage.type() + " D_x at row " + row, analytic, x);
+        if (live != null) {
+            return live;
+        }
         return check(stage.type() + " D_x at row " + row, analytic,
                 v -> stage.forward(new Tensor(1, v.length, v)).rowCopy(0), x.rowCopy(row));
+    }
+
+    /**
+     * Null when {@code taken}, a Jacobian of {@code stage} at the last forward's base point, reads the same
+     * before and after a forward on other data (the rows reversed and rescaled, one row fewer); else a failure
+     * saying why. A Jacobian is a value: explain keeps it and the numeric checks below run forwards before
+     * reading it, so one that reads the stage's input or output tensors (overwritten by every forward) would
+     * otherwise be checked at the wrong point or fail far from its cause (an index out of range when the next
+     * batch is smaller).
+     */
+    CheckResult heldAfterNextForward(Stage stage, String what, Jacobian taken, Tensor x) {
+        double[][] before = taken.toDense();
+        int rows = Math.max(1, x.rows() - 1);
+        Tensor other = new Tensor(rows, x.cols());
+        for (int b = 0; b < rows; b++) {
+            for (int k = 0; k < x.cols(); k++) {
+                other.set(b, k, 0.3 - 0.7 * x.get(x.rows() - 1 - b, k));
+            }
+        }
+        String message = what + ": the Jacobian read the stage's live buffers after the next forward; copy the base"
+                + " point in jacobian(row)";
+        double[][] after;
+        try {
+            stage.forward(other);
+            after = taken.toDense();
+        } catch (RuntimeException e) {
+            stage.forward(x);
+            return ContractChecks.fail(message + " (reading it again threw " + e + ")");
+        }
+        stage.forward(x);
+        if (!java.util.Arrays.deepEquals(before, after)) {
+            return ContractChecks.fail(message + " (its values changed)");
+        }
+        return null;
     }
 
     /** {@code D_θ f} of a layer for parameter {@code index}, at row {@code row} of batch {@code x}. */
@@ -210,6 +250,10 @@ public final class JacobianChecker {
         layer.forward(x);
         Jacobian analytic = layer.parameterJacobian(index, row);
         Parameter p = layer.parameters().get(index);
+        CheckResult live = heldAfterNextForward(layer, layer.type() + " D_" + p.name() + " at row " + row, analytic, x);
+        if (live != null) {
+            return live;
+        }
         Tensor single = new Tensor(1, x.cols(), x.rowCopy(row));
         double[] theta = p.toRowMajor();
         try {
@@ -249,8 +293,10 @@ public final class JacobianChecker {
      * {@code maxPerParameter} flat coordinates of each parameter are checked, drawn with {@code seed}
      * (all of them when the parameter is that small).
      */
-    public CheckResult checkNetworkGradient(Network network, Tensor x, int[] labels, int maxPerParameter, long seed) {
-        network.zeroGrad();
+    public CheckResult checkNetworkGradient(GradientTarget network, Tensor x, int[] labels, int maxPerParameter, long seed) {
+        for (Parameter p : network.parameters()) {
+            p.zeroGrad();
+        }
         double loss = network.forward(x, labels);
         network.backward();
         Worst worst = new Worst("network parameter gradient (" + network.parameters().size() + " parameters)");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chainrule.api.jacobian.DiagonalJacobian;
+import dev.chainrule.api.support.DiagonalJacobian;
 import org.junit.jupiter.api.Test;
 
 /** The checker must catch the notes' slips, not only pass correct code. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.api.jacobian.DenseJacobian;
+import dev.chainrule.api.support.DenseJacobian;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

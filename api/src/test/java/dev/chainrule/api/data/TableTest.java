@@ -59,10 +59,10 @@ class TableTest {
 
     @Test
     void baseValidatesOptionsBeforeLoading() {
+        OptionSpec flag = OptionSpec.bool("flag", "a flag").withDefault(false);
         DataSourceProvider p = new DataSourceProvider.Base("tiny", "one row", c -> new DataSet(new Table(c.type(),
-                Shape.of(1), Features.float64(new double[] {c.options().bool("flag", false) ? 1 : 0}, 1),
-                Targets.classes(new int[] {0}, List.of("only")), null, null), null, null),
-                OptionSpec.bool("flag", "a flag").withDefault(false)) {
+                Shape.of(1), Features.float64(new double[] {flag.boolValue(c.options()) ? 1 : 0}, 1),
+                Targets.classes(new int[] {0}, List.of("only")), null, null), null, null), flag) {
         };
         assertEquals("tiny", p.load(DataContext.of(Options.of("flag", true), null)).train().name());
         assertThrows(OptionException.class, () -> p.load(DataContext.of(Options.of("flag", 3), null)));

@@ -1,7 +1,7 @@
 package dev.chainrule.engine.bench;
 
 import dev.chainrule.api.ForwardContext;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;

@@ -6,7 +6,7 @@ import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.LossProvider;
 import dev.chainrule.api.Loss;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Shape;

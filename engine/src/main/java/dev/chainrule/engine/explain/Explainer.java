@@ -3,7 +3,7 @@ package dev.chainrule.engine.explain;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;
@@ -176,7 +176,7 @@ public final class Explainer {
         StringBuilder sb = new StringBuilder();
         sb.append(j.shape()).append(", structure ").append(j.structure()).append(" (").append(j.getClass().getSimpleName())
                 .append(')');
-        if (j instanceof dev.chainrule.api.jacobian.IdentityJacobian) {
+        if (j instanceof dev.chainrule.api.support.IdentityJacobian) {
             sb.append(", dense = the identity matrix");
         } else if (j.rows() <= DENSE_MAX && j.cols() <= DENSE_MAX) {
             sb.append(", dense:");

@@ -1,7 +1,7 @@
 package dev.chainrule.engine.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.engine.base.BadInputException;
 import dev.chainrule.engine.config.RunConfig;
 import dev.chainrule.engine.io.AtomicFiles;

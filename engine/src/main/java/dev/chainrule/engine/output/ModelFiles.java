@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.api.ApiVersion;
 import dev.chainrule.api.Buffer;
 import dev.chainrule.api.Layer;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Stage;

@@ -1,6 +1,6 @@
 package dev.chainrule.engine.output;
 
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.engine.config.RunConfig;
 import dev.chainrule.engine.train.EpochMetrics;
 import java.nio.file.Path;

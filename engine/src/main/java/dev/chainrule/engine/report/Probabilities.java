@@ -2,7 +2,7 @@ package dev.chainrule.engine.report;
 
 import dev.chainrule.engine.train.Evaluator;
 
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Tensor;
 
 /**

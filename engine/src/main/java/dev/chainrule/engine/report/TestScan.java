@@ -1,6 +1,6 @@
 package dev.chainrule.engine.report;
 
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.engine.train.Evaluation;
 import dev.chainrule.engine.train.Evaluator;
 import dev.chainrule.engine.train.Samples;

@@ -24,7 +24,7 @@ import dev.chainrule.engine.train.EpochMetrics;
 import dev.chainrule.engine.train.Evaluation;
 import dev.chainrule.engine.train.MemoryNeed;
 import dev.chainrule.engine.train.MetricsSink;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.engine.train.ProgressSink;
 import dev.chainrule.engine.train.Samples;
 import dev.chainrule.engine.train.Trainer;

@@ -312,7 +312,7 @@ public final class CheckpointStore {
      * Checks a loaded checkpoint against the network the run's config builds and its epochs: an edited
      * config.json or state.json is one line, not an exception from deep inside the trainer.
      */
-    public void check(Checkpoint c, dev.chainrule.api.Network network, dev.chainrule.engine.config.RunConfig config) {
+    public void check(Checkpoint c, dev.chainrule.engine.network.Network network, dev.chainrule.engine.config.RunConfig config) {
         String shown = dir() + "/" + STATE;
         int epochs = config.training().epochs();
         String optimizer = config.training().optimizer().type();

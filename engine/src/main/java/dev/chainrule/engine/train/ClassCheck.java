@@ -1,6 +1,6 @@
 package dev.chainrule.engine.train;
 
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.engine.base.BadInputException;
 import dev.chainrule.engine.config.NetworkFactory;
 import dev.chainrule.engine.config.RunConfig;

@@ -3,7 +3,7 @@ package dev.chainrule.engine.train;
 import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;

@@ -1,6 +1,6 @@
 package dev.chainrule.engine.train;
 
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Stage;
 import dev.chainrule.engine.base.BadInputException;

@@ -4,7 +4,7 @@ import dev.chainrule.engine.base.BadInputException;
 
 import dev.chainrule.api.Buffer;
 import dev.chainrule.api.ForwardContext;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Tensor;

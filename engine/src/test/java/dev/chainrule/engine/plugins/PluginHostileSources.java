@@ -35,7 +35,7 @@ public final class PluginHostileSources {
                 package %1$s;
 
                 import dev.chainrule.api.*;
-                import dev.chainrule.api.jacobian.DiagonalJacobian;
+                import dev.chainrule.api.support.DiagonalJacobian;
 
                 public final class P implements ActivationProvider {
                     static { %2$s }

@@ -15,7 +15,7 @@ public final class TestPlugins {
                 package %1$s;
 
                 import dev.chainrule.api.*;
-                import dev.chainrule.api.jacobian.DiagonalJacobian;
+                import dev.chainrule.api.support.DiagonalJacobian;
 
                 public final class P implements ActivationProvider {
                     public P() { %4$s }
@@ -66,8 +66,8 @@ public final class TestPlugins {
                 package %1$s;
 
                 import dev.chainrule.api.*;
-                import dev.chainrule.api.jacobian.DiagonalJacobian;
-                import dev.chainrule.api.jacobian.IdentityJacobian;
+                import dev.chainrule.api.support.DiagonalJacobian;
+                import dev.chainrule.api.support.IdentityJacobian;
                 import java.util.List;
 
                 public final class P extends LayerProvider.Base {
@@ -136,7 +136,7 @@ public final class TestPlugins {
                 package %1$s;
 
                 import dev.chainrule.api.*;
-                import dev.chainrule.api.jacobian.DenseJacobian;
+                import dev.chainrule.api.support.DenseJacobian;
 
                 public final class P extends ActivationProvider.Base {
                     public P() { super("%2$s", "x then a 0", G::new); }
@@ -173,7 +173,7 @@ public final class TestPlugins {
                 package %1$s;
 
                 import dev.chainrule.api.*;
-                import dev.chainrule.api.jacobian.IdentityJacobian;
+                import dev.chainrule.api.support.IdentityJacobian;
 
                 public final class P extends TransformProvider.Base {
                     public P() { super("%2$s", "x + noise, always", N::new); }

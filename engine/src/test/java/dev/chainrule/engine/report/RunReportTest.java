@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.engine.train.InMemorySamples;
 import dev.chainrule.engine.config.ConfigReader;

@@ -1,6 +1,6 @@
 package dev.chainrule.runner.cli;
 
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.kernels.Parallelism;
 import dev.chainrule.engine.base.BadInputException;

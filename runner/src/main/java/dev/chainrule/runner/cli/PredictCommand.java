@@ -1,7 +1,7 @@
 package dev.chainrule.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chainrule.api.Network;
+import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.engine.base.BadInputException;
 import dev.chainrule.engine.base.Terminal;

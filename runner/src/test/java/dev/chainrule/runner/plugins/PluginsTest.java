@@ -1,7 +1,5 @@
 package dev.chainrule.runner.plugins;
 
-import dev.chainrule.api.ApiVersion;
-
 import dev.chainrule.engine.plugins.PluginSettings;
 import dev.chainrule.engine.plugins.PluginJars;
 
@@ -288,8 +286,19 @@ class PluginsTest {
                 .source("com.acme.api1.P", TestPlugins.activation("com.acme.api1", "gelu", 1.0, "", ""))
                 .service(ActivationProvider.class, "com.acme.api1.P")
                 .manifest("Chainrule-Api-Version", "1.0"));
-        brokenJar(bad, "built for chainrule api 1.0 but this runner has api " + ApiVersion.VERSION + " (major versions differ); rebuild the plugin "
-                + "against api 2.x, see docs/plugins.md#migrating-from-api-1", true);
+        brokenJar(bad, "built for chainrule api 1.0 but this runner has api 3.0 (major versions differ); rebuild the plugin "
+                + "against api 3.x, see docs/plugins.md#migrating-from-api-1", true);
+    }
+
+    /** The previous major names its own migration section, and DocsTest checks that the docs have it. */
+    @Test
+    void aJarBuiltForApi2NamesTheApi2Migration() throws IOException {
+        Path bad = jar("api2.jar", new PluginJarBuilder()
+                .source("com.acme.api2.P", TestPlugins.activation("com.acme.api2", "gelu", 1.0, "", ""))
+                .service(ActivationProvider.class, "com.acme.api2.P")
+                .manifest("Chainrule-Api-Version", "2.0"));
+        brokenJar(bad, "built for chainrule api 2.0 but this runner has api 3.0 (major versions differ); rebuild the plugin "
+                + "against api 3.x, see docs/plugins.md#migrating-from-api-2", true);
     }
 
     @Test
@@ -299,7 +308,7 @@ class PluginsTest {
                 .service(ActivationProvider.class, "com.acme.noapi.P")
                 .manifest("Chainrule-Api-Version", null));
         brokenJar(bad, "its manifest has no Chainrule-Api-Version entry, so the api it was built against is unknown; "
-                + "add 'Chainrule-Api-Version: " + ApiVersion.VERSION + "' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
+                + "add 'Chainrule-Api-Version: 3.0' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
     }
 
     @Test
@@ -314,11 +323,11 @@ class PluginsTest {
         Cli.Result r = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run").toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api " + ApiVersion.VERSION + "; rebuild the plugin against it "
+        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.0; rebuild the plugin against it "
                 + "(NoClassDefFoundError: dev/chainrule/api/FutureApi) in com.acme.future.P.create", r.errLine());
         Cli.Result v = Cli.run(null, "verify-plugin", bad.toString());
         assertEquals(1, v.code());
-        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api " + ApiVersion.VERSION),
+        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.0"),
                 v.out());
     }
 

@@ -220,8 +220,9 @@ class WhyListTest {
     @Test
     void w8a_verifyPluginChecksTheDeclaredCasesAndCatchesAMistakeOnlyTwoChannelsShow() throws IOException {
         String pool = Files.readString(ROOT.resolve("examples/plugin-avgpool/src/main/java/dev/chainrule/examples/avgpool/AvgPool2x2.java"));
-        String wrong = pool.replace("a[o * in.size() + at(ch, i, j, k / 2, k % 2)] = 0.25;",
-                "a[o * in.size() + at(0, i, j, k / 2, k % 2)] = 0.25;");
+        // the slip: every output's window taken in channel 0 (Jacobian and backward share the VJP)
+        String wrong = pool.replace("out[oo + at(o, k)] += 0.25 * g[go + o];",
+                "out[oo + at(o % ((w / 2) * (h / 2)), k)] += 0.25 * g[go + o];");
         assertFalse(wrong.equals(pool), "the slip was made");
         String provider = Files.readString(ROOT.resolve(
                 "examples/plugin-avgpool/src/main/java/dev/chainrule/examples/avgpool/AvgPoolProvider.java"));
@@ -242,7 +243,7 @@ class WhyListTest {
         assertTrue(r.describe().contains("non-differentiable point") && r.describe().contains("input 0"), r.describe());
         // a derivative outside both one-sided slopes at the kink is still wrong, and says where
         CheckResult wrong = new JacobianChecker().check("relu with slope 3 at 0",
-                new dev.chainrule.api.jacobian.DiagonalJacobian(new double[] {3, 1, 0}, "wrong"),
+                new dev.chainrule.api.support.DiagonalJacobian(new double[] {3, 1, 0}, "wrong"),
                 v -> relu.forward(new Tensor(1, 3, v)).rowCopy(0), x.rowCopy(0));
         assertFalse(wrong.passed());
         assertTrue(wrong.describe().contains("non-differentiable point"), wrong.describe());
@@ -257,7 +258,7 @@ class WhyListTest {
         assertFalse(Files.exists(swish.resolve("ElementwiseActivation.java")), "no private copy of the kit");
         String activation = Files.readString(swish.resolve("Swish.java"));
         String provider = Files.readString(swish.resolve("SwishProvider.java"));
-        assertTrue(activation.contains("import dev.chainrule.api.ElementwiseActivation;"));
+        assertTrue(activation.contains("import dev.chainrule.api.support.ElementwiseActivation;"));
         assertEquals(1, (activation + provider).split("super\\(\"swish\"", -1).length - 1, "the type id is given once");
         assertFalse(activation.contains("type()"), "the activation does not repeat its type id");
         long code = Stream.of(activation, provider).flatMap(String::lines).map(String::strip)

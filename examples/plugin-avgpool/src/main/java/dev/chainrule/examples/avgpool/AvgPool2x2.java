@@ -7,104 +7,70 @@ import dev.chainrule.api.Shape;
 import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
-import dev.chainrule.api.jacobian.DenseJacobian;
+import dev.chainrule.api.support.ShapedStage;
+import dev.chainrule.api.support.VjpJacobian;
 
 /**
  * 2×2 average pooling, stride 2: {@code C×H×W → C×⌊H/2⌋×⌊W/2⌋} (an odd last row or column is dropped). Each
- * output is a quarter of the sum of its window, so {@code D_x} has 0.25 at each window entry, the same at
- * every row; backward spreads {@code g/4} back over the window.
+ * output is a quarter of the sum of its window, so {@code D_x} ({@code C·⌊H/2⌋·⌊W/2⌋ × C·H·W}) has 0.25 at
+ * each window entry, the same at every row; its VJP, which backward applies row by row, spreads {@code g/4}
+ * back over the window.
  */
-public final class AvgPool2x2 implements Transform {
-    private final String type;
-    private final Shape in;
-    private final Shape out;
-    private final int c;
+public final class AvgPool2x2 extends ShapedStage implements Transform {
     private final int h;
     private final int w;
-    private final int oh;
-    private final int ow;
     private Tensor y;
     private Tensor gx;
-    private int batch = -1;
 
     public AvgPool2x2(BuildContext context) {
-        type = context.type();
-        in = context.inputShape();
+        super(context, pooled(context.inputShape()));
+        h = context.inputShape().dim(1);
+        w = context.inputShape().dim(2);
+    }
+
+    private static Shape pooled(Shape in) {
         if (in.rank() != 3 || in.dim(1) < 2 || in.dim(2) < 2) {
             throw ShapeException.takes("C×H×W (H, W ≥ 2)");
         }
-        c = in.dim(0);
-        h = in.dim(1);
-        w = in.dim(2);
-        oh = h / 2;
-        ow = w / 2;
-        out = Shape.image(c, oh, ow);
+        return Shape.image(in.dim(0), in.dim(1) / 2, in.dim(2) / 2);
     }
 
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public int inputSize() {
-        return in.size();
-    }
-
-    @Override
-    public int outputSize() {
-        return out.size();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return in;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return out;
-    }
-
-    /** Input index of window entry (di, dj) of output (ch, i, j). */
-    private int at(int ch, int i, int j, int di, int dj) {
-        return ch * h * w + (2 * i + di) * w + 2 * j + dj;
+    /** Input index of window entry k (0..3, row-major in the window) of output o = (ch, i, j). */
+    private int at(int o, int k) {
+        int ow = w / 2;
+        int ch = o / (ow * (h / 2));
+        int i = o / ow % (h / 2);
+        return ch * h * w + (2 * i + k / 2) * w + 2 * (o % ow) + k % 2;
     }
 
     @Override
     public Tensor forward(Tensor x, ForwardContext context) {
-        batch = x.rows();
-        y = Tensor.reuse(y, batch, out.size());
-        for (int b = 0; b < batch; b++) {
-            int xo = x.offset(b);
-            int yo = y.offset(b);
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        double[] d = x.data();
-                        y.data()[yo + (ch * oh + i) * ow + j] = 0.25 * (d[xo + at(ch, i, j, 0, 0)]
-                                + d[xo + at(ch, i, j, 0, 1)] + d[xo + at(ch, i, j, 1, 0)] + d[xo + at(ch, i, j, 1, 1)]);
-                    }
+        y = Tensor.reuse(y, x.rows(), outputSize());
+        for (int b = 0; b < x.rows(); b++) {
+            for (int o = 0; o < outputSize(); o++) {
+                double sum = 0;
+                for (int k = 0; k < 4; k++) {
+                    sum += x.get(b, at(o, k));
                 }
+                y.set(b, o, 0.25 * sum);
             }
         }
         return y;
     }
 
-    @Override
-    public Jacobian jacobian(int row) {
-        double[] a = new double[out.size() * in.size()];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int o = (ch * oh + i) * ow + j;
-                    for (int k = 0; k < 4; k++) {
-                        a[o * in.size() + at(ch, i, j, k / 2, k % 2)] = 0.25;
-                    }
-                }
+    /** {@code out[oo + at(o, k)] += g_o / 4}: the VJP of every row, and of the Jacobian. */
+    private void spread(double[] g, int go, double[] out, int oo) {
+        for (int o = 0; o < outputSize(); o++) {
+            for (int k = 0; k < 4; k++) {
+                out[oo + at(o, k)] += 0.25 * g[go + o];
             }
         }
-        return DenseJacobian.rowMajor(out.size(), in.size(), a, "2×2 window means");
+    }
+
+    @Override
+    public Jacobian jacobian(int row) {
+        return VjpJacobian.constant(outputSize(), inputSize(), "2×2 window means",
+                (none, g, go, out, oo) -> spread(g, go, out, oo));
     }
 
     @Override
@@ -112,19 +78,10 @@ public final class AvgPool2x2 implements Transform {
         if (!propagate) {
             return null;
         }
-        gx = Tensor.reuse(gx, batch, in.size());
+        gx = Tensor.reuse(gx, g.rows(), inputSize());
         gx.fill(0);
-        for (int b = 0; b < batch; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        double q = 0.25 * g.get(b, (ch * oh + i) * ow + j);
-                        for (int k = 0; k < 4; k++) {
-                            gx.data()[gx.offset(b) + at(ch, i, j, k / 2, k % 2)] += q;
-                        }
-                    }
-                }
-            }
+        for (int b = 0; b < g.rows(); b++) {
+            spread(g.data(), g.offset(b), gx.data(), gx.offset(b));
         }
         return gx;
     }

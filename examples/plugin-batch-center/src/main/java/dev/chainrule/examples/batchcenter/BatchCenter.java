@@ -4,12 +4,12 @@ import dev.chainrule.api.Buffer;
 import dev.chainrule.api.BuildContext;
 import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
-import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
-import dev.chainrule.api.jacobian.DenseJacobian;
-import dev.chainrule.api.jacobian.DiagonalJacobian;
-import dev.chainrule.api.jacobian.IdentityJacobian;
+import dev.chainrule.api.support.DiagonalJacobian;
+import dev.chainrule.api.support.IdentityJacobian;
+import dev.chainrule.api.support.ShapedStage;
+import dev.chainrule.api.support.VjpJacobian;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,9 +22,7 @@ import java.util.List;
  * batch's Jacobian is {@code I − (1/B)·(1 1ᵀ ⊗ I)} and backward is {@code g_b − mean_c g_c}. In inference
  * every Jacobian is the identity.
  */
-public final class BatchCenter implements Transform {
-    private final String type;
-    private final Shape shape;
+public final class BatchCenter extends ShapedStage implements Transform {
     private final int n;
     private final double momentum;
     private final Buffer runningMean;
@@ -34,11 +32,10 @@ public final class BatchCenter implements Transform {
     private boolean training;
 
     public BatchCenter(BuildContext context) {
-        type = context.type();
-        shape = context.inputShape();
-        n = shape.size();
+        super(context, context.inputShape());
+        n = inputSize();
         momentum = BatchCenterProvider.MOMENTUM.numberValue(context.options());
-        runningMean = new Buffer("running-mean", shape);
+        runningMean = new Buffer("running-mean", context.inputShape());
     }
 
     @Override
@@ -93,16 +90,21 @@ public final class BatchCenter implements Transform {
         if (!training) {
             return new IdentityJacobian(rows * n);
         }
-        int size = rows * n;
-        double[] a = new double[size * size];
-        for (int b = 0; b < rows; b++) {
-            for (int c = 0; c < rows; c++) {
-                for (int k = 0; k < n; k++) {
-                    a[(b * n + k) * size + c * n + k] = (b == c ? 1.0 : 0.0) - 1.0 / rows;
-                }
+        return VjpJacobian.constant(rows * n, rows * n, "I − (1/B)·(1 1ᵀ ⊗ I)",
+                (none, g, go, out, oo) -> center(g, go, out, oo, rows, n));
+    }
+
+    /** The whole batch's VJP in training: {@code out_b = g_b − mean_c g_c}, rows of n at go and oo. */
+    private static void center(double[] g, int go, double[] out, int oo, int rows, int n) {
+        for (int k = 0; k < n; k++) {
+            double mean = 0;
+            for (int b = 0; b < rows; b++) {
+                mean += g[go + b * n + k] / rows;
+            }
+            for (int b = 0; b < rows; b++) {
+                out[oo + b * n + k] = g[go + b * n + k] - mean;
             }
         }
-        return DenseJacobian.rowMajor(size, size, a, "I − (1/B)·(1 1ᵀ ⊗ I)");
     }
 
     @Override
@@ -111,40 +113,11 @@ public final class BatchCenter implements Transform {
             return null;
         }
         gx = Tensor.reuse(gx, batch, n);
-        for (int k = 0; k < n; k++) {
-            double mean = 0;
-            for (int b = 0; b < batch; b++) {
-                mean += g.get(b, k) / batch;
-            }
-            for (int b = 0; b < batch; b++) {
-                gx.set(b, k, training ? g.get(b, k) - mean : g.get(b, k));
-            }
+        if (training) {
+            center(g.data(), 0, gx.data(), 0, batch, n);
+        } else {
+            System.arraycopy(g.data(), 0, gx.data(), 0, batch * n);
         }
         return gx;
-    }
-
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
-    }
-
-    @Override
-    public Shape inputShape() {
-        return shape;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return shape;
     }
 }

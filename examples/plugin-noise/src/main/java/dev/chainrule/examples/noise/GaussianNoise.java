@@ -3,10 +3,10 @@ package dev.chainrule.examples.noise;
 import dev.chainrule.api.BuildContext;
 import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
-import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
-import dev.chainrule.api.jacobian.IdentityJacobian;
+import dev.chainrule.api.support.IdentityJacobian;
+import dev.chainrule.api.support.ShapedStage;
 
 /**
  * Additive Gaussian noise, a regulariser: in training {@code y = x + σ·ε} with ε drawn per entry from the
@@ -14,15 +14,12 @@ import dev.chainrule.api.jacobian.IdentityJacobian;
  * {@code train --resume} draws what an uninterrupted run draws); in inference {@code y = x}. The noise does
  * not depend on x, so {@code D_x = I} in both modes.
  */
-public final class GaussianNoise implements Transform {
-    private final String type;
-    private final Shape shape;
+public final class GaussianNoise extends ShapedStage implements Transform {
     private final double sigma;
     private Tensor y;
 
     public GaussianNoise(BuildContext context) {
-        type = context.type();
-        shape = context.inputShape();
+        super(context, context.inputShape());
         sigma = NoiseProvider.SIGMA.numberValue(context.options());
     }
 
@@ -43,36 +40,11 @@ public final class GaussianNoise implements Transform {
 
     @Override
     public Jacobian jacobian(int row) {
-        return new IdentityJacobian(shape.size());
+        return new IdentityJacobian(inputSize());
     }
 
     @Override
     public Tensor backward(Tensor g, boolean propagate) {
         return propagate ? g.copy() : null;
-    }
-
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public int inputSize() {
-        return shape.size();
-    }
-
-    @Override
-    public int outputSize() {
-        return shape.size();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return shape;
-    }
-
-    @Override
-    public Shape outputShape() {
-        return shape;
     }
 }

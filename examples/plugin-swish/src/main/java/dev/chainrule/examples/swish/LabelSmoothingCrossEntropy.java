@@ -3,7 +3,7 @@ package dev.chainrule.examples.swish;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Tensor;
-import dev.chainrule.api.jacobian.DenseJacobian;
+import dev.chainrule.api.support.DenseJacobian;
 
 /**
  * Cross-entropy of softmax(p) against the smoothed target {@code q = (1−s)e_y + s/N}, on logits p:

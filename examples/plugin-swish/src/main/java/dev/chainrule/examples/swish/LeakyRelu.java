@@ -1,7 +1,7 @@
 package dev.chainrule.examples.swish;
 
 import dev.chainrule.api.BuildContext;
-import dev.chainrule.api.ElementwiseActivation;
+import dev.chainrule.api.support.ElementwiseActivation;
 
 /**
  * Leaky ReLU: {@code φ(z) = z} for {@code z > 0}, {@code α z} otherwise; {@code φ'} is 1 or α (at 0 the left

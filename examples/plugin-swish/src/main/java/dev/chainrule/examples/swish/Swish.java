@@ -1,29 +1,21 @@
 package dev.chainrule.examples.swish;
 
 import dev.chainrule.api.BuildContext;
-import dev.chainrule.api.ElementwiseActivation;
+import dev.chainrule.api.support.ElementwiseActivation;
 
-/** Swish (SiLU): {@code φ(z) = z·σ(z)}, {@code φ'(z) = σ(z) + z·σ(z)(1 − σ(z))}; the kit does the rest. */
+/** Swish (SiLU): {@code φ(z) = z·σ(z)} beside {@code φ'(z) = σ(z) + z·σ(z)σ(−z)}; the kit does the rest. */
 public final class Swish extends ElementwiseActivation {
     public Swish(BuildContext context) {
         super(context);
     }
 
-    /** σ(z) with no positive exponent, so nothing overflows at any z. */
-    static double sigmoid(double z) {
+    /** With {@code t = e^{−|z|}} no exponent is positive (nothing overflows) and σ(z), σ(−z) share one exp. */
+    @Override
+    protected void apply(double z, double[] y, double[] d, int i) {
         double t = Math.exp(-Math.abs(z));
-        return z >= 0 ? 1.0 / (1.0 + t) : t / (1.0 + t);
-    }
-
-    @Override
-    protected double phi(double z) {
-        return z * sigmoid(z);
-    }
-
-    @Override
-    protected double phiPrime(double z) {
-        double s = sigmoid(z);
-        // σ(z)σ(−z) = σ(1−σ) without the cancellation of 1 − σ where σ ≈ 1
-        return s + z * s * sigmoid(-z);
+        double s = z >= 0 ? 1.0 / (1.0 + t) : t / (1.0 + t);
+        y[i] = z * s;
+        // σ(z)σ(−z) = t/(1+t)², without the cancellation of 1 − σ where σ ≈ 1
+        d[i] = s + z * t / ((1.0 + t) * (1.0 + t));
     }
 }

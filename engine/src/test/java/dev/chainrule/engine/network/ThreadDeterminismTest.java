@@ -1,12 +1,12 @@
-package dev.chainrule.losses;
+package dev.chainrule.engine.network;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.chainrule.losses.CrossEntropy;
 import dev.chainrule.api.ForwardContext;
-import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
-import dev.chainrule.api.Sgd;
+import dev.chainrule.optimizers.Sgd;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.layers.Dense;
 import dev.chainrule.layers.Initializer;
@@ -33,7 +33,7 @@ class ThreadDeterminismTest {
                 new Dense(128, 64, Initializer.GLOROT_UNIFORM, 2), new Sigmoid(64),
                 new Dense(64, 10, Initializer.GLOROT_UNIFORM, 3), new Softmax(10)),
                 new CrossEntropy(10));
-        Sgd sgd = new Sgd(0.1, momentum);
+        Sgd sgd = new Sgd(0.1, momentum, 0, false, 0, 0);
         SplittableRandom rng = new SplittableRandom(42);
         Tensor x = new Tensor(64, 784);
         int[] y = new int[64];

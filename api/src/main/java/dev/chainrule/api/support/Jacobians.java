@@ -1,6 +1,7 @@
-package dev.chainrule.api;
+package dev.chainrule.api.support;
 
-import dev.chainrule.api.jacobian.DenseJacobian;
+
+import dev.chainrule.api.Jacobian;
 import java.util.function.IntFunction;
 
 /** Helpers for building whole-batch Jacobians from per-row ones. */

@@ -1,4 +1,4 @@
-package dev.chainrule.api.jacobian;
+package dev.chainrule.api.support;
 
 import dev.chainrule.api.Jacobian;
 

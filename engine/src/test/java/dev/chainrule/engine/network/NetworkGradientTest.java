@@ -1,13 +1,13 @@
-package dev.chainrule.losses;
+package dev.chainrule.engine.network;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chainrule.losses.CrossEntropy;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.ForwardContext;
-import dev.chainrule.api.Network;
 import dev.chainrule.api.Parameter;
-import dev.chainrule.api.Sgd;
+import dev.chainrule.optimizers.Sgd;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.layers.Dense;
@@ -95,7 +95,7 @@ class NetworkGradientTest {
             x.set(s, 1, c + 0.5 * rng.nextGaussian());
         }
         Network net = threeLayer(2, 8, 8, 2, new CrossEntropy(2), 3);
-        Sgd sgd = new Sgd(0.5);
+        Sgd sgd = new Sgd(0.5, 0, 0, false, 0, 0);
         double first = net.forward(x, y) / samples;
         int batch = 10;
         for (int epoch = 0; epoch < 30; epoch++) {

@@ -1,10 +1,10 @@
-package dev.chainrule.losses;
+package dev.chainrule.engine.network;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.chainrule.losses.CrossEntropy;
 import dev.chainrule.api.ForwardContext;
-import dev.chainrule.api.Network;
-import dev.chainrule.api.Sgd;
+import dev.chainrule.optimizers.Sgd;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.layers.Dense;
 import dev.chainrule.layers.Initializer;
@@ -37,7 +37,7 @@ class TextbookSgdTest {
             b[l] = dense[l].bias().value().clone();
         }
         SplittableRandom rng = new SplittableRandom(3);
-        Sgd sgd = new Sgd(LR);
+        Sgd sgd = new Sgd(LR, 0, 0, false, 0, 0);
         for (int step = 0; step < 50; step++) {
             double[] x = new double[SIZES[0]];
             for (int k = 0; k < x.length; k++) {

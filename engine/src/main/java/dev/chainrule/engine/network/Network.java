@@ -1,5 +1,17 @@
-package dev.chainrule.api;
+package dev.chainrule.engine.network;
 
+import dev.chainrule.api.Activation;
+import dev.chainrule.api.Buffer;
+import dev.chainrule.api.ForwardContext;
+import dev.chainrule.api.InPlaceUpdate;
+import dev.chainrule.api.Layer;
+import dev.chainrule.api.Loss;
+import dev.chainrule.api.Optimizer;
+import dev.chainrule.api.Parameter;
+import dev.chainrule.api.Shape;
+import dev.chainrule.api.Stage;
+import dev.chainrule.api.Tensor;
+import dev.chainrule.testkit.GradientTarget;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,8 +28,10 @@ import java.util.OptionalDouble;
  * <p>When the last stage is an activation the loss can fuse with ({@link Loss#fuseWith}), such as softmax
  * followed by cross-entropy, training runs the chain without that stage into the fused loss
  * (softmax-cross-entropy on the logits, stable at any logit size); {@link #predict} still applies it.
+ *
+ * <p>Training code, so the engine's and not the api's: a plugin implements stages and never drives them.
  */
-public final class Network {
+public final class Network implements GradientTarget {
     private final List<Stage> stages;
     private final Loss loss;
     private final Loss trainLoss;
@@ -96,6 +110,7 @@ public final class Network {
     }
 
     /** Every parameter, stage by stage, in order. */
+    @Override
     public List<Parameter> parameters() {
         return parameters;
     }
@@ -128,6 +143,7 @@ public final class Network {
      * {@link #forward(Tensor, int[], ForwardContext)} in inference mode: for evaluating the loss, and for
      * checks of deterministic networks.
      */
+    @Override
     public double forward(Tensor x, int[] labels) {
         return forward(x, labels, ForwardContext.inference());
     }
@@ -160,6 +176,7 @@ public final class Network {
     }
 
     /** Reverse mode from the last {@link #forward}: adds each row's gradient to every parameter's grad. */
+    @Override
     public void backward() {
         if (lastInput == null) {
             throw new IllegalStateException("backward() before forward()");
