@@ -193,7 +193,8 @@ public class TrainCommand implements Callable<Integer> {
         if (start.checkpoint() != null) {
             start.store().check(start.checkpoint(), network, c);
         }
-        MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
+        MemoryNeed.of(network, c, registry.optimizer(c.training().optimizer().type()).stateSlots(),
+                split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         // listen before the run folder is made, so a port in use leaves nothing behind
         AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
         RunServer server = !serve ? null : ServeCommand.start(new RunFolders(served::get), "the run",

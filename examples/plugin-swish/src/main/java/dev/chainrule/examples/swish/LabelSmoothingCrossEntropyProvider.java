@@ -4,15 +4,12 @@ import dev.chainrule.api.BuildContext;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.LossProvider;
 import dev.chainrule.api.OptionSpec;
+import dev.chainrule.api.Plugin;
 import java.util.List;
 
 /** {@code {"type": "label-smoothing-cross-entropy", "smoothing": 0.1}}, on logits (no softmax layer before it). */
+@Plugin(LabelSmoothingCrossEntropy.TYPE)
 public final class LabelSmoothingCrossEntropyProvider implements LossProvider {
-    @Override
-    public String type() {
-        return LabelSmoothingCrossEntropy.TYPE;
-    }
-
     @Override
     public String description() {
         return "cross-entropy of softmax(logits) against (1-s)e_y + s/N; D_p = (SM(p) - q)ᵀ";
