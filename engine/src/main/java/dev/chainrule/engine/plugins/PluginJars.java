@@ -42,9 +42,10 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #inspect} runs no plugin code: it refuses anything but a regular file of at most
  * {@value #MAX_JAR_MB} MB (symlinks followed, so a link to {@code /dev/zero} or a FIFO is refused before it is
- * opened), computes the SHA-256, reads the manifest ({@code Chainrule-Api-Version}, checked against
- * {@link ApiVersion}; {@value #TYPES_ATTRIBUTE}, the types the jar declares) and the
- * {@code META-INF/services} files.
+ * opened), computes the SHA-256, reads {@value #INDEX} (written at the plugin's build by the api's
+ * {@code @Plugin} annotation processor: {@code api-version}, checked against {@link ApiVersion}, and
+ * {@code types}, the types the jar declares) or, in a jar without it, the same two things from the manifest
+ * ({@code Chainrule-Api-Version}, {@value #TYPES_ATTRIBUTE}), and the names of the {@code META-INF/services} files.
  *
  * <p>{@link #load} gives the jar its own {@link URLClassLoader} whose parent is the loader holding the api
  * (so its classes implement the very same SPI interfaces) and runs {@link ServiceLoader} for the three
