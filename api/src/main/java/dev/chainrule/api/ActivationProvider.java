@@ -18,6 +18,11 @@ public interface ActivationProvider extends ComponentProvider {
      * {@code public SwishProvider() { super("swish", "z·σ(z)", Swish::new); }}.
      */
     abstract class Base extends ProviderBase<Activation> implements ActivationProvider {
+        /** The type id from the class's {@link Plugin} annotation: {@code @Plugin("id")}, written once. */
+        protected Base(String description, Function<BuildContext, ? extends Activation> factory, OptionSpec... options) {
+            super(description, factory, List.of(options));
+        }
+
         protected Base(String type, String description, Function<BuildContext, ? extends Activation> factory,
                 OptionSpec... options) {
             super(type, description, factory, List.of(options));

@@ -4,14 +4,26 @@ import java.util.List;
 
 /**
  * The small stateless thing {@link java.util.ServiceLoader} finds: a type id and a factory. One line in
- * {@code META-INF/services/<the provider interface>} registers it. Type ids are short, lower-case and
+ * {@code META-INF/services/<the provider interface>} registers it; {@link Plugin @Plugin("id")} on the class has
+ * the api's annotation processor write that line. Type ids are short, lower-case and
  * hyphenated ({@code dense}, {@code softmax-cross-entropy}); a config names them, never a class. The
  * {@code Base} class nested in each provider interface lets a plugin write its type id once.
  */
 public interface ComponentProvider {
 
-    /** The unique type id. */
-    String type();
+    /** The unique type id; by default the class's {@link Plugin} annotation. */
+    default String type() {
+        return annotatedType(getClass());
+    }
+
+    /** The id of {@code c}'s {@link Plugin} annotation; throws when it has none. */
+    static String annotatedType(Class<?> c) {
+        Plugin p = c.getAnnotation(Plugin.class);
+        if (p == null) {
+            throw new IllegalStateException(c.getName() + " has no @Plugin(\"type-id\") annotation and does not override type()");
+        }
+        return p.value();
+    }
 
     /** One line for {@code runner plugins} and {@code runner describe}. */
     String description();

@@ -15,6 +15,11 @@ public interface LossProvider extends ComponentProvider {
 
     /** A provider whose type id, description and options are given once, to this constructor. */
     abstract class Base extends ProviderBase<Loss> implements LossProvider {
+        /** The type id from the class's {@link Plugin} annotation: {@code @Plugin("id")}, written once. */
+        protected Base(String description, Function<BuildContext, ? extends Loss> factory, OptionSpec... options) {
+            super(description, factory, List.of(options));
+        }
+
         protected Base(String type, String description, Function<BuildContext, ? extends Loss> factory,
                 OptionSpec... options) {
             super(type, description, factory, List.of(options));

@@ -11,6 +11,15 @@ public interface OptimizerProvider extends ComponentProvider {
 
     Optimizer create(BuildContext context);
 
+    /**
+     * How many arrays of one double per parameter value this optimizer's state holds at most (momentum: 1,
+     * Adam's two moments: 2), for the runner's estimate of a run's heap before it starts. The default, 2, is
+     * generous for most; an optimizer with more state must say so.
+     */
+    default int stateSlots() {
+        return 2;
+    }
+
     @Override
     default Kind kind() {
         return Kind.OPTIMIZER;
@@ -18,6 +27,11 @@ public interface OptimizerProvider extends ComponentProvider {
 
     /** A provider whose type id, description and options are given once, to this constructor. */
     abstract class Base extends ProviderBase<Optimizer> implements OptimizerProvider {
+        /** The type id from the class's {@link Plugin} annotation: {@code @Plugin("id")}, written once. */
+        protected Base(String description, Function<BuildContext, ? extends Optimizer> factory, OptionSpec... options) {
+            super(description, factory, List.of(options));
+        }
+
         protected Base(String type, String description, Function<BuildContext, ? extends Optimizer> factory,
                 OptionSpec... options) {
             super(type, description, factory, List.of(options));

@@ -16,6 +16,14 @@ public abstract class ProviderBase<T> implements ComponentProvider {
     private final Function<BuildContext, ? extends T> factory;
     private final List<OptionSpec> options;
 
+    /** A provider whose type id is its class's {@link Plugin} annotation. */
+    protected ProviderBase(String description, Function<BuildContext, ? extends T> factory, List<OptionSpec> options) {
+        this.type = ComponentProvider.annotatedType(getClass());
+        this.description = Objects.requireNonNull(description, "description");
+        this.factory = Objects.requireNonNull(factory, "factory");
+        this.options = List.copyOf(options);
+    }
+
     protected ProviderBase(String type, String description, Function<BuildContext, ? extends T> factory,
             List<OptionSpec> options) {
         this.type = Objects.requireNonNull(type, "type");

@@ -16,6 +16,11 @@ public interface TransformProvider extends ComponentProvider {
 
     /** A provider whose type id, description and options are given once, to this constructor. */
     abstract class Base extends ProviderBase<Transform> implements TransformProvider {
+        /** The type id from the class's {@link Plugin} annotation: {@code @Plugin("id")}, written once. */
+        protected Base(String description, Function<BuildContext, ? extends Transform> factory, OptionSpec... options) {
+            super(description, factory, List.of(options));
+        }
+
         protected Base(String type, String description, Function<BuildContext, ? extends Transform> factory,
                 OptionSpec... options) {
             super(type, description, factory, List.of(options));

@@ -1,6 +1,7 @@
 package dev.chainrule.datasources;
 
 import dev.chainrule.api.OptionSpec;
+import dev.chainrule.api.Plugin;
 import dev.chainrule.api.data.DataSourceProvider;
 
 /**
@@ -21,9 +22,10 @@ import dev.chainrule.api.data.DataSourceProvider;
  * label column's distinct values, sorted (numerically when all are numbers). Files of 1 MiB and more are
  * parsed in two halves on two threads; the result is the same as one thread's.
  */
+@Plugin("csv")
 public final class CsvProvider extends DataSourceProvider.Base {
     public CsvProvider() {
-        super("csv", "a CSV file (and optionally a test file): numeric and categorical columns, a label or targets",
+        super("a CSV file (and optionally a test file): numeric and categorical columns, a label or targets",
                 CsvSource::load,
                 new OptionSpec("path", "file", null, "the CSV file (.csv or .csv.gz), relative to the config's folder"),
                 new OptionSpec("test", "file", "none", "a test file with the same columns (else the engine splits)"),

@@ -1,6 +1,7 @@
 package dev.chainrule.datasources;
 
 import dev.chainrule.api.OptionException;
+import dev.chainrule.api.Plugin;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.api.Options;
 import dev.chainrule.api.Shape;
@@ -48,12 +49,13 @@ import java.util.zip.CRC32;
  * options that change pixels, so a second load of unchanged folders skips decoding; the file is written
  * atomically, and a corrupt one is ignored and rewritten.
  */
+@Plugin("image-folder")
 public final class ImageFolderProvider extends DataSourceProvider.Base {
     static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     private static final byte[] MAGIC = "CHAINRULE-IMGCACHE-1".getBytes(StandardCharsets.US_ASCII);
 
     public ImageFolderProvider() {
-        super("image-folder", "a folder of class folders of images (PNG, JPEG, BMP, GIF), optionally a test folder",
+        super("a folder of class folders of images (PNG, JPEG, BMP, GIF), optionally a test folder",
                 ImageFolderProvider::read,
                 new OptionSpec("path", "folder", null, "the folder whose subfolders are the classes"),
                 new OptionSpec("test", "folder", "none", "a test folder of the same layout (else the engine splits)"),

@@ -1,6 +1,7 @@
 package dev.chainrule.datasources;
 
 import dev.chainrule.api.OptionException;
+import dev.chainrule.api.Plugin;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.api.Options;
 import dev.chainrule.api.Shape;
@@ -31,9 +32,10 @@ import java.util.List;
  * {@code u1} (and {@code b1}) as bytes, {@code f4} as float32 when the scale is 1, all else as float64. Labels
  * are an integer array of shape {@code (n,)} or {@code (n, 1)}; targets {@code (n,)} or {@code (n, T)}.
  */
+@Plugin("npy")
 public final class NpyProvider extends DataSourceProvider.Base {
     public NpyProvider() {
-        super("npy", "NumPy .npy/.npz arrays: features with integer labels or real targets, optionally a test pair",
+        super("NumPy .npy/.npz arrays: features with integer labels or real targets, optionally a test pair",
                 NpyProvider::read,
                 new OptionSpec("features", "file.npy or file.npz:name", null, "the features, one row per sample"),
                 new OptionSpec("labels", "file.npy or file.npz:name", "none", "integer class per row (classification)"),

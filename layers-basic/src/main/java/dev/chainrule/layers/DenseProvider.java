@@ -5,8 +5,10 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
+import dev.chainrule.api.Plugin;
 
 /** Makes {@link Dense} layers: {@code {"type": "dense", "units": 128, "init": "glorot-uniform"}}. */
+@Plugin(Dense.TYPE)
 public final class DenseProvider extends LayerProvider.Base {
     /** The largest {@code units} accepted. */
     public static final int MAX_UNITS = 1 << 24;
@@ -16,7 +18,7 @@ public final class DenseProvider extends LayerProvider.Base {
             "glorot-uniform", "he-normal", "zeros").withDefault("glorot-uniform");
 
     public DenseProvider() {
-        super(Dense.TYPE, "linear map ẑ = W x + b, W ∈ R^{units×n}; D_x = W, D_W = I ⊗ xᵀ, D_b = I",
+        super("linear map ẑ = W x + b, W ∈ R^{units×n}; D_x = W, D_W = I ⊗ xᵀ, D_b = I",
                 DenseProvider::build, UNITS, INIT);
     }
 

@@ -1,11 +1,13 @@
 package dev.chainrule.layers;
 
 import dev.chainrule.api.ActivationProvider;
+import dev.chainrule.api.Plugin;
 
 /** Makes {@link Tanh} activations: {@code {"type": "tanh"}}; no options. */
+@Plugin(Tanh.TYPE)
 public final class TanhProvider extends ActivationProvider.Base {
     public TanhProvider() {
-        super(Tanh.TYPE, "hyperbolic tangent, elementwise; D = diag(1 - tanh²(z))",
+        super("hyperbolic tangent, elementwise; D = diag(1 - tanh²(z))",
                 c -> new Tanh(c.inputShape()));
     }
 }

@@ -4,10 +4,12 @@ import dev.chainrule.api.CheckCase;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.api.Options;
+import dev.chainrule.api.Plugin;
 import dev.chainrule.api.Shape;
 import java.util.List;
 
 /** Makes {@link BatchNorm} layers: {@code {"type": "batch-norm", "momentum": 0.1, "epsilon": 1e-5}}. */
+@Plugin(BatchNorm.TYPE)
 public final class BatchNormProvider extends LayerProvider.Base {
     static final OptionSpec MOMENTUM = OptionSpec.number("momentum",
             "weight of the batch statistics in the running ones: running ← (1−momentum)·running + momentum·batch (as PyTorch)")
@@ -16,7 +18,7 @@ public final class BatchNormProvider extends LayerProvider.Base {
             .range(0.0, true, 1.0, false).withDefault(1e-5);
 
     public BatchNormProvider() {
-        super(BatchNorm.TYPE, "batch normalization per channel (C×H×W: over batch and positions) or per unit (vector): "
+        super("batch normalization per channel (C×H×W: over batch and positions) or per unit (vector): "
                 + "y = γ(x−μ)/√(σ²+ε) + β; batch statistics in training (rows coupled), running statistics "
                 + "(saved buffers) in inference",
                 c -> new BatchNorm(c.inputShape(), MOMENTUM.numberValue(c.options()), EPSILON.numberValue(c.options())),

@@ -6,6 +6,7 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.api.Options;
+import dev.chainrule.api.Plugin;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.ShapeException;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.List;
  * Makes {@link Conv2d} layers:
  * {@code {"type": "conv2d", "filters": 32, "kernel": 3, "stride": 1, "padding": "valid", "init": "he-normal"}}.
  */
+@Plugin(Conv2dProvider.TYPE)
 public final class Conv2dProvider extends LayerProvider.Base {
     public static final String TYPE = "conv2d";
     /** The largest number of filters accepted. */
@@ -33,7 +35,7 @@ public final class Conv2dProvider extends LayerProvider.Base {
             .withDefault("he-normal");
 
     public Conv2dProvider() {
-        super(TYPE, "2-d convolution y[o] = b[o] + Σ_c K[o,c] ⋆ x[c] on C×H×W rows, K ∈ R^{filters×C×kh×kw}; "
+        super("2-d convolution y[o] = b[o] + Σ_c K[o,c] ⋆ x[c] on C×H×W rows, K ∈ R^{filters×C×kh×kw}; "
                 + "D_x banded block-Toeplitz, D_K = I ⊗ im2col(x), D_b = I ⊗ 1",
                 Conv2dProvider::build, FILTERS, KERNEL, STRIDE, PADDING, INIT);
     }

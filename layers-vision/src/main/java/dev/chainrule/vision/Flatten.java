@@ -35,9 +35,10 @@ final class Flatten extends ShapedStage implements Transform {
     }
 
     /** {@code flatten}. */
+    @dev.chainrule.api.Plugin("flatten")
     public static final class Provider extends TransformProvider.Base {
         public Provider() {
-            super("flatten", "reshape any row (C×H×W) to a vector of its size; values unchanged, D_x = I",
+            super("reshape any row (C×H×W) to a vector of its size; values unchanged, D_x = I",
                     c -> new Flatten(c.type(), c.inputShape()));
         }
 

@@ -93,9 +93,10 @@ final class GlobalAvgPool extends ShapedStage implements Transform {
     }
 
     /** {@code global-avgpool}. */
+    @dev.chainrule.api.Plugin("global-avgpool")
     public static final class Provider extends TransformProvider.Base {
         public Provider() {
-            super("global-avgpool", "each channel's mean, C×H×W → C; D_x = I_C ⊗ (1/(H·W))·1ᵀ",
+            super("each channel's mean, C×H×W → C; D_x = I_C ⊗ (1/(H·W))·1ᵀ",
                     c -> new GlobalAvgPool(c.type(), Images.requireImage(c.inputShape())));
         }
 

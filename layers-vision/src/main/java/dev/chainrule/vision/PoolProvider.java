@@ -5,6 +5,7 @@ import dev.chainrule.api.CheckCase;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
 import dev.chainrule.api.Options;
+import dev.chainrule.api.Plugin;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Transform;
@@ -18,8 +19,8 @@ abstract class PoolProvider extends TransformProvider.Base {
     static final OptionSpec STRIDE = new OptionSpec("stride", "an integer or [height, width], each 1.."
             + Images.MAX_SIDE, "the window size", "the step between windows");
 
-    PoolProvider(String type, String description, boolean max) {
-        super(type, description + "; a window that does not tile the input floors (the last rows/columns that do "
+    PoolProvider(String description, boolean max) {
+        super(description + "; a window that does not tile the input floors (the last rows/columns that do "
                 + "not fill a window are dropped)", c -> build(c, max), SIZE, STRIDE);
     }
 
@@ -46,17 +47,19 @@ abstract class PoolProvider extends TransformProvider.Base {
     }
 
     /** {@code maxpool2d}. */
+    @Plugin("maxpool2d")
     public static final class Max extends PoolProvider {
         public Max() {
-            super("maxpool2d", "max pooling per channel of C×H×W rows; D_x selects each window's first maximum "
+            super("max pooling per channel of C×H×W rows; D_x selects each window's first maximum "
                     + "(ties: the first in row-major window order wins)", true);
         }
     }
 
     /** {@code avgpool2d}. */
+    @Plugin("avgpool2d")
     public static final class Avg extends PoolProvider {
         public Avg() {
-            super("avgpool2d", "average pooling per channel of C×H×W rows; D_x is 1/(k_h·k_w) on each window", false);
+            super("average pooling per channel of C×H×W rows; D_x is 1/(k_h·k_w) on each window", false);
         }
     }
 }

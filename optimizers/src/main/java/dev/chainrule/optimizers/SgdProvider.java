@@ -3,8 +3,10 @@ package dev.chainrule.optimizers;
 import dev.chainrule.api.OptimizerProvider;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.OptionSpec;
+import dev.chainrule.api.Plugin;
 
 /** {@code sgd}: see {@link Sgd}. The learning rate defaults to 0.1, what chainrule configs always had. */
+@Plugin("sgd")
 public final class SgdProvider extends OptimizerProvider.Base {
     static final OptionSpec LR = CommonOptions.learningRate(0.1);
     static final OptionSpec MOMENTUM = OptionSpec.number("momentum", "μ, heavy-ball momentum (0: none)")
@@ -16,7 +18,7 @@ public final class SgdProvider extends OptimizerProvider.Base {
     static final OptionSpec WD = CommonOptions.weightDecay(0.0, "L2 penalty added to the gradient (λ·θ)");
 
     public SgdProvider() {
-        super("sgd", "stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay "
+        super("stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay "
                 + "(torch.optim.SGD)", c -> {
                     double mu = MOMENTUM.numberValue(c.options());
                     double tau = DAMPENING.numberValue(c.options());
@@ -28,5 +30,11 @@ public final class SgdProvider extends OptimizerProvider.Base {
                     return new Sgd(LR.numberValue(c.options()), mu, tau, nesterov, WD.numberValue(c.options()),
                             CommonOptions.CLIP_NORM.numberValue(c.options()));
                 }, LR, MOMENTUM, DAMPENING, NESTEROV, WD, CommonOptions.CLIP_NORM);
+    }
+
+    /** One: the momentum buffer (counted even without momentum: a plain-SGD run's live heap needed that margin, measured). */
+    @Override
+    public int stateSlots() {
+        return 1;
     }
 }

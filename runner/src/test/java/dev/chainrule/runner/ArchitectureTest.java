@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * that a change which breaks them fails the build. ArchUnit fails a rule that matches no class, so none of
  * these passes because a package was renamed away.
  */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class ArchitectureTest {
     private static final String ENGINE = "dev.chainrule.engine";
 
@@ -141,7 +143,17 @@ class ArchitectureTest {
     void theApiDependsOnTheJdkOnly() {
         JavaClasses api = new ClassFileImporter().withImportOption(MAIN_ONLY)
                 .importPackages("dev.chainrule.api");
-        classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.chainrule.api..")
+        classes().that().resideOutsideOfPackage("dev.chainrule.api.processing..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.chainrule.api..")
+                .check(api);
+        // the @Plugin processor, run by javac only: the JDK's compiler api (module java.compiler) besides
+        classes().that().resideInAPackage("dev.chainrule.api.processing..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.annotation.processing..",
+                        "javax.lang.model..", "javax.tools..", "dev.chainrule.api..")
+                .check(api);
+        noClasses().that().resideOutsideOfPackage("dev.chainrule.api.processing..")
+                .should().dependOnClassesThat().resideInAPackage("dev.chainrule.api.processing..")
+                .because("the api's runtime classes must not need the compiler api")
                 .check(api);
     }
 

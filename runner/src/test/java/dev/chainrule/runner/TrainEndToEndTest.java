@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** train → run folder → evaluate on a synthetic data set, through the real CLI with a mocked data source. */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class TrainEndToEndTest {
     static final String CONFIG = """
             {"name": "blobs", "seed": 7,

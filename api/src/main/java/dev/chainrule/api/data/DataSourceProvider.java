@@ -36,6 +36,14 @@ public interface DataSourceProvider extends ComponentProvider {
         private final Function<DataContext, DataSet> loader;
         private final List<OptionSpec> options;
 
+        /** A provider whose type id is its class's {@link dev.chainrule.api.Plugin} annotation. */
+        protected Base(String description, Function<DataContext, DataSet> loader, OptionSpec... options) {
+            this.type = ComponentProvider.annotatedType(getClass());
+            this.description = Objects.requireNonNull(description, "description");
+            this.loader = Objects.requireNonNull(loader, "loader");
+            this.options = List.of(options);
+        }
+
         protected Base(String type, String description, Function<DataContext, DataSet> loader,
                 OptionSpec... options) {
             this.type = Objects.requireNonNull(type, "type");

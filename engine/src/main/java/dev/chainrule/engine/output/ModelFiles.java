@@ -1,5 +1,6 @@
 package dev.chainrule.engine.output;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.api.ApiVersion;
@@ -16,6 +17,7 @@ import dev.chainrule.engine.config.RunConfig;
 import dev.chainrule.engine.io.SafeFiles;
 import dev.chainrule.engine.io.Text;
 import dev.chainrule.engine.io.AtomicFiles;
+import dev.chainrule.engine.io.JsonRecords;
 import dev.chainrule.engine.io.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,9 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The model format: {@code model.json} (a header naming the format, the resolved config and where each
@@ -44,42 +44,52 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
+    /**
+     * model.json, its fields in the order written. Reading binds strictly ({@link JsonRecords}); a missing
+     * field is null, checked by {@link #read}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ModelJson(String format, Integer formatVersion, String apiVersion, Integer classes, int[] inputShape,
+            JsonNode config, Weights weights, List<ParameterEntry> parameters, List<BufferEntry> buffers) {
+    }
+
+    /** {@code weights}: the file, its dtype, size and SHA-256. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Weights(String file, String dtype, Long bytes, String sha256) {
+    }
+
+    /** One entry of {@code parameters}: where a layer's parameter lies in weights.bin. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ParameterEntry(Integer layer, String type, String name, int[] shape, String dtype, String order,
+            Long offset, Long length) {
+    }
+
+    /** One entry of {@code buffers}: a stage's non-trained state (running statistics), after the parameters. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record BufferEntry(Integer layer, String type, String name, int[] shape, String dtype, Long offset, Long length) {
+    }
+
     /** Writes weights.bin, then model.json (so a model.json always has its weights). */
     public static void write(Path dir, Network network, RunConfig config, int numClasses, ObjectMapper mapper)
             throws IOException {
-        List<Map<String, Object>> params = new ArrayList<>();
+        List<ParameterEntry> params = new ArrayList<>();
         long total = 0;
         List<Stage> stages = network.stages();
         for (int i = 0; i < stages.size(); i++) {
             if (stages.get(i) instanceof Layer l) {
                 for (Parameter p : l.parameters()) {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("layer", i);
-                    e.put("type", l.type());
-                    e.put("name", p.name());
-                    e.put("shape", p.shape());
-                    e.put("dtype", DTYPE);
-                    e.put("order", ORDER);
-                    e.put("offset", total * Double.BYTES);
-                    e.put("length", p.size());
-                    params.add(e);
+                    params.add(new ParameterEntry(i, l.type(), p.name(), p.shape(), DTYPE, ORDER, total * Double.BYTES,
+                            (long) p.size()));
                     total += p.size();
                 }
             }
         }
         // non-trained state (running statistics) follows the parameters in the same file
-        List<Map<String, Object>> bufs = new ArrayList<>();
+        List<BufferEntry> bufs = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             for (Buffer b : stages.get(i).buffers()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("layer", i);
-                e.put("type", stages.get(i).type());
-                e.put("name", b.name());
-                e.put("shape", b.shape().dims());
-                e.put("dtype", DTYPE);
-                e.put("offset", total * Double.BYTES);
-                e.put("length", b.size());
-                bufs.add(e);
+                bufs.add(new BufferEntry(i, stages.get(i).type(), b.name(), b.shape().dims(), DTYPE, total * Double.BYTES,
+                        (long) b.size()));
                 total += b.size();
             }
         }
@@ -96,23 +106,9 @@ public final class ModelFiles {
         }
         byte[] bytes = buf.array();
         AtomicFiles.write(dir.resolve(WEIGHTS_BIN), bytes);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", FORMAT);
-        m.put("formatVersion", FORMAT_VERSION);
-        m.put("apiVersion", ApiVersion.VERSION);
-        m.put("classes", numClasses);
-        m.put("inputShape", network.inputShape().dims());
-        m.put("config", config.toJsonMap());
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("file", WEIGHTS_BIN);
-        w.put("dtype", DTYPE);
-        w.put("bytes", bytes.length);
-        w.put("sha256", Sha256.hex(bytes));
-        m.put("weights", w);
-        m.put("parameters", params);
-        if (!bufs.isEmpty()) {
-            m.put("buffers", bufs);
-        }
+        ModelJson m = new ModelJson(FORMAT, FORMAT_VERSION, ApiVersion.VERSION, numClasses, network.inputShape().dims(),
+                mapper.valueToTree(config.toJsonMap()), new Weights(WEIGHTS_BIN, DTYPE, (long) bytes.length, Sha256.hex(bytes)),
+                params, bufs.isEmpty() ? null : bufs);
         AtomicFiles.write(dir.resolve(MODEL_JSON), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
     }
 
@@ -148,51 +144,48 @@ public final class ModelFiles {
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new BadInputException(name + ": not a chainrule model (format must be '" + FORMAT + "')");
         }
-        if (root.path("formatVersion").asInt() != FORMAT_VERSION) {
-            throw new BadInputException(name + ": formatVersion " + root.path("formatVersion")
+        ModelJson model = JsonRecords.bind(JsonRecords.strict(mapper), root, ModelJson.class, name);
+        if (model.formatVersion() == null || model.formatVersion() != FORMAT_VERSION) {
+            throw new BadInputException(name + ": formatVersion " + model.formatVersion()
                     + " is not supported; this runner reads " + FORMAT_VERSION);
         }
-        if (!root.has("config")) {
+        if (model.config() == null) {
             throw new BadInputException(name + ": config: missing; a model.json holds the config it was trained with");
         }
-        JsonNode cls = root.path("classes");
-        if (!cls.canConvertToInt() || !cls.isIntegralNumber() || cls.asInt() < 1 || cls.asInt() > 256) {
+        Integer cls = model.classes();
+        if (cls == null || cls < 1 || cls > 256) {
             throw new BadInputException(name + ": classes: must be an integer from 1 to 256, got " + cls);
         }
-        int classes = cls.asInt();
-        RunConfig config = reader.resolve(root.get("config"), name + ": config", "model", null);
-        JsonNode params = root.path("parameters");
+        int classes = cls;
+        RunConfig config = reader.resolve(model.config(), name + ": config", "model", null);
         if (config.input() <= 0) {
             throw new BadInputException(name + ": config.network.input missing");
         }
         Shape inputShape = Shape.of(config.input());
-        JsonNode is = root.path("inputShape");
-        if (is.isArray() && is.size() > 0) {
-            int[] dims = new int[is.size()];
-            for (int k = 0; k < dims.length; k++) {
-                dims[k] = is.get(k).asInt(-1);
-            }
+        int[] is = model.inputShape();
+        if (is != null && is.length > 0) {
             try {
-                inputShape = Shape.of(dims);
+                inputShape = Shape.of(is);
             } catch (IllegalArgumentException e) {
-                throw new BadInputException(name + ": inputShape " + is + ": " + e.getMessage());
+                throw new BadInputException(name + ": inputShape " + Arrays.toString(is) + ": " + e.getMessage());
             }
         }
         Network network = factory.build(config, inputShape, classes);
         List<Parameter> ps = network.parameters();
-        if (!params.isArray() || params.size() != ps.size()) {
+        List<ParameterEntry> params = model.parameters() == null ? List.of() : model.parameters();
+        if (params.size() != ps.size()) {
             throw new BadInputException(name + ": lists " + params.size() + " parameters but the network has "
                     + ps.size());
         }
-        JsonNode w = root.path("weights");
-        String sha = w.path("sha256").asText("");
+        Weights w = model.weights() == null ? new Weights(null, null, null, null) : model.weights();
+        String sha = w.sha256() == null ? "" : w.sha256();
         if (!sha.matches("[0-9a-f]{64}")) {
-            throw new BadInputException(name + ": weights.sha256: " + (w.has("sha256") ? "not a SHA-256 ("
-                    + ConfigReaderShow.show(w.get("sha256")) + ")" : "missing")
+            throw new BadInputException(name + ": weights.sha256: " + (w.sha256() != null ? "not a SHA-256 ("
+                    + show(w.sha256()) + ")" : "missing")
                     + "; a model's weights must carry their SHA-256, and this one cannot be checked");
         }
-        if (!DTYPE.equals(w.path("dtype").asText(DTYPE))) {
-            throw new BadInputException(name + ": weights.dtype: " + ConfigReaderShow.show(w.get("dtype"))
+        if (w.dtype() != null && !DTYPE.equals(w.dtype())) {
+            throw new BadInputException(name + ": weights.dtype: " + show(w.dtype())
                     + " is not supported; this runner reads '" + DTYPE + "'");
         }
         long need = 0;
@@ -202,11 +195,11 @@ public final class ModelFiles {
         for (Buffer b : network.buffers()) {
             need += (long) b.size() * Double.BYTES;
         }
-        Path wfile = SafeFiles.inside(file.toAbsolutePath().getParent(), w.path("file").asText(WEIGHTS_BIN),
-                name + ": weights.file");
-        String wshown = file.resolveSibling(w.path("file").asText(WEIGHTS_BIN)).toString();
-        if (w.has("bytes") && w.path("bytes").asLong(-1) != need) {
-            throw new BadInputException(name + ": weights.bytes is " + w.get("bytes") + " but the network's "
+        String wname = w.file() == null ? WEIGHTS_BIN : w.file();
+        Path wfile = SafeFiles.inside(file.toAbsolutePath().getParent(), wname, name + ": weights.file");
+        String wshown = file.resolveSibling(wname).toString();
+        if (w.bytes() != null && w.bytes() != need) {
+            throw new BadInputException(name + ": weights.bytes is " + w.bytes() + " but the network's "
                     + ps.size() + " parameters and " + network.buffers().size() + " buffers need " + need);
         }
         byte[] bytes = SafeFiles.readExactly(wfile, wshown, need, name + " (its parameters and buffers)");
@@ -219,22 +212,20 @@ public final class ModelFiles {
         long expectedOffset = 0;
         for (int i = 0; i < ps.size(); i++) {
             Parameter p = ps.get(i);
-            JsonNode e = params.get(i);
-            int[] shape = new int[e.path("shape").size()];
-            for (int k = 0; k < shape.length; k++) {
-                shape[k] = e.path("shape").get(k).asInt();
-            }
-            if (!Arrays.equals(shape, p.shape()) || !p.name().equals(e.path("name").asText())) {
-                throw new BadInputException(name + ": parameters[" + i + "] is " + Text.escape(e.path("name").asText())
+            ParameterEntry e = params.get(i);
+            int[] shape = e.shape() == null ? new int[0] : e.shape();
+            if (!Arrays.equals(shape, p.shape()) || !p.name().equals(e.name())) {
+                throw new BadInputException(name + ": parameters[" + i + "] is " + Text.escape(String.valueOf(e.name()))
                         + Arrays.toString(shape) + " but the network built from its config has " + p.name()
                         + Arrays.toString(p.shape()));
             }
             // the runner writes the parameters one after the other; any other layout is not its file
-            long off = e.path("offset").asLong(-1);
-            if (off != expectedOffset || e.path("length").asLong(p.size()) != p.size()) {
+            long off = e.offset() == null ? -1 : e.offset();
+            long length = e.length() == null ? p.size() : e.length();
+            if (off != expectedOffset || length != p.size()) {
                 throw new BadInputException(name + ": parameters[" + i + "] (" + p.name() + " of layer "
-                        + e.path("layer").asInt() + ") has offset " + e.path("offset") + " and length "
-                        + e.path("length") + ", expected offset " + expectedOffset + " and length " + p.size());
+                        + e.layer() + ") has offset " + e.offset() + " and length "
+                        + e.length() + ", expected offset " + expectedOffset + " and length " + p.size());
             }
             double[] v = new double[p.size()];
             for (int k = 0; k < v.length; k++) {
@@ -244,23 +235,24 @@ public final class ModelFiles {
             expectedOffset += (long) p.size() * Double.BYTES;
         }
         List<Buffer> bs = network.buffers();
-        JsonNode bufs = root.path("buffers");
+        List<BufferEntry> bufs = model.buffers() == null ? List.of() : model.buffers();
         if (bufs.size() != bs.size()) {
             throw new BadInputException(name + ": lists " + bufs.size() + " buffers but the network has " + bs.size());
         }
         for (int i = 0; i < bs.size(); i++) {
             Buffer b = bs.get(i);
-            JsonNode e = bufs.get(i);
-            if (!b.name().equals(e.path("name").asText()) || e.path("length").asLong(-1) != b.size()) {
-                throw new BadInputException(name + ": buffers[" + i + "] is " + e.path("name").asText() + " of "
-                        + e.path("length").asLong(-1) + " values but the network built from its config has "
-                        + b.name() + " of " + b.size());
+            BufferEntry e = bufs.get(i);
+            long length = e.length() == null ? -1 : e.length();
+            if (!b.name().equals(e.name()) || length != b.size()) {
+                throw new BadInputException(name + ": buffers[" + i + "] is " + Text.escape(String.valueOf(e.name()))
+                        + " of " + length + " values but the network built from its config has " + b.name() + " of "
+                        + b.size());
             }
             // buffers follow the parameters, one after the other, as write() lays them out
-            long off = e.path("offset").asLong(-1);
+            long off = e.offset() == null ? -1 : e.offset();
             if (off != expectedOffset) {
                 throw new BadInputException(name + ": buffers[" + i + "] (" + b.name() + " of layer "
-                        + e.path("layer").asInt() + ") has offset " + e.path("offset") + ", expected " + expectedOffset);
+                        + e.layer() + ") has offset " + e.offset() + ", expected " + expectedOffset);
             }
             expectedOffset += (long) b.size() * Double.BYTES;
             double[] v = b.values();
@@ -271,14 +263,9 @@ public final class ModelFiles {
         return new Loaded(config, network, classes);
     }
 
-    /** JSON values in messages, shortened. */
-    private static final class ConfigReaderShow {
-        static String show(JsonNode n) {
-            if (n == null) {
-                return "nothing";
-            }
-            String s = n.toString();
-            return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-        }
+    /** A string from the file in a message: quoted, escaped, shortened. */
+    private static String show(String v) {
+        String s = "\"" + Text.escape(v) + "\"";
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 }

@@ -15,8 +15,9 @@ import java.util.Map;
  * @param sha256 the file's SHA-256 (hex), or null when it could not be read
  * @param version {@code Implementation-Version} from the manifest, else the version in the jar's
  *     {@code META-INF/maven/.../pom.properties}, else {@code "unknown"}
- * @param apiVersion the manifest's {@code Chainrule-Api-Version}, or null
- * @param declared the types its manifest's {@value PluginJars#TYPES_ATTRIBUTE} declares, in order, or null
+ * @param apiVersion the api version of its {@value PluginJars#INDEX}, else of its manifest's
+ *     {@code Chainrule-Api-Version}, or null
+ * @param declared the types that file (else its manifest's {@value PluginJars#TYPES_ATTRIBUTE}) declares, in order, or null
  *     when it declares none (then only loading the jar tells its types)
  * @param loader the jar's own class loader (parent: the loader holding the api), or null when not loaded
  * @param providers the providers whose classes the jar itself defines (empty until loaded)

@@ -42,9 +42,10 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #inspect} runs no plugin code: it refuses anything but a regular file of at most
  * {@value #MAX_JAR_MB} MB (symlinks followed, so a link to {@code /dev/zero} or a FIFO is refused before it is
- * opened), computes the SHA-256, reads the manifest ({@code Chainrule-Api-Version}, checked against
- * {@link ApiVersion}; {@value #TYPES_ATTRIBUTE}, the types the jar declares) and the
- * {@code META-INF/services} files.
+ * opened), computes the SHA-256, reads {@value #INDEX} (written at the plugin's build by the api's
+ * {@code @Plugin} annotation processor: {@code api-version}, checked against {@link ApiVersion}, and
+ * {@code types}, the types the jar declares) or, in a jar without it, the same two things from the manifest
+ * ({@code Chainrule-Api-Version}, {@value #TYPES_ATTRIBUTE}), and the names of the {@code META-INF/services} files.
  *
  * <p>{@link #load} gives the jar its own {@link URLClassLoader} whose parent is the loader holding the api
  * (so its classes implement the very same SPI interfaces) and runs {@link ServiceLoader} for the three
@@ -66,6 +67,14 @@ public final class PluginJars {
     public static final String API_ATTRIBUTE = "Chainrule-Api-Version";
     /** The manifest attribute that declares a jar's types: {@code activation:swish, loss:hinge}. */
     public static final String TYPES_ATTRIBUTE = "Chainrule-Types";
+    /**
+     * The resource the api's annotation processor writes from the providers' {@code @Plugin} annotations:
+     * {@code api-version} and {@code types} (as {@value #TYPES_ATTRIBUTE}); read instead of the manifest entries
+     * when present.
+     */
+    public static final String INDEX = dev.chainrule.api.processing.PluginProcessor.INDEX;
+    /** The largest {@value #INDEX} read, in bytes. */
+    static final int MAX_INDEX_BYTES = 1 << 16;
     /** Class loaders of plugin jars are named this prefix + the jar as shown; stack frames carry the name. */
     public static final String LOADER_PREFIX = dev.chainrule.engine.registry.ProviderOrigin.LOADER_PREFIX;
     /** Threads that load a jar are named this prefix + the jar as shown. */
@@ -117,26 +126,42 @@ public final class PluginJars {
         Manifest manifest;
         String version;
         boolean anyService = false;
+        Properties index = null;
         try (JarFile jf = new JarFile(jar.toFile())) {
             manifest = jf.getManifest();
             version = version(jf, manifest);
             for (Class<?> s : SERVICES) {
                 anyService |= jf.getJarEntry("META-INF/services/" + s.getName()) != null;
             }
+            JarEntry ie = jf.getJarEntry(INDEX);
+            if (ie != null) {
+                index = new Properties();
+                try (InputStream in = jf.getInputStream(ie)) {
+                    byte[] bytes = in.readNBytes(MAX_INDEX_BYTES + 1);
+                    if (bytes.length > MAX_INDEX_BYTES) {
+                        return new PluginJar(jar, shown, sha, version, null, null, null, List.of(),
+                                INDEX + " is larger than " + MAX_INDEX_BYTES + " bytes");
+                    }
+                    index.load(new java.io.StringReader(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
         } catch (IOException | RuntimeException e) {
             return new PluginJar(jar, shown, sha, "unknown", null, null, null, List.of(), "not a jar ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
-        String api = manifest == null ? null : manifest.getMainAttributes().getValue(API_ATTRIBUTE);
+        // the annotation processor's file when there is one, else the manifest entries (jars built before it)
+        String api = index != null ? index.getProperty("api-version")
+                : manifest == null ? null : manifest.getMainAttributes().getValue(API_ATTRIBUTE);
         PluginJar j = new PluginJar(jar, shown, sha, version, api, null, null, List.of(), null);
-        String apiProblem = checkApi(api);
+        String apiProblem = index != null && api == null ? INDEX + " has no api-version entry; rebuild the jar against"
+                + " the api " + ApiVersion.VERSION + " (its annotation processor writes the file)" : checkApi(api);
         if (apiProblem != null) {
             return j.withProblem(apiProblem);
         }
         if (!anyService) {
             return j.withProblem(NO_PROVIDER);
         }
-        String types = manifest.getMainAttributes().getValue(TYPES_ATTRIBUTE);
+        String types = index != null ? index.getProperty("types", "") : manifest.getMainAttributes().getValue(TYPES_ATTRIBUTE);
         if (types == null) {
             return j;
         }
@@ -146,7 +171,7 @@ public final class PluginJars {
             Kind kind = colon < 0 ? null : kindOf(item.substring(0, colon));
             String type = colon < 0 ? item : item.substring(colon + 1);
             if (kind == null || !TYPE_ID.matcher(type).matches() || declared.containsKey(type)) {
-                return j.withProblem(TYPES_ATTRIBUTE + " entry '" + item + "' is not KIND:TYPE once per type, KIND one of "
+                return j.withProblem((index != null ? INDEX + " types" : TYPES_ATTRIBUTE) + " entry '" + item + "' is not KIND:TYPE once per type, KIND one of "
                         + kindIds() + " (such as activation:swish)");
             }
             declared.put(type, kind);
@@ -251,6 +276,10 @@ public final class PluginJars {
         }
         if (j.declared() != null && !given.equals(j.declared())) {
             close(loader);
+            if (loader.findResource(INDEX) != null) {
+                return j.withProblem("its " + INDEX + " declares " + pairs(j.declared()) + " but its providers give "
+                        + pairs(given) + "; give every provider class @Plugin and rebuild the jar");
+            }
             return j.withProblem("its manifest declares " + TYPES_ATTRIBUTE + ": " + pairs(j.declared())
                     + " but its providers give " + pairs(given) + "; make them agree");
         }

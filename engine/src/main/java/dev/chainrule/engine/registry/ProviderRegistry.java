@@ -90,7 +90,7 @@ public final class ProviderRegistry {
             synchronized (this) {
                 p = provider;
             }
-            return p == null ? "the Chainrule-Types entry of " + source : p.getClass().getName() + " (" + source + ")";
+            return p == null ? "the types declared (without running it) by " + source : p.getClass().getName() + " (" + source + ")";
         }
     }
 

@@ -12,6 +12,7 @@ import dev.chainrule.engine.output.RunWriter;
 import dev.chainrule.engine.pipeline.ConfigPipeline;
 import dev.chainrule.engine.plugins.PluginSettings;
 import dev.chainrule.engine.plugins.RunPlugins;
+import dev.chainrule.engine.registry.ProviderRegistry;
 import dev.chainrule.engine.report.EpochPoint;
 import dev.chainrule.engine.report.RunReport;
 import dev.chainrule.engine.report.TestScan;
@@ -93,6 +94,7 @@ public class TrainingRun {
     private final ObjectMapper mapper;
     private final PluginSettings pluginSettings;
     private final RunPlugins runPlugins;
+    private final ProviderRegistry registry;
 
     /** The run folder's lock, held from before its first write until the run ends. */
     private RunLock lock;
@@ -103,7 +105,7 @@ public class TrainingRun {
     @Inject
     public TrainingRun(ConfigPipeline configs, DataSource dataSource, NetworkFactory factory, Trainer trainer,
             RunWriter writer, ProgressSink progress, Terminal terminal, ObjectMapper mapper,
-            PluginSettings pluginSettings, RunPlugins runPlugins) {
+            PluginSettings pluginSettings, RunPlugins runPlugins, ProviderRegistry registry) {
         this.configs = configs;
         this.dataSource = dataSource;
         this.factory = factory;
@@ -114,6 +116,7 @@ public class TrainingRun {
         this.mapper = mapper;
         this.pluginSettings = pluginSettings;
         this.runPlugins = runPlugins;
+        this.registry = registry;
     }
 
     /** Runs the request; the run folder is unlocked when this returns or throws. */
@@ -166,7 +169,8 @@ public class TrainingRun {
         if (start.checkpoint() != null) {
             start.store().check(start.checkpoint(), network, c);
         }
-        MemoryNeed.of(network, c, split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
+        MemoryNeed.of(network, c, registry.optimizer(c.training().optimizer().type()).stateSlots(),
+                split.train(), split.test()).check(Runtime.getRuntime().maxMemory());
         Start ready = prepareRunFolder(start, c, request.out());
         if (request.folderReady() != null) {
             request.folderReady().accept(ready.dir());

@@ -1,11 +1,13 @@
 package dev.chainrule.engine.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.engine.base.BadInputException;
 import dev.chainrule.engine.io.SafeFiles;
 import dev.chainrule.engine.io.Text;
 import dev.chainrule.engine.io.AtomicFiles;
+import dev.chainrule.engine.io.JsonRecords;
 import dev.chainrule.engine.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -56,6 +56,25 @@ public final class CheckpointStore {
     /** The config fingerprint of the checkpoint {@link #load()} returned, if it recorded one. */
     private String recordedFingerprint;
 
+    /**
+     * state.json, its fields in the order written ({@code bestValidationLoss} is written as null when there is
+     * none; {@code configFingerprint} only when the run has a config.json). Reading binds strictly
+     * ({@link JsonRecords}); a missing field is null, and {@link #load(Path)} range-checks every one.
+     */
+    record State(String format, Integer formatVersion, Integer epoch, Integer position, Double lossSum, Long correct,
+            Double bestValidationLoss, Integer bestEpoch, Integer badEpochs, Boolean stopped, int[] parameterSizes,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String configFingerprint, String optimizer,
+            int[] optimizerStateSizes, Files_ files, List<JsonNode> metrics) {
+    }
+
+    /** {@code files}: the array files ({@code best} only with early stopping). */
+    record Files_(FileRef weights, FileRef optimizer, @JsonInclude(JsonInclude.Include.NON_NULL) FileRef best) {
+    }
+
+    /** One array file and its SHA-256. */
+    record FileRef(String file, String sha256) {
+    }
+
     public CheckpointStore(Path runDir, ObjectMapper mapper) {
         this.runDir = runDir;
         this.mapper = mapper;
@@ -75,44 +94,25 @@ public final class CheckpointStore {
             deleteLeftovers();
             Path tmp = runDir.resolve(TMP_PREFIX + Long.toHexString(System.nanoTime()) + ".tmp");
             Files.createDirectory(tmp);
-            Map<String, Object> files = new LinkedHashMap<>();
-            files.put("weights", write(tmp, "weights.bin", c.weights()));
-            files.put("optimizer", write(tmp, "optimizer.bin", c.optimizerState()));
-            if (c.best() != null) {
-                files.put("best", write(tmp, "best.bin", c.best()));
+            FileRef weights = write(tmp, "weights.bin", c.weights());
+            FileRef optimizer = write(tmp, "optimizer.bin", c.optimizerState());
+            FileRef best = c.best() == null ? null : write(tmp, "best.bin", c.best());
+            int[] sizes = new int[c.weights().length];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = c.weights()[i].length;
             }
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("format", FORMAT);
-            s.put("formatVersion", FORMAT_VERSION);
-            s.put("epoch", c.epoch());
-            s.put("position", c.position());
-            s.put("lossSum", c.lossSum());
-            s.put("correct", c.correct());
-            s.put("bestValidationLoss", Double.isFinite(c.bestValidationLoss()) ? c.bestValidationLoss() : null);
-            s.put("bestEpoch", c.bestEpoch());
-            s.put("badEpochs", c.badEpochs());
-            s.put("stopped", c.stopped());
-            List<Integer> sizes = new ArrayList<>();
-            for (double[] w : c.weights()) {
-                sizes.add(w.length);
+            int[] stateSizes = new int[c.optimizerState().length];
+            for (int i = 0; i < stateSizes.length; i++) {
+                stateSizes[i] = c.optimizerState()[i].length;
             }
-            s.put("parameterSizes", sizes);
-            String configSha = configFingerprint();
-            if (configSha != null) {
-                s.put("configFingerprint", configSha);
-            }
-            s.put("optimizer", c.optimizer());
-            List<Integer> stateSizes = new ArrayList<>();
-            for (double[] a : c.optimizerState()) {
-                stateSizes.add(a.length);
-            }
-            s.put("optimizerStateSizes", stateSizes);
-            s.put("files", files);
-            List<Object> ms = new ArrayList<>();
+            List<JsonNode> ms = new ArrayList<>();
             for (EpochMetrics m : c.metrics()) {
-                ms.add(m.toJsonMap());
+                ms.add(mapper.valueToTree(m.toJsonMap()));
             }
-            s.put("metrics", ms);
+            State s = new State(FORMAT, FORMAT_VERSION, c.epoch(), c.position(), c.lossSum(), c.correct(),
+                    Double.isFinite(c.bestValidationLoss()) ? c.bestValidationLoss() : null, c.bestEpoch(),
+                    c.badEpochs(), c.stopped(), sizes, configFingerprint(), c.optimizer(), stateSizes,
+                    new Files_(weights, optimizer, best), ms);
             byte[] state = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
             AtomicFiles.writeSynced(tmp.resolve(STATE), state);
             AtomicFiles.writeSynced(tmp.resolve(STATE_SHA),
@@ -134,7 +134,7 @@ public final class CheckpointStore {
         }
     }
 
-    private static Map<String, Object> write(Path dir, String name, double[][] arrays) throws IOException {
+    private static FileRef write(Path dir, String name, double[][] arrays) throws IOException {
         int total = 0;
         for (double[] a : arrays) {
             total += a.length;
@@ -146,10 +146,7 @@ public final class CheckpointStore {
             }
         }
         AtomicFiles.writeSynced(dir.resolve(name), buf.array());
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("file", name);
-        f.put("sha256", Sha256.hex(buf.array()));
-        return f;
+        return new FileRef(name, Sha256.hex(buf.array()));
     }
 
     /**
@@ -218,38 +215,40 @@ public final class CheckpointStore {
             throw new BadInputException(shown + ": SHA-256 " + actual + " does not match " + recorded + " in " + STATE_SHA
                     + "; the checkpoint was edited or is corrupted");
         }
-        JsonNode s;
+        JsonNode tree;
         try {
-            s = mapper.readTree(bytes);
+            tree = mapper.readTree(bytes);
         } catch (IOException e) {
             throw new BadInputException(shown + ": not JSON (" + Text.escape(e.getMessage().split("\n")[0]) + ")");
         }
-        if (s == null || !FORMAT.equals(s.path("format").asText()) || s.path("formatVersion").asInt() != FORMAT_VERSION) {
+        if (tree == null || !FORMAT.equals(tree.path("format").asText()) || tree.path("formatVersion").asInt() != FORMAT_VERSION) {
             throw new BadInputException(shown + ": not a " + FORMAT + " version " + FORMAT_VERSION + " file"
-                    + (s != null && s.path("formatVersion").asInt() == 1 ? " (version 1, from before optimizers were "
+                    + (tree != null && tree.path("formatVersion").asInt() == 1 ? " (version 1, from before optimizers were "
                     + "plugins; restart the run)" : ""));
         }
+        State s = JsonRecords.bind(JsonRecords.strict(mapper), tree, State.class, shown);
         // compared by check(), after the checks that can say more precisely what changed
-        recordedFingerprint = s.path("configFingerprint").isTextual() ? s.get("configFingerprint").asText() : null;
-        int epoch = intField(s, "epoch", 1, Integer.MAX_VALUE, shown);
-        int position = intField(s, "position", 0, Integer.MAX_VALUE, shown);
-        long correct = s.path("correct").asLong(-1);
-        if (!s.path("correct").isIntegralNumber() || correct < 0 || correct > position) {
+        recordedFingerprint = s.configFingerprint();
+        int epoch = intField(s.epoch(), "epoch", 1, Integer.MAX_VALUE, shown);
+        int position = intField(s.position(), "position", 0, Integer.MAX_VALUE, shown);
+        if (s.correct() == null || s.correct() < 0 || s.correct() > position) {
             throw new BadInputException(shown + ": correct: must be an integer from 0 to position (" + position + "), got "
-                    + s.path("correct"));
+                    + s.correct());
         }
-        double lossSum = s.path("lossSum").asDouble(Double.NaN);
-        if (!s.path("lossSum").isNumber() || !Double.isFinite(lossSum)) {
-            throw new BadInputException(shown + ": lossSum: must be a finite number, got " + s.path("lossSum"));
+        long correct = s.correct();
+        if (s.lossSum() == null || !Double.isFinite(s.lossSum())) {
+            throw new BadInputException(shown + ": lossSum: must be a finite number, got " + s.lossSum());
         }
-        int[] sizes = sizes(s, "parameterSizes", shown, false);
-        int[] stateSizes = sizes(s, "optimizerStateSizes", shown, true);
-        String optimizer = s.path("optimizer").asText("");
-        if (!s.path("optimizer").isTextual() || optimizer.isEmpty()) {
-            throw new BadInputException(shown + ": optimizer: must be the optimizer's type id, got " + s.path("optimizer"));
+        double lossSum = s.lossSum();
+        int[] sizes = sizes(s.parameterSizes(), "parameterSizes", shown, false);
+        int[] stateSizes = sizes(s.optimizerStateSizes(), "optimizerStateSizes", shown, true);
+        String optimizer = s.optimizer();
+        if (optimizer == null || optimizer.isEmpty()) {
+            throw new BadInputException(shown + ": optimizer: must be the optimizer's type id, got "
+                    + (optimizer == null ? "nothing" : "\"\""));
         }
-        JsonNode metrics = s.path("metrics");
-        if (!metrics.isArray() || metrics.size() != epoch - 1) {
+        List<JsonNode> metrics = s.metrics() == null ? List.of() : s.metrics();
+        if (metrics.size() != epoch - 1) {
             throw new BadInputException(shown + ": holds " + metrics.size() + " finished epochs but says it stopped in "
                     + "epoch " + epoch + " (expected " + (epoch - 1) + ")");
         }
@@ -262,19 +261,18 @@ public final class CheckpointStore {
             }
             ms.add(m);
         }
-        int bestEpoch = intField(s, "bestEpoch", 0, epoch - 1, shown);
-        int badEpochs = intField(s, "badEpochs", 0, epoch - 1, shown);
-        double bestLoss = s.hasNonNull("bestValidationLoss") ? s.get("bestValidationLoss").asDouble()
-                : Double.POSITIVE_INFINITY;
-        double[][] w = read(d, s.path("files").path("weights"), sizes, shown, "files.weights");
-        double[][] v = read(d, s.path("files").path("optimizer"), stateSizes, shown, "files.optimizer");
-        double[][] best = s.path("files").has("best")
-                ? read(d, s.path("files").path("best"), sizes, shown, "files.best") : null;
+        int bestEpoch = intField(s.bestEpoch(), "bestEpoch", 0, epoch - 1, shown);
+        int badEpochs = intField(s.badEpochs(), "badEpochs", 0, epoch - 1, shown);
+        double bestLoss = s.bestValidationLoss() != null ? s.bestValidationLoss() : Double.POSITIVE_INFINITY;
+        Files_ files = s.files() == null ? new Files_(null, null, null) : s.files();
+        double[][] w = read(d, files.weights(), sizes, shown, "files.weights");
+        double[][] v = read(d, files.optimizer(), stateSizes, shown, "files.optimizer");
+        double[][] best = files.best() != null ? read(d, files.best(), sizes, shown, "files.best") : null;
         return Checkpoint.builder()
                 .at(epoch, position)
                 .runningSums(lossSum, correct)
                 .metrics(ms)
-                .earlyStopping(bestLoss, bestEpoch, badEpochs, s.path("stopped").asBoolean())
+                .earlyStopping(bestLoss, bestEpoch, badEpochs, Boolean.TRUE.equals(s.stopped()))
                 .weights(w)
                 .optimizer(optimizer, v)
                 .best(best)
@@ -282,30 +280,25 @@ public final class CheckpointStore {
     }
 
     /** An array of sizes (integers ≥ 0), each checked before any array of that size is allocated. */
-    private static int[] sizes(JsonNode s, String key, String shown, boolean mayBeEmpty) {
-        JsonNode node = s.path(key);
-        if (!node.isArray() || (!mayBeEmpty && node.isEmpty())) {
+    private static int[] sizes(int[] node, String key, String shown, boolean mayBeEmpty) {
+        if (node == null || (!mayBeEmpty && node.length == 0)) {
             throw new BadInputException(shown + ": " + key + ": must be " + (mayBeEmpty ? "an" : "a non-empty")
-                    + " array of sizes, got " + (node.isMissingNode() ? "nothing" : Text.escape(node.toString())));
+                    + " array of sizes, got " + (node == null ? "nothing" : "[ ]"));
         }
-        int[] out = new int[node.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode n = node.get(i);
-            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
-                throw new BadInputException(shown + ": " + key + "[" + i + "]: must be an integer ≥ 0, got " + n);
+        for (int i = 0; i < node.length; i++) {
+            if (node[i] < 0) {
+                throw new BadInputException(shown + ": " + key + "[" + i + "]: must be an integer ≥ 0, got " + node[i]);
             }
-            out[i] = n.asInt();
         }
-        return out;
+        return node.clone();
     }
 
-    private static int intField(JsonNode s, String key, int min, int max, String shown) {
-        JsonNode n = s.path(key);
-        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
+    private static int intField(Integer n, String key, int min, int max, String shown) {
+        if (n == null || n < min || n > max) {
             throw new BadInputException(shown + ": " + key + ": must be an integer from " + min + " to " + max + ", got "
-                    + (n.isMissingNode() ? "nothing" : Text.escape(n.toString())));
+                    + (n == null ? "nothing" : n));
         }
-        return n.asInt();
+        return n;
     }
 
     /**
@@ -345,13 +338,13 @@ public final class CheckpointStore {
         }
     }
 
-    private static double[][] read(Path d, JsonNode f, int[] sizes, String shown, String key) {
+    private static double[][] read(Path d, FileRef f, int[] sizes, String shown, String key) {
         long total = 0;
         for (int s : sizes) {
             total += s;
         }
-        String name = f.path("file").asText("");
-        String sha = f.path("sha256").asText("");
+        String name = f == null || f.file() == null ? "" : f.file();
+        String sha = f == null || f.sha256() == null ? "" : f.sha256();
         if (!sha.matches("[0-9a-f]{64}")) {
             throw new BadInputException(shown + ": " + key + ".sha256: missing or not a SHA-256");
         }

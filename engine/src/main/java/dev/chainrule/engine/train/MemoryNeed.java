@@ -14,7 +14,7 @@ import java.util.Locale;
  *
  * <p>The estimate counts, per parameter value, doubles: the value, its gradient, the dense kernels'
  * transposed copy, the epoch snapshot that a divergence is replayed from, the copy a checkpoint takes and its
- * byte buffer (6), and for each of the optimizer's state slots (momentum for SGD, two moments for Adam) the
+ * byte buffer (6), and for each of the optimizer's state slots (as many as its provider's {@code stateSlots()} declares: momentum for SGD, two moments for Adam) the
  * live array, its snapshot and its checkpoint copy (3 each); one more with early stopping (the best epoch's
  * weights). Per batch: each stage's output and input gradient, with the saved base points, for the training
  * batch, and each stage's output for the evaluation batch. Plus the data as loaded and a fixed allowance
@@ -43,12 +43,16 @@ public final class MemoryNeed {
         return parameterBytes + batchBytes + dataBytes + BASE_BYTES;
     }
 
-    public static MemoryNeed of(Network network, RunConfig config, Samples train, Samples test) {
+    /**
+     * The need of training {@code network} as {@code config} says, with an optimizer whose state holds
+     * {@code stateSlots} doubles per parameter value ({@link dev.chainrule.api.OptimizerProvider#stateSlots()}).
+     */
+    public static MemoryNeed of(Network network, RunConfig config, int stateSlots, Samples train, Samples test) {
         long p = 0;
         for (Parameter q : network.parameters()) {
             p += q.size();
         }
-        int copies = COPIES + 3 * slots(config.training().optimizer())
+        int copies = COPIES + 3 * stateSlots
                 + (config.training().earlyStopping() != null ? 1 : 0);
         long widths = 0;
         long outs = 0;
@@ -62,17 +66,6 @@ public final class MemoryNeed {
                 * Double.BYTES;
         long data = ((long) train.size() + test.size()) * (train.features() + 1L);
         return new MemoryNeed(p, p * copies * Double.BYTES, batch, data);
-    }
-
-    /**
-     * State arrays per parameter: the built-ins' own, two for any other (a plugin's is unknown). SGD counts
-     * one even without momentum: measured, a plain-SGD run's live heap needed that margin (docs).
-     */
-    static int slots(RunConfig.Optimizer optimizer) {
-        return switch (optimizer.type()) {
-            case "sgd", "rmsprop", "adagrad" -> 1;
-            default -> 2;
-        };
     }
 
     /**

@@ -21,9 +21,11 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * Builds plugin jars in-process, as the example's pom would: javac (javax.tools) against the api alone,
- * then a jar with a manifest ({@code Chainrule-Api-Version}, {@code Implementation-Version}) and the
- * {@code META-INF/services} files. No Maven, no network, no local repository.
+ * Builds plugin jars in-process, as the example's pom would: javac (javax.tools) against the api alone, with
+ * the api's annotation processor (which writes the {@code META-INF/services} files and
+ * {@value PluginJars#INDEX} for {@code @Plugin} classes), then a jar with a manifest ({@code Implementation-Version};
+ * {@code Chainrule-Api-Version} too unless it is an example's) and the services files given by hand. No Maven,
+ * no network, no local repository.
  */
 public final class PluginJarBuilder {
     /** The example plugin's folder, from the runner module's folder (surefire's working directory). */
@@ -53,22 +55,15 @@ public final class PluginJarBuilder {
         return example(EXAMPLE.resolveSibling(folder));
     }
 
-    /** An example plugin folder's sources (main only) and services files. */
+    /**
+     * An example plugin folder's sources (main only). Its {@code META-INF/services} files and
+     * {@value PluginJars#INDEX} come from the api's annotation processor, which javac finds on the class path
+     * (the api) as it does in the example's own Maven build; the manifest gets no Chainrule entry.
+     */
     public static PluginJarBuilder example(Path folder) throws IOException {
         PluginJarBuilder b = new PluginJarBuilder();
+        b.manifest.remove(PluginJars.API_ATTRIBUTE);
         b.sourceRoots.add(folder.resolve("src/main/java"));
-        Path svc = folder.resolve("src/main/resources/META-INF/services");
-        try (Stream<Path> s = Files.list(svc)) {
-            for (Path f : s.toList()) {
-                b.services.put(f.getFileName().toString(), Files.readString(f));
-            }
-        }
-        // the manifest entry the example's pom writes
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<Chainrule-Types>([^<]*)</Chainrule-Types>")
-                .matcher(Files.readString(folder.resolve("pom.xml")));
-        if (m.find()) {
-            b.manifest(PluginJars.TYPES_ATTRIBUTE, m.group(1).trim());
-        }
         return b;
     }
 
@@ -117,7 +112,9 @@ public final class PluginJarBuilder {
             files.add(f.toString());
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        List<String> args = new ArrayList<>(List.of("--release", "17", "-proc:none", "-encoding", "UTF-8",
+        // no -processor list: javac finds the api's @Plugin processor on the class path, as a plugin's build does
+        // (-proc:full: so it also does on JDK 23+, where that search is off unless asked for)
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-proc:full", "-encoding", "UTF-8",
                 "-classpath", apiLocation().toString(), "-d", classes.toString()));
         args.addAll(files);
         StringWriter log = new StringWriter();
@@ -140,17 +137,23 @@ public final class PluginJarBuilder {
         manifest.forEach((k, v) -> mf.getMainAttributes().put(new Attributes.Name(k), v));
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf);
                 Stream<Path> s = Files.walk(classes)) {
+            Map<String, String> extra = new LinkedHashMap<>(services);
             for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
                 String name = classes.relativize(f).toString().replace('\\', '/');
                 String cls = name.replaceFirst("\\.class$", "").replace('/', '.');
                 if (leaveOut.contains(cls)) {
                     continue;
                 }
+                byte[] bytes = Files.readAllBytes(f);
+                String byHand = name.startsWith("META-INF/services/") ? extra.remove(name.substring(18)) : null;
+                if (byHand != null) { // the processor's lines, then those given by hand
+                    bytes = (new String(bytes, StandardCharsets.UTF_8) + byHand).getBytes(StandardCharsets.UTF_8);
+                }
                 out.putNextEntry(new JarEntry(name));
-                out.write(Files.readAllBytes(f));
+                out.write(bytes);
                 out.closeEntry();
             }
-            for (var e : services.entrySet()) {
+            for (var e : extra.entrySet()) {
                 out.putNextEntry(new JarEntry("META-INF/services/" + e.getKey()));
                 out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
                 out.closeEntry();

@@ -60,6 +60,80 @@ class CheckpointStoreTest {
         }
     }
 
+    /**
+     * state.json as the hand-written writer before the records wrote it (the text below is that writer's output
+     * for this checkpoint, taken from the previous build): field order, nulls left out, number forms.
+     */
+    @Test
+    void stateJsonIsByteForByteWhatTheFormatWasAndReadsBack() throws IOException {
+        List<EpochMetrics> done = new java.util.ArrayList<>();
+        for (int e = 1; e < 3; e++) {
+            done.add(new EpochMetrics(e, 0.5, 0.5, 0.9, 1, 100, 0.9, 0.1, Double.NaN, Double.NaN, 0));
+        }
+        Checkpoint c = Checkpoint.builder().at(3, 7).runningSums(1.25, 5).metrics(done)
+                .earlyStopping(0.375, 2, 0, false)
+                .weights(new double[][] {{1.5, 2.5}, {3.5}}).best(new double[][] {{1, 2}, {3}})
+                .optimizer("adam", new double[][] {{1}, {0, 0}, {0}}).build();
+        store().save(c);
+        assertEquals("""
+            {
+              "format" : "chainrule-checkpoint",
+              "formatVersion" : 2,
+              "epoch" : 3,
+              "position" : 7,
+              "lossSum" : 1.25,
+              "correct" : 5,
+              "bestValidationLoss" : 0.375,
+              "bestEpoch" : 2,
+              "badEpochs" : 0,
+              "stopped" : false,
+              "parameterSizes" : [ 2, 1 ],
+              "optimizer" : "adam",
+              "optimizerStateSizes" : [ 1, 2, 1 ],
+              "files" : {
+                "weights" : {
+                  "file" : "weights.bin",
+                  "sha256" : "ad1461355d664226df0a9dd36082ce06afa03d52a19beb8e90853216ef6b221e"
+                },
+                "optimizer" : {
+                  "file" : "optimizer.bin",
+                  "sha256" : "41e57a811ac9776a5931d1ac2f1f354df344c042329b13e20b4b516db8b78410"
+                },
+                "best" : {
+                  "file" : "best.bin",
+                  "sha256" : "a68de4b5e96a60c8ceb3c7b7ef93461725bdbbff3516b136585a743b5c0ec664"
+                }
+              },
+              "metrics" : [ {
+                "epoch" : 1,
+                "trainLoss" : 0.5,
+                "trainAccuracy" : 0.9,
+                "testLoss" : 0.5,
+                "testAccuracy" : 0.9,
+                "learningRate" : 0.1,
+                "seconds" : 1.0,
+                "samplesPerSecond" : 100.0
+              }, {
+                "epoch" : 2,
+                "trainLoss" : 0.5,
+                "trainAccuracy" : 0.9,
+                "testLoss" : 0.5,
+                "testAccuracy" : 0.9,
+                "learningRate" : 0.1,
+                "seconds" : 1.0,
+                "samplesPerSecond" : 100.0
+              } ]
+            }
+            """, Files.readString(run.resolve("checkpoint/state.json")) + "\n");
+        Checkpoint back = store().load();
+        assertEquals(7, back.position());
+        assertEquals(5, back.correct());
+        assertEquals(0.375, back.bestValidationLoss());
+        assertEquals("adam", back.optimizer());
+        assertArrayEquals(new double[] {3}, back.best()[1]);
+        assertEquals(2, back.metrics().size());
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         Files.createDirectory(to);
         try (Stream<Path> s = Files.list(from)) {

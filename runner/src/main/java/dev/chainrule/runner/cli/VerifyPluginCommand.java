@@ -85,12 +85,15 @@ public class VerifyPluginCommand implements Callable<Integer> {
         if (j.declared() == null) {
             // without the entry the runner must load this jar whenever a config names a type it does not know
             List<String> pairs = new ArrayList<>();
+            List<String> annotations = new ArrayList<>();
             for (ComponentProvider p : j.providers()) {
                 pairs.add(p.kind().id() + ":" + p.type());
+                annotations.add("@Plugin(\"" + p.type() + "\") on " + p.getClass().getName());
             }
-            out.println("hint: add the manifest entry '" + PluginJars.TYPES_ATTRIBUTE + ": " + String.join(", ", pairs)
-                    + "' so that the runner loads this jar only when a config uses one of its types"
-                    + " (docs/plugins-loading.md)");
+            out.println("hint: rebuild it with " + String.join(", ", annotations) + " (the api's annotation processor"
+                    + " then declares its types), or add the manifest entry '" + PluginJars.TYPES_ATTRIBUTE + ": "
+                    + String.join(", ", pairs) + "', so that the runner loads this jar only when a config uses one of"
+                    + " its types (docs/plugins-loading.md)");
         }
         out.flush();
         int failed = 0;

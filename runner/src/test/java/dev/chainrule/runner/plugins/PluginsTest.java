@@ -216,9 +216,10 @@ class PluginsTest {
         Files.copy(exampleJar, dir.resolve("copy-of-swish.jar"));
         Cli.Result r = Cli.run(null, "--plugins", dir.toString(), "plugins");
         assertEquals(2, r.code());
-        // both jars declare their types: the clash is found from the manifests, before either runs
-        assertEquals("type 'swish' is provided twice: by the Chainrule-Types entry of " + dir.resolve("copy-of-swish.jar")
-                + " and by the Chainrule-Types entry of " + dir.resolve("plugin-swish-0.1.0.jar")
+        // both jars declare their types: the clash is found from their plugin.properties, before either runs
+        // (the first type in it: the processor writes them sorted by kind, then id)
+        assertEquals("type 'leaky-relu' is provided twice: by the types declared (without running it) by " + dir.resolve("copy-of-swish.jar")
+                + " and by the types declared (without running it) by " + dir.resolve("plugin-swish-0.1.0.jar")
                 + "; remove one of them", r.errLine());
     }
 

@@ -259,7 +259,11 @@ class WhyListTest {
         String activation = Files.readString(swish.resolve("Swish.java"));
         String provider = Files.readString(swish.resolve("SwishProvider.java"));
         assertTrue(activation.contains("import dev.chainrule.api.support.ElementwiseActivation;"));
-        assertEquals(1, (activation + provider).split("super\\(\"swish\"", -1).length - 1, "the type id is given once");
+        assertEquals(1, (activation + provider).split("@Plugin\\(\"swish\"\\)", -1).length - 1, "the type id is given once");
+        assertFalse(provider.contains("super(\"swish\""), "and not again to the Base constructor");
+        // issue 19: no services file and no manifest entry repeat it (the api's annotation processor writes both)
+        assertFalse(Files.exists(ROOT.resolve("examples/plugin-swish/src/main/resources/META-INF/services")));
+        assertFalse(Files.readString(ROOT.resolve("examples/plugin-swish/pom.xml")).contains("Chainrule-Types"));
         assertFalse(activation.contains("type()"), "the activation does not repeat its type id");
         long code = Stream.of(activation, provider).flatMap(String::lines).map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("//") && !l.startsWith("/*") && !l.startsWith("*")

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the launcher {@code runner/bin/runner} takes its java with it instead of leaving an orphan that finishes
  * the run.
  */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class LockRobustnessTest {
     /** Long enough (hundreds of epochs) that the child is still training when the test is done with it. */
     static final String SLOW = """

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * /dev/zero named *.jar cannot hang any command; and every failure of plugin code is one line naming the
  * jar, the type and the cause, exit 2, never "internal error".
  */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class PluginRobustnessTest {
     static final String CONFIG = """
             {"name": "hostile", "seed": 3,
@@ -111,8 +113,9 @@ class PluginRobustnessTest {
         PluginHostileSources p = new PluginHostileSources("com.acme.plain", "gelu");
         p.declare = false;
         Cli.Result r = Cli.run(null, "verify-plugin", p.build(tmp).toString());
-        assertTrue(r.out().contains("\nhint: add the manifest entry 'Chainrule-Types: activation:gelu' so that the runner "
-                + "loads this jar only when a config uses one of its types (docs/plugins-loading.md)\n"), r.out());
+        assertTrue(r.out().contains("\nhint: rebuild it with @Plugin(\"gelu\") on com.acme.plain.P (the api's annotation "
+                + "processor then declares its types), or add the manifest entry 'Chainrule-Types: activation:gelu', so that "
+                + "the runner loads this jar only when a config uses one of its types (docs/plugins-loading.md)\n"), r.out());
         PluginHostileSources d = new PluginHostileSources("com.acme.declaring", "gelu");
         assertFalse(Cli.run(null, "verify-plugin", d.build(tmp).toString()).out().contains("hint:"));
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * --trust-run-plugins, and then only the recorded jars with their recorded SHA-256. Each case uses a
  * "canary" plugin whose provider writes a marker file when its code runs.
  */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class TrustBoundaryTest {
     static final String CANARY_CONFIG = """
             {"name": "canary", "seed": 7, "plugins": "cplugins",

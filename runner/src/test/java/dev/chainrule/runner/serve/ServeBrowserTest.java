@@ -32,6 +32,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * where a missing browser is a failure. {@code -Dserve.screenshot=FILE} also writes the screenshot there
  * (the README's docs/img/serve.png); it is always written to target/serve-screenshot.png.
  */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class ServeBrowserTest {
     static final String REQUIRED_ENV = "CHAINRULE_BROWSER_TEST";
     /** Debian's paths; {@code -Dserve.chromium=} and {@code -Dserve.chromedriver=} name others. */

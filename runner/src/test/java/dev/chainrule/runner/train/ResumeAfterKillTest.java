@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * byte, that of a run never interrupted. For every built-in optimizer, each with the options that give it
  * the most state (momentum buffers, moments, step counters, accumulators).
  */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class ResumeAfterKillTest {
     static final String CONFIG = """
             {"name": "kill", "seed": 5,

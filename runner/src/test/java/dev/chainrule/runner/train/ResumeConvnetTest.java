@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pooling, dropout from the forward context and Adam's moment buffers. A run killed with SIGKILL mid-epoch,
  * twice, and resumed must end with the uninterrupted run's weights byte for byte.
  */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class ResumeConvnetTest {
     /** mnist-cnn.json in miniature: batch 32 so conv2d and pooling split their rows over threads. */
     static final String CNN = """

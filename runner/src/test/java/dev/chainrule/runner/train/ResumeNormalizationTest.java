@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed with SIGKILL and resumed must still end with the same weights AND buffers, byte for byte, as one
  * never interrupted, and {@code evaluate} must see the saved running statistics.
  */
+@Tag("slow") // over ~5 s: `mvn -B test` leaves it out, `mvn -B verify` runs it (README, Development)
 class ResumeNormalizationTest {
     /** Batch norm on the image (per channel) and on a hidden layer (per unit), dropout between. */
     static final String NORM = """

@@ -2,8 +2,10 @@ package dev.chainrule.examples.lion;
 
 import dev.chainrule.api.OptimizerProvider;
 import dev.chainrule.api.OptionSpec;
+import dev.chainrule.api.Plugin;
 
 /** {@code lion}: see {@link Lion}; the paper's defaults (α 1e-4, β1 0.9, β2 0.99). */
+@Plugin("lion")
 public final class LionProvider extends OptimizerProvider.Base {
     static final OptionSpec LR = OptionSpec.number("learningRate", "α, the size of every coordinate's step")
             .withDefault(1e-4).range(0, true, Double.MAX_VALUE, false);
@@ -15,8 +17,14 @@ public final class LionProvider extends OptimizerProvider.Base {
             .withDefault(0.0).range(0, Double.MAX_VALUE);
 
     public LionProvider() {
-        super("lion", "Lion: the sign of interpolated momentum (Chen et al. 2023)", c -> new Lion(
+        super("Lion: the sign of interpolated momentum (Chen et al. 2023)", c -> new Lion(
                 LR.numberValue(c.options()), BETA1.numberValue(c.options()), BETA2.numberValue(c.options()),
                 WD.numberValue(c.options())), LR, BETA1, BETA2, WD);
+    }
+
+    /** One array per parameter: the momentum (the runner's heap estimate counts it). */
+    @Override
+    public int stateSlots() {
+        return 1;
     }
 }

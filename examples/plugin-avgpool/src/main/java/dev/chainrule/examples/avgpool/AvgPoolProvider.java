@@ -2,14 +2,16 @@ package dev.chainrule.examples.avgpool;
 
 import dev.chainrule.api.CheckCase;
 import dev.chainrule.api.Options;
+import dev.chainrule.api.Plugin;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.TransformProvider;
 import java.util.List;
 
 /** {@code {"type": "avgpool-2x2"}} after a C×H×W input (MNIST is 1×28×28). */
+@Plugin("avgpool-2x2")
 public final class AvgPoolProvider extends TransformProvider.Base {
     public AvgPoolProvider() {
-        super("avgpool-2x2", "2×2 average pooling, stride 2: C×H×W → C×H/2×W/2; D_x = window means", AvgPool2x2::new);
+        super("2×2 average pooling, stride 2: C×H×W → C×H/2×W/2; D_x = window means", AvgPool2x2::new);
     }
 
     /** It takes no flat rows, so the checks need shapes: two channels of an odd size, and MNIST's. */
