@@ -57,6 +57,7 @@ class ArchitectureTest {
             Map.entry("report", Set.of("train", "io", "output")),
             Map.entry("predict", Set.of("base", "config", "io", "output", "plugins", "report")),
             Map.entry("explain", Set.of("base", "config", "pipeline", "train")),
+            Map.entry("interop", Set.of("base", "config", "io", "output", "plugins", "registry")),
             Map.entry("run", Set.of("base", "config", "io", "output", "pipeline", "plugins", "registry", "report",
                     "train")),
             // the facade: a Java program's way in
