@@ -60,6 +60,7 @@ class ArchitectureTest {
             Map.entry("report", Set.of("network", "train", "io", "output")),
             Map.entry("predict", Set.of("base", "config", "io", "output", "plugins", "report")),
             Map.entry("explain", Set.of("base", "config", "network", "pipeline", "train")),
+            Map.entry("interop", Set.of("base", "config", "io", "network", "output", "plugins", "registry")),
             Map.entry("run", Set.of("base", "config", "io", "network", "output", "pipeline", "plugins", "registry",
                     "report", "train")),
             // the facade: a Java program's way in

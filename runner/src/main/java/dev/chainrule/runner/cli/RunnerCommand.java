@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
         description = "Train and check chainrule networks described by JSON configs.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, dev.chainrule.runner.cli.PredictCommand.class,
                 PluginsCommand.class, DescribeCommand.class, VerifyPluginCommand.class, GradcheckCommand.class,
-                dev.chainrule.runner.cli.ExplainCommand.class, BenchCommand.class,
+                dev.chainrule.runner.cli.ExplainCommand.class, BenchCommand.class, ExportCommand.class, ImportWeightsCommand.class,
                 dev.chainrule.runner.cli.ServeCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
                 "Reference: docs/cli.md (commands), docs/config.md (config files)"})
