@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.chainrule.engine.io.Sha256;
 import dev.chainrule.engine.output.FileRunWriter;
 import dev.chainrule.engine.output.ModelFiles;
@@ -15,26 +13,57 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * The HTTP side of {@code runner serve}, on the JDK's own {@link HttpServer}.
+ * The HTTP side of {@code runner serve}, on an embedded Jetty 12 (its core API, no servlets).
  *
  * <p>Endpoints (all read-only: nothing is ever written, moved or deleted):
  * <ul>
@@ -42,31 +71,58 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /api/runs}: every card, with a version that changes when a run's files do;</li>
  *   <li>{@code GET /api/run?id=ID}: one run's config, epochs and pictures;</li>
  *   <li>{@code GET /api/file?id=ID&name=N}: one of {@link RunFolders#SERVED} of a run;</li>
- *   <li>{@code POST /api/predict?id=ID} with a PNG of the drawing: prediction, saliency map, Jacobians
- *       (computed, nothing stored).</li>
+ *   <li>{@code POST /api/predict?id=ID}, {@code Content-Type: application/json}, {@code {"png": BASE64}} with
+ *       the page's own {@code Origin}: prediction, saliency map, Jacobians (computed, nothing stored).</li>
  * </ul>
- * A failure answers one line of JSON {@code {"error": ...}}, never a stack trace; the server stays up.
+ * A failure answers one line of JSON {@code {"error": ...}}, never a stack trace; any {@link Throwable} in a
+ * handler is a 5xx answer and one line on the log; the server stays up.
+ *
+ * <p>Why Jetty and not the JDK's {@code com.sun.net.httpserver}: the JDK server reads a request's line and
+ * headers on its worker threads with no read timeout (only the JVM-wide {@code sun.net.httpserver.maxReqTime}
+ * property, fixed at class load), so a few clients that send one byte and wait hold every worker. Jetty
+ * reads headers and bodies asynchronously (a waiting client holds no thread), closes a connection idle for
+ * {@link Limits#idle}, and lets the body of the one POST be read without a thread, under a size limit and a
+ * deadline. Connections are also limited per client address and in all.
  */
 public final class RunServer {
-    /** The largest drawing accepted, far above a 280×280 PNG. */
+    /** The largest drawing accepted (the PNG's bytes), far above a 280×280 PNG. */
     static final int MAX_UPLOAD = 4 << 20;
+    /** The largest POST body: the drawing in base64 inside a small JSON object. */
+    static final int MAX_BODY = MAX_UPLOAD / 3 * 4 + 1024;
     /** A run whose files changed this recently counts as training. */
     static final Duration ACTIVE = Duration.ofMinutes(2);
     private static final String RESOURCES = "/dev/chainrule/serve/";
     private static final Map<String, String> PAGE = Map.of("/", "index.html", "/index.html", "index.html",
             "/app.js", "app.js", "/style.css", "style.css");
 
+    /**
+     * The server's limits: a connection that sends or takes nothing for {@code idle} is closed; a drawing
+     * must arrive whole within {@code body}; at most {@code perClient} open connections from one address
+     * and {@code connections} in all; at most {@code predictions} drawings computed at once (the others
+     * wait up to {@code body} for their turn, then get 503).
+     */
+    public record Limits(Duration idle, Duration body, int perClient, int connections, int predictions) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(20), Duration.ofSeconds(30), 32, 256,
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    }
+
     private final RunFolders folders;
     private final Models models;
     private final ObjectMapper mapper;
     private final PrintWriter log;
     private final boolean loopbackOnly;
-    private HttpServer server;
-    private ExecutorService pool;
+    private Limits limits = Limits.DEFAULT;
+    private Server server;
+    private ServerConnector connector;
+    private Semaphore predicting;
+    /** The names a request's Host may give: those of the address bound, as printed. */
+    private volatile Set<String> hostNames = Set.of();
+    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
 
     /**
-     * @param loopbackOnly when the server listens on loopback only: then requests must name a loopback host,
-     *     so a web page elsewhere cannot read the runs through a DNS name re-pointed to 127.0.0.1
+     * @param loopbackOnly when the server may listen on loopback only ({@link #start} refuses another
+     *     address); either way a request must name the host the server was bound to, so a web page elsewhere
+     *     cannot read the runs through a DNS name re-pointed to this machine
      */
     public RunServer(RunFolders folders, Models models, ObjectMapper mapper, PrintWriter log, boolean loopbackOnly) {
         this.folders = folders;
@@ -76,29 +132,126 @@ public final class RunServer {
         this.loopbackOnly = loopbackOnly;
     }
 
+    /** Other limits than {@link Limits#DEFAULT}; before {@link #start}. */
+    public RunServer limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     /** Binds and starts; throws {@link java.net.BindException} when the port is taken. */
     public InetSocketAddress start(InetAddress host, int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        pool = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "serve");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
-        return server.getAddress();
+        if (loopbackOnly && !host.isLoopbackAddress()) {
+            throw new IllegalArgumentException(host + ": not a loopback address, and this server is loopback-only");
+        }
+        QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+        threads.setName("serve");
+        threads.setDaemon(true);
+        server = new Server(threads, new ScheduledExecutorScheduler("serve-timer", true), null);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16 << 10);
+        http.setIdleTimeout(limits.idle().toMillis());
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host.getHostAddress());
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idle().toMillis());
+        connector.setReuseAddress(false);
+        connector.addBean(new PerClient());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.connections(), connector));
+        server.setHandler(new Root());
+        server.setErrorHandler(new JsonErrors());
+        server.setStopTimeout(0);
+        predicting = new Semaphore(limits.predictions(), true);
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // stopping what did not start
+            }
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof BindException) {
+                    throw (BindException) c;
+                }
+            }
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        InetSocketAddress bound = new InetSocketAddress(host, connector.getLocalPort());
+        hostNames = Collections.unmodifiableSet(names(host));
+        return bound;
+    }
+
+    /**
+     * The host names a request may give, which are the ones to print: the address bound (in brackets for
+     * IPv6), {@code localhost} for 127.0.0.1 and ::1, and for a wildcard address every address of this
+     * machine's interfaces, {@code localhost} and the machine's name. The first is the one to show.
+     */
+    public List<String> hostNames() {
+        return List.copyOf(hostNames);
+    }
+
+    static Set<String> names(InetAddress host) {
+        Set<String> names = new LinkedHashSet<>();
+        if (host.isAnyLocalAddress()) {
+            names.add("localhost");
+            try {
+                for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    if (nif.isUp()) {
+                        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                            if (!(host instanceof Inet6Address) && a instanceof Inet6Address) {
+                                continue; // 0.0.0.0 listens on IPv4 only
+                            }
+                            names.add(literal(a));
+                        }
+                    }
+                }
+            } catch (SocketException e) {
+                names.add("127.0.0.1");
+            }
+            try {
+                names.add(InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT));
+            } catch (IOException e) {
+                // no name for this machine: its addresses still work
+            }
+        } else {
+            names.add(literal(host));
+            if (host.isLoopbackAddress() && (literal(host).equals("127.0.0.1") || literal(host).equals("[::1]"))) {
+                names.add("localhost");
+            }
+        }
+        return names;
+    }
+
+    private static String literal(InetAddress a) {
+        if (a instanceof Inet6Address) {
+            String s = a.getHostAddress();
+            int pct = s.indexOf('%');
+            s = pct < 0 ? s : s.substring(0, pct);
+            try {
+                s = InetAddress.getByName(s).getHostAddress(); // the short form: ::1, not 0:0:0:0:0:0:0:1
+            } catch (IOException e) {
+                // keep the long form
+            }
+            return "[" + (s.equals("0:0:0:0:0:0:0:1") ? "::1" : s) + "]";
+        }
+        return a.getHostAddress();
     }
 
     /** The port listened on (the chosen one when started with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public void stop() {
         if (server != null) {
-            server.stop(0);
-            pool.shutdownNow();
+            try {
+                server.stop();
+            } catch (Exception e) {
+                // stopping: nothing more to do
+            }
         }
     }
 
@@ -112,36 +265,120 @@ public final class RunServer {
         }
     }
 
-    void handle(HttpExchange ex) throws IOException {
-        try {
-            try {
-                route(ex);
-            } catch (HttpError e) {
-                sendJson(ex, e.status, error(e.getMessage()));
-            } catch (RuntimeException e) {
-                synchronized (log) {
-                    log.println("serve: " + ex.getRequestURI().getPath() + ": internal error: " + e);
-                    log.flush();
-                }
-                sendJson(ex, 500, error("internal error: " + e));
+    /** At most {@link Limits#perClient} open connections from one address: the one more is closed at once. */
+    private final class PerClient implements Connection.Listener {
+        @Override
+        public void onOpened(Connection c) {
+            InetAddress a = client(c);
+            if (a != null && perClient.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet() > limits.perClient()) {
+                c.getEndPoint().close();
             }
-        } catch (IOException e) {
-            // the browser went away mid-answer; nothing to tell it
-        } finally {
-            ex.close();
+        }
+
+        @Override
+        public void onClosed(Connection c) {
+            InetAddress a = client(c);
+            if (a != null) {
+                perClient.computeIfPresent(a, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+            }
+        }
+
+        private InetAddress client(Connection c) {
+            return c.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress s ? s.getAddress() : null;
         }
     }
 
-    private void route(HttpExchange ex) throws IOException {
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getPath();
-        checkHost(ex);
+    /** One request being answered: answered once, whatever happens. */
+    private static final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final String path;
+        final AtomicBoolean answered = new AtomicBoolean();
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            String p = request.getHttpURI().getPath();
+            this.path = p == null ? "/" : p;
+        }
+
+        String method() {
+            return request.getMethod();
+        }
+
+        String header(String name) {
+            return request.getHeaders().get(name);
+        }
+    }
+
+    /** What Jetty itself refuses before a handler sees it (a malformed request, a path above the root): JSON too. */
+    private final class JsonErrors extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Object msg = request.getAttribute(ERROR_MESSAGE);
+            int status = response.getStatus();
+            String text = status + " " + org.eclipse.jetty.http.HttpStatus.getMessage(status)
+                    + (msg == null ? "" : ": " + msg);
+            byte[] body;
+            try {
+                body = mapper.writeValueAsBytes(error(text));
+            } catch (IOException e) {
+                body = "{\"error\": \"bad request\"}".getBytes(StandardCharsets.UTF_8);
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            response.getHeaders().put("Cache-Control", "no-store");
+            response.write(true, ByteBuffer.wrap(body), callback);
+            return true;
+        }
+    }
+
+    private final class Root extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Exchange ex = new Exchange(request, response, callback);
+            try {
+                route(ex);
+            } catch (Throwable t) {
+                fail(ex, t);
+            }
+            return true;
+        }
+    }
+
+    /** Answers a failure: an {@link HttpError} as itself, anything else as 500 with one line on the log. */
+    private void fail(Exchange ex, Throwable t) {
+        try {
+            if (t instanceof HttpError e) {
+                sendJson(ex, e.status, error(e.getMessage()));
+                return;
+            }
+            String line = "serve: " + ex.method() + " " + ex.path + ": internal error: " + t;
+            synchronized (log) {
+                log.println(firstLine(line));
+                log.flush();
+            }
+            sendJson(ex, 500, error("internal error: " + t));
+        } catch (Throwable again) {
+            // not even an answer could be made (out of memory, say): end the exchange so Jetty closes it
+            if (ex.answered.compareAndSet(false, true)) {
+                ex.callback.failed(again);
+            }
+        }
+    }
+
+    private void route(Exchange ex) throws IOException {
+        String method = ex.method();
+        String path = ex.path;
+        String host = checkHost(ex);
         boolean post = path.equals("/api/predict");
         if (post ? !method.equals("POST") : !(method.equals("GET") || method.equals("HEAD"))) {
-            ex.getResponseHeaders().set("Allow", post ? "POST" : "GET, HEAD");
+            ex.response.getHeaders().put("Allow", post ? "POST" : "GET, HEAD");
             throw new HttpError(405, method + " " + path + ": not allowed; this server is read-only");
         }
-        Map<String, String> q = query(ex.getRequestURI());
+        Map<String, String> q = query(ex.request.getHttpURI().getQuery());
         if (PAGE.containsKey(path)) {
             page(ex, PAGE.get(path));
         } else if (path.equals("/api/runs")) {
@@ -151,21 +388,28 @@ public final class RunServer {
         } else if (path.equals("/api/file")) {
             file(ex, run(q), q.get("name"));
         } else if (path.equals("/api/predict")) {
-            sendJson(ex, 200, predict(run(q), ex.getRequestBody()));
+            predict(ex, host, run(q));
         } else {
             throw new HttpError(404, path + ": not found");
         }
     }
 
-    private void checkHost(HttpExchange ex) {
-        if (!loopbackOnly) {
-            return;
+    /** The Host header, which must name this server as it was bound and printed (port included, if given). */
+    private String checkHost(Exchange ex) {
+        String host = ex.header("Host");
+        String h = host == null ? "" : host.trim().toLowerCase(Locale.ROOT);
+        String name = h;
+        String port = null;
+        int colon = h.lastIndexOf(':');
+        if (colon >= 0 && colon > h.lastIndexOf(']')) {
+            name = h.substring(0, colon);
+            port = h.substring(colon + 1);
         }
-        String host = ex.getRequestHeaders().getFirst("Host");
-        String name = host == null ? "" : host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
-        if (!(name.equals("localhost") || name.equals("127.0.0.1") || name.equals("[::1]"))) {
-            throw new HttpError(403, "Host " + host + ": this server answers localhost only (use --host to widen)");
+        if (!hostNames.contains(name) || port != null && !port.equals(String.valueOf(port()))) {
+            throw new HttpError(403, "Host " + host + ": this server answers only as " + String.join(", ", hostNames)
+                    + " on port " + port() + " (runner serve --host chooses)");
         }
+        return h;
     }
 
     private RunFolders.Run run(Map<String, String> q) {
@@ -180,7 +424,16 @@ public final class RunServer {
         ObjectNode root = mapper.createObjectNode();
         ArrayNode arr = root.putArray("runs");
         for (RunFolders.Run r : folders.scan()) {
-            arr.add(summary(r));
+            try {
+                arr.add(summary(r));
+            } catch (RuntimeException e) {
+                // one unreadable run is its own error card; the others are still listed
+                ObjectNode n = mapper.createObjectNode();
+                String msg = r.shown() + ": cannot read (" + firstLine(String.valueOf(e.getMessage())) + ")";
+                n.put("id", r.id()).put("path", r.shown()).put("status", "error").put("error", msg)
+                        .put("version", "error:" + msg);
+                arr.add(n);
+            }
         }
         return root;
     }
@@ -228,7 +481,7 @@ public final class RunServer {
         Path cfg = RunFolders.file(r, FileRunWriter.CONFIG_JSON);
         if (cfg != null) {
             try {
-                JsonNode c = mapper.readTree(Files.readAllBytes(cfg));
+                JsonNode c = mapper.readTree(ServedFiles.read(cfg, r.shown() + "/" + FileRunWriter.CONFIG_JSON));
                 if (c != null && c.isObject()) {
                     n.set("config", c);
                     if (c.path("name").isTextual()) {
@@ -237,8 +490,12 @@ public final class RunServer {
                 } else {
                     warnings.add(r.shown() + "/" + FileRunWriter.CONFIG_JSON + ": not a JSON object");
                 }
-            } catch (IOException e) {
+            } catch (ServedFiles.TooLargeException e) {
+                warnings.add(e.getMessage());
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
                 warnings.add(r.shown() + "/" + FileRunWriter.CONFIG_JSON + ": not JSON: " + firstLine(e.getMessage()));
+            } catch (IOException e) {
+                warnings.add(r.shown() + "/" + FileRunWriter.CONFIG_JSON + ": cannot read: " + firstLine(e.getMessage()));
             }
         } else {
             warnings.add(r.shown() + ": no " + FileRunWriter.CONFIG_JSON);
@@ -247,12 +504,15 @@ public final class RunServer {
         Path metrics = RunFolders.file(r, FileRunWriter.METRICS_JSONL);
         if (metrics != null) {
             try {
-                MetricsLog.Parsed p = MetricsLog.parse(Files.readAllBytes(metrics), r.shown() + "/"
+                MetricsLog.Parsed p = MetricsLog.parse(ServedFiles.read(metrics, r.shown() + "/"
+                        + FileRunWriter.METRICS_JSONL), r.shown() + "/"
                         + FileRunWriter.METRICS_JSONL, mapper);
                 p.epochs().forEach(epochs::add);
                 p.warnings().forEach(warnings::add);
+            } catch (ServedFiles.TooLargeException e) {
+                warnings.add(e.getMessage());
             } catch (IOException e) {
-                warnings.add(r.shown() + "/" + FileRunWriter.METRICS_JSONL + ": cannot read: " + e.getMessage());
+                warnings.add(r.shown() + "/" + FileRunWriter.METRICS_JSONL + ": cannot read: " + firstLine(e.getMessage()));
             }
         }
         ArrayNode files = n.putArray("files");
@@ -264,51 +524,128 @@ public final class RunServer {
         return n;
     }
 
-    private void file(HttpExchange ex, RunFolders.Run r, String name) throws IOException {
+    private void file(Exchange ex, RunFolders.Run r, String name) throws IOException {
         Path f = RunFolders.file(r, name);
         if (f == null) {
             throw new HttpError(404, "run " + r.id() + " has no file " + name + " to serve (served: "
                     + String.join(", ", RunFolders.SERVED) + ")");
         }
+        byte[] bytes;
+        try {
+            bytes = ServedFiles.read(f, r.shown() + "/" + name);
+        } catch (ServedFiles.TooLargeException e) {
+            throw new HttpError(413, e.getMessage());
+        } catch (IOException e) {
+            // swapped for a link after the check (O_NOFOLLOW refuses it), gone, or unreadable
+            throw new HttpError(404, r.shown() + "/" + name + ": cannot be served (" + e.getMessage()
+                    + "); a run's files are served only as regular files, never through a link");
+        }
         String type = name.endsWith(".png") ? "image/png" : name.endsWith(".html") ? "text/html; charset=utf-8"
                 : name.endsWith(".json") ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
         if (name.endsWith(".html")) {
             // the static report: its pictures are data URIs and it has no script; keep it that way
-            ex.getResponseHeaders().set("Content-Security-Policy",
+            ex.response.getHeaders().put("Content-Security-Policy",
                     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox");
         }
-        send(ex, 200, type, Files.readAllBytes(f));
+        send(ex, 200, type, bytes);
     }
 
-    private Object predict(RunFolders.Run r, InputStream body) throws IOException {
-        byte[] bytes = body.readNBytes(MAX_UPLOAD + 1);
+    /**
+     * The drawing: only from this server's own page (its Origin) as JSON, so that another web page cannot
+     * post one (a cross-site JSON POST needs a preflight this server never grants); the body is read without
+     * a thread, at most {@link #MAX_BODY} bytes within {@link Limits#body}, then computed on a worker.
+     */
+    private void predict(Exchange ex, String host, RunFolders.Run r) {
+        String origin = ex.header("Origin");
+        if (origin == null || !origin.trim().toLowerCase(Locale.ROOT).equals("http://" + host)) {
+            throw new HttpError(403, "the drawing must come from this server's own page (Origin "
+                    + (origin == null ? "missing" : origin) + ", expected http://" + host + ")");
+        }
+        String type = ex.header("Content-Type");
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mime.equals("application/json")) {
+            throw new HttpError(415, "the drawing must be sent as application/json {\"png\": BASE64}, not "
+                    + (type == null ? "without a Content-Type" : type));
+        }
+        long declared = ex.request.getLength();
+        if (declared > MAX_BODY) {
+            throw new HttpError(413, "the drawing is larger than " + MAX_UPLOAD + " bytes");
+        }
+        CompletableFuture<byte[]> read = new CompletableFuture<>();
+        Content.Source.asByteArrayAsync(ex.request, MAX_BODY, Promise.Invocable.toPromise(read));
+        read.orTimeout(limits.body().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((body, failure) -> {
+                    try {
+                        server.getThreadPool().execute(() -> {
+                            try {
+                                if (failure != null) {
+                                    Throwable c = failure instanceof CompletionException && failure.getCause() != null
+                                            ? failure.getCause() : failure;
+                                    if (c instanceof TimeoutException) {
+                                        throw new HttpError(408, "the drawing did not arrive within "
+                                                + limits.body().toSeconds() + " s");
+                                    }
+                                    if (c instanceof IllegalArgumentException || c instanceof java.nio.BufferOverflowException) {
+                                        throw new HttpError(413, "the drawing is larger than " + MAX_UPLOAD + " bytes");
+                                    }
+                                    throw new HttpError(400, "the drawing could not be read: " + c);
+                                }
+                                sendJson(ex, 200, analyse(r, body));
+                            } catch (Throwable t) {
+                                fail(ex, t);
+                            }
+                        });
+                    } catch (Throwable t) {
+                        fail(ex, new HttpError(503, "the server is busy; try again"));
+                    }
+                });
+    }
+
+    private Object analyse(RunFolders.Run r, byte[] body) throws IOException, InterruptedException {
+        byte[] bytes;
+        try {
+            JsonNode n = mapper.readTree(body);
+            if (n == null || !n.path("png").isTextual()) {
+                throw new HttpError(400, "the drawing must be sent as {\"png\": BASE64}");
+            }
+            bytes = Base64.getDecoder().decode(n.get("png").asText());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new HttpError(400, "the drawing must be sent as {\"png\": BASE64}: " + firstLine(e.getMessage()));
+        }
         if (bytes.length > MAX_UPLOAD) {
             throw new HttpError(413, "the drawing is larger than " + MAX_UPLOAD + " bytes");
         }
-        DigitModel model;
-        try {
-            model = models.load(r.dir(), r.shown());
-        } catch (RuntimeException e) {
-            throw new HttpError(409, firstLine(e.getMessage()));
+        if (!predicting.tryAcquire(limits.body().toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new HttpError(503, "the server is busy with other drawings; try again");
         }
-        BufferedImage img;
         try {
-            // the size from the header first: a small upload can declare a picture that fills the heap
-            img = dev.chainrule.engine.predict.Pictures.decode(new ByteArrayInputStream(bytes), "the drawing");
-        } catch (dev.chainrule.engine.base.BadInputException e) {
-            if (e.getMessage().contains("megapixel")) {
-                throw new HttpError(413, e.getMessage());
+            DigitModel model;
+            try {
+                model = models.load(r.dir(), r.shown());
+            } catch (RuntimeException e) {
+                throw new HttpError(409, firstLine(e.getMessage()));
             }
-            throw new HttpError(400, "the drawing is not a picture this runner can read (PNG, JPEG, GIF or BMP)");
-        }
-        try {
-            return model.analyse(img);
-        } catch (DigitModel.NotADigitException e) {
-            throw new HttpError(422, e.getMessage());
+            BufferedImage img;
+            try {
+                // the size from the header first: a small upload can declare a picture that fills the heap
+                img = dev.chainrule.engine.predict.Pictures.decode(new ByteArrayInputStream(bytes), "the drawing");
+            } catch (dev.chainrule.engine.base.BadInputException e) {
+                if (e.getMessage().contains("megapixel")) {
+                    throw new HttpError(413, e.getMessage());
+                }
+                throw new HttpError(400, "the drawing is not a picture this runner can read (PNG, JPEG, GIF or BMP)");
+            }
+            try {
+                return model.analyse(img);
+            } catch (DigitModel.NotADigitException e) {
+                throw new HttpError(422, e.getMessage());
+            }
+        } finally {
+            predicting.release();
         }
     }
 
-    private void page(HttpExchange ex, String name) throws IOException {
+    private void page(Exchange ex, String name) throws IOException {
         byte[] bytes;
         try (InputStream in = RunServer.class.getResourceAsStream(RESOURCES + name)) {
             if (in == null) {
@@ -318,7 +655,7 @@ public final class RunServer {
         }
         String type = name.endsWith(".js") ? "text/javascript; charset=utf-8"
                 : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
-        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "
+        ex.response.getHeaders().put("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "
                 + "style-src 'self'; script-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; "
                 + "base-uri 'none'; form-action 'none'");
         send(ex, 200, type, bytes);
@@ -330,28 +667,28 @@ public final class RunServer {
         return n;
     }
 
-    private void sendJson(HttpExchange ex, int status, Object body) throws IOException {
+    private void sendJson(Exchange ex, int status, Object body) throws IOException {
         send(ex, status, "application/json; charset=utf-8", mapper.writeValueAsBytes(body));
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        var h = ex.getResponseHeaders();
-        h.set("Content-Type", type);
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("Cache-Control", "no-store");
-        h.set("Referrer-Policy", "no-referrer");
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
+    private static void send(Exchange ex, int status, String type, byte[] body) {
+        if (!ex.answered.compareAndSet(false, true)) {
+            return;
         }
+        Response res = ex.response;
+        var h = res.getHeaders();
+        h.put(HttpHeader.CONTENT_TYPE, type);
+        h.put("X-Content-Type-Options", "nosniff");
+        h.put("Cache-Control", "no-store");
+        h.put("Referrer-Policy", "no-referrer");
+        res.setStatus(status);
+        h.put(HttpHeader.CONTENT_LENGTH, body.length);
+        boolean head = ex.method().equals("HEAD");
+        res.write(true, head ? null : ByteBuffer.wrap(body), ex.callback);
     }
 
-    static Map<String, String> query(URI uri) {
+    static Map<String, String> query(String raw) {
         Map<String, String> q = new HashMap<>();
-        String raw = uri.getRawQuery();
         if (raw == null) {
             return q;
         }

@@ -90,7 +90,13 @@ async function poll() {
       seen.add(head.id);
       const known = cards.get(head.id);
       if (known && known.version === head.version) continue;
-      const run = head.status === 'error' ? head : await getJson('/api/run?id=' + encodeURIComponent(head.id));
+      let run;
+      try {
+        run = head.status === 'error' ? head : await getJson('/api/run?id=' + encodeURIComponent(head.id));
+      } catch (e) {
+        // one run the server could not answer is its own error card; the runs after it still come
+        run = Object.assign({}, head, {error: head.path + ': no answer from the server (' + e.message + ')'});
+      }
       if (run.error && head.status !== 'error') run.status = 'error';
       const card = renderCard(run.error && !run.path ? Object.assign({}, head, {error: run.error}) : run);
       const wasOpen = known && known.el.querySelector('details[open]');
@@ -224,10 +230,12 @@ function sendPrediction() {
   inFlight = true;
   pending();
   const id = selected;
-  canvas().toBlob(async blob => {
+  // JSON, from this page's own origin: the server refuses a drawing without both (another site cannot post one)
+  const png = canvas().toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+  (async () => {
     try {
       const a = await getJson('/api/predict?id=' + encodeURIComponent(id),
-        {method: 'POST', headers: {'Content-Type': 'image/png'}, body: blob});
+        {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({png: png})});
       if (a.error) showError(a.error); else { showError(''); showAnalysis(a); }
     } catch (e) {
       showError('cannot reach the server: ' + e.message);
@@ -235,7 +243,7 @@ function sendPrediction() {
       inFlight = false;
       if (dirty) sendPrediction(); else pending();
     }
-  }, 'image/png');
+  })();
 }
 
 function showError(msg) {

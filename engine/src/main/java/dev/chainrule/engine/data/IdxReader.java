@@ -166,6 +166,7 @@ public final class IdxReader {
     }
 
     private static byte[] readPayload(IdxHeader h, InputStream in) throws IOException {
+        dev.chainrule.engine.io.HeapBudget.require(h.payloadBytes(), h.file() + ": header says " + sizeFormula(h) + " bytes");
         byte[] out = new byte[(int) h.payloadBytes()];
         int off = 0;
         try {

@@ -149,9 +149,14 @@ public final class Main {
 
     /** One line for an OutOfMemoryError: the heap it had and how to give it more. */
     static String outOfMemory(Throwable t) {
-        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        return outOfMemory(t, Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    /** As above for a heap of {@code mb} MB: the advice is a larger heap (about twice, in whole GB), never the same. */
+    static String outOfMemory(Throwable t, long mb) {
+        long gb = Math.max((2 * mb + 1023) / 1024, mb / 1024 + 1);
         return "out of memory (" + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ") with a heap of "
-                + mb + " MB; give Java more with JAVA_OPTS=-Xmx" + Math.max(1, 2 * mb / 1024) + "g, or use a smaller"
+                + mb + " MB; give Java more with JAVA_OPTS=-Xmx" + gb + "g, or use a smaller"
                 + " network or batch; a run folder stays resumable from its last checkpoint (train --resume)";
     }
 

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
         description = {"Serve a local web page of the runs under RUN_DIR (default runs/): each run's config, curves,",
                 "confusion matrix and most-wrong grid, updated live while it trains; and for a trained model a",
                 "canvas to draw a digit on, with the top-3 probabilities, the saliency map D_x h_c(x) and each",
-                "stage's Jacobian at the drawing. Read-only; listens on 127.0.0.1 unless --host says otherwise."},
+                "stage's Jacobian at the drawing. Read-only; listens on 127.0.0.1 unless --host (with --allow-remote)",
+                "says otherwise."},
         footer = {"", "Runs until stopped (Ctrl-C). Exit codes: 2 bad input (no such folder, port in use, bad host).",
                 "Reference: docs/serve.md"})
 public class ServeCommand implements Callable<Integer> {
@@ -41,9 +42,14 @@ public class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
-            description = "the address to listen on (default ${DEFAULT-VALUE}, this machine only; 0.0.0.0 shows the "
-                    + "runs to the whole network)")
+            description = "the address to listen on (default ${DEFAULT-VALUE}, this machine only); an address other "
+                    + "than loopback (such as 0.0.0.0) needs --allow-remote")
     String host;
+
+    @Option(names = "--allow-remote", description = "allow a --host other than loopback: every run's config (with its "
+            + "data paths), metrics, pictures and report, and the drawing endpoint that runs the models, become "
+            + "reachable to anyone who can reach that address, without a password or encryption")
+    boolean allowRemote;
 
     private final ProviderRegistry registry;
     private final ObjectMapper mapper;
@@ -59,7 +65,7 @@ public class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Path> given = dirs == null || dirs.isEmpty() ? List.of(Path.of("runs")) : dirs;
-        RunServer server = start(given, host, port, registry, mapper, terminal);
+        RunServer server = start(given, host, allowRemote, port, registry, mapper, terminal);
         try {
             serveUntilStopped(server);
         } catch (InterruptedException e) {
@@ -90,11 +96,14 @@ public class ServeCommand implements Callable<Integer> {
      */
     public static RunServer start(List<Path> dirs, String host, int port, ProviderRegistry registry,
             ObjectMapper mapper, Terminal terminal) {
+        return start(dirs, host, false, port, registry, mapper, terminal);
+    }
+
+    /** As above; {@code allowRemote} as {@code --allow-remote}. */
+    public static RunServer start(List<Path> dirs, String host, boolean allowRemote, int port,
+            ProviderRegistry registry, ObjectMapper mapper, Terminal terminal) {
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port: must be from 0 to 65535, got " + port);
-        }
-        if (port < 0 || port > 65535) {
-            throw new BadInputException("port: must be from 0 to 65535, got " + port);
         }
         List<RunFolders.Root> roots = new ArrayList<>();
         for (Path d : dirs) {
@@ -104,25 +113,43 @@ public class ServeCommand implements Callable<Integer> {
             }
             roots.add(new RunFolders.Root(d, d.toString()));
         }
-        return start(new RunFolders(roots), roots.size() + " folder" + (roots.size() == 1 ? "" : "s"), host, port,
-                "--port", registry, mapper, terminal);
+        return start(new RunFolders(roots), roots.size() + " folder" + (roots.size() == 1 ? "" : "s"), host,
+                allowRemote, port, "--port", registry, mapper, terminal);
     }
 
+    /** What an address other than loopback shows, named in the warning and in the refusal. */
+    static final String REACHABLE = "every run's config (with its data paths), metrics, pictures and report, and the "
+            + "drawing endpoint that runs the models, to anyone who can reach it, without a password or encryption";
+
     /**
-     * As above for folders given by {@code folders}; {@code what} names them in the line printed,
-     * {@code portOption} the option that chose the port in a message.
+     * As above for folders given by {@code folders}, on loopback only; {@code what} names them in the line
+     * printed, {@code portOption} the option that chose the port in a message.
      */
     public static RunServer start(RunFolders folders, String what, String host, int port, String portOption,
             ProviderRegistry registry, ObjectMapper mapper, Terminal terminal) {
+        return start(folders, what, host, false, port, portOption, registry, mapper, terminal);
+    }
+
+    /**
+     * As above; an address other than loopback is refused unless {@code allowRemote}, and then served with a
+     * warning on stderr that names what becomes reachable.
+     */
+    public static RunServer start(RunFolders folders, String what, String host, boolean allowRemote, int port,
+            String portOption, ProviderRegistry registry, ObjectMapper mapper, Terminal terminal) {
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new BadInputException("--host " + host + ": unknown host; give an address such as 127.0.0.1 or 0.0.0.0");
+            throw new BadInputException("--host " + host + ": unknown host; give an address such as 127.0.0.1");
+        }
+        boolean loopback = address.isLoopbackAddress();
+        if (!loopback && !allowRemote) {
+            throw new BadInputException("--host " + host + ": not this machine only; it would show " + REACHABLE
+                    + "; add --allow-remote to serve it there anyway, or leave --host out for 127.0.0.1");
         }
         registry.entries();
         RunServer server = new RunServer(folders, new Models.FromFiles(registry, mapper), mapper,
-                terminal.err(), address.isLoopbackAddress());
+                terminal.err(), loopback);
         InetSocketAddress bound;
         try {
             bound = server.start(address, port);
@@ -132,9 +159,14 @@ public class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInputException("--host " + host + " --port " + port + ": cannot listen (" + e.getMessage() + ")");
         }
-        String shownHost = address.isAnyLocalAddress() ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
-        terminal.out().println("serving " + what + " at http://"
-                + shownHost + ":" + bound.getPort() + "/ (read-only; Ctrl-C stops)");
+        List<String> names = server.hostNames();
+        if (!loopback) {
+            terminal.err().println("runner serve: warning: --host " + host + " --allow-remote: this shows " + REACHABLE
+                    + "; it answers as " + String.join(", ", names) + " on port " + bound.getPort());
+            terminal.err().flush();
+        }
+        terminal.out().println("serving " + what + " at http://" + names.get(0) + ":" + bound.getPort()
+                + "/ (read-only; Ctrl-C stops)");
         terminal.out().flush();
         return server;
     }

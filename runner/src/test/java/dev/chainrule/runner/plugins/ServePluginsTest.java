@@ -85,7 +85,9 @@ class ServePluginsTest {
             ImageIO.write(img, "png", png);
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/api/predict?id=0"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray())).build(),
+                    .header("Content-Type", "application/json").header("Origin", "http://127.0.0.1:" + port)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"png\": \""
+                            + java.util.Base64.getEncoder().encodeToString(png.toByteArray()) + "\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             return mapper.readTree(r.body());
         } finally {

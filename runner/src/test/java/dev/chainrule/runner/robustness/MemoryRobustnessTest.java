@@ -63,4 +63,37 @@ class MemoryRobustnessTest {
                 + "JAVA_OPTS=-Xmx"), lines.get(0));
         assertFalse(Files.exists(tmp.resolve("run")), "the failed start took its folder back: " + r.err());
     }
+
+    @Test
+    void anIdxFileDeclaringMoreThanTheHeapIsOneLineBeforeAllocatingWithAHeapThatHoldsIt() throws Exception {
+        Path data = SyntheticIdx.write(tmp.resolve("data"), 120, 40, 8, 1);
+        // the header declares 4 687 500 images of 8×8 = 300 MB; the file is sparse: that long, and no disk taken
+        Path images = data.resolve("train-images-idx3-ubyte");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(images.toFile(), "rw")) {
+            f.setLength(0);
+            f.writeInt(0x00000803);
+            f.writeInt(4_687_500);
+            f.writeInt(8);
+            f.writeInt(8);
+            f.setLength(16 + 300_000_000L);
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(data.resolve("train-labels-idx1-ubyte").toFile(), "rw")) {
+            f.setLength(0);
+            f.writeInt(0x00000801);
+            f.writeInt(4_687_500);
+            f.setLength(8 + 4_687_500L);
+        }
+        Files.writeString(tmp.resolve("small.json"), CONFIG.replace("UNITS", "16").replace("TYPE", "sigmoid"));
+        PluginSubprocess.Result r = PluginSubprocess.run(tmp, Map.of(), "train", "small.json", "--data", data.toString(),
+                "--out", "run");
+        assertEquals(2, r.code(), r.err());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*train-images-idx3-ubyte: header says .* bytes: "
+                + "needs 287 MB in memory, more than the \\d+ MB free of a heap of 256 MB; give Java more with "
+                + "JAVA_OPTS=-Xmx(\\d+)g").matcher(lines.get(0));
+        assertTrue(m.matches(), lines.get(0));
+        assertTrue(Integer.parseInt(m.group(1)) * 1024 > 256 + 287, lines.get(0));
+        assertFalse(Files.exists(tmp.resolve("run")), "refused before the run folder is made");
+    }
 }

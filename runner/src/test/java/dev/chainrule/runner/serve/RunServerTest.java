@@ -92,9 +92,15 @@ class RunServerTest {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "image/png")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    /** A drawing as the page sends it: JSON with the PNG in base64, from the page's own origin. */
+    HttpResponse<String> post(String path, byte[] png) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .header("Origin", base).POST(HttpRequest.BodyPublishers.ofString(drawing(png))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String drawing(byte[] png) {
+        return "{\"png\": \"" + java.util.Base64.getEncoder().encodeToString(png) + "\"}";
     }
 
     static String q(String s) {
@@ -151,7 +157,11 @@ class RunServerTest {
             assertEquals(404, get("/api/file?id=" + id + "&name=loss.png").statusCode(), id);
             assertEquals(404, get("/api/run?id=" + id).statusCode(), id);
         }
-        assertEquals(404, get("/../secret.txt").statusCode());
+        // a path above the root is refused before routing (Jetty: 400), as JSON, and never reaches a file
+        HttpResponse<String> above = get("/../secret.txt");
+        assertTrue(above.statusCode() == 400 || above.statusCode() == 404, above.statusCode() + " " + above.body());
+        assertFalse(above.body().contains("not for the page"));
+        assertTrue(above.body().startsWith("{\"error\""), above.body());
         assertEquals(404, get("/api/nothing").statusCode());
         HttpResponse<String> report = get("/api/file?id=0%2Fa&name=report.html");
         assertEquals(200, report.statusCode());

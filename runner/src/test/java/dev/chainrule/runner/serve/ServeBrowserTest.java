@@ -6,6 +6,7 @@ import dev.chainrule.serve.RunServer;
 import dev.chainrule.serve.RunFolders;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -96,6 +97,42 @@ class ServeBrowserTest {
         if (server != null) {
             server.stop();
         }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void theGoodRunsShowBesideABrokenOne() throws Exception {
+        Path runs = Files.createDirectories(tmp.resolve("runs"));
+        // listed first: a run whose metrics.jsonl and report.html are 3 GiB (sparse), which once killed the answer
+        Path broken = Files.createDirectories(runs.resolve("a-broken"));
+        Files.writeString(broken.resolve("config.json"), "{\"name\": \"broken\"}");
+        for (String name : new String[] {"metrics.jsonl", "report.html"}) {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(broken.resolve(name).toFile(), "rw")) {
+                f.setLength(3L << 30);
+            }
+        }
+        for (String good : new String[] {"b-good", "c-good"}) {
+            Path g = Files.createDirectories(runs.resolve(good));
+            Files.writeString(g.resolve("config.json"), "{\"name\": \"" + good + "\"}");
+            Files.writeString(g.resolve("metrics.jsonl"), "{\"epoch\":1,\"testAccuracy\":0.5}\n");
+        }
+        StringWriter serverOut = new StringWriter();
+        server = ServeCommand.start(new RunFolders(List.of(new RunFolders.Root(runs, "runs"))), "1 folder", "127.0.0.1",
+                0, "--port", ProviderRegistry.builtIn(), mapper,
+                new Terminal(new PrintWriter(serverOut, true), new PrintWriter(serverOut, true), false));
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50));
+        wait.until(d -> d.findElement(By.id("status")).getText().contains("updated"));
+        assertEquals(3, driver.findElements(By.cssSelector("article.card")).size(),
+                driver.findElement(By.id("runs")).getText());
+        for (String good : new String[] {"b-good", "c-good"}) {
+            assertTrue(driver.findElement(By.cssSelector("[data-run='0/" + good + "']")).getText().contains(good));
+        }
+        String bad = driver.findElement(By.cssSelector("[data-run='0/a-broken']")).getText();
+        assertTrue(bad.contains("larger than the 16 MiB"), bad);
+        assertFalse(driver.findElement(By.id("status")).getText().contains("cannot reach"));
+        assertFalse(serverOut.toString().contains("\tat "), serverOut.toString());
     }
 
     @Test
