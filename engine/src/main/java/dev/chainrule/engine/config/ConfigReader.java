@@ -422,7 +422,7 @@ public class ConfigReader {
         /**
          * {@code data}: today's two IDX forms ({@code {"dataset": "mnist"}}, {@code {"dir": ...}}, also written
          * {@code {"type": "mnist"}} and {@code {"type": "idx", "dir": ...}}), or a data-source plugin's typed
-         * entry whose options its provider checks now, beside the engine's own keys (testSplit, scale,
+         * entry whose options its provider checks now, beside the engine's own keys (testSplit, scaling,
          * standardize) and the ones a run records (base, fitted).
          */
         RunConfig.Data data(ObjectNode d, long seed) {
@@ -464,7 +464,7 @@ public class ConfigReader {
                         }
                         testSplit = v.asDouble();
                     }
-                    case "scale" -> {
+                    case "scaling" -> {
                         if (!v.isTextual() || !RunConfig.Data.SCALES.contains(v.asText())) {
                             throw bad(at, "unknown scaling " + show(v) + "; known: " + String.join(", ", RunConfig.Data.SCALES));
                         }
@@ -488,11 +488,11 @@ public class ConfigReader {
                     default -> opts.put(key, mapper.convertValue(v, Object.class));
                 }
             }
-            if (d.has("standardize") && d.has("scale")) {
-                throw bad("data.standardize", "give scale or standardize, not both");
+            if (d.has("standardize") && d.has("scaling")) {
+                throw bad("data.standardize", "give scaling or standardize, not both");
             }
             List<OptionSpec> specs = provider.options();
-            Set<String> known = new java.util.TreeSet<>(List.of("base", "scale", "standardize", "testSplit", "type"));
+            Set<String> known = new java.util.TreeSet<>(List.of("base", "scaling", "standardize", "testSplit", "type"));
             specs.forEach(sp -> known.add(sp.name()));
             for (String key : opts.keySet()) {
                 if (specs.stream().noneMatch(sp -> sp.name().equals(key))) {
@@ -587,7 +587,19 @@ public class ConfigReader {
             if ((classes == null) == (targets == null)) {
                 throw bad(at, "needs either classes or targets");
             }
-            return new RunConfig.Fitted(classes, targets, features, scale, offset, divisor);
+            double[] tOffset = numbers(v.get("targetOffset"), at + ".targetOffset");
+            double[] tDivisor = numbers(v.get("targetDivisor"), at + ".targetDivisor");
+            if (tOffset.length != tDivisor.length || (tOffset.length > 0 && (targets == null || tOffset.length != targets.size()))) {
+                throw bad(at, tOffset.length + " target offsets and " + tDivisor.length + " target divisors for "
+                        + (targets == null ? 0 : targets.size()) + " targets");
+            }
+            for (int i = 0; i < tDivisor.length; i++) {
+                if (!(tDivisor[i] > 0) || !Double.isFinite(tDivisor[i]) || !Double.isFinite(tOffset[i])) {
+                    throw bad(at + ".targetDivisor[" + i + "]", "scaling must be finite with a positive divisor, got offset "
+                            + tOffset[i] + " and divisor " + tDivisor[i]);
+                }
+            }
+            return new RunConfig.Fitted(classes, targets, features, scale, offset, divisor, tOffset, tDivisor);
         }
 
         List<String> strings(JsonNode v, String at) {

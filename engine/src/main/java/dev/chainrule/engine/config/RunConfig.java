@@ -77,7 +77,7 @@ public record RunConfig(String source, String name, long seed, Data data, int in
                 if (testSplit > 0) {
                     d.put("testSplit", testSplit);
                 }
-                d.put("scale", scale);
+                d.put("scaling", scale);
                 d.put("base", base);
             }
             if (fitted != null) {
@@ -90,11 +90,19 @@ public record RunConfig(String source, String name, long seed, Data data, int in
     /**
      * What the engine learned from the training data and records with the model: the class names (a
      * classifier) or target names (a regressor), the feature names, and the scaling {@code x' = (x − offset) /
-     * divisor} per feature (empty arrays: none).
+     * divisor} per feature (empty arrays: none); for a regressor under {@code standardize} also the targets'
+     * {@code y' = (y − targetOffset) / targetDivisor}, which the network learns and predictions undo.
      */
     public record Fitted(List<String> classes, List<String> targets, List<String> features, String scale,
-            double[] offset, double[] divisor) {
+            double[] offset, double[] divisor, double[] targetOffset, double[] targetDivisor) {
+        public Fitted(List<String> classes, List<String> targets, List<String> features, String scale,
+                double[] offset, double[] divisor) {
+            this(classes, targets, features, scale, offset, divisor, null, null);
+        }
+
         public Fitted {
+            targetOffset = targetOffset == null ? new double[0] : targetOffset.clone();
+            targetDivisor = targetDivisor == null ? new double[0] : targetDivisor.clone();
             classes = classes == null ? null : List.copyOf(classes);
             targets = targets == null ? null : List.copyOf(targets);
             features = features == null ? List.of() : List.copyOf(features);
@@ -104,6 +112,11 @@ public record RunConfig(String source, String name, long seed, Data data, int in
 
         public boolean regression() {
             return targets != null;
+        }
+
+        /** A prediction of target {@code t} back in the target's own units. */
+        public double unscaleTarget(int t, double v) {
+            return targetOffset.length == 0 ? v : v * targetDivisor[t] + targetOffset[t];
         }
 
         public Map<String, Object> toJsonMap() {
@@ -119,6 +132,10 @@ public record RunConfig(String source, String name, long seed, Data data, int in
             if (offset.length > 0) {
                 m.put("offset", offset);
                 m.put("divisor", divisor);
+            }
+            if (targetOffset.length > 0) {
+                m.put("targetOffset", targetOffset);
+                m.put("targetDivisor", targetDivisor);
             }
             return m;
         }

@@ -157,6 +157,22 @@ public final class Network implements GradientTarget {
         if (labels.length != x.rows()) {
             throw new IllegalArgumentException(x.rows() + " rows but " + labels.length + " labels");
         }
+        return trainLoss.forward(trainingChain(x, context), labels);
+    }
+
+    /**
+     * {@link #forward(Tensor, int[], ForwardContext)} against real-valued targets ({@code B × T}, a regression):
+     * the loss must take values ({@code Loss.Targets.VALUES}).
+     */
+    public double forward(Tensor x, Tensor targets, ForwardContext context) {
+        if (targets.rows() != x.rows()) {
+            throw new IllegalArgumentException(x.rows() + " rows but " + targets.rows() + " target rows");
+        }
+        return trainLoss.forward(trainingChain(x, context), targets);
+    }
+
+    /** The training stages' forward pass, the base points saved for {@link #backward()}. */
+    private Tensor trainingChain(Tensor x, ForwardContext context) {
         Tensor z = x;
         for (int i = 0; i < trainStages; i++) {
             z = checked(i, z.rows(), stages.get(i).forward(z, context.atStage(i)));
@@ -164,7 +180,7 @@ public final class Network implements GradientTarget {
         lastInput = x;
         trainOutput = z;
         lastBatch = x.rows();
-        return trainLoss.forward(z, labels);
+        return z;
     }
 
     /**
@@ -206,10 +222,19 @@ public final class Network implements GradientTarget {
      * meaningful afterwards.
      */
     public double trainStep(Tensor x, int[] labels, Optimizer optimizer, ForwardContext context) {
+        return step(x, optimizer, () -> forward(x, labels, context));
+    }
+
+    /** {@link #trainStep(Tensor, int[], Optimizer, ForwardContext)} against real-valued targets (a regression). */
+    public double trainStep(Tensor x, Tensor targets, Optimizer optimizer, ForwardContext context) {
+        return step(x, optimizer, () -> forward(x, targets, context));
+    }
+
+    private double step(Tensor x, Optimizer optimizer, java.util.function.DoubleSupplier forward) {
         OptionalDouble linear = optimizer.linearStep(x.rows());
         if (linear.isPresent()) {
             double scale = linear.getAsDouble();
-            double l = forward(x, labels, context);
+            double l = forward.getAsDouble();
             Tensor g = trainLoss.backward();
             for (int i = trainStages - 1; i >= 0; i--) {
                 Stage s = stages.get(i);
@@ -223,7 +248,7 @@ public final class Network implements GradientTarget {
             return l;
         }
         zeroGrad();
-        double l = forward(x, labels, context);
+        double l = forward.getAsDouble();
         backward();
         optimizer.step(parameters, lastBatch);
         return l;

@@ -36,6 +36,13 @@ public final class Charts {
         return png(c);
     }
 
+    /** A regression's test R² per epoch (in the accuracy slot of the points): 1 is a perfect fit. */
+    public static byte[] r2(List<EpochPoint> points) {
+        XYChart c = lineChart("Test R² per epoch (1 = perfect, 0 = the mean)", "R²");
+        addSeries(c, "test", points, EpochPoint::testAccuracy);
+        return png(c);
+    }
+
     /** Accuracy per epoch, in percent: train and test. */
     public static byte[] accuracy(List<EpochPoint> points) {
         XYChart c = lineChart("Accuracy per epoch", "accuracy (%)");

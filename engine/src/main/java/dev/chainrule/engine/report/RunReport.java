@@ -59,11 +59,15 @@ public final class RunReport {
     public static void write(Path dir, Map<String, Object> config, List<EpochPoint> points, TestScan scan, Shape shape,
             List<String> notes, ObjectMapper mapper) {
         List<String> names = classNames(config);
+        boolean regression = isRegression(config);
         Map<String, byte[]> pngs = new LinkedHashMap<>();
         pngs.put(LOSS_PNG, Charts.loss(points));
-        pngs.put(ACCURACY_PNG, Charts.accuracy(points));
-        pngs.put(CONFUSION_PNG, Charts.confusion(scan.confusion(), names));
-        pngs.put(WRONG_PNG, WrongGrid.png(scan.mostWrong(), shape, names));
+        // a regression has no classes: its score chart is R², with no confusion matrix or most-wrong grid
+        pngs.put(ACCURACY_PNG, regression ? Charts.r2(points) : Charts.accuracy(points));
+        if (!regression) {
+            pngs.put(CONFUSION_PNG, Charts.confusion(scan.confusion(), names));
+            pngs.put(WRONG_PNG, WrongGrid.png(scan.mostWrong(), shape, names));
+        }
         try {
             for (Map.Entry<String, byte[]> e : pngs.entrySet()) {
                 AtomicFiles.write(dir.resolve(e.getKey()), e.getValue());
@@ -85,6 +89,12 @@ public final class RunReport {
         return null;
     }
 
+    /** Whether the run is a regression: its record names targets instead of classes. */
+    public static boolean isRegression(Map<String, Object> config) {
+        return config.get("data") instanceof Map<?, ?> d && d.get("fitted") instanceof Map<?, ?> f
+                && f.get("targets") != null;
+    }
+
     static String html(Map<String, Object> config, List<EpochPoint> points, TestScan scan, List<String> notes,
             Map<String, byte[]> pngs, ObjectMapper mapper) {
         String name = String.valueOf(config.get("name"));
@@ -97,8 +107,9 @@ public final class RunReport {
                 .append("</style></head><body>\n");
         h.append("<h1>").append(esc(name)).append("</h1>\n");
         EpochPoint last = points.isEmpty() ? null : points.get(points.size() - 1);
-        h.append("<p><b>Test accuracy ").append(pct(scan.accuracy())).append("</b> on ").append(scan.samples())
-                .append(" test samples");
+        boolean regression = !pngs.containsKey(CONFUSION_PNG);
+        h.append("<p><b>").append(regression ? "Regression" : "Test accuracy " + pct(scan.accuracy())).append("</b> on ")
+                .append(scan.samples()).append(" test samples");
         if (last != null) {
             h.append(String.format(Locale.ROOT, " after %d epoch%s (test loss %s)", last.epoch(),
                     last.epoch() == 1 ? "" : "s", num(last.testLoss(), "%.4f")));
@@ -109,20 +120,25 @@ public final class RunReport {
         }
         h.append("<h2>Curves</h2>\n");
         img(h, pngs, LOSS_PNG, "loss per epoch");
-        img(h, pngs, ACCURACY_PNG, "accuracy per epoch");
+        img(h, pngs, ACCURACY_PNG, regression ? "test R² per epoch" : "accuracy per epoch");
         h.append("<h2>Epochs</h2>\n<table><tr><th>epoch</th><th>learning rate</th><th>train loss</th>"
-                + "<th>train accuracy</th><th>validation loss</th><th>test loss</th><th>test accuracy</th></tr>\n");
+                + "<th>train accuracy</th><th>validation loss</th><th>test loss</th><th>" + (regression ? "test R²" : "test accuracy")
+                + "</th></tr>\n");
         for (EpochPoint p : points) {
             h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
                     + "<td>%s</td><td>%s</td></tr>%n", p.epoch(), num(p.learningRate(), "%.6g"),
                     num(p.trainLoss(), "%.4f"), Double.isFinite(p.trainAccuracy()) ? pct(p.trainAccuracy()) : "\u2013",
-                    num(p.validationLoss(), "%.4f"), num(p.testLoss(), "%.4f"), pct(p.testAccuracy())));
+                    num(p.validationLoss(), "%.4f"), num(p.testLoss(), "%.4f"),
+                    regression ? num(p.testAccuracy(), "%.4f") : pct(p.testAccuracy())));
         }
-        h.append("</table>\n<h2>Confusion matrix</h2>\n");
-        img(h, pngs, CONFUSION_PNG, "confusion matrix");
-        h.append("<h2>Most wrong test images</h2>\n<p>Misclassified test images with the lowest probability on "
-                + "their true class; caption: true \u2192 predicted, the probability of the prediction, the test index.</p>\n");
-        img(h, pngs, WRONG_PNG, "most wrong test images");
+        h.append("</table>\n");
+        if (!regression) {
+            h.append("<h2>Confusion matrix</h2>\n");
+            img(h, pngs, CONFUSION_PNG, "confusion matrix");
+            h.append("<h2>Most wrong test images</h2>\n<p>Misclassified test images with the lowest probability on "
+                    + "their true class; caption: true \u2192 predicted, the probability of the prediction, the test index.</p>\n");
+            img(h, pngs, WRONG_PNG, "most wrong test images");
+        }
         h.append("<h2>Config</h2>\n<pre>");
         try {
             h.append(esc(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(config)));

@@ -73,6 +73,9 @@ public class ModelLoader {
                     + " but the data has " + split.test().features() + " features per sample");
         }
         int k = m.network().outputSize();
+        if (split.test().regression()) {
+            return Evaluator.evaluate(m.network(), split.test(), c.training().evalBatchSize());
+        }
         String stray = split.test().labelAtLeast(k);
         if (stray != null) {
             throw new BadInputException(stray + " is not a class of the model: it predicts " + k

@@ -257,7 +257,9 @@ public class TrainingRun {
         terminal.out().flush();
         Trainer.Result r = trainWhileDrawing(c, split, network, from, dir, store, listener);
         writer.writeModel(dir, network, c, split.train().numClasses());
-        if (split.train().classNames() != null) {
+        if (split.train().regression()) {
+            // a regression has no confusion matrix
+        } else if (split.train().classNames() != null) {
             writer.writeConfusion(dir, r.finalTest().confusion(), split.train().classNames());
         } else {
             writer.writeConfusion(dir, r.finalTest().confusion());
@@ -272,8 +274,8 @@ public class TrainingRun {
             terminal.out().println(c.name() + ": " + note);
         }
         int ran = r.epochs().isEmpty() ? c.training().epochs() : r.epochs().get(r.epochs().size() - 1).epoch();
-        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s after %d epoch%s (%.1f s), run folder %s%n", c.name(),
-                Evaluation.percent(r.finalTest().accuracy()), ran, ran == 1 ? "" : "s", r.seconds(), dir);
+        terminal.out().printf(Locale.ROOT, "%s: %s after %d epoch%s (%.1f s), run folder %s%n", c.name(),
+                r.finalTest().headline(), ran, ran == 1 ? "" : "s", r.seconds(), dir);
         terminal.out().flush();
         return r;
     }
@@ -384,8 +386,9 @@ public class TrainingRun {
             List<String> notes) {
         List<EpochPoint> points = new ArrayList<>();
         for (EpochMetrics m : epochs) {
-            points.add(new EpochPoint(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(),
-                    m.validationLoss(), m.learningRate()));
+            // a regression's chart of the test score shows R² where a classifier's shows accuracy
+            points.add(new EpochPoint(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(),
+                    m.isRegression() ? m.testR2() : m.testAccuracy(), m.validationLoss(), m.learningRate()));
         }
         Map<String, Object> json = c.toJsonMap();
         return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, shape, notes));

@@ -18,6 +18,10 @@ public final class ClassCheck {
     public static Network build(NetworkFactory factory, RunConfig config, Samples train, Samples test) {
         Network net = factory.build(config, train.shape(), 0);
         int k = net.outputSize();
+        checkTargets(config, net, train);
+        if (train.regression()) {
+            return net;
+        }
         if (train.numClasses() != k && train.labelAtLeast(k) == null) {
             String stray = test.labelAtLeast(k);
             if (stray != null) {
@@ -27,5 +31,32 @@ public final class ClassCheck {
         }
         NetworkFactory.checkClasses(config, k, train.numClasses());
         return net;
+    }
+
+    /**
+     * The loss must take what the data has (class labels, or real-valued targets for a regression), and a
+     * regression's network must give one output per target.
+     */
+    static void checkTargets(RunConfig config, Network net, Samples train) {
+        java.util.Set<dev.chainrule.api.Loss.Targets> takes = net.loss().targets();
+        String loss = config.loss().type();
+        if (train.regression()) {
+            if (!takes.contains(dev.chainrule.api.Loss.Targets.VALUES)) {
+                throw new dev.chainrule.engine.config.ConfigException(config.source(), "loss.type", "'" + loss
+                        + "' takes class labels, but the data has real-valued targets (data.target: a regression); "
+                        + "use a loss that takes values, such as mse, mae or huber");
+            }
+            int last = config.layers().size() - 1;
+            if (net.outputSize() != train.numClasses()) {
+                throw new dev.chainrule.engine.config.ConfigException(config.source(), "network.layers[" + last + "]",
+                        "the last stage (" + config.layers().get(last).type() + ") gives " + net.outputSize()
+                                + " outputs but the data has " + train.numClasses() + " target"
+                                + (train.numClasses() == 1 ? "" : "s") + "; they must be equal");
+            }
+        } else if (!takes.contains(dev.chainrule.api.Loss.Targets.CLASSES)) {
+            throw new dev.chainrule.engine.config.ConfigException(config.source(), "loss.type", "'" + loss
+                    + "' takes real-valued targets, but the data has class labels; use a classification loss such as "
+                    + "cross-entropy, or give the data's value columns as data.target");
+        }
     }
 }

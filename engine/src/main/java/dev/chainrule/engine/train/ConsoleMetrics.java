@@ -17,9 +17,12 @@ public class ConsoleMetrics implements MetricsSink {
     @Override
     public void epoch(EpochMetrics m) {
         // a loss that grows huge but stays finite would print as hundreds of digits in %f
-        out.printf(Locale.ROOT, "epoch %d/%d: train loss %s, test loss %s, test accuracy %s, %.1f s, %.0f samples/s%n",
-                m.epoch(), epochs, Text.number(m.trainLoss(), 4), Text.number(m.testLoss(), 4),
-                Evaluation.percent(m.testAccuracy()), m.seconds(),
+        String score = m.isRegression()
+                ? "test R² " + Text.number(m.testR2(), 4) + ", MSE " + Text.number(m.testMse(), 4) + ", MAE "
+                        + Text.number(m.testMae(), 4)
+                : "test accuracy " + Evaluation.percent(m.testAccuracy());
+        out.printf(Locale.ROOT, "epoch %d/%d: train loss %s, test loss %s, %s, %.1f s, %.0f samples/s%n",
+                m.epoch(), epochs, Text.number(m.trainLoss(), 4), Text.number(m.testLoss(), 4), score, m.seconds(),
                 m.samplesPerSecond());
         out.flush();
     }

@@ -12,7 +12,20 @@ import java.util.Map;
  */
 public record EpochMetrics(int epoch, double trainLoss, double testLoss, double testAccuracy, double seconds,
         double samplesPerSecond, double trainAccuracy, double learningRate, double validationLoss,
-        double validationAccuracy, int bestEpoch) {
+        double validationAccuracy, int bestEpoch, double testR2, double testMse, double testMae) {
+
+    /** A classifier's epoch (no regression figures). */
+    public EpochMetrics(int epoch, double trainLoss, double testLoss, double testAccuracy, double seconds,
+            double samplesPerSecond, double trainAccuracy, double learningRate, double validationLoss,
+            double validationAccuracy, int bestEpoch) {
+        this(epoch, trainLoss, testLoss, testAccuracy, seconds, samplesPerSecond, trainAccuracy, learningRate,
+                validationLoss, validationAccuracy, bestEpoch, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** A regression's epoch: R², MSE and MAE on the test data in the targets' units, no accuracy. */
+    public boolean isRegression() {
+        return Double.isFinite(testR2) || Double.isFinite(testMse);
+    }
 
     /** Without the fields added for reports, schedules and early stopping. */
     public EpochMetrics(int epoch, double trainLoss, double testLoss, double testAccuracy, double seconds,
@@ -28,7 +41,13 @@ public record EpochMetrics(int epoch, double trainLoss, double testLoss, double 
         o.put("trainLoss", trainLoss);
         putFinite(o, "trainAccuracy", trainAccuracy);
         o.put("testLoss", testLoss);
-        o.put("testAccuracy", testAccuracy);
+        if (isRegression()) {
+            putFinite(o, "testR2", testR2);
+            putFinite(o, "testMse", testMse);
+            putFinite(o, "testMae", testMae);
+        } else {
+            o.put("testAccuracy", testAccuracy);
+        }
         putFinite(o, "learningRate", learningRate);
         putFinite(o, "validationLoss", validationLoss);
         putFinite(o, "validationAccuracy", validationAccuracy);
@@ -44,7 +63,8 @@ public record EpochMetrics(int epoch, double trainLoss, double testLoss, double 
     public static EpochMetrics fromJson(com.fasterxml.jackson.databind.JsonNode n) {
         return new EpochMetrics(n.path("epoch").asInt(), d(n, "trainLoss"), d(n, "testLoss"), d(n, "testAccuracy"),
                 d(n, "seconds"), d(n, "samplesPerSecond"), d(n, "trainAccuracy"), d(n, "learningRate"),
-                d(n, "validationLoss"), d(n, "validationAccuracy"), n.path("bestEpoch").asInt(0));
+                d(n, "validationLoss"), d(n, "validationAccuracy"), n.path("bestEpoch").asInt(0), d(n, "testR2"),
+                d(n, "testMse"), d(n, "testMae"));
     }
 
     private static double d(com.fasterxml.jackson.databind.JsonNode n, String k) {

@@ -31,6 +31,9 @@ public final class Evaluator {
      * report shows, found in the same pass.
      */
     public static Evaluation evaluate(Network network, Samples samples, int batchSize, int keepWrong) {
+        if (samples.regression()) {
+            return regression(network, samples, batchSize);
+        }
         int n = samples.size();
         int k = network.outputSize();
         int classes = Math.max(k, samples.numClasses());
@@ -83,6 +86,42 @@ public final class Evaluator {
         List<Evaluation.Wrong> sorted = new ArrayList<>(worst);
         sorted.sort(Comparator.comparingDouble(Evaluation.Wrong::trueProbability).thenComparingInt(Evaluation.Wrong::index));
         return new Evaluation(n == 0 ? 0 : lossSum / n, n == 0 ? 0 : (double) correct / n, confusion, n, sorted);
+    }
+
+    /**
+     * A regression's score: the mean loss (on the targets as the network learns them) and MSE, MAE and R² of
+     * the predictions in the targets' own units, accumulated in row order.
+     */
+    static Evaluation regression(Network network, Samples samples, int batchSize) {
+        int n = samples.size();
+        int t = samples.numClasses();
+        dev.chainrule.engine.config.RunConfig.Fitted fit = samples.fitted();
+        RegressionMetrics metrics = new RegressionMetrics(t);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int b = Math.min(batchSize, Math.max(1, n));
+        double lossSum = 0;
+        for (int from = 0; from < n; from += b) {
+            int count = Math.min(b, n - from);
+            Tensor bx = new Tensor(count, samples.features());
+            Tensor by = new Tensor(count, t);
+            samples.fill(order, from, count, bx, new int[count]);
+            samples.fillTargets(order, from, count, by);
+            lossSum += network.forward(bx, by, dev.chainrule.api.ForwardContext.inference());
+            Tensor out = network.trainingOutput();
+            double[] p = new double[count * t];
+            double[] y = new double[count * t];
+            for (int r = 0; r < count; r++) {
+                for (int k = 0; k < t; k++) {
+                    p[r * t + k] = fit == null ? out.get(r, k) : fit.unscaleTarget(k, out.get(r, k));
+                    y[r * t + k] = fit == null ? by.get(r, k) : fit.unscaleTarget(k, by.get(r, k));
+                }
+            }
+            metrics.add(p, y, count);
+        }
+        return Evaluation.ofRegression(n == 0 ? 0 : lossSum / n, n, metrics);
     }
 
     /**

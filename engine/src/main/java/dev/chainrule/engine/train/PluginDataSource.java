@@ -195,8 +195,31 @@ public class PluginDataSource implements DataSource {
                 }
             }
         }
+        double[] tOffset = new double[0];
+        double[] tDivisor = new double[0];
+        if (!t.isClassification() && "standardize".equals(scale)) {
+            int k = t.targetCount();
+            tOffset = new double[k];
+            tDivisor = new double[k];
+            for (int j = 0; j < k; j++) {
+                double sum = 0;
+                for (int r : rows) {
+                    sum += t.target(r, j);
+                }
+                double mean = sum / rows.length;
+                double sq = 0;
+                for (int r : rows) {
+                    double d = t.target(r, j) - mean;
+                    sq += d * d;
+                }
+                double sd = Math.sqrt(sq / rows.length);
+                tOffset[j] = mean;
+                tDivisor[j] = sd > 0 && Double.isFinite(sd) ? sd : 1;
+            }
+        }
         return new RunConfig.Fitted(t.isClassification() ? t.classNames() : null,
-                t.isClassification() ? null : t.targetNames(), t.featureNames(), scale, offset, divisor);
+                t.isClassification() ? null : t.targetNames(), t.featureNames(), scale, offset, divisor, tOffset,
+                tDivisor);
     }
 
     /** A recorded fit must still describe the data: same classes (or targets) and features. */

@@ -34,6 +34,20 @@ public interface Samples {
         return null;
     }
 
+    /** Whether the samples have real-valued targets (a regression) instead of class labels. */
+    default boolean regression() {
+        return false;
+    }
+
+    /**
+     * For a regression: writes the targets of samples {@code order[from .. from+count)} into rows
+     * {@code 0..count} of {@code y} ({@code count × numClasses()}, the target count), as the network learns them
+     * (scaled when the fit scales targets).
+     */
+    default void fillTargets(int[] order, int from, int count, Tensor y) {
+        throw new UnsupportedOperationException("these samples have class labels, not targets");
+    }
+
     /** The class names, index = class (from the data: "setosa", a folder's name); null when the data has none. */
     default java.util.List<String> classNames() {
         return null;

@@ -111,8 +111,9 @@ public class SgdTrainer implements Trainer {
             }
             this.n = train.size();
             this.b = Math.min(t.batchSize(), Math.max(1, n));
-            this.full = new Batch(b, train.features());
-            this.tail = n % b > 0 ? new Batch(n % b, train.features()) : null;
+            int targets = train.regression() ? train.numClasses() : 0;
+            this.full = new Batch(b, train.features(), targets);
+            this.tail = n % b > 0 ? new Batch(n % b, train.features(), targets) : null;
         }
 
         /** A fresh state, or the checkpoint's weights, optimizer state and loop state after checking it fits. */
@@ -167,10 +168,13 @@ public class SgdTrainer implements Trainer {
             if (Double.isNaN(lastTest.meanLoss())) {
                 throw new CheckFailedException("training diverged: test loss is NaN after epoch " + epoch);
             }
+            RegressionMetrics reg = lastTest.regression();
             EpochMetrics m = new EpochMetrics(epoch, n == 0 ? 0 : state.lossSum / n, lastTest.meanLoss(),
                     lastTest.accuracy(), seconds, (n - startPosition) / Math.max(seconds, 1e-9),
-                    n == 0 ? 0 : (double) state.correct / n, lr, validationResult[0], validationResult[1],
-                    state.bestEpoch);
+                    train.regression() ? Double.NaN : n == 0 ? 0 : (double) state.correct / n, lr,
+                    validationResult[0], validationResult[1], state.bestEpoch,
+                    reg == null ? Double.NaN : reg.r2(), reg == null ? Double.NaN : reg.mse(),
+                    reg == null ? Double.NaN : reg.mae());
             state.done.add(m);
             state.nextEpoch();
             if (store != null) {
@@ -185,15 +189,22 @@ public class SgdTrainer implements Trainer {
             int count = Math.min(b, n - from);
             Batch batch = count == b ? full : tail;
             train.fill(order, from, count, batch.x, batch.labels);
-            double l = network.trainStep(batch.x, batch.labels, optimizer,
-                    trainingContext(config.seed(), state.epoch, from, n, b));
+            double l;
+            if (batch.targets != null) {
+                train.fillTargets(order, from, count, batch.targets);
+                l = network.trainStep(batch.x, batch.targets, optimizer,
+                        trainingContext(config.seed(), state.epoch, from, n, b));
+            } else {
+                l = network.trainStep(batch.x, batch.labels, optimizer,
+                        trainingContext(config.seed(), state.epoch, from, n, b));
+            }
             if (!Double.isFinite(l)) {
                 progress.epochFinished();
                 throw diverged("loss is " + l, order, state.epoch);
             }
             state.lossSum += l;
             Tensor out = network.trainingOutput();
-            for (int r = 0; r < count; r++) {
+            for (int r = 0; batch.targets == null && r < count; r++) {
                 if (Evaluator.argmax(out, r) == batch.labels[r]) {
                     state.correct++;
                 }
@@ -270,14 +281,17 @@ public class SgdTrainer implements Trainer {
         }
     }
 
-    /** A batch's input and label buffers, reused for every batch of that size. */
+    /** A batch's input and label (or target) buffers, reused for every batch of that size. */
     private static final class Batch {
         final Tensor x;
         final int[] labels;
+        /** A regression's targets, {@code rows × T}; null for class labels. */
+        final Tensor targets;
 
-        Batch(int rows, int features) {
+        Batch(int rows, int features, int targetCount) {
             x = new Tensor(rows, features);
             labels = new int[rows];
+            targets = targetCount > 0 ? new Tensor(rows, targetCount) : null;
         }
     }
 
@@ -303,39 +317,44 @@ public class SgdTrainer implements Trainer {
         String detail = "the replay from the last snapshot did not reproduce it";
         int at = -1;
         int row = 0;
-        // First pass: the training steps themselves (trainStep, fused for plain SGD: the same bits as the run),
-        // to find the first batch whose loss or weights go non-finite.
-        restore(network, sgd, snap.weights(), snap.state());
         int bad = -1;
-        for (int from = snap.position(); from < n && bad < 0; from += b) {
-            int count = Math.min(b, n - from);
-            Tensor bx = new Tensor(count, train.features());
-            int[] by = new int[count];
-            train.fill(order, from, count, bx, by);
-            if (!Double.isFinite(network.trainStep(bx, by, sgd, trainingContext(seed, epoch, from, n, b)))
-                    || !Divergence.weightsFinite(network)) {
-                bad = from;
-            }
-        }
-        if (bad >= 0) {
-            // Second pass: the same steps up to that batch, then that batch stage by stage (the unfused VJPs,
-            // each checked), from exactly the weights the run had before it.
+        if (train.regression()) {
+            // the replay steps through class labels; a regression's divergence is reported without it
+            detail = "the loss or a weight (regression targets are not replayed step by step)";
+        } else {
+            // First pass: the training steps themselves (trainStep, fused for plain SGD: the same bits as the run),
+            // to find the first batch whose loss or weights go non-finite.
             restore(network, sgd, snap.weights(), snap.state());
-            for (int from = snap.position(); from <= bad; from += b) {
+            for (int from = snap.position(); from < n && bad < 0; from += b) {
                 int count = Math.min(b, n - from);
                 Tensor bx = new Tensor(count, train.features());
                 int[] by = new int[count];
                 train.fill(order, from, count, bx, by);
-                if (from < bad) {
-                    network.trainStep(bx, by, sgd, trainingContext(seed, epoch, from, n, b));
-                    continue;
+                if (!Double.isFinite(network.trainStep(bx, by, sgd, trainingContext(seed, epoch, from, n, b)))
+                        || !Divergence.weightsFinite(network)) {
+                    bad = from;
                 }
-                at = from;
-                Divergence.Finding finding = Divergence.checkedStep(network, bx, by, sgd,
-                        trainingContext(seed, epoch, from, n, b));
-                detail = finding != null ? finding.where()
-                        : "the update of this batch (its step-by-step check, with the gradient summed before the step, stayed finite)";
-                row = finding != null ? finding.row() : 0;
+            }
+            if (bad >= 0) {
+                // Second pass: the same steps up to that batch, then that batch stage by stage (the unfused VJPs,
+                // each checked), from exactly the weights the run had before it.
+                restore(network, sgd, snap.weights(), snap.state());
+                for (int from = snap.position(); from <= bad; from += b) {
+                    int count = Math.min(b, n - from);
+                    Tensor bx = new Tensor(count, train.features());
+                    int[] by = new int[count];
+                    train.fill(order, from, count, bx, by);
+                    if (from < bad) {
+                        network.trainStep(bx, by, sgd, trainingContext(seed, epoch, from, n, b));
+                        continue;
+                    }
+                    at = from;
+                    Divergence.Finding finding = Divergence.checkedStep(network, bx, by, sgd,
+                            trainingContext(seed, epoch, from, n, b));
+                    detail = finding != null ? finding.where()
+                            : "the update of this batch (its step-by-step check, with the gradient summed before the step, stayed finite)";
+                    row = finding != null ? finding.row() : 0;
+                }
             }
         }
         String sample = at < 0 ? "" : String.format(Locale.ROOT, " at sample %d of %d (training index %d%s)",

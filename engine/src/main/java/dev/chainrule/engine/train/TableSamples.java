@@ -57,6 +57,29 @@ public final class TableSamples implements Samples {
         return fitted;
     }
 
+    @Override
+    public boolean regression() {
+        return !table.isClassification();
+    }
+
+    @Override
+    public void fillTargets(int[] order, int from, int count, Tensor y) {
+        int t = table.targetCount();
+        if (y.rows() != count || y.cols() != t) {
+            throw new IllegalArgumentException("target buffer must be " + count + "×" + t);
+        }
+        double[] off = fitted.targetOffset();
+        double[] div = fitted.targetDivisor();
+        double[] d = y.data();
+        for (int b = 0; b < count; b++) {
+            int row = rows[order[from + b]];
+            for (int k = 0; k < t; k++) {
+                double v = table.target(row, k);
+                d[b * t + k] = off.length == 0 ? v : (v - off[k]) / div[k];
+            }
+        }
+    }
+
     /** The table row behind sample {@code i}. */
     public int tableRow(int i) {
         return rows[i];

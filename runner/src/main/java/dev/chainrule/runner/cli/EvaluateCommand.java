@@ -43,8 +43,8 @@ public class EvaluateCommand implements Callable<Integer> {
         Path data = dataOption.dir();
         ModelFiles.Loaded m = models.load(model, trust.trusted);
         Evaluation e = models.evaluate(m, data, model.toString());
-        terminal.out().printf(Locale.ROOT, "%s: test accuracy %s on %d test samples (test loss %s)%n", m.config().name(),
-                Evaluation.percent(e.accuracy()), e.samples(), Text.number(e.meanLoss(), 4));
+        terminal.out().printf(Locale.ROOT, "%s: %s on %d test samples (test loss %s)%n", m.config().name(),
+                e.headline(), e.samples(), Text.number(e.meanLoss(), 4));
         terminal.out().flush();
         return 0;
     }
