@@ -1,5 +1,6 @@
 package dev.chainrule.datasources;
 
+import dev.chainrule.api.support.Images;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.Plugin;
 import dev.chainrule.api.OptionSpec;

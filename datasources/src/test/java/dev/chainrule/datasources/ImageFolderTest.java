@@ -1,5 +1,7 @@
 package dev.chainrule.datasources;
 
+import dev.chainrule.api.support.Images;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

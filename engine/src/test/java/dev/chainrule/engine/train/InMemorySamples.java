@@ -17,6 +17,12 @@ public record InMemorySamples(double[][] x, int[] y, int numClasses) implements 
         return x[0].length;
     }
 
+    /** Four features are a 2×2 one-channel picture (so the blob models take pictures, like the MNIST ones). */
+    @Override
+    public dev.chainrule.api.Shape shape() {
+        return features() == 4 ? dev.chainrule.api.Shape.image(1, 2, 2) : dev.chainrule.api.Shape.of(features());
+    }
+
     @Override
     public void fill(int[] order, int from, int count, Tensor t, int[] labels) {
         for (int b = 0; b < count; b++) {

@@ -46,10 +46,10 @@ class ExplainTest {
         assertTrue(o.startsWith("e: one step of optimizer sgd"), o);
         assertTrue(o.lines().findFirst().orElseThrow().contains("on training sample 4 (label 1)"), o);
         // the chain, in order: forward through each stage, the fused loss, then backward from the last stage
-        String[] chain = {"FORWARD", "[0] dense 4→5", "[1] sigmoid 5→5", "[2] dense 5→3",
+        String[] chain = {"FORWARD", "[0] dense 1×2×2→5", "[1] sigmoid 5→5", "[2] dense 5→3",
             "[3] softmax is fused with the loss cross-entropy", "BACKWARD", "D ℓ: 1×3, structure (SM(ẑ) − e_y)ᵀ",
             "[2] dense 5→3", "D_W f: 3×15, structure I_3 ⊗ xᵀ", "∂ℓ/∂W = g·D_W f (3×5)", "D_x f: 3×5, structure W",
-            "g ← g·D_x f = (5)", "[1] sigmoid", "D_x f: 5×5, structure diag(σ(ẑ)∘(1−σ(ẑ)))", "[0] dense 4→5",
+            "g ← g·D_x f = (5)", "[1] sigmoid", "D_x f: 5×5, structure diag(σ(ẑ)∘(1−σ(ẑ)))", "[0] dense 4→5, evaluated",
             "∂ℓ/∂b = g·D_b f (5)", "CHECK", "STEP  θ ← θ − α·∇θ by optimizer sgd"};
         int at = 0;
         for (String s : chain) {

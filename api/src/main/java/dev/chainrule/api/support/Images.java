@@ -1,4 +1,4 @@
-package dev.chainrule.datasources;
+package dev.chainrule.api.support;
 
 import dev.chainrule.api.data.DataException;
 import java.awt.color.ColorSpace;
@@ -20,24 +20,25 @@ import javax.imageio.stream.ImageInputStream;
  * Decoding with {@link ImageIO} (PNG, JPEG, BMP, GIF) into 8-bit pixels, and a deterministic resize of our
  * own (not Graphics2D): per axis, area averaging when shrinking and bilinear interpolation (pixel centres
  * aligned) when enlarging, in double precision, rounded half up to bytes at the end. Gray from color is
- * ITU-R BT.601 luma {@code 0.299 R + 0.587 G + 0.114 B}, rounded.
+ * ITU-R BT.601 luma {@code 0.299 R + 0.587 G + 0.114 B}, rounded. The image-folder data source prepares its
+ * samples with it and {@code predict} a picture for an image model, so both give the network the same bytes.
  */
-final class Images {
+public final class Images {
     /** Images decoded so far in this JVM (tests use it to see a cache hit). */
-    static final AtomicLong DECODED = new AtomicLong();
+    public static final AtomicLong DECODED = new AtomicLong();
 
     private Images() {
     }
 
     /** Decoded pixels: {@code channels} (1 gray or 3 RGB) interleaved per pixel, row after row. */
-    record Pixels(int width, int height, int channels, byte[] data) {
+    public record Pixels(int width, int height, int channels, byte[] data) {
     }
 
     /** The width and height from the header, without decoding; whether the image is gray. */
-    record Header(int width, int height) {
+    public record Header(int width, int height) {
     }
 
-    static Header header(Path file, String shown) {
+    public static Header header(Path file, String shown) {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             ImageReader r = reader(in, shown);
             try {
@@ -71,7 +72,7 @@ final class Images {
     }
 
     /** Decodes, refusing before decoding an image of more than {@code maxPixels} pixels. */
-    static Pixels decode(Path file, String shown, long maxPixels) {
+    public static Pixels decode(Path file, String shown, long maxPixels) {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             ImageReader r = reader(in, shown);
             List<String> warnings = new ArrayList<>();
@@ -142,7 +143,7 @@ final class Images {
      * The image as {@code channels × height × width} bytes (channel-major), converted (gray by luma, gray
      * repeated for RGB) and resized.
      */
-    static byte[] toCHW(Pixels p, int channels, int height, int width) {
+    public static byte[] toCHW(Pixels p, int channels, int height, int width) {
         int w = p.width();
         int h = p.height();
         byte[] out = new byte[channels * height * width];
