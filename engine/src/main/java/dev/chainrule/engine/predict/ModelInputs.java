@@ -194,6 +194,11 @@ public final class ModelInputs {
         return String.join(", ", out);
     }
 
+    /** A row in the data's own units (a CSV row's values, in feature order) with the recorded scaling applied. */
+    public double[] row(double[] raw) {
+        return scaled(raw.clone());
+    }
+
     private double[] scaled(double[] x) {
         if (x.length != shape.size()) {
             throw new BadInputException("the input has " + x.length + " values, the model takes " + shape.size());

@@ -102,7 +102,7 @@ public class SgdTrainer implements Trainer {
             this.store = store;
             RunConfig.EarlyStopping es = t.earlyStopping();
             if (es != null) {
-                Samples[] split = SubsetSamples.validationSplit(all, es.validationFraction(), config.seed());
+                Samples[] split = all.validationSplit(es.validationFraction(), config.seed());
                 this.train = split[0];
                 this.validation = split[1];
             } else {
