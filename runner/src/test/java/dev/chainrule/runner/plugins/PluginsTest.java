@@ -324,11 +324,11 @@ class PluginsTest {
         Cli.Result r = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run").toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.0; rebuild the plugin against it "
+        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.1; rebuild the plugin against it "
                 + "(NoClassDefFoundError: dev/chainrule/api/FutureApi) in com.acme.future.P.create", r.errLine());
         Cli.Result v = Cli.run(null, "verify-plugin", bad.toString());
         assertEquals(1, v.code());
-        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.0"),
+        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.1"),
                 v.out());
     }
 
