@@ -168,6 +168,8 @@ final class GraphConfig {
             if (name != null) {
                 refs.put(name, outRef);
             }
+            // an unnamed entry is "layers[i]" by its index in its own list
+            refs.putIfAbsent("layers[" + i + "]", outRef);
             previous = outRef;
         }
         return previous;
@@ -209,6 +211,10 @@ final class GraphConfig {
             } else {
                 for (String r : written.get(i)) {
                     Integer j = local.get(r);
+                    java.util.regex.Matcher im = INDEXED.matcher(r);
+                    if (j == null && im.matches() && Integer.parseInt(im.group(1)) < n) {
+                        j = Integer.parseInt(im.group(1));
+                    }
                     if (j != null) {
                         to.add(j);
                     }
@@ -276,12 +282,6 @@ final class GraphConfig {
         String found = refs.get(r);
         if (found != null) {
             return found;
-        }
-        if (top && INDEXED.matcher(r).matches()) {
-            int k = Integer.parseInt(r.substring(7, r.length() - 1));
-            if (k < out.size()) {
-                return ref(k);
-            }
         }
         if (top && FINAL_NAME.matcher(r).matches() && finalNames.containsKey(r)) {
             return r;
