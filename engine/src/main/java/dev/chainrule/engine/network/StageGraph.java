@@ -254,8 +254,22 @@ public final class StageGraph {
      * Non-merge nodes run through {@code step}; a node whose input is the data is told not to propagate.
      */
     public void backward(Tensor g, int count, NodeBackward step) {
+        reverse(g, count, step, false);
+    }
+
+    /**
+     * Plain reverse mode over every node, from {@code g} at the output, down to the data: returns
+     * {@code ∂/∂x} (the sum over the stages that read the input), for saliency maps. Parameter gradients are
+     * accumulated as in {@link #backward}.
+     */
+    public Tensor backwardToInput(Tensor g) {
+        return reverse(g, stages.size(), PLAIN, true);
+    }
+
+    private Tensor reverse(Tensor g, int count, NodeBackward step, boolean toInput) {
+        Tensor inputGrad = null;
         if (count == 0) {
-            return;
+            return null;
         }
         Tensor[] grads = new Tensor[count];
         int[] arrived = new int[count];
@@ -271,21 +285,38 @@ public final class StageGraph {
             if (s instanceof Merge m) {
                 boolean[] propagate = new boolean[in.length];
                 for (int k = 0; k < in.length; k++) {
-                    propagate[k] = in[k] != INPUT;
+                    propagate[k] = toInput || in[k] != INPUT;
                 }
                 List<Tensor> back = m.backward(gi, propagate);
                 for (int k = 0; k < in.length; k++) {
-                    if (propagate[k]) {
+                    if (in[k] == INPUT && toInput) {
+                        inputGrad = addInto(inputGrad, back.get(k));
+                    } else if (propagate[k]) {
                         deliver(grads, arrived, in[k], back.get(k), i);
                     }
                 }
             } else {
-                Tensor back = step.apply(i, s, gi, in[0] != INPUT);
-                if (in[0] != INPUT) {
+                Tensor back = step.apply(i, s, gi, toInput || in[0] != INPUT);
+                if (in[0] == INPUT && toInput) {
+                    inputGrad = addInto(inputGrad, back);
+                } else if (in[0] != INPUT) {
                     deliver(grads, arrived, in[0], back, i);
                 }
             }
         }
+        return inputGrad;
+    }
+
+    private static Tensor addInto(Tensor sum, Tensor t) {
+        if (sum == null) {
+            return t.copy();
+        }
+        double[] a = sum.data();
+        double[] b = t.data();
+        for (int k = 0; k < a.length; k++) {
+            a[k] += b[k];
+        }
+        return sum;
     }
 
     /** Adds the VJP {@code t} that consumer {@code from} sends to node {@code j}: the sum at a fan-out. */
