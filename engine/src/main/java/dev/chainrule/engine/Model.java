@@ -45,7 +45,7 @@ public final class Model {
     /** The shape of one input row (channel-major {@code C×H×W} for images). */
     public Shape inputShape() {
         return loaded.network().stages().isEmpty() ? Shape.of(loaded.network().inputSize())
-                : loaded.network().stages().get(0).inputShape();
+                : loaded.network().inputShape();
     }
 
     /** How many classes the model tells apart (the length of {@link #probabilities}). */

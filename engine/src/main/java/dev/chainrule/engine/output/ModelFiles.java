@@ -58,15 +58,19 @@ public final class ModelFiles {
     record Weights(String file, String dtype, Long bytes, String sha256) {
     }
 
-    /** One entry of {@code parameters}: where a layer's parameter lies in weights.bin. */
+    /**
+     * One entry of {@code parameters}: where a layer's parameter lies in weights.bin; {@code stage} is the
+     * stage's name in a graph ({@code block3.conv1}), absent for an unnamed stage.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ParameterEntry(Integer layer, String type, String name, int[] shape, String dtype, String order,
+    record ParameterEntry(Integer layer, String stage, String type, String name, int[] shape, String dtype, String order,
             Long offset, Long length) {
     }
 
     /** One entry of {@code buffers}: a stage's non-trained state (running statistics), after the parameters. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record BufferEntry(Integer layer, String type, String name, int[] shape, String dtype, Long offset, Long length) {
+    record BufferEntry(Integer layer, String stage, String type, String name, int[] shape, String dtype, Long offset,
+            Long length) {
     }
 
     /** Writes weights.bin, then model.json (so a model.json always has its weights). */
@@ -78,7 +82,7 @@ public final class ModelFiles {
         for (int i = 0; i < stages.size(); i++) {
             if (stages.get(i) instanceof Layer l) {
                 for (Parameter p : l.parameters()) {
-                    params.add(new ParameterEntry(i, l.type(), p.name(), p.shape(), DTYPE, ORDER, total * Double.BYTES,
+                    params.add(new ParameterEntry(i, network.graph().name(i), l.type(), p.name(), p.shape(), DTYPE, ORDER, total * Double.BYTES,
                             (long) p.size()));
                     total += p.size();
                 }
@@ -88,7 +92,7 @@ public final class ModelFiles {
         List<BufferEntry> bufs = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             for (Buffer b : stages.get(i).buffers()) {
-                bufs.add(new BufferEntry(i, stages.get(i).type(), b.name(), b.shape().dims(), DTYPE, total * Double.BYTES,
+                bufs.add(new BufferEntry(i, network.graph().name(i), stages.get(i).type(), b.name(), b.shape().dims(), DTYPE, total * Double.BYTES,
                         (long) b.size()));
                 total += b.size();
             }

@@ -4,6 +4,7 @@ import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
 import dev.chainrule.engine.network.Network;
+import dev.chainrule.engine.network.StageGraph;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;
@@ -24,6 +25,16 @@ final class Divergence {
     private Divergence() {
     }
 
+    /** Carries a finding out of the graph's reverse pass. */
+    private static final class Found extends RuntimeException {
+        final transient Finding finding;
+
+        Found(Finding finding) {
+            super(null, null, false, false);
+            this.finding = finding;
+        }
+    }
+
     /** The first non-finite value of a checked step, or null when the step was finite. */
     record Finding(int row, String where) {
     }
@@ -40,10 +51,12 @@ final class Divergence {
         if (row >= 0) {
             return new Finding(row, "the input sample itself");
         }
+        StageGraph graph = net.graph();
+        graph.start(x);
         for (int i = 0; i < net.trainingStages(); i++) {
             Stage s = stages.get(i);
-            String before = "‖z‖=" + fmt(norm(z.data())) + params(s, false);
-            z = s.forward(z, context.atStage(i));
+            String before = "‖z‖=" + fmt(norm(graph.inputOf(i).data())) + params(s, false);
+            z = graph.forwardNode(i, context);
             row = firstBadRow(z);
             if (row >= 0) {
                 return new Finding(row, "the forward pass of stage [" + i + "] " + s.type() + "; norms just before: "
@@ -62,22 +75,27 @@ final class Divergence {
             return new Finding(row, "the backward pass of the loss " + loss.type() + " (D ℓ); norms just before: ‖z‖="
                     + fmt(norm(z.data())));
         }
-        for (int i = net.trainingStages() - 1; i >= 0; i--) {
-            Stage s = stages.get(i);
-            String before = "‖g‖=" + fmt(norm(g.data())) + params(s, false);
-            g = s.backward(g, i > 0);
-            if (g != null && (row = firstBadRow(g)) >= 0) {
-                return new Finding(row, "the backward pass of stage [" + i + "] " + s.type() + " (g·D_x); norms just before: "
-                        + before);
-            }
-            if (s instanceof Layer lay) {
-                for (Parameter p : lay.parameters()) {
-                    if (!finite(p.grad())) {
-                        return new Finding(0, "the backward pass of stage [" + i + "] " + s.type() + " (∂ℓ/∂" + p.name()
-                                + "); norms just before: " + before);
+        try {
+            graph.backward(g, net.trainingStages(), (i, s, gi, propagate) -> {
+                String before = "‖g‖=" + fmt(norm(gi.data())) + params(s, false);
+                Tensor back = s.backward(gi, propagate);
+                int bad;
+                if (back != null && (bad = firstBadRow(back)) >= 0) {
+                    throw new Found(new Finding(bad, "the backward pass of stage [" + i + "] " + s.type()
+                            + " (g·D_x); norms just before: " + before));
+                }
+                if (s instanceof Layer lay) {
+                    for (Parameter p : lay.parameters()) {
+                        if (!finite(p.grad())) {
+                            throw new Found(new Finding(0, "the backward pass of stage [" + i + "] " + s.type() + " (∂ℓ/∂"
+                                    + p.name() + "); norms just before: " + before));
+                        }
                     }
                 }
-            }
+                return back;
+            });
+        } catch (Found f) {
+            return f.finding;
         }
         StringBuilder before = new StringBuilder();
         for (int i = 0; i < stages.size(); i++) {

@@ -69,11 +69,13 @@ public class DescribeCommand implements Callable<Integer> {
         String where = switch (p.kind()) {
             case OPTIMIZER -> "config entry (training.optimizer): ";
             case LOSS -> "config entry (loss): ";
+            case MERGE -> "config entry (network.layers, several inputs, docs/graphs.md): ";
             default -> "config entry: ";
         };
-        out.println(where + "{\"type\": \"" + p.type() + "\""
+        out.println(where + "{" + (p.kind() == ComponentProvider.Kind.MERGE ? "\"name\": \"sum\", " : "")
+                + "\"type\": \"" + p.type() + "\""
                 + opts.stream().filter(OptionSpec::required).map(s -> ", \"" + s.name() + "\": ...").reduce("", String::concat)
-                + "}");
+                + (p.kind() == ComponentProvider.Kind.MERGE ? ", \"inputs\": [\"a\", \"b\"]" : "") + "}");
         out.flush();
         return 0;
     }

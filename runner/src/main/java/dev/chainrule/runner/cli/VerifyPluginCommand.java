@@ -138,6 +138,8 @@ public class VerifyPluginCommand implements Callable<Integer> {
             } else if (p instanceof LossProvider lp) {
                 ContractChecks.LossFactory f = n -> lp.create(new BuildContext(n, opts, 0));
                 results.addAll(checks.allLossChecks(f, predictionsFor(f), LOSS_SIZES));
+            } else if (p instanceof dev.chainrule.api.MergeProvider mp) {
+                results.addAll(checks.mergeProvider(mp, mp::create, opts));
             } else {
                 results.addAll(checks.stageProvider(p, ctx -> (Stage) create(p, ctx), opts, STAGE_SIZES));
             }
@@ -174,6 +176,11 @@ public class VerifyPluginCommand implements Callable<Integer> {
         }
         if (p instanceof OptimizerProvider op) {
             return op.create(ctx);
+        }
+        if (p instanceof dev.chainrule.api.MergeProvider mp) {
+            // a merge takes several inputs: the option checks build it on two of the shape given
+            return mp.create(ctx.inputShapes().size() > 1 ? ctx
+                    : BuildContext.merge(ctx.type(), List.of(ctx.inputShape(), ctx.inputShape()), ctx.options(), ctx.seed()));
         }
         return ((LossProvider) p).create(ctx);
     }

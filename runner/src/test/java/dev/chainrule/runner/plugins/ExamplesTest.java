@@ -115,4 +115,16 @@ class ExamplesTest {
         assertTrue(e.out().contains(String.format(Locale.ROOT, "%.2f%%", acc)),
                 "evaluate restores the running mean and gets the run's test accuracy " + acc + ": " + e.out());
     }
+
+    @Test
+    void gateIsAMergePluginThatPassesVerifyAndTrainsInAGraph() throws IOException {
+        Path jar = jar("plugin-gate");
+        Cli.Result r = Cli.run(null, "verify-plugin", jar.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(Pattern.compile("(?m)^PASS gate \\(merge, .*: \\d+ checks").matcher(r.out()).find(), r.out());
+        trains(jar, """
+                {"name": "h", "type": "dense", "units": 32}, {"name": "s", "type": "dense", "units": 32, "inputs": ["input"]},
+                {"name": "g", "type": "gate", "inputs": ["h", "s"]},
+                {"type": "dense", "units": 10}, {"type": "softmax"}""", tmp.resolve("run"));
+    }
 }

@@ -252,9 +252,9 @@ class PluginsTest {
         Cli.Result used = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run-bad").toString());
         assertEquals(2, used.code());
-        assertTrue(used.errLine().endsWith("cfg.json: network.layers[1].type: unknown type 'gelu'; known: avgpool2d, batch-norm, "
-                + "conv2d, dense, dropout, flatten, global-avgpool, layer-norm, leaky-relu, maxpool2d, relu, sigmoid, softmax, "
-                + "swish, tanh (did you mean 'relu'?); " + shown + " (" + cause + ") was skipped and might provide it"), used.errLine());
+        assertTrue(used.errLine().endsWith("cfg.json: network.layers[1].type: unknown type 'gelu'; known: add, avgpool2d, batch-norm, "
+                + "concat, conv2d, dense, dropout, flatten, global-avgpool, layer-norm, leaky-relu, maxpool2d, multiply, relu, "
+                + "sigmoid, softmax, swish, tanh (did you mean 'relu'?); " + shown + " (" + cause + ") was skipped and might provide it"), used.errLine());
         assertEquals(2, used.err().lines().count(), "the warning, then the error: " + used.err());
     }
 
@@ -287,7 +287,7 @@ class PluginsTest {
                 .source("com.acme.api1.P", TestPlugins.activation("com.acme.api1", "gelu", 1.0, "", ""))
                 .service(ActivationProvider.class, "com.acme.api1.P")
                 .manifest("Chainrule-Api-Version", "1.0"));
-        brokenJar(bad, "built for chainrule api 1.0 but this runner has api 3.0 (major versions differ); rebuild the plugin "
+        brokenJar(bad, "built for chainrule api 1.0 but this runner has api 3.1 (major versions differ); rebuild the plugin "
                 + "against api 3.x, see docs/plugins.md#migrating-from-api-1", true);
     }
 
@@ -298,7 +298,7 @@ class PluginsTest {
                 .source("com.acme.api2.P", TestPlugins.activation("com.acme.api2", "gelu", 1.0, "", ""))
                 .service(ActivationProvider.class, "com.acme.api2.P")
                 .manifest("Chainrule-Api-Version", "2.0"));
-        brokenJar(bad, "built for chainrule api 2.0 but this runner has api 3.0 (major versions differ); rebuild the plugin "
+        brokenJar(bad, "built for chainrule api 2.0 but this runner has api 3.1 (major versions differ); rebuild the plugin "
                 + "against api 3.x, see docs/plugins.md#migrating-from-api-2", true);
     }
 
@@ -309,7 +309,7 @@ class PluginsTest {
                 .service(ActivationProvider.class, "com.acme.noapi.P")
                 .manifest("Chainrule-Api-Version", null));
         brokenJar(bad, "its manifest has no Chainrule-Api-Version entry, so the api it was built against is unknown; "
-                + "add 'Chainrule-Api-Version: 3.0' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
+                + "add 'Chainrule-Api-Version: 3.1' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
     }
 
     @Test
@@ -324,11 +324,11 @@ class PluginsTest {
         Cli.Result r = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run").toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.0; rebuild the plugin against it "
+        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.1; rebuild the plugin against it "
                 + "(NoClassDefFoundError: dev/chainrule/api/FutureApi) in com.acme.future.P.create", r.errLine());
         Cli.Result v = Cli.run(null, "verify-plugin", bad.toString());
         assertEquals(1, v.code());
-        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.0"),
+        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.1"),
                 v.out());
     }
 
