@@ -69,11 +69,15 @@ public class DescribeCommand implements Callable<Integer> {
         String where = switch (p.kind()) {
             case OPTIMIZER -> "config entry (training.optimizer): ";
             case LOSS -> "config entry (loss): ";
+            case DATA_SOURCE -> "config entry (data): ";
             default -> "config entry: ";
         };
         out.println(where + "{\"type\": \"" + p.type() + "\""
                 + opts.stream().filter(OptionSpec::required).map(s -> ", \"" + s.name() + "\": ...").reduce("", String::concat)
                 + "}");
+        if (p.kind() == ComponentProvider.Kind.DATA_SOURCE) {
+            out.println("engine keys beside these: testSplit, scaling, standardize (docs/data.md)");
+        }
         out.flush();
         return 0;
     }
