@@ -211,6 +211,31 @@ class PluginsTest {
     }
 
     @Test
+    void verifyPluginChecksADataSourceWithoutDataAndFailsOneThatAcceptsAnything() throws IOException {
+        Path lax = jar("lax.jar", new PluginJarBuilder()
+                .source("com.acme.lax.P", """
+                        package com.acme.lax;
+                        import dev.chainrule.api.OptionSpec;
+                        import dev.chainrule.api.Shape;
+                        import dev.chainrule.api.data.*;
+                        import java.util.List;
+                        public final class P implements DataSourceProvider {
+                            public String type() { return "lax"; }
+                            public String description() { return "one row, whatever the options"; }
+                            public List<OptionSpec> options() { return List.of(new OptionSpec("path", "file", null, "")); }
+                            public DataSet load(DataContext c) {
+                                return new DataSet(new Table("t", Shape.of(1), Features.float64(new double[] {1}, 1),
+                                        Targets.classes(new int[] {0}, List.of("a")), null, null), null, null);
+                            }
+                        }""")
+                .service(dev.chainrule.api.data.DataSourceProvider.class, "com.acme.lax.P"));
+        Cli.Result r = Cli.run(null, "verify-plugin", lax.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("FAIL lax (data-source, com.acme.lax.P): 3 of 3 checks failed; worst: "), r.out());
+        assertFalse(r.out().contains("ClassCastException"), r.out());
+    }
+
+    @Test
     void theSameTypeFromTwoJarsIsAnErrorNamingBoth() throws IOException {
         Path dir = pluginsWith("plugins", exampleJar);
         Files.copy(exampleJar, dir.resolve("copy-of-swish.jar"));
