@@ -56,8 +56,8 @@ class BadInputTest {
     void unknownTypeListsKnownTypesAndNearest() throws IOException {
         String err = badConfig(GOOD.replace("{\"type\": \"sigmoid\"}", "{\"type\": \"relu6\"}"));
         assertTrue(err.endsWith("x.json: network.layers[1].type: unknown type 'relu6'; known: add, avgpool2d, batch-norm, concat, conv2d, "
-                + "dense, dropout, flatten, global-avgpool, layer-norm, maxpool2d, multiply, relu, sigmoid, softmax, tanh "
-                + "(did you mean 'relu'?)"), err);
+                + "dense, dropout, flatten, global-avgpool, layer-norm, maxpool2d, multiply, random-flip, random-shift, relu, "
+                + "sigmoid, softmax, tanh (did you mean 'relu'?)"), err);
     }
 
     @Test

@@ -57,7 +57,8 @@ class RegistryTest {
     void unknownTypesSuggestTheNearestKnownOne() {
         ProviderRegistry r = ProviderRegistry.builtIn();
         assertEquals("unknown type 'sigmod'; known: add, avgpool2d, batch-norm, concat, conv2d, dense, dropout, flatten, "
-                + "global-avgpool, layer-norm, maxpool2d, multiply, relu, sigmoid, softmax, tanh (did you mean 'sigmoid'?)",
+                + "global-avgpool, layer-norm, maxpool2d, multiply, random-flip, random-shift, relu, sigmoid, softmax, tanh "
+                + "(did you mean 'sigmoid'?)",
                 assertThrows(RegistryException.class, () -> r.stage("sigmod")).getMessage());
         assertEquals("unknown type 'xyzzy-plugh'; known: cross-entropy, huber, mae, mse, softmax-cross-entropy",
                 assertThrows(RegistryException.class, () -> r.loss("xyzzy-plugh")).getMessage());

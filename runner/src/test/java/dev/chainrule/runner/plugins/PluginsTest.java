@@ -278,8 +278,9 @@ class PluginsTest {
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run-bad").toString());
         assertEquals(2, used.code());
         assertTrue(used.errLine().endsWith("cfg.json: network.layers[1].type: unknown type 'gelu'; known: add, avgpool2d, batch-norm, "
-                + "concat, conv2d, dense, dropout, flatten, global-avgpool, layer-norm, leaky-relu, maxpool2d, multiply, relu, "
-                + "sigmoid, softmax, swish, tanh (did you mean 'relu'?); " + shown + " (" + cause + ") was skipped and might provide it"), used.errLine());
+                + "concat, conv2d, dense, dropout, flatten, global-avgpool, layer-norm, leaky-relu, maxpool2d, multiply, "
+                + "random-flip, random-shift, relu, sigmoid, softmax, swish, tanh (did you mean 'relu'?); " + shown + " (" + cause
+                + ") was skipped and might provide it"), used.errLine());
         assertEquals(2, used.err().lines().count(), "the warning, then the error: " + used.err());
     }
 
