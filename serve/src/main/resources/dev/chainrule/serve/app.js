@@ -1,10 +1,14 @@
 // The page of `runner serve`: polls /api/runs for changes, redraws a card when its version changes, and
-// sends the drawing to /api/predict. Every text from the server goes in with textContent, never as markup.
+// asks the selected model: a drawn or uploaded picture to /api/predict (digit and image models), a form's row or a
+// CSV file to /api/rows (table models). Every text from the server goes in with textContent, never as markup.
 'use strict';
 
 const POLL_MS = 1000;
 const cards = new Map();    // run id -> {el, version}
 let selected = '';          // the run id whose model the drawing goes to
+let model = null;           // what /api/model said of the selected run's model
+const MAX_PICTURE = 4 << 20;  // the server's limits, checked here first to say so without sending
+const MAX_CSV = 1 << 20;
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -34,6 +38,11 @@ function fmt(v, digits) {
   return typeof v === 'number' && isFinite(v) ? v.toFixed(digits) : '–';
 }
 
+function num(v) {
+  return typeof v === 'number' && isFinite(v) ? (Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3)
+    ? v.toExponential(3) : v.toPrecision(5)) : '–';
+}
+
 function pct(v) {
   return typeof v === 'number' && isFinite(v) ? (100 * v).toFixed(2) + '%' : '–';
 }
@@ -49,19 +58,32 @@ function renderCard(run) {
   for (const w of run.warnings || []) card.append(el('p', {'class': 'warning'}, w));
   const epochs = run.epochs || [];
   const last = epochs[epochs.length - 1];
+  const fitted = run.config && run.config.data && run.config.data.fitted;
+  const regression = epochs.some(m => typeof m.testR2 === 'number') || !!(fitted && fitted.targets);
+  if (fitted && (fitted.classes || fitted.targets)) {
+    const names = fitted.classes || fitted.targets;
+    card.append(el('p', {'class': 'classes'}, (fitted.classes ? 'classes: ' : 'targets: ')
+      + names.slice(0, 20).join(', ') + (names.length > 20 ? ', … (' + names.length + ')' : '')));
+  }
   card.append(el('p', {}, epochs.length === 0 ? 'no epoch finished yet'
-    : 'epoch ' + last.epoch + ': test accuracy ' + pct(last.testAccuracy) + ', test loss ' + fmt(last.testLoss, 4)));
+    : 'epoch ' + last.epoch + ': ' + (regression
+      ? 'test R² ' + fmt(last.testR2, 4) + ', MSE ' + num(last.testMse) + ', MAE ' + num(last.testMae)
+      : 'test accuracy ' + pct(last.testAccuracy)) + ', test loss ' + fmt(last.testLoss, 4)));
+  const head = regression ? ['test R²', 'test MSE', 'test MAE'] : ['test accuracy'];
   const table = el('table', {'class': 'epochs'},
     el('tr', {}, el('th', {}, 'epoch'), el('th', {}, 'train loss'), el('th', {}, 'test loss'),
-      el('th', {}, 'test accuracy'), el('th', {}, 'seconds')));
+      ...head.map(h => el('th', {}, h)), el('th', {}, 'seconds')));
   for (const m of epochs) {
+    const cells = regression ? [fmt(m.testR2, 4), num(m.testMse), num(m.testMae)] : [pct(m.testAccuracy)];
     table.append(el('tr', {'data-epoch': String(m.epoch)}, el('td', {}, m.epoch), el('td', {}, fmt(m.trainLoss, 4)),
-      el('td', {}, fmt(m.testLoss, 4)), el('td', {}, pct(m.testAccuracy)), el('td', {}, fmt(m.seconds, 1))));
+      el('td', {}, fmt(m.testLoss, 4)), ...cells.map(c => el('td', {}, c)), el('td', {}, fmt(m.seconds, 1))));
   }
   if (epochs.length) card.append(table);
   const files = new Set(run.files || []);
   const figs = el('div', {'class': 'figs'});
-  for (const [name, alt] of [['loss.png', 'loss per epoch'], ['accuracy.png', 'accuracy per epoch'],
+  // a regression has no confusion.png nor most-wrong.png: only the files the run has are shown
+  for (const [name, alt] of [['loss.png', 'loss per epoch'],
+      ['accuracy.png', regression ? 'test R² per epoch' : 'accuracy per epoch'],
       ['confusion.png', 'confusion matrix'], ['most-wrong.png', 'most wrong test images']]) {
     if (files.has(name)) figs.append(el('img', {src: fileUrl(run, name), alt: alt, title: alt}));
   }
@@ -69,7 +91,7 @@ function renderCard(run) {
   const links = el('p', {});
   if (files.has('report.html')) links.append(el('a', {href: fileUrl(run, 'report.html'), target: '_blank', rel: 'noopener'}, 'report.html'), ' ');
   if (run.hasModel) {
-    const b = el('button', {type: 'button', 'class': 'use-model'}, 'draw with this model');
+    const b = el('button', {type: 'button', 'class': 'use-model'}, 'ask this model');
     b.addEventListener('click', () => selectModel(run.id));
     links.append(b);
   }
@@ -130,12 +152,86 @@ function updateModels(runs) {
     if (!withModel.some(r => r.id === selected)) selected = withModel.length ? withModel[0].id : '';
     select.value = selected;
   }
+  const version = (withModel.find(r => r.id === selected) || {}).version || '';
+  if (selected && (!model || model.id !== selected || model.version !== version)) loadModel(selected, version);
 }
 
 function selectModel(id) {
   selected = id;
   document.getElementById('model').value = id;
-  requestPrediction();
+  loadModel(id, '').then(() => { if (model && model.kind !== 'table') requestPrediction(); });
+}
+
+// what the model takes decides the panel: a canvas of its own size (digits, pictures) or a form (tables)
+let loading = null;
+async function loadModel(id, version) {
+  if (loading && loading.id === id) return loading.done;
+  const done = (async () => {
+    let info;
+    try {
+      info = await getJson('/api/model?id=' + encodeURIComponent(id));
+    } catch (e) {
+      info = {error: 'cannot reach the server: ' + e.message};
+    }
+    if (id !== selected) return;
+    model = Object.assign({}, info, {id: id, version: version});
+    showPanel(model);
+  })();
+  loading = {id: id, done: done};
+  try { await done; } finally { if (loading && loading.done === done) loading = null; }
+}
+
+function showPanel(m) {
+  const note = document.getElementById('model-note');
+  const draw = document.getElementById('draw-panel');
+  const table = document.getElementById('table-panel');
+  const picture = m.kind === 'digit' || m.kind === 'image';
+  note.textContent = m.error || m.message || (m.classes ? 'classes: ' + m.classes.join(', ')
+    : m.targets ? 'predicts ' + m.targets.join(', ') : '');
+  note.hidden = !note.textContent;
+  note.className = m.error || m.message ? 'error' : 'muted';
+  draw.hidden = !picture;
+  table.hidden = m.kind !== 'table';
+  document.getElementById('jacobians').hidden = !picture && m.kind !== 'table';
+  if (picture) {
+    draw.dataset.kind = m.kind;
+    document.getElementById('draw-help').textContent = m.kind === 'digit'
+      ? 'Draw a digit. The drawing is prepared as runner predict prepares a picture (cropped, scaled into 20×20, '
+        + 'centred by mass in ' + m.height + '×' + m.width + ').'
+      : 'Draw or upload a picture. It is prepared as the model\'s training images were (decoded, resized to '
+        + m.height + '×' + m.width + ', ' + (m.channels === 1 ? 'gray' : 'RGB') + ', /255, the recorded scaling).';
+    document.getElementById('pen-colour-label').hidden = m.channels !== 3;
+    sizeCanvases(m);
+  } else if (m.kind === 'table') {
+    buildForm(m);
+  }
+}
+
+// the drawing canvas keeps the model's aspect, about 280 pixels on its longer side; a digit's stays 280×280
+function sizeCanvases(m) {
+  const c = canvas();
+  const k = Math.max(1, Math.floor(280 / Math.max(m.height, m.width)));
+  const w = m.kind === 'digit' ? 280 : m.width * k;
+  const h = m.kind === 'digit' ? 280 : m.height * k;
+  if (c.width !== w || c.height !== h) {
+    c.width = w;
+    c.height = h;
+    clearCanvas();
+  }
+  for (const id of ['input', 'saliency']) {
+    const s = document.getElementById(id);
+    const hh = Math.max(1, Math.round(168 * m.height / m.width));
+    if (s.width !== 168 || s.height !== hh) { s.width = 168; s.height = hh; }
+  }
+}
+
+function penWidth() {
+  const c = canvas();
+  return Math.max(2, Math.round(18 * Math.min(c.width, c.height) / 280));
+}
+
+function penColour() {
+  return model && model.kind === 'image' && model.channels === 3 ? document.getElementById('pen-colour').value : '#000';
 }
 
 // ---- drawing ----
@@ -179,8 +275,8 @@ function setupDrawing() {
     if (!last) return;
     ev.preventDefault();
     const p = at(ev);
-    ctx.strokeStyle = '#000';
-    ctx.lineWidth = 18;
+    ctx.strokeStyle = penColour();
+    ctx.lineWidth = penWidth();
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
     ctx.beginPath();
@@ -197,13 +293,16 @@ function setupDrawing() {
   c.addEventListener('pointerleave', end);
   document.getElementById('clear').addEventListener('click', clearCanvas);
   document.getElementById('model').addEventListener('change', ev => selectModel(ev.target.value));
+  document.getElementById('picture-file').addEventListener('change', ev => uploadPicture(ev.target));
+  document.getElementById('csv-file').addEventListener('change', ev => uploadCsv(ev.target));
+  document.getElementById('row-form').addEventListener('submit', ev => { ev.preventDefault(); sendRow(); });
   clearCanvas();
 }
 
 function dot(ctx, p) {
-  ctx.fillStyle = '#000';
+  ctx.fillStyle = penColour();
   ctx.beginPath();
-  ctx.arc(p[0], p[1], 9, 0, 2 * Math.PI);
+  ctx.arc(p[0], p[1], penWidth() / 2, 0, 2 * Math.PI);
   ctx.fill();
   inked = true;
   requestPrediction();
@@ -234,16 +333,163 @@ function sendPrediction() {
   const png = canvas().toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
   (async () => {
     try {
-      const a = await getJson('/api/predict?id=' + encodeURIComponent(id),
-        {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({png: png})});
-      if (a.error) showError(a.error); else { showError(''); showAnalysis(a); }
-    } catch (e) {
-      showError('cannot reach the server: ' + e.message);
+      await postPicture(id, png);
     } finally {
       inFlight = false;
       if (dirty) sendPrediction(); else pending();
     }
   })();
+}
+
+// JSON, from this page's own origin, as the drawing: the server refuses anything else
+function postJson(path, id, body) {
+  return getJson(path + '?id=' + encodeURIComponent(id),
+    {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+}
+
+async function postPicture(id, base64) {
+  try {
+    const a = await postJson('/api/predict', id, {png: base64});
+    if (a.error) showError(a.error); else { showError(''); showAnalysis(a); }
+  } catch (e) {
+    showError('cannot reach the server: ' + e.message);
+  }
+}
+
+// a picture file goes as it is (the server prepares it as predict prepares the file); the canvas shows it
+function uploadPicture(input) {
+  const f = input.files && input.files[0];
+  input.value = '';
+  if (!f) return;
+  if (!selected) { showError('no finished run yet'); return; }
+  if (f.size > MAX_PICTURE) {
+    showError(f.name + ': the picture is larger than ' + MAX_PICTURE + ' bytes');
+    return;
+  }
+  const reader = new FileReader();
+  reader.onload = () => {
+    const url = String(reader.result);
+    const img = new Image();
+    img.onload = () => {
+      const c = canvas();
+      const ctx = c.getContext('2d');
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, c.width, c.height);
+      ctx.drawImage(img, 0, 0, c.width, c.height);
+      inked = true;
+    };
+    img.src = url;
+    inFlight = true;
+    pending();
+    postPicture(selected, url.substring(url.indexOf(',') + 1)).finally(() => { inFlight = false; pending(); });
+  };
+  reader.readAsDataURL(f);
+}
+
+// ---- table models ----
+function buildForm(m) {
+  const box = document.getElementById('row-inputs');
+  if (box.dataset.model === m.id + '@' + m.version) return;
+  box.dataset.model = m.id + '@' + m.version;
+  box.replaceChildren();
+  for (const input of m.inputs || []) {
+    const id = 'col-' + box.childElementCount;
+    let field;
+    if (input.values) {
+      field = el('select', {id: id, 'data-column': input.name});
+      for (const v of input.values) field.append(el('option', {value: v}, v));
+    } else {
+      field = el('input', {id: id, type: 'number', step: 'any', required: 'required', 'data-column': input.name});
+    }
+    box.append(el('label', {for: id}, input.name), field);
+  }
+  document.getElementById('row-answer').textContent = '';
+  document.getElementById('row-top').replaceChildren();
+  document.getElementById('rows-answers').replaceChildren();
+  document.getElementById('stages').replaceChildren();
+  showRowsError('');
+}
+
+async function sendRow() {
+  const id = selected;
+  const row = {};
+  for (const f of document.querySelectorAll('#row-inputs [data-column]')) row[f.dataset.column] = f.value;
+  const answer = document.getElementById('row-answer');
+  answer.dataset.pending = '1';
+  try {
+    const a = await postJson('/api/rows', id, {row: row});
+    if (a.error) { showRowsError(a.error); answer.textContent = ''; } else { showRowsError(''); showRowAnalysis(a); }
+  } catch (e) {
+    showRowsError('cannot reach the server: ' + e.message);
+  } finally {
+    answer.dataset.pending = '0';
+  }
+}
+
+function showRowAnalysis(a) {
+  const answer = document.getElementById('row-answer');
+  answer.textContent = a.values ? a.values.map(v => v.name + ' = ' + num(v.value)).join(', ') : a.predictedName;
+  document.getElementById('row-top').replaceChildren(...(a.top || []).map(t =>
+    el('li', {'data-class': String(t.label)}, t.name + '  ' + (100 * t.probability).toFixed(1) + '%')));
+  // the saliency over the columns: D_x h_c(x), one entry per feature (one-hot categories each their own)
+  const sal = document.getElementById('row-saliency');
+  const names = (model && model.features) || null;
+  sal.replaceChildren(el('tr', {}, el('th', {}, 'input'), el('th', {}, 'x (scaled)'),
+    el('th', {}, 'D_x h' + (a.values ? '_0' : '_c'))));
+  for (let i = 0; i < a.saliency.length; i++) {
+    sal.append(el('tr', {}, el('td', {}, names ? names[i] : String(i)), el('td', {}, num(a.input[i])),
+      el('td', {}, num(a.saliency[i]))));
+  }
+  sal.hidden = false;
+  showStages(a.stages);
+}
+
+function showRowsError(msg) {
+  const p = document.getElementById('rows-error');
+  p.textContent = msg;
+  p.hidden = !msg;
+}
+
+function uploadCsv(input) {
+  const f = input.files && input.files[0];
+  input.value = '';
+  if (!f) return;
+  const box = document.getElementById('rows-answers');
+  box.replaceChildren();
+  if (f.size > MAX_CSV) {
+    showRowsError(f.name + ': the CSV is larger than 1 MiB (' + MAX_CSV + ' bytes); send fewer rows at a time, '
+      + 'or use runner predict RUN rows.csv, which takes any size');
+    return;
+  }
+  const id = selected;
+  f.text().then(async text => {
+    try {
+      const a = await postJson('/api/rows', id, {csv: text, name: f.name});
+      if (a.error) { showRowsError(a.error); return; }
+      showRowsError('');
+      showRows(a);
+    } catch (e) {
+      showRowsError('cannot reach the server: ' + e.message);
+    }
+  });
+}
+
+function showRows(a) {
+  const t = el('table', {'class': 'epochs', id: 'rows-table'});
+  if (a.regression) {
+    const names = a.rows.length ? a.rows[0].values.map(v => v.name) : [];
+    t.append(el('tr', {}, el('th', {}, 'row'), ...names.map(n => el('th', {}, n))));
+    for (const r of a.rows) t.append(el('tr', {}, el('td', {}, r.where), ...r.values.map(v => el('td', {}, num(v.value)))));
+  } else {
+    t.append(el('tr', {}, el('th', {}, 'row'), el('th', {}, 'predicted'), el('th', {}, 'probability'),
+      el('th', {}, 'then')));
+    for (const r of a.rows) {
+      t.append(el('tr', {}, el('td', {}, r.where), el('td', {}, r.name), el('td', {}, pct(r.top[0].probability)),
+        el('td', {}, r.top.slice(1).map(x => x.name + ' ' + pct(x.probability)).join(', '))));
+    }
+  }
+  document.getElementById('rows-answers').replaceChildren(el('p', {}, a.rows.length + ' row'
+    + (a.rows.length === 1 ? '' : 's') + ' answered'), t);
 }
 
 function showError(msg) {
@@ -253,16 +499,31 @@ function showError(msg) {
 }
 
 function showAnalysis(a) {
-  document.getElementById('predicted').textContent = String(a.predicted);
+  document.getElementById('predicted').textContent = a.values
+    ? a.values.map(v => v.name + ' = ' + num(v.value)).join(', ') : String(a.predictedName);
   const top = document.getElementById('top');
-  top.replaceChildren(...a.top.map(t => el('li', {'data-class': String(t.label)},
-    t.label + '  ' + (100 * t.probability).toFixed(1) + '%')));
-  drawInput(document.getElementById('input'), a.input, a.side);
-  drawInput(document.getElementById('saliency'), a.input, a.side);
-  drawHeat(document.getElementById('saliency'), a.saliency, a.side, a.side, 0.75);
+  top.replaceChildren(...(a.top || []).map(t => el('li', {'data-class': String(t.label)},
+    t.name + '  ' + (100 * t.probability).toFixed(1) + '%')));
+  if (a.kind === 'image') {
+    drawPicture(document.getElementById('input'), a.input, a.channels, a.height, a.width);
+    drawPicture(document.getElementById('saliency'), a.input, a.channels, a.height, a.width);
+    // one value a pixel: the channels' entries summed
+    const plane = a.height * a.width;
+    const sal = new Array(plane).fill(0);
+    for (let i = 0; i < a.saliency.length; i++) sal[i % plane] += a.saliency[i];
+    drawHeat(document.getElementById('saliency'), sal, a.height, a.width, 0.75);
+  } else {
+    drawInput(document.getElementById('input'), a.input, a.side);
+    drawInput(document.getElementById('saliency'), a.input, a.side);
+    drawHeat(document.getElementById('saliency'), a.saliency, a.side, a.side, 0.75);
+  }
+  showStages(a.stages);
+}
+
+function showStages(list) {
   const stages = document.getElementById('stages');
   stages.replaceChildren();
-  for (const s of a.stages) {
+  for (const s of list) {
     const div = el('div', {'class': 'stage', 'data-stage': String(s.index)},
       el('h4', {}, '[' + s.index + '] ' + s.type + ' ' + s.inputSize + '→' + s.outputSize + ': ' + s.shape + ', '
         + s.structure + ' (' + s.kind + ')'));
@@ -279,6 +540,19 @@ function showAnalysis(a) {
     div.append(el('pre', {}, s.text));
     stages.append(div);
   }
+}
+
+// a picture's pixels in [0, 1], channel-major (C×H×W), light as light
+function drawPicture(c, x, channels, h, w) {
+  const ctx = c.getContext('2d');
+  const img = ctx.createImageData(w, h);
+  const plane = h * w;
+  const v = i => Math.max(0, Math.min(255, Math.round(255 * i)));
+  for (let i = 0; i < plane; i++) {
+    const r = v(x[i]);
+    img.data.set(channels === 3 ? [r, v(x[plane + i]), v(x[2 * plane + i]), 255] : [r, r, r, 255], 4 * i);
+  }
+  paint(ctx, img, c);
 }
 
 function drawInput(c, x, side) {

@@ -219,6 +219,56 @@ class ServeBrowserTest {
         screenshot();
     }
 
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aTableModelGetsAFormAndNamesTheClass() throws Exception {
+        Path runs = Files.createDirectories(tmp.resolve("runs"));
+        StringBuilder csv = new StringBuilder("size,weight,colour,species\n");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        String[] names = {"rose", "lily", "iris"};
+        String[] colours = {"red", "white", "blue"};
+        for (int i = 0; i < 150; i++) {
+            int c = i % 3;
+            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%.1f,%s,%s%n", c * 2 + r.nextDouble(),
+                    100 * c + 50 * r.nextDouble(), colours[c], names[c]));
+        }
+        Files.writeString(tmp.resolve("flowers.csv"), csv.toString());
+        Path cfg = Files.writeString(tmp.resolve("flowers.json"), """
+                {"name": "flowers", "seed": 7, "data": {"type": "csv", "path": "flowers.csv", "label": "species",
+                   "categorical": ["colour"], "standardize": true},
+                 "network": {"layers": [{"type": "dense", "units": 8}, {"type": "relu"}, {"type": "dense", "units": 3},
+                   {"type": "softmax"}]},
+                 "loss": {"type": "cross-entropy"},
+                 "training": {"optimizer": {"type": "adam", "learningRate": 0.01}, "batchSize": 10, "epochs": 20}}
+                """);
+        Cli.Result t = Cli.run(null, "train", cfg.toString(), "--out", runs.resolve("flowers").toString());
+        assertEquals(0, t.code(), t.err());
+        StringWriter serverOut = new StringWriter();
+        server = ServeCommand.start(new RunFolders(List.of(new RunFolders.Root(runs, "runs"))), "1 folder", "127.0.0.1",
+                0, "--port", ProviderRegistry.builtIn(), mapper,
+                new Terminal(new PrintWriter(serverOut, true), new PrintWriter(serverOut, true), false));
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50));
+        // the card names the classes; the panel is a form of the recorded columns, and no canvas
+        wait.until(d -> d.findElement(By.cssSelector("[data-run='0/flowers']")).getText().contains("classes: iris, lily, rose"));
+        wait.until(d -> d.findElement(By.id("table-panel")).isDisplayed());
+        assertFalse(driver.findElement(By.id("canvas")).isDisplayed(), "no drawing for a table model");
+        driver.findElement(By.cssSelector("#row-inputs [data-column='size']")).sendKeys("4.5");
+        driver.findElement(By.cssSelector("#row-inputs [data-column='weight']")).sendKeys("230");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.cssSelector("#row-inputs [data-column='colour']")))
+                .selectByVisibleText("blue");
+        driver.findElement(By.id("row-submit")).click();
+        WebElement answer = driver.findElement(By.id("row-answer"));
+        wait.until(d -> "0".equals(answer.getAttribute("data-pending")) && !answer.getText().isEmpty());
+        assertEquals("iris", answer.getText(), driver.findElement(By.id("rows-error")).getText());
+        assertEquals(3, driver.findElements(By.cssSelector("#row-top li")).size());
+        assertTrue(driver.findElement(By.id("row-top")).getText().startsWith("iris"));
+        assertEquals(4, driver.findElements(By.cssSelector("#stages .stage")).size(), "one Jacobian per stage");
+        assertTrue(driver.findElement(By.id("rows-error")).getText().isEmpty());
+        assertFalse(serverOut.toString().contains("\tat "), serverOut.toString());
+    }
+
     ChromeDriver chromium() {
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
