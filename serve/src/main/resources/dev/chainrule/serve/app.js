@@ -586,7 +586,7 @@ function entry(v) {
   if (typeof v !== 'number' || !isFinite(v)) return '–';
   if (v === 0) return '0';
   const a = Math.abs(v);
-  return a < 1e-3 || a >= 1e4 ? v.toExponential(2) : String(+v.toPrecision(3));
+  return a < 1e-3 || a >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3));
 }
 
 // at most this many entries (a 10×10 softmax block, a 12-entry diagonal) are shown as numbers
@@ -634,14 +634,15 @@ function heatMap(cells, rs, cs, m, n, title, where) {
     big.addEventListener('mousemove', ev => describe(ev, big, document.getElementById('zoom-hover')));
     openZoom(title, big);
   });
-  // the displayed height: the matrix's aspect, but never thinner than 48 pixels nor taller than 240
+  // the displayed height: the matrix's aspect, but never thinner than 96 pixels (24 for a diagonal's strip) nor
+  // taller than 240
   c.dataset.aspect = String(rows / Math.max(1, cols));
   return c;
 }
 
 function sizeHeat(c) {
   const w = c.clientWidth || 480;
-  c.style.height = Math.round(Math.max(48, Math.min(240, w * Number(c.dataset.aspect || 1)))) + 'px';
+  c.style.height = Math.round(Math.max(c.height === 1 ? 24 : 96, Math.min(240, w * Number(c.dataset.aspect || 1)))) + 'px';
 }
 
 function showStages(list) {
@@ -681,7 +682,7 @@ function showStages(list) {
     } else {
       div.append(el('p', {'class': 'muted'}, 'too large to draw here (' + s.shape + ')'));
     }
-    if (view) div.append(view, where);
+    if (view) div.append(view.tagName === 'TABLE' ? el('div', {'class': 'numbers-box'}, view) : view, where);
     div.append(el('details', {}, el('summary', {}, 'what explain says'), el('pre', {}, s.text)));
     stages.append(div);
     if (view && view.tagName === 'CANVAS') sizeHeat(view);

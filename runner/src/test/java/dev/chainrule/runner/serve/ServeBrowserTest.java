@@ -384,6 +384,9 @@ class ServeBrowserTest {
     }
 
     void screenshot() throws Exception {
+        // the page from its top: the charts, the cards, and the panel beside them
+        ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0);");
+        Thread.sleep(200);
         byte[] png = driver.getScreenshotAs(OutputType.BYTES);
         Path target = Path.of("target", "serve-screenshot.png");
         Files.createDirectories(target.getParent());
