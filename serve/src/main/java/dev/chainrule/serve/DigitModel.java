@@ -90,8 +90,25 @@ public final class DigitModel {
 
     /** One stage's Jacobian {@code D_x f_i} at the input. */
     public record StageView(int index, String type, int inputSize, int outputSize, String shape, String structure,
-            String kind, String text, float[][] dense) {
+            String kind, String text, float[][] dense, float[] diagonal, Downsampled downsampled) {
     }
+
+    /**
+     * A Jacobian too large to send whole, for its heat map: cell (i, j) is the entry of largest magnitude (with
+     * its sign) among rows {@code i·rowStep ..} and columns {@code j·colStep ..}, so a thin structure (a diagonal,
+     * a band, one row of weights) stays visible however far it is shrunk.
+     */
+    public record Downsampled(int rowStep, int colStep, float[][] cells) {
+    }
+
+    /** Cells of a downsampled heat map, at most this many rows and columns. */
+    static final int CELL_ROWS = 160;
+    static final int CELL_COLS = 320;
+    /** Jacobians up to this many entries are made dense at once for downsampling; larger ones row by row. */
+    static final long DOWNSAMPLE_DENSE_MAX = 1L << 21;
+    /** Beyond this many entries (or rows, row by row), no heat map: its shape and formula are still shown. */
+    static final long DOWNSAMPLE_ENTRIES_MAX = 1L << 24;
+    static final int DOWNSAMPLE_ROWS_MAX = 8192;
 
     /** One class, its name and its probability. */
     public record Top(int label, String name, double probability) {
@@ -229,8 +246,12 @@ public final class DigitModel {
                     dense[r] = floats(d[r]);
                 }
             }
+            float[] diagonal = j instanceof dev.chainrule.api.support.DiagonalJacobian d
+                    ? floats(d.diagonal()) : null;
+            Downsampled small = dense == null && diagonal == null && !(j instanceof IdentityJacobian)
+                    ? downsample(j) : null;
             stages.add(new StageView(i, s.type(), s.inputSize(), s.outputSize(), j.shape(), j.structure(),
-                    j.getClass().getSimpleName(), Explainer.describe(j), dense));
+                    j.getClass().getSimpleName(), Explainer.describe(j), dense, diagonal, small));
         }
         double[] sal = Saliency.backFrom(network, c);
         Info info = info();
@@ -294,6 +315,41 @@ public final class DigitModel {
             p[i] = x[i] * fitted.divisor()[i] + fitted.offset()[i];
         }
         return p;
+    }
+
+    /** The heat map of a large Jacobian, shrunk by largest magnitude per cell; null when too large to compute. */
+    public static Downsampled downsample(Jacobian j) {
+        int m = j.rows();
+        int n = j.cols();
+        long entries = (long) m * n;
+        if (entries == 0 || entries > DOWNSAMPLE_ENTRIES_MAX || entries > DOWNSAMPLE_DENSE_MAX && m > DOWNSAMPLE_ROWS_MAX) {
+            return null;
+        }
+        int rs = (m + CELL_ROWS - 1) / CELL_ROWS;
+        int cs = (n + CELL_COLS - 1) / CELL_COLS;
+        float[][] cells = new float[(m + rs - 1) / rs][(n + cs - 1) / cs];
+        double[][] dense = entries <= DOWNSAMPLE_DENSE_MAX ? j.toDense() : null;
+        double[] e = dense == null ? new double[m] : null;
+        double[] row = dense == null ? new double[n] : null;
+        for (int r = 0; r < m; r++) {
+            double[] d;
+            if (dense != null) {
+                d = dense[r];
+            } else {
+                e[r] = 1;
+                j.vjp(e, 0, row, 0); // row r of D: e_r · D
+                e[r] = 0;
+                d = row;
+            }
+            float[] cell = cells[r / rs];
+            for (int c = 0; c < n; c++) {
+                float v = (float) d[c];
+                if (Math.abs(v) > Math.abs(cell[c / cs])) {
+                    cell[c / cs] = v;
+                }
+            }
+        }
+        return new Downsampled(rs, cs, cells);
     }
 
     private static float[] floats(double[] v) {

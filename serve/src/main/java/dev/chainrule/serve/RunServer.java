@@ -67,7 +67,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  *
  * <p>Endpoints (all read-only: nothing is ever written, moved or deleted):
  * <ul>
- *   <li>{@code GET /}, {@code /app.js}, {@code /style.css}: the page, from the runner's jar;</li>
+ *   <li>{@code GET /}, {@code /app.js}, {@code /charts.js}, {@code /style.css}: the page, from the runner's jar;
+ *       {@code /uplot.js}, {@code /uplot.css}, {@code /uplot-LICENSE.txt}: the chart library, from its webjar;</li>
  *   <li>{@code GET /api/runs}: every card, with a version that changes when a run's files do;</li>
  *   <li>{@code GET /api/run?id=ID}: one run's config, epochs and pictures;</li>
  *   <li>{@code GET /api/file?id=ID&name=N}: one of {@link RunFolders#SERVED} of a run;</li>
@@ -103,8 +104,12 @@ public final class RunServer {
     /** A run whose files changed this recently counts as training. */
     static final Duration ACTIVE = Duration.ofMinutes(2);
     private static final String RESOURCES = "/dev/chainrule/serve/";
-    private static final Map<String, String> PAGE = Map.of("/", "index.html", "/index.html", "index.html",
-            "/app.js", "app.js", "/style.css", "style.css");
+    /** The bundled chart library (uPlot, MIT), from its webjar on the class path: the version of the pom. */
+    static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/";
+    private static final Map<String, String> PAGE = Map.of("/", RESOURCES + "index.html",
+            "/index.html", RESOURCES + "index.html", "/app.js", RESOURCES + "app.js", "/charts.js", RESOURCES + "charts.js",
+            "/style.css", RESOURCES + "style.css", "/uplot.js", UPLOT + "dist/uPlot.iife.min.js",
+            "/uplot.css", UPLOT + "dist/uPlot.min.css", "/uplot-LICENSE.txt", UPLOT + "LICENSE");
 
     /**
      * The server's limits: a connection that sends or takes nothing for {@code idle} is closed; a drawing
@@ -129,6 +134,7 @@ public final class RunServer {
     /** The names a request's Host may give: those of the address bound, as printed. */
     private volatile Set<String> hostNames = Set.of();
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final TrainingProgress progress = new TrainingProgress();
 
     /**
      * @param loopbackOnly when the server may listen on loopback only ({@link #start} refuses another
@@ -484,6 +490,17 @@ public final class RunServer {
                 }
             }
         }
+        Path state = TrainingProgress.stateFile(r.dir());
+        if (state != null) {
+            // progress within an epoch (a run with training.checkpointEvery): the card follows it
+            try {
+                FileTime t = Files.getLastModifiedTime(state);
+                version.append("state@").append(t.toMillis()).append('+').append(Files.size(state)).append(';');
+                newest = newest == null || t.compareTo(newest) > 0 ? t : newest;
+            } catch (IOException e) {
+                version.append("state@?;");
+            }
+        }
         boolean model = Files.isRegularFile(r.dir().resolve(ModelFiles.MODEL_JSON));
         version.append(model ? "model" : "");
         // short, and opaque: the page only compares it
@@ -534,6 +551,27 @@ public final class RunServer {
                 warnings.add(r.shown() + "/" + FileRunWriter.METRICS_JSONL + ": cannot read: " + firstLine(e.getMessage()));
             }
         }
+        // within an epoch: the checkpoint's state (only with training.checkpointEvery), and the losses between
+        // the states this server has seen; the config's time as the start, for a first epoch without either
+        TrainingProgress.State state = progress.read(r.dir(), r.shown(), mapper);
+        if (state != null) {
+            ObjectNode p = n.putObject("progress");
+            p.put("epoch", state.epoch());
+            p.put("position", state.position());
+            if (state.position() > 0) {
+                p.put("trainLoss", state.lossSum() / state.position());
+            }
+            p.put("time", state.millis());
+        }
+        n.set("steps", progress.steps(r.dir(), mapper));
+        if (cfg != null) {
+            try {
+                n.put("started", Files.getLastModifiedTime(cfg).toMillis());
+            } catch (IOException e) {
+                // no start time: the card says less
+            }
+        }
+        n.put("now", System.currentTimeMillis());
         ArrayNode files = n.putArray("files");
         for (String f : RunFolders.SERVED) {
             if (RunFolders.file(r, f) != null) {
@@ -779,14 +817,15 @@ public final class RunServer {
 
     private void page(Exchange ex, String name) throws IOException {
         byte[] bytes;
-        try (InputStream in = RunServer.class.getResourceAsStream(RESOURCES + name)) {
+        try (InputStream in = RunServer.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new HttpError(500, name + " is missing from the runner's jar");
             }
             bytes = in.readAllBytes();
         }
         String type = name.endsWith(".js") ? "text/javascript; charset=utf-8"
-                : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+                : name.endsWith(".css") ? "text/css; charset=utf-8" : name.endsWith(".html")
+                ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
         ex.response.getHeaders().put("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "
                 + "style-src 'self'; script-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; "
                 + "base-uri 'none'; form-action 'none'");

@@ -47,9 +47,31 @@ function pct(v) {
   return typeof v === 'number' && isFinite(v) ? (100 * v).toFixed(2) + '%' : '–';
 }
 
+// within an epoch: samples done and the loss so far (from checkpoint/state.json, with training.checkpointEvery),
+// or, for a first epoch without it, how long the run has been going
+function progressLine(run, epochs) {
+  if (run.status !== 'training') return null;
+  const p = run.progress;
+  const done = epochs.length ? epochs[epochs.length - 1].epoch : 0;
+  const n = samplesPerEpoch(epochs);
+  const line = el('p', {'class': 'progress', 'data-progress': p && p.epoch > done ? String(p.position) : ''});
+  if (p && p.epoch > done && p.position > 0) {
+    line.append('epoch ' + p.epoch + ' in progress: ' + p.position.toLocaleString('en') + ' samples'
+      + (n ? ' of ' + n.toLocaleString('en') : '') + ', training loss so far ' + valueText(p.trainLoss) + ' ');
+    if (n) line.append(el('progress', {max: String(n), value: String(Math.min(n, p.position))}));
+  } else {
+    const since = run.started && run.now ? Math.max(0, Math.round((run.now - run.started) / 1000)) : null;
+    line.append('epoch ' + (done + 1) + ' in progress' + (since !== null && !done ? ' (' + since + ' s since the run started)' : '')
+      + '; set training.checkpointEvery to follow it sample by sample');
+  }
+  return line;
+}
+
 function renderCard(run) {
   const card = el('article', {'class': 'card', 'data-run': run.id});
-  const title = el('h2', {}, run.name || run.path, el('span', {'class': 'badge ' + run.status}, run.status));
+  const swatch = el('span', {'class': 'swatch', title: 'this run\'s colour in the charts'});
+  swatch.style.backgroundColor = runColour(run.index || 0);
+  const title = el('h2', {}, swatch, run.name || run.path, el('span', {'class': 'badge ' + run.status}, run.status));
   card.append(title, el('div', {'class': 'muted'}, run.path));
   if (run.error) {
     card.append(el('p', {'class': 'error'}, run.error));
@@ -69,6 +91,8 @@ function renderCard(run) {
     : 'epoch ' + last.epoch + ': ' + (regression
       ? 'test R² ' + fmt(last.testR2, 4) + ', MSE ' + num(last.testMse) + ', MAE ' + num(last.testMae)
       : 'test accuracy ' + pct(last.testAccuracy)) + ', test loss ' + fmt(last.testLoss, 4)));
+  const progress = progressLine(run, epochs);
+  if (progress) card.append(progress);
   const head = regression ? ['test R²', 'test MSE', 'test MAE'] : ['test accuracy'];
   const table = el('table', {'class': 'epochs'},
     el('tr', {}, el('th', {}, 'epoch'), el('th', {}, 'train loss'), el('th', {}, 'test loss'),
@@ -78,18 +102,30 @@ function renderCard(run) {
     table.append(el('tr', {'data-epoch': String(m.epoch)}, el('td', {}, m.epoch), el('td', {}, fmt(m.trainLoss, 4)),
       el('td', {}, fmt(m.testLoss, 4)), ...cells.map(c => el('td', {}, c)), el('td', {}, fmt(m.seconds, 1))));
   }
-  if (epochs.length) card.append(table);
-  const files = new Set(run.files || []);
-  const figs = el('div', {'class': 'figs'});
-  // a regression has no confusion.png nor most-wrong.png: only the files the run has are shown
-  for (const [name, alt] of [['loss.png', 'loss per epoch'],
-      ['accuracy.png', regression ? 'test R² per epoch' : 'accuracy per epoch'],
-      ['confusion.png', 'confusion matrix'], ['most-wrong.png', 'most wrong test images']]) {
-    if (files.has(name)) figs.append(el('img', {src: fileUrl(run, name), alt: alt, title: alt}));
+  // the table collapsed: the charts above show the curves, a card stays a few lines tall
+  if (epochs.length) {
+    card.append(el('details', {'data-key': 'epochs'}, el('summary', {}, epochs.length + ' epoch'
+      + (epochs.length === 1 ? '' : 's') + ' (table)'), table));
   }
-  if (figs.childElementCount) card.append(figs);
+  const files = new Set(run.files || []);
+  // the loss and accuracy curves are the charts above; the confusion matrix and the most wrong test images
+  // as thumbnails that open full size
+  const thumbs = el('div', {'class': 'thumbs'});
+  for (const [name, alt] of [['confusion.png', 'confusion matrix'], ['most-wrong.png', 'most wrong test images']]) {
+    if (!files.has(name)) continue;
+    const img = el('img', {src: fileUrl(run, name), alt: alt, title: alt + ' (click to enlarge)', 'data-file': name});
+    img.addEventListener('click', () => {
+      const big = el('img', {src: img.src, alt: alt});
+      openZoom((run.name || run.path) + ': ' + alt, big);
+    });
+    thumbs.append(img);
+  }
+  if (thumbs.childElementCount) card.append(thumbs);
   const links = el('p', {});
   if (files.has('report.html')) links.append(el('a', {href: fileUrl(run, 'report.html'), target: '_blank', rel: 'noopener'}, 'report.html'), ' ');
+  for (const [name, alt] of [['loss.png', 'loss.png'], ['accuracy.png', 'accuracy.png']]) {
+    if (files.has(name)) links.append(el('a', {href: fileUrl(run, name), target: '_blank', rel: 'noopener'}, alt), ' ');
+  }
   if (run.hasModel) {
     const b = el('button', {type: 'button', 'class': 'use-model'}, 'ask this model');
     b.addEventListener('click', () => selectModel(run.id));
@@ -97,7 +133,8 @@ function renderCard(run) {
   }
   card.append(links);
   if (run.config) {
-    card.append(el('details', {}, el('summary', {}, 'config'), el('pre', {}, JSON.stringify(run.config, null, 2))));
+    card.append(el('details', {'data-key': 'config'}, el('summary', {}, 'config'),
+      el('pre', {}, JSON.stringify(run.config, null, 2))));
   }
   return card;
 }
@@ -108,6 +145,7 @@ async function poll() {
     if (list.error) throw new Error(list.error);
     const container = document.getElementById('runs');
     const seen = new Set();
+    let changed = false;
     for (const head of list.runs) {
       seen.add(head.id);
       const known = cards.get(head.id);
@@ -120,15 +158,22 @@ async function poll() {
         run = Object.assign({}, head, {error: head.path + ': no answer from the server (' + e.message + ')'});
       }
       if (run.error && head.status !== 'error') run.status = 'error';
+      run.index = list.runs.indexOf(head);
       const card = renderCard(run.error && !run.path ? Object.assign({}, head, {error: run.error}) : run);
-      const wasOpen = known && known.el.querySelector('details[open]');
-      if (wasOpen && card.querySelector('details')) card.querySelector('details').open = true;
+      changed = true;
+      if (known) {
+        for (const d of known.el.querySelectorAll('details[open][data-key]')) {
+          const again = card.querySelector('details[data-key="' + d.dataset.key + '"]');
+          if (again) again.open = true;
+        }
+      }
       if (known) known.el.replaceWith(card); else container.append(card);
       cards.set(head.id, {el: card, version: head.version, run: run});
     }
     for (const [id, c] of cards) {
-      if (!seen.has(id)) { c.el.remove(); cards.delete(id); }
+      if (!seen.has(id)) { c.el.remove(); cards.delete(id); changed = true; }
     }
+    if (changed) redrawCharts();
     // keep the cards in the server's order
     for (const head of list.runs) container.append(cards.get(head.id).el);
     updateModels(list.runs);
@@ -138,6 +183,22 @@ async function poll() {
     document.getElementById('status').textContent = 'cannot reach the server: ' + e.message;
   }
   setTimeout(poll, POLL_MS);
+}
+
+function redrawCharts() {
+  const runs = [];
+  for (const c of cards.values()) if (c.run && !c.run.error) runs.push(c.run);
+  runs.sort((a, b) => (a.index || 0) - (b.index || 0));
+  // a run keeps its colour: the colour of its place in the list
+  updateCharts(runs.map(r => r));
+}
+
+function openZoom(title, content) {
+  const d = document.getElementById('zoom');
+  document.getElementById('zoom-title').textContent = title;
+  document.getElementById('zoom-body').replaceChildren(content);
+  document.getElementById('zoom-hover').textContent = '';
+  if (!d.open) d.showModal();
 }
 
 function updateModels(runs) {
@@ -520,6 +581,70 @@ function showAnalysis(a) {
   showStages(a.stages);
 }
 
+// an entry of a Jacobian: 3 significant digits, an exponent for the very small or large, 0 as 0
+function entry(v) {
+  if (typeof v !== 'number' || !isFinite(v)) return '–';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a < 1e-3 || a >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3));
+}
+
+// at most this many entries (a 10×10 softmax block, a 12-entry diagonal) are shown as numbers
+const NUMBERS_MAX = 144;
+
+function numbersTable(rows, label) {
+  let max = 0;
+  for (const r of rows) for (const v of r) max = Math.max(max, Math.abs(v));
+  const t = el('table', {'class': 'numbers', title: label});
+  for (const r of rows) {
+    const tr = el('tr', {});
+    for (const v of r) {
+      const td = el('td', {}, entry(v));
+      const a = max > 0 ? Math.min(1, Math.abs(v) / max) : 0;
+      td.style.backgroundColor = v >= 0 ? 'rgba(255,0,0,' + (0.35 * a).toFixed(3) + ')'
+        : 'rgba(0,0,255,' + (0.35 * a).toFixed(3) + ')';
+      tr.append(td);
+    }
+    t.append(tr);
+  }
+  return t;
+}
+
+// a heat map of cells (rows × cols of values); each cell stands for rs × cs entries of the Jacobian.
+// Hover names the entry (or block) and its value; a click opens it large.
+function heatMap(cells, rs, cs, m, n, title, where) {
+  const rows = cells.length;
+  const cols = rows ? cells[0].length : 0;
+  const c = el('canvas', {width: String(cols), height: String(rows), title: title + ' (click to enlarge)'});
+  drawHeat(c, cells.flat(), rows, cols, 1);
+  const describe = (ev, canvas, out) => {
+    const r = canvas.getBoundingClientRect();
+    const j = Math.min(cols - 1, Math.floor((ev.clientX - r.left) * cols / r.width));
+    const i = Math.min(rows - 1, Math.floor((ev.clientY - r.top) * rows / r.height));
+    if (i < 0 || j < 0) return;
+    const v = cells[i][j];
+    out.textContent = rs === 1 && cs === 1 ? 'D[' + i + ', ' + j + '] = ' + entry(v)
+      : 'rows ' + i * rs + '–' + (Math.min(m, (i + 1) * rs) - 1) + ', columns ' + j * cs + '–' + (Math.min(n, (j + 1) * cs) - 1)
+        + ': largest |entry| ' + entry(v);
+  };
+  c.addEventListener('mousemove', ev => describe(ev, c, where));
+  c.addEventListener('click', () => {
+    const big = el('canvas', {width: String(cols), height: String(rows)});
+    drawHeat(big, cells.flat(), rows, cols, 1);
+    big.addEventListener('mousemove', ev => describe(ev, big, document.getElementById('zoom-hover')));
+    openZoom(title, big);
+  });
+  // the displayed height: the matrix's aspect, but never thinner than 96 pixels (24 for a diagonal's strip) nor
+  // taller than 240
+  c.dataset.aspect = String(rows / Math.max(1, cols));
+  return c;
+}
+
+function sizeHeat(c) {
+  const w = c.clientWidth || 480;
+  c.style.height = Math.round(Math.max(c.height === 1 ? 24 : 96, Math.min(240, w * Number(c.dataset.aspect || 1)))) + 'px';
+}
+
 function showStages(list) {
   const stages = document.getElementById('stages');
   stages.replaceChildren();
@@ -527,18 +652,40 @@ function showStages(list) {
     const div = el('div', {'class': 'stage', 'data-stage': String(s.index)},
       el('h4', {}, '[' + s.index + '] ' + s.type + ' ' + s.inputSize + '→' + s.outputSize + ': ' + s.shape + ', '
         + s.structure + ' (' + s.kind + ')'));
-    if (s.dense) {
-      // rows and columns scaled apart, so a wide 12×784 matrix still shows its rows
-      const rows = s.dense.length;
-      const cols = rows ? s.dense[0].length : 0;
-      const sx = Math.max(1, Math.min(8, Math.floor(560 / Math.max(cols, 1))));
-      const sy = Math.max(1, Math.min(8, Math.floor(160 / Math.max(rows, 1))));
-      const c = el('canvas', {width: String(cols * sx), height: String(rows * sy), title: 'D_x f = ' + s.shape + ', dense'});
-      drawHeat(c, s.dense.flat(), rows, cols, 1);
-      div.append(c);
+    const where = el('p', {'class': 'where'});
+    const label = 'D_x f' + s.index + ' = ' + s.shape;
+    let view = null;
+    if (s.diagonal) {
+      // only the diagonal: every other entry is 0, so a square map would be nearly blank
+      div.append(el('p', {'class': 'muted'}, 'diagonal: ' + s.diagonal.length + ' entries, all others 0'));
+      view = s.diagonal.length <= 16 ? numbersTable([s.diagonal], label + ', diagonal')
+        : heatMap([s.diagonal], 1, 1, 1, s.diagonal.length, label + ', its diagonal', where);
+      if (view.tagName === 'CANVAS') {
+        view.dataset.kind = 'diagonal';
+        view.addEventListener('mousemove', () => {
+          where.textContent = where.textContent.replace(/^D\[0, (\d+)\]/, 'D[$1, $1]');
+        });
+      }
+    } else if (s.dense && s.dense.length * (s.dense.length ? s.dense[0].length : 0) <= NUMBERS_MAX) {
+      view = numbersTable(s.dense, label);
+    } else if (s.dense) {
+      view = heatMap(s.dense, 1, 1, s.inputSize, s.outputSize, label, where);
+      view.dataset.kind = 'dense';
+    } else if (s.downsampled) {
+      const d = s.downsampled;
+      div.append(el('p', {'class': 'muted'}, 'downsampled: each cell is the entry of largest magnitude in a block of '
+        + d.rowStep + '×' + d.colStep + ' entries'));
+      view = heatMap(d.cells, d.rowStep, d.colStep, s.outputSize, s.inputSize, label + ', downsampled', where);
+      view.dataset.kind = 'downsampled';
+    } else if (s.kind === 'IdentityJacobian') {
+      div.append(el('p', {'class': 'muted'}, 'the identity: no map needed'));
+    } else {
+      div.append(el('p', {'class': 'muted'}, 'too large to draw here (' + s.shape + ')'));
     }
-    div.append(el('pre', {}, s.text));
+    if (view) div.append(view.tagName === 'TABLE' ? el('div', {'class': 'numbers-box'}, view) : view, where);
+    div.append(el('details', {}, el('summary', {}, 'what explain says'), el('pre', {}, s.text)));
     stages.append(div);
+    if (view && view.tagName === 'CANVAS') sizeHeat(view);
   }
 }
 
@@ -593,5 +740,10 @@ function paint(ctx, img, c, over) {
 
 document.addEventListener('DOMContentLoaded', () => {
   setupDrawing();
+  document.getElementById('smoothing').addEventListener('input', redrawCharts);
+  window.addEventListener('resize', () => {
+    resizeCharts();
+    for (const c of document.querySelectorAll('#stages canvas')) sizeHeat(c);
+  });
   poll();
 });
