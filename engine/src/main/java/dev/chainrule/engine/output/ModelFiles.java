@@ -126,7 +126,8 @@ public final class ModelFiles {
      * loads the weights file. A model is data from anywhere, so nothing in it is trusted: model.json must be
      * a regular file of sane size; its config's plugins folder is a record only (PluginSettings); the weights
      * file must lie in the model's folder, be a regular file of exactly the size the parameters need, laid
-     * out as this runner writes it, and carry its SHA-256, which must match.
+     * out as this runner writes it, and carry its SHA-256, which must match; every parameter and buffer shape
+     * must be the network's, and every value finite (a variance buffer's ≥ 0), since a forger rewrites the hash.
      */
     public static Loaded read(Path pathArg, String shown, ConfigReader reader, NetworkFactory factory,
             ObjectMapper mapper) {

@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * own SHA-256 beside it ({@code state.json.sha256}, {@code sha256sum -c} reads it) and records a SHA-256
  * of the run's {@code config.json} (all but training.epochs), every field is range-checked, every array file must lie in the
  * checkpoint folder with exactly the size {@code parameterSizes} gives (checked before allocating) and its
- * recorded SHA-256; {@link #check} then compares it with the network and the config. Each failure is one line.
+ * recorded SHA-256, every optimizer state value must be finite; {@link #check} then compares it with the network
+ * and the config and checks every weight and buffer value (finite, a variance ≥ 0). Each failure is one line.
  */
 public final class CheckpointStore {
     private static final String TMP_PREFIX = ".checkpoint.";
