@@ -5,6 +5,7 @@ import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
 import dev.chainrule.engine.network.Network;
 import dev.chainrule.engine.network.StageGraph;
+import dev.chainrule.engine.network.StateValues;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;
@@ -35,7 +36,10 @@ final class Divergence {
         }
     }
 
-    /** The first non-finite value of a checked step, or null when the step was finite. */
+    /**
+     * The first non-finite value of a checked step, or null when the step was finite; {@code row} is the batch
+     * row it came from, or −1 when the whole batch made it (running statistics).
+     */
     record Finding(int row, String where) {
     }
 
@@ -61,6 +65,12 @@ final class Divergence {
             if (row >= 0) {
                 return new Finding(row, "the forward pass of stage [" + i + "] " + s.type() + "; norms just before: "
                         + before);
+            }
+            // a training forward updates running statistics: they can overflow while the output stays finite
+            StateValues.Bad bad = StateValues.firstInBuffers(net, i);
+            if (bad != null) {
+                return new Finding(-1, "the running statistics the forward pass of stage [" + i + "] " + s.type()
+                        + " updates (" + bad.describe() + "); norms just before: " + before);
             }
         }
         Loss loss = net.trainingLoss();
@@ -117,13 +127,22 @@ final class Divergence {
         return null;
     }
 
+    /** Whether every parameter and buffer (running statistics) is finite, and every variance ≥ 0. */
     static boolean weightsFinite(Network net) {
-        for (Parameter p : net.parameters()) {
-            if (!finite(p.value())) {
-                return false;
-            }
+        return StateValues.first(net) == null;
+    }
+
+    /**
+     * What is wrong with the network's state, for the first line of the divergence message ("a weight is not
+     * finite", or the buffer named when it is running statistics that went bad while the loss stayed finite),
+     * or null when it is good.
+     */
+    static String badState(Network net) {
+        StateValues.Bad bad = StateValues.first(net);
+        if (bad == null) {
+            return null;
         }
-        return true;
+        return bad.what().startsWith("buffer ") ? bad.what() + " is " + bad.value() : "a weight is not finite";
     }
 
     private static String params(Stage s, boolean grads) {
