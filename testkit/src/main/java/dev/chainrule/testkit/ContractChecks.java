@@ -448,6 +448,58 @@ public final class ContractChecks {
     }
 
     /**
+     * {@link #inPlaceUpdate(StageFactory, int[])} on one built layer (gradcheck's: the network's own instance),
+     * at input {@code x} and output gradient {@code g}: {@code backwardAndUpdate(g, true, c)} against
+     * {@code backward(g, true)} then {@code θ ← θ − c·grad}, both after a forward in {@code ctx}. The layer's
+     * parameters are put back afterwards.
+     */
+    public List<CheckResult> inPlaceUpdate(Layer layer, Tensor x, Tensor g, ForwardContext ctx, double c, String what) {
+        List<CheckResult> out = new ArrayList<>();
+        List<double[]> before = new ArrayList<>();
+        for (Parameter p : layer.parameters()) {
+            before.add(p.toRowMajor());
+        }
+        try {
+            layer.forward(x, ctx);
+            layer.parameters().forEach(Parameter::zeroGrad);
+            Tensor slowBack = layer.backward(g, true).copy();
+            List<double[]> slowStep = new ArrayList<>();
+            for (Parameter p : layer.parameters()) {
+                double[] grad = new double[p.size()];
+                for (int j = 0; j < grad.length; j++) {
+                    grad[j] = c * p.gradAt(j);
+                }
+                slowStep.add(grad);
+            }
+            layer.parameters().forEach(Parameter::zeroGrad);
+            layer.forward(x, ctx);
+            Tensor fastBack = ((InPlaceUpdate) layer).backwardAndUpdate(g, true, c);
+            if (fastBack == null) {
+                out.add(fail(what + ": returned null with propagate = true"));
+                return out;
+            }
+            out.add(checker.compare(what + ": input gradient vs backward", fastBack.toArray(), slowBack.toArray(), null));
+            for (int i = 0; i < layer.parameters().size(); i++) {
+                Parameter p = layer.parameters().get(i);
+                double[] after = p.toRowMajor();
+                double[] step = new double[after.length];
+                for (int j = 0; j < step.length; j++) {
+                    step[j] = before.get(i)[j] - after[j];
+                }
+                out.add(checker.compare(what + ": step of parameter " + p.name() + " vs backward then "
+                        + p.name() + " ← " + p.name() + " − c·grad", new double[][] {step},
+                        new double[][] {slowStep.get(i)}, null));
+            }
+            return out;
+        } finally {
+            for (int i = 0; i < layer.parameters().size(); i++) {
+                layer.parameters().get(i).setFromRowMajor(before.get(i));
+            }
+            layer.parameters().forEach(Parameter::zeroGrad);
+        }
+    }
+
+    /**
      * Training vs inference: under one training {@link ForwardContext} a stage gives the same output from
      * two instances with the same seed and from a second call (it draws only from {@code ctx.random(row)});
      * inference must not draw (the context throws there) and is repeatable.

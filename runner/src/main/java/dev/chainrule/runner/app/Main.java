@@ -47,9 +47,30 @@ public final class Main {
     private static final java.util.Set<String> COMPUTES =
             java.util.Set.of("train", "bench", "evaluate", "gradcheck", "explain", "predict", "verify-plugin", "serve");
 
+    /** The subcommand being run (for the out-of-memory advice), or null. */
+    private static volatile String command;
+
+    /** The first argument that names a subcommand ({@code runner --plugins p gradcheck x.json}: gradcheck). */
+    static String commandOf(String[] args) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Class<?> sub : RunnerCommand.class.getAnnotation(CommandLine.Command.class).subcommands()) {
+            CommandLine.Command c = sub.getAnnotation(CommandLine.Command.class);
+            if (c != null) {
+                names.add(c.name());
+            }
+        }
+        for (String a : args) {
+            if (names.contains(a)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** Runs the CLI in-process; {@code overrides} replace bindings of {@link RunnerModule} (for tests). */
     public static int run(String[] args, Terminal terminal, Module... overrides) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
+        command = commandOf(args);
         try {
             Injector injector = Guice.createInjector(Modules.override(new RunnerModule(terminal)).with(overrides));
             CommandLine cl = new CommandLine(RunnerCommand.class, new GuiceFactory(injector));
@@ -149,15 +170,26 @@ public final class Main {
 
     /** One line for an OutOfMemoryError: the heap it had and how to give it more. */
     static String outOfMemory(Throwable t) {
-        return outOfMemory(t, Runtime.getRuntime().maxMemory() >> 20);
+        return outOfMemory(t, Runtime.getRuntime().maxMemory() >> 20, command);
+    }
+
+    /** As below, the advice for {@code train} (the only command that leaves a resumable run folder). */
+    static String outOfMemory(Throwable t, long mb) {
+        return outOfMemory(t, mb, "train");
     }
 
     /** As above for a heap of {@code mb} MB: the advice is a larger heap (about twice, in whole GB), never the same. */
-    static String outOfMemory(Throwable t, long mb) {
+    static String outOfMemory(Throwable t, long mb, String command) {
         long gb = Math.max((2 * mb + 1023) / 1024, mb / 1024 + 1);
-        return "out of memory (" + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ") with a heap of "
-                + mb + " MB; give Java more with JAVA_OPTS=-Xmx" + gb + "g, or use a smaller"
-                + " network or batch; a run folder stays resumable from its last checkpoint (train --resume)";
+        String head = "out of memory ("
+                + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ") with a heap of " + mb
+                + " MB; give Java more with JAVA_OPTS=-Xmx" + gb + "g";
+        return head + switch (command == null ? "" : command) {
+            case "train" -> ", or use a smaller network or batch; a run folder stays resumable from its last checkpoint"
+                    + " (train --resume)";
+            case "gradcheck" -> ", or check fewer random inputs (--samples) or a smaller network";
+            default -> ", or use a smaller network";
+        };
     }
 
     /** {@code plugins/x.jar: com.acme.P.forward} for the first plugin frame of any throwable in the chain. */
