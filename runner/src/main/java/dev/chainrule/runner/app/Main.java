@@ -91,7 +91,7 @@ public final class Main {
                     p = p.getParent();
                     help = p.getCommandName() + " " + help;
                 }
-                terminal.err().println(firstLine(ex.getMessage()) + " (see '" + help + " --help')");
+                terminal.err().println(firstLine(ex.getMessage()) + didYouMean(ex) + " (see '" + help + " --help')");
                 terminal.err().flush();
                 return BAD_INPUT;
             });
@@ -107,6 +107,20 @@ public final class Main {
         } catch (StackOverflowError e) {
             return report(e, terminal, verbose);
         }
+    }
+
+    /** {@code " (did you mean 'train'?)"} for a mistyped command ({@code runner trian}), else "". */
+    static String didYouMean(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()
+                || ex.getCommandLine().getSubcommands().isEmpty()) {
+            return "";
+        }
+        String word = u.getUnmatched().get(0);
+        if (word.startsWith("-")) {
+            return "";
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>(ex.getCommandLine().getSubcommands().keySet());
+        return dev.chainrule.engine.registry.Levenshtein.hint(word, names);
     }
 
     /** Maps an exception to its exit code and prints it as one line (plus the trace with --verbose). */
