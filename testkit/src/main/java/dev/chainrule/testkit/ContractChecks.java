@@ -11,6 +11,7 @@ import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Loss;
+import dev.chainrule.api.LossProvider;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.Options;
 import dev.chainrule.api.Stage;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  */
 public final class ContractChecks {
     /** Rows per test batch. */
-    public static final int BATCH = 4;
+    public static final int BATCH = CheckCase.DEFAULT_BATCH;
 
     /** Builds a stage for rows of {@code inputSize} with the options under test and {@code seed}. */
     @FunctionalInterface
@@ -1059,6 +1060,33 @@ public final class ContractChecks {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #allLossChecks} at the default sizes and on each {@link CheckCase} the loss declares (its options,
+     * predictions of its input shape's size), the case's name before each of its results.
+     */
+    public List<CheckResult> lossProvider(LossProvider p, Function<BuildContext, Loss> build, Options defaults,
+            int[] sizes, Function<LossFactory, Predictions> predictions) {
+        LossFactory flat = n -> build.apply(new BuildContext(n, defaults, 0));
+        List<CheckResult> out = new ArrayList<>(allLossChecks(flat, predictions.apply(flat), sizes));
+        for (CheckCase c : p.checkCases()) {
+            String prefix = "case '" + c.name() + "' (" + c.inputShape() + ", " + c.options() + "): ";
+            LossFactory f = caseLossFactory(build, c);
+            try {
+                for (CheckResult r : allLossChecks(f, predictions.apply(f), new int[] {c.inputShape().size()})) {
+                    out.add(r.prefixed(prefix));
+                }
+            } catch (RuntimeException e) {
+                out.add(fail(prefix + "threw " + e));
+            }
+        }
+        return out;
+    }
+
+    /** A loss factory for one declared {@link CheckCase}: its options, predictions of its shape's size. */
+    public static LossFactory caseLossFactory(Function<BuildContext, Loss> build, CheckCase c) {
+        return n -> build.apply(new BuildContext(c.inputShape(), c.options(), 0));
     }
 
     /**
