@@ -69,16 +69,32 @@ public final class Charts {
     /** The cell text: black on the light map. */
     static final Color VALUE_TEXT = Color.BLACK;
     /**
-     * The colour scale of a share s (in %) is {@code log10(1 + 10·s) / log10(1001)}: a 1% confusion is
+     * Where a share s (in %) sits on the colour map: {@code log10(1 + 10·s) / log10(1001)}, so a 1% confusion is
      * 35% of the way up the map, where a linear 0–100 scale left it at 1% (indistinguishable from 0).
      */
     static double colourValue(double sharePercent) {
         return Math.log10(1 + 10 * sharePercent) / Math.log10(1001);
     }
 
-    /** The share (in %) a colour value stands for, rounded to the 0.1 the cells show. */
-    static double shareOf(double colourValue) {
-        return Math.round((Math.pow(1001, colourValue) - 1) / 10 * 10) / 10.0;
+    /**
+     * The log colour scale as XChart's own range colours: XChart spreads {@code rangeColors} evenly over
+     * [min, max] = [0, 100] and interpolates between neighbours, so stop i (share i%) gets the
+     * {@link #SEQUENTIAL} colour at {@link #colourValue}(i); the cells keep the share itself as their value
+     * and text.
+     */
+    static Color[] logScale() {
+        Color[] out = new Color[101];
+        for (int i = 0; i <= 100; i++) {
+            double t = colourValue(i) * (SEQUENTIAL.length - 1);
+            int k = Math.min((int) t, SEQUENTIAL.length - 2);
+            double f = t - k;
+            Color a = SEQUENTIAL[k];
+            Color b = SEQUENTIAL[k + 1];
+            out[i] = new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
+                    (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
+                    (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
+        }
+        return out;
     }
 
     /**
@@ -98,7 +114,7 @@ public final class Charts {
     static HeatMapChart confusionChart(int[][] confusion, List<String> names) {
         int k = confusion.length;
         HeatMapChart c = new HeatMapChartBuilder().width(Math.max(500, 60 * k + 200)).height(Math.max(500, 60 * k + 140))
-                .title("Confusion matrix (test set, % of each true class; log colour scale)").xAxisTitle("predicted class")
+                .title("Confusion matrix (% of each true class, log colours)").xAxisTitle("predicted class")
                 .yAxisTitle("true class").build();
         List<Object> xs = new ArrayList<>();
         List<Object> ys = new ArrayList<>();
@@ -117,14 +133,12 @@ public final class Charts {
             }
             for (int j = 0; j < k; j++) {
                 double share = row == 0 ? 0 : (double) confusion[i][j] / row;
-                cells.add(new Number[] {j, k - 1 - i, colourValue(Math.round(share * 1000) / 10.0)});
+                cells.add(new Number[] {j, k - 1 - i, Math.round(share * 1000) / 10.0});
             }
         }
         c.addSeries("share of true class (%)", xs, ys, cells);
-        // the cells hold the colour value; the text (and the legend's labels) the share it stands for
-        java.text.DecimalFormat pct = new java.text.DecimalFormat("0.#", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
-        c.getStyler().setShowValue(true).setMin(0).setMax(1).setRangeColors(SEQUENTIAL)
-                .setHeatMapDecimalValueFormatter(v -> pct.format(shareOf(v)));
+        c.getStyler().setShowValue(true).setMin(0).setMax(100).setRangeColors(logScale())
+                .setHeatMapValueDecimalPattern("0.#");
         c.getStyler().setValueFontColor(VALUE_TEXT);
         c.getStyler().setLegendVisible(true);
         c.getStyler().setChartBackgroundColor(Color.WHITE);

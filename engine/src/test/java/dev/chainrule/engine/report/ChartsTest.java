@@ -82,15 +82,23 @@ class ChartsTest {
         HeatMapChart c = Charts.confusionChart(new int[][] {{990, 10}, {0, 1000}}, null);
         Color[] map = c.getStyler().getRangeColors();
         for (int i = 1; i < map.length; i++) {
-            assertTrue(luminance(map[i]) < luminance(map[i - 1]), "luminance falls along the map: " + i);
+            assertTrue(luminance(map[i]) <= luminance(map[i - 1]), "luminance never rises along the map: " + i);
         }
         for (Color m : map) {
             assertTrue(contrast(c.getStyler().getValueFontColor(), m) >= 4.5, "text on " + m + ": "
                     + contrast(c.getStyler().getValueFontColor(), m));
         }
-        // the cells' text is the share in %, whatever scale the colours use
-        assertEquals("1", c.getStyler().getHeatMapDecimalValueFormatter().apply(Charts.colourValue(1.0)));
-        assertEquals("99", c.getStyler().getHeatMapDecimalValueFormatter().apply(Charts.colourValue(99.0)));
+        // the cells' values (their text) are the shares in %; the colour stops make the scale logarithmic
+        assertEquals(0.0, c.getStyler().getMin());
+        assertEquals(100.0, c.getStyler().getMax());
+        assertEquals("0.#", c.getStyler().getHeatMapValueDecimalPattern());
+        boolean one = false;
+        for (Object cell : c.getSeriesMap().values().iterator().next().getHeatData()) {
+            one |= ((Number[]) cell)[2].doubleValue() == 1.0;
+        }
+        assertTrue(one, "the 1% cell holds 1");
+        assertTrue(map.length > 10 && luminance(map[1]) < luminance(map[0]) - 0.05,
+                "1% is visibly darker than 0%: " + map[0] + " vs " + map[1]);
     }
 
     /**
@@ -122,5 +130,9 @@ class ChartsTest {
             }
         }
         assertTrue(distinct.size() >= 3, "cell colours: " + regions);
+        String out = System.getProperty("chainrule.chartsOut");
+        if (out != null) {
+            java.nio.file.Files.write(java.nio.file.Path.of(out), Charts.confusion(new int[][] {{990, 10}, {0, 1000}}));
+        }
     }
 }
