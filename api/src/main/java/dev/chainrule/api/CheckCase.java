@@ -18,7 +18,11 @@ public record CheckCase(String name, Shape inputShape, Options options, int batc
         }
     }
 
+    /** The rows per batch {@link #of} gives: the 4 rows the testkit's shared checks and verify-plugin use. */
+    public static final int DEFAULT_BATCH = 4;
+
+    /** A case with {@link #DEFAULT_BATCH} rows. */
     public static CheckCase of(String name, Shape inputShape, Options options) {
-        return new CheckCase(name, inputShape, options, 3);
+        return new CheckCase(name, inputShape, options, DEFAULT_BATCH);
     }
 }

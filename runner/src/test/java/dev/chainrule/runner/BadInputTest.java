@@ -151,6 +151,9 @@ class BadInputTest {
     void usageErrorsAreOneLineToo() {
         assertTrue(bad("train").startsWith("Missing required parameter: 'CONFIG' or --resume RUN_DIR (see 'runner train --help')"));
         assertTrue(bad("trian").contains("Unmatched argument"));
+        // issue 25: a mistyped command gets the same did-you-mean as a mistyped config key
+        assertTrue(bad("trian").contains("(did you mean 'train'?)"), bad("trian"));
+        assertTrue(bad("gradchek", "x.json").contains("(did you mean 'gradcheck'?)"), bad("gradchek", "x.json"));
         assertTrue(bad("train", "x.json", "--epochs", "many").contains("--epochs"));
     }
 

@@ -11,6 +11,7 @@ import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Loss;
+import dev.chainrule.api.LossProvider;
 import dev.chainrule.api.OptionException;
 import dev.chainrule.api.Options;
 import dev.chainrule.api.Stage;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  */
 public final class ContractChecks {
     /** Rows per test batch. */
-    public static final int BATCH = 4;
+    public static final int BATCH = CheckCase.DEFAULT_BATCH;
 
     /** Builds a stage for rows of {@code inputSize} with the options under test and {@code seed}. */
     @FunctionalInterface
@@ -445,6 +446,58 @@ public final class ContractChecks {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #inPlaceUpdate(StageFactory, int[])} on one built layer (gradcheck's: the network's own instance),
+     * at input {@code x} and output gradient {@code g}: {@code backwardAndUpdate(g, true, c)} against
+     * {@code backward(g, true)} then {@code θ ← θ − c·grad}, both after a forward in {@code ctx}. The layer's
+     * parameters are put back afterwards.
+     */
+    public List<CheckResult> inPlaceUpdate(Layer layer, Tensor x, Tensor g, ForwardContext ctx, double c, String what) {
+        List<CheckResult> out = new ArrayList<>();
+        List<double[]> before = new ArrayList<>();
+        for (Parameter p : layer.parameters()) {
+            before.add(p.toRowMajor());
+        }
+        try {
+            layer.forward(x, ctx);
+            layer.parameters().forEach(Parameter::zeroGrad);
+            Tensor slowBack = layer.backward(g, true).copy();
+            List<double[]> slowStep = new ArrayList<>();
+            for (Parameter p : layer.parameters()) {
+                double[] grad = new double[p.size()];
+                for (int j = 0; j < grad.length; j++) {
+                    grad[j] = c * p.gradAt(j);
+                }
+                slowStep.add(grad);
+            }
+            layer.parameters().forEach(Parameter::zeroGrad);
+            layer.forward(x, ctx);
+            Tensor fastBack = ((InPlaceUpdate) layer).backwardAndUpdate(g, true, c);
+            if (fastBack == null) {
+                out.add(fail(what + ": returned null with propagate = true"));
+                return out;
+            }
+            out.add(checker.compare(what + ": input gradient vs backward", fastBack.toArray(), slowBack.toArray(), null));
+            for (int i = 0; i < layer.parameters().size(); i++) {
+                Parameter p = layer.parameters().get(i);
+                double[] after = p.toRowMajor();
+                double[] step = new double[after.length];
+                for (int j = 0; j < step.length; j++) {
+                    step[j] = before.get(i)[j] - after[j];
+                }
+                out.add(checker.compare(what + ": step of parameter " + p.name() + " vs backward then "
+                        + p.name() + " ← " + p.name() + " − c·grad", new double[][] {step},
+                        new double[][] {slowStep.get(i)}, null));
+            }
+            return out;
+        } finally {
+            for (int i = 0; i < layer.parameters().size(); i++) {
+                layer.parameters().get(i).setFromRowMajor(before.get(i));
+            }
+            layer.parameters().forEach(Parameter::zeroGrad);
+        }
     }
 
     /**
@@ -1007,6 +1060,33 @@ public final class ContractChecks {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #allLossChecks} at the default sizes and on each {@link CheckCase} the loss declares (its options,
+     * predictions of its input shape's size), the case's name before each of its results.
+     */
+    public List<CheckResult> lossProvider(LossProvider p, Function<BuildContext, Loss> build, Options defaults,
+            int[] sizes, Function<LossFactory, Predictions> predictions) {
+        LossFactory flat = n -> build.apply(new BuildContext(n, defaults, 0));
+        List<CheckResult> out = new ArrayList<>(allLossChecks(flat, predictions.apply(flat), sizes));
+        for (CheckCase c : p.checkCases()) {
+            String prefix = "case '" + c.name() + "' (" + c.inputShape() + ", " + c.options() + "): ";
+            LossFactory f = caseLossFactory(build, c);
+            try {
+                for (CheckResult r : allLossChecks(f, predictions.apply(f), new int[] {c.inputShape().size()})) {
+                    out.add(r.prefixed(prefix));
+                }
+            } catch (RuntimeException e) {
+                out.add(fail(prefix + "threw " + e));
+            }
+        }
+        return out;
+    }
+
+    /** A loss factory for one declared {@link CheckCase}: its options, predictions of its shape's size. */
+    public static LossFactory caseLossFactory(Function<BuildContext, Loss> build, CheckCase c) {
+        return n -> build.apply(new BuildContext(c.inputShape(), c.options(), 0));
     }
 
     /**

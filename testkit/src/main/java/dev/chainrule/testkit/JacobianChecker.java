@@ -112,10 +112,179 @@ public final class JacobianChecker {
         if (analytic.rows() != fw.length || analytic.cols() != w.length) {
             return failShape(what, analytic, fw.length, w.length);
         }
+        if ((long) fw.length * w.length > SMALL) {
+            return checkStreamed(what, analytic, f, w, fw);
+        }
         double[][] dense = analytic.toDense();
         double[][] numeric = numericJacobian(f, w);
         CheckResult r = compare(what, dense, numeric, fw);
         return r.passed() ? r : kinks(what, dense, numeric, f, w, fw, r);
+    }
+
+    /**
+     * Above this many entries (32 MB of doubles) a Jacobian is checked without its dense numeric matrix: the
+     * central differences are kept sparse (an output a coordinate does not reach differs by exactly 0), and
+     * the analytic side is compared one row at a time.
+     */
+    static final long SMALL = 4L << 20;
+    /**
+     * Up to this many entries (384 MB) the analytic side of a large check is still taken as one dense matrix
+     * (structured layers build it much faster than m unit-row VJPs); above it, row by row from VJPs. Together
+     * these bound gradcheck's heap on a convnet by one such matrix (issue 25: a relu after a 32×26×26
+     * convolution has a 21632×21632 D_x, 3.7 GB dense).
+     */
+    static final long DENSE_ROWS_AT_ONCE = 48L << 20;
+
+    /**
+     * {@link #check} for a large Jacobian: the same judgement (including the non-differentiable points of
+     * {@link #kinks}) entry by entry, holding the numeric side sparse and at most one dense analytic matrix.
+     */
+    private CheckResult checkStreamed(String what, Jacobian analytic, Function<double[], double[]> f, double[] w,
+            double[] fw) {
+        int m = fw.length;
+        int n = w.length;
+        double[][] dense = (long) m * n <= DENSE_ROWS_AT_ONCE ? analytic.toDense() : null;
+        // pass 1: the numeric columns, as (row, column, value) triples where nonzero, and the kinks
+        Sparse numeric = new Sparse();
+        Sparse lows = new Sparse();
+        Sparse highs = new Sparse();
+        java.util.BitSet kinkColumns = new java.util.BitSet(n);
+        java.util.Map<Integer, String> slopes = new java.util.HashMap<>();
+        double[] v = w.clone();
+        for (int j = 0; j < n; j++) {
+            double eps = STEP * Math.max(1.0, Math.abs(w[j]));
+            v[j] = w[j] + eps;
+            double[] plus = f.apply(v.clone());
+            v[j] = w[j] - eps;
+            double[] minus = f.apply(v.clone());
+            v[j] = w[j];
+            for (int i = 0; i < m; i++) {
+                double d = (plus[i] - minus[i]) / (2 * eps);
+                if (d != 0) {
+                    numeric.add(i, j, d);
+                }
+                double right = (plus[i] - fw[i]) / eps;
+                double left = (fw[i] - minus[i]) / eps;
+                double scale = Math.max(1.0, Math.abs(fw[i]));
+                if (Math.abs(right - left) > 1e-3 * Math.max(1.0, Math.abs(right) + Math.abs(left))
+                        && Math.abs(right - left) > 1e4 * absoluteFloor * scale) {
+                    lows.add(i, j, Math.min(left, right));
+                    highs.add(i, j, Math.max(left, right));
+                    if (!kinkColumns.get(j)) {
+                        slopes.put(j, String.format(java.util.Locale.ROOT, "output %d: left %.6g, right %.6g", i, left, right));
+                    }
+                    kinkColumns.set(j);
+                }
+            }
+        }
+        restore(f, w);
+        int[][] byRow = numeric.rows(m);
+        int[][] kinkByRow = lows.rows(m);
+        // pass 2: the analytic rows against them
+        Worst raw = new Worst(what);
+        Worst judged = new Worst(what);
+        java.util.BitSet badColumns = new java.util.BitSet(n);
+        double[] row = new double[n];
+        double[] num = new double[n];
+        double[] e = new double[m];
+        for (int i = 0; i < m; i++) {
+            double[] a;
+            if (dense != null) {
+                a = dense[i];
+                dense[i] = null;
+            } else {
+                e[i] = 1;
+                java.util.Arrays.fill(row, 0.0);
+                analytic.vjp(e, 0, row, 0);
+                e[i] = 0;
+                a = row;
+            }
+            java.util.Arrays.fill(num, 0.0);
+            for (int k : byRow[i]) {
+                num[numeric.col(k)] = numeric.value(k);
+            }
+            double scale = Math.max(1.0, Math.abs(fw[i]));
+            for (int j = 0; j < n; j++) {
+                raw.add(i, j, a[j], num[j], scale);
+                if (!agrees(a[j], num[j], scale)) {
+                    badColumns.set(j);
+                }
+            }
+            // at a kink any value between the one-sided slopes is accepted
+            double[] ref = num;
+            for (int k : kinkByRow[i]) {
+                int j = lows.col(k);
+                double lo = lows.value(k);
+                double hi = highs.value(k);
+                double slack = 1e-4 * Math.max(1.0, hi - lo);
+                if (a[j] >= lo - slack && a[j] <= hi + slack) {
+                    ref[j] = a[j];
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                judged.add(i, j, a[j], ref[j], scale);
+            }
+        }
+        CheckResult r = raw.result();
+        if (r.passed()) {
+            return r;
+        }
+        java.util.BitSet atKinks = (java.util.BitSet) badColumns.clone();
+        atKinks.and(kinkColumns);
+        if (atKinks.isEmpty()) {
+            return r;
+        }
+        int first = atKinks.nextSetBit(0);
+        CheckResult k = judged.result();
+        return new CheckResult(what + " at a non-differentiable point: " + atKinks.cardinality() + " input(s) where"
+                + " the one-sided differences disagree, first input " + first + " (" + slopes.get(first) + ");"
+                + " there any value between the two slopes is accepted", k.row(), k.column(), k.analytic(),
+                k.numeric(), k.relativeError(), k.maxRelativeError(), k.tolerance(), k.passed());
+    }
+
+    /** Growable (row, column, value) triples, read back grouped by row. */
+    private static final class Sparse {
+        private int[] rows = new int[1024];
+        private int[] cols = new int[1024];
+        private double[] values = new double[1024];
+        private int size;
+
+        void add(int i, int j, double v) {
+            if (size == rows.length) {
+                int cap = size * 2;
+                rows = java.util.Arrays.copyOf(rows, cap);
+                cols = java.util.Arrays.copyOf(cols, cap);
+                values = java.util.Arrays.copyOf(values, cap);
+            }
+            rows[size] = i;
+            cols[size] = j;
+            values[size++] = v;
+        }
+
+        int col(int k) {
+            return cols[k];
+        }
+
+        double value(int k) {
+            return values[k];
+        }
+
+        /** For each of the {@code m} rows, the indices of its triples. */
+        int[][] rows(int m) {
+            int[] count = new int[m];
+            for (int k = 0; k < size; k++) {
+                count[rows[k]]++;
+            }
+            int[][] out = new int[m][];
+            for (int i = 0; i < m; i++) {
+                out[i] = new int[count[i]];
+                count[i] = 0;
+            }
+            for (int k = 0; k < size; k++) {
+                out[rows[k]][count[rows[k]]++] = k;
+            }
+            return out;
+        }
     }
 
     /**
@@ -220,6 +389,9 @@ public final class JacobianChecker {
      * batch is smaller).
      */
     CheckResult heldAfterNextForward(Stage stage, String what, Jacobian taken, Tensor x) {
+        if ((long) taken.rows() * taken.cols() > SMALL) {
+            return heldAfterNextForwardLarge(stage, what, taken, x);
+        }
         double[][] before = taken.toDense();
         int rows = Math.max(1, x.rows() - 1);
         Tensor other = new Tensor(rows, x.cols());
@@ -243,6 +415,67 @@ public final class JacobianChecker {
             return ContractChecks.fail(message + " (its values changed)");
         }
         return null;
+    }
+
+    /**
+     * {@link #heldAfterNextForward} for a large Jacobian: the dense matrix (or its unit-row VJPs) read into a
+     * fingerprint per row before and after, so that only one dense matrix exists at a time.
+     */
+    private CheckResult heldAfterNextForwardLarge(Stage stage, String what, Jacobian taken, Tensor x) {
+        long[] before = fingerprint(taken);
+        String message = what + ": the Jacobian read the stage's live buffers after the next forward; copy the base"
+                + " point in jacobian(row)";
+        long[] after;
+        try {
+            stage.forward(otherRows(x));
+            after = fingerprint(taken);
+        } catch (RuntimeException e) {
+            stage.forward(x);
+            return ContractChecks.fail(message + " (reading it again threw " + e + ")");
+        }
+        stage.forward(x);
+        return java.util.Arrays.equals(before, after) ? null : ContractChecks.fail(message + " (its values changed)");
+    }
+
+    private static Tensor otherRows(Tensor x) {
+        int rows = Math.max(1, x.rows() - 1);
+        Tensor other = new Tensor(rows, x.cols());
+        for (int b = 0; b < rows; b++) {
+            for (int k = 0; k < x.cols(); k++) {
+                other.set(b, k, 0.3 - 0.7 * x.get(x.rows() - 1 - b, k));
+            }
+        }
+        return other;
+    }
+
+    /** A 64-bit hash of each row's exact bits. */
+    private static long[] fingerprint(Jacobian j) {
+        int m = j.rows();
+        int n = j.cols();
+        long[] out = new long[m];
+        double[][] dense = (long) m * n <= DENSE_ROWS_AT_ONCE ? j.toDense() : null;
+        double[] row = new double[n];
+        double[] e = new double[m];
+        for (int i = 0; i < m; i++) {
+            double[] a;
+            if (dense != null) {
+                a = dense[i];
+                dense[i] = null;
+            } else {
+                e[i] = 1;
+                java.util.Arrays.fill(row, 0.0);
+                j.vjp(e, 0, row, 0);
+                e[i] = 0;
+                a = row;
+            }
+            long h = 0x9E3779B97F4A7C15L;
+            for (double d : a) {
+                h = (h ^ Double.doubleToLongBits(d)) * 0xBF58476D1CE4E5B9L;
+                h ^= h >>> 31;
+            }
+            out[i] = h;
+        }
+        return out;
     }
 
     /** {@code D_θ f} of a layer for parameter {@code index}, at row {@code row} of batch {@code x}. */

@@ -138,6 +138,50 @@ public abstract class LossContract extends ContractSupport {
         recordAll(checks().lossValueBatchEqualsRows(this::loss, this::predictions, inputSizes()));
     }
 
+    /**
+     * Each {@code checkCases()} entry the loss declares (its options, predictions of its input shape's size),
+     * every loss check on it as its own test, as {@code verify-plugin} runs them
+     * ({@link ContractChecks#lossProvider}).
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> declaredCheckCases() {
+        java.util.List<org.junit.jupiter.api.DynamicNode> out = new java.util.ArrayList<>();
+        for (dev.chainrule.api.CheckCase c : provider().checkCases()) {
+            ContractChecks.LossFactory f = ContractChecks.caseLossFactory(ctx -> provider().create(ctx), c);
+            ContractChecks.Predictions p = this::predictions;
+            int[] sizes = {c.inputShape().size()};
+            String prefix = "case '" + c.name() + "': ";
+            java.util.List<org.junit.jupiter.api.DynamicNode> tests = new java.util.ArrayList<>();
+            java.util.Map<String, java.util.function.Supplier<java.util.List<CheckResult>>> families = new java.util.LinkedHashMap<>();
+            families.put("the targets rule holds", () -> ContractChecks.lossTargetsRule(f, p));
+            Loss probe = f.create(sizes[0]);
+            if (probe.targets().contains(Loss.Targets.CLASSES)) {
+                families.put("value is finite and the Jacobian is one row of N", () -> checks().lossShapes(f, p, sizes));
+                families.put("D_p matches finite differences", () -> checks().lossJacobians(f, p, sizes, false));
+                families.put("D_p matches finite differences at extreme points", () -> checks().lossJacobians(f, p, sizes, true));
+                families.put("backward rows are the Jacobians", () -> checks().lossBackward(f, p, sizes));
+                families.put("a batch of N rows equals N single rows", () -> checks().lossBatchEqualsRows(f, p, sizes));
+                families.put("labels outside the classes are rejected", () -> ContractChecks.labelsOutsideRejected(f, p));
+            }
+            if (probe.targets().contains(Loss.Targets.VALUES)) {
+                families.put("on value targets: value is finite and the Jacobian is one row of N",
+                        () -> checks().lossValueShapes(f, p, sizes));
+                families.put("on value targets: D_p matches finite differences", () -> checks().lossValueJacobians(f, p, sizes, false));
+                families.put("on value targets: D_p matches finite differences at extreme points",
+                        () -> checks().lossValueJacobians(f, p, sizes, true));
+                families.put("on value targets: backward rows are the Jacobians", () -> checks().lossValueBackward(f, p, sizes));
+                families.put("on value targets: a batch of N rows equals N single rows",
+                        () -> checks().lossValueBatchEqualsRows(f, p, sizes));
+            }
+            families.put("forward is deterministic", () -> java.util.List.of(ContractChecks.lossDeterministic(f, p)));
+            families.forEach((name, checks) -> tests.add(org.junit.jupiter.api.DynamicTest.dynamicTest(name,
+                    () -> recordAll(checks.get().stream().map(r -> r.prefixed(prefix)).toList()))));
+            out.add(org.junit.jupiter.api.DynamicContainer.dynamicContainer("case '" + c.name() + "' ("
+                    + c.inputShape() + ", " + c.options() + ")", tests));
+        }
+        return out.stream();
+    }
+
     @Test
     void forwardIsDeterministic() {
         record(ContractChecks.lossDeterministic(this::loss, this::predictions));

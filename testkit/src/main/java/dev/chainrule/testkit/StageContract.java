@@ -5,7 +5,6 @@ import dev.chainrule.api.ShapeException;
 import dev.chainrule.api.Stage;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 
 /**
  * The tests every stage kind shares; see {@link LayerContract}, {@link ActivationContract} and
@@ -27,7 +26,7 @@ public abstract class StageContract extends ContractSupport {
                         + ") and declares no checkCases(): nothing would be checked", e);
             }
             Assumptions.abort(provider().type() + " at flat size " + inputSize + ": " + e.getMessage()
-                    + "; see declaredCheckCasesPass");
+                    + "; checked on its declared cases (stageChecks)");
             throw e;
         }
     }
@@ -56,73 +55,77 @@ public abstract class StageContract extends ContractSupport {
         }
     }
 
-    /** Whether this stage's rows interact; its per-row tests are then skipped with the reason. */
-    private void assumeRowsIndependent() {
-        Stage s = stage(inputSizes()[0], 1);
-        Assumptions.assumeFalse(s.batchCoupled(), () -> ContractChecks.perRowSkipped(s).what());
+    /** One family of checks: its display name and the checks it runs. */
+    protected record Family(String name, java.util.function.Supplier<List<CheckResult>> checks) {
     }
 
-    @Test
-    void shapesFollowTheRuleOfTheKind() {
-        recordAll(ContractChecks.kindShapes(provider().kind(), this::stage, inputSizes()));
-    }
-
-    @Test
-    void wholeBatchJacobiansAndBackwardInTraining() {
-        recordAll(checks().batchJacobians(this::stage, inputSizes(), true));
-    }
-
-    @Test
-    void wholeBatchJacobiansAndBackwardInInference() {
-        recordAll(checks().batchJacobians(this::stage, inputSizes(), false));
-    }
-
-    @Test
-    void trainingIsReproducibleUnderTheSameContextAndInferenceNeverDraws() {
-        recordAll(checks().trainingAndInference(this::stage, inputSizes()));
-    }
-
-    @Test
-    void declaredCheckCasesPass() {
-        Assumptions.assumeFalse(provider().checkCases().isEmpty(), () -> provider().type()
-                + " declares no checkCases(); the defaults above are all that is checked");
-        for (CheckCase c : provider().checkCases()) {
-            recordAll(checks().allStageChecks(provider().kind(), ContractChecks.caseFactory(this::stageFrom, c),
-                    new int[] {c.inputShape().size()}).stream().map(r -> r.prefixed("case '" + c.name() + "': ")).toList());
+    /**
+     * The families of checks on stages made by {@code f} at {@code sizes}, in the order they run: the kind's
+     * shape rule, shapes, the per-row Jacobians, backward and batch-equals-rows (left out, with one skipped
+     * test saying why, for a batch-coupled stage), whole-batch Jacobians in training and inference,
+     * reproducibility under the forward context, determinism. {@link LayerContract} adds the parameter
+     * Jacobians and the fast path.
+     */
+    protected List<Family> families(ContractChecks.StageFactory f, int[] sizes) {
+        ContractChecks c = checks();
+        List<Family> out = new java.util.ArrayList<>();
+        out.add(new Family("shapes follow the rule of the kind",
+                () -> ContractChecks.kindShapes(provider().kind(), f, sizes)));
+        out.add(new Family("output has one row per input row and outputSize() columns", () -> c.stageShapes(f, sizes)));
+        Stage probe = f.create(sizes[0], 1);
+        if (probe.batchCoupled()) {
+            out.add(new Family("per-row checks", () -> List.of(ContractChecks.perRowSkipped(probe))));
+        } else {
+            out.add(new Family("D_x matches finite differences at random points", () -> c.inputJacobians(f, sizes, false)));
+            out.add(new Family("D_x matches finite differences at saturated points", () -> c.inputJacobians(f, sizes, true)));
+            out.add(new Family("backward is g times the Jacobian at each row", () -> c.backward(f, sizes)));
+            out.add(new Family("a batch of N rows equals N single rows", () -> c.batchEqualsRows(f, sizes)));
         }
+        out.add(new Family("whole-batch Jacobians and backward in training", () -> c.batchJacobians(f, sizes, true)));
+        out.add(new Family("whole-batch Jacobians and backward in inference", () -> c.batchJacobians(f, sizes, false)));
+        out.add(new Family("training is reproducible under the same context and inference never draws",
+                () -> c.trainingAndInference(f, sizes)));
+        out.add(new Family("forward is deterministic", () -> c.deterministic(f, sizes)));
+        return out;
     }
 
-    @Test
-    void outputHasOneRowPerInputRowAndOutputSizeColumns() {
-        recordAll(checks().stageShapes(this::stage, inputSizes()));
-    }
-
-    @Test
-    void inputJacobianMatchesFiniteDifferencesAtRandomPoints() {
-        assumeRowsIndependent();
-        recordAll(checks().inputJacobians(this::stage, inputSizes(), false));
-    }
-
-    @Test
-    void inputJacobianMatchesFiniteDifferencesAtSaturatedPoints() {
-        assumeRowsIndependent();
-        recordAll(checks().inputJacobians(this::stage, inputSizes(), true));
-    }
-
-    @Test
-    void backwardIsTheRowTimesTheJacobianAtEachRow() {
-        assumeRowsIndependent();
-        recordAll(checks().backward(this::stage, inputSizes()));
-    }
-
-    @Test
-    void aBatchOfNRowsEqualsNSingleRows() {
-        assumeRowsIndependent();
-        recordAll(checks().batchEqualsRows(this::stage, inputSizes()));
-    }
-
-    @Test
-    void forwardIsDeterministic() {
-        recordAll(checks().deterministic(this::stage, inputSizes()));
+    /**
+     * Every check as its own test, so that the report counts what ran: the families of {@link #families} at
+     * the default flat sizes (none when the stage refuses flat input and declares check cases), then, for each
+     * declared {@code checkCases()} entry, the same families on the case's shape and options.
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> stageChecks() {
+        List<org.junit.jupiter.api.DynamicNode> out = new java.util.ArrayList<>();
+        List<CheckCase> cases = provider().checkCases();
+        ContractChecks.StageFactory flat = (n, seed) -> stageFrom(context(n, seed));
+        boolean flatOk;
+        try {
+            flat.create(inputSizes()[0], 1);
+            flatOk = true;
+        } catch (ShapeException e) {
+            if (cases.isEmpty()) {
+                throw new AssertionError(provider().type() + " refuses flat input (" + e.getMessage()
+                        + ") and declares no checkCases(): nothing would be checked", e);
+            }
+            flatOk = false;
+        }
+        if (flatOk) {
+            for (Family fam : families(flat, inputSizes())) {
+                out.add(org.junit.jupiter.api.DynamicTest.dynamicTest(fam.name(), () -> recordAll(fam.checks().get())));
+            }
+        }
+        for (CheckCase c : cases) {
+            String prefix = "case '" + c.name() + "': ";
+            ContractChecks.StageFactory f = ContractChecks.caseFactory(this::stageFrom, c);
+            List<org.junit.jupiter.api.DynamicNode> tests = new java.util.ArrayList<>();
+            for (Family fam : families(f, new int[] {c.inputShape().size()})) {
+                tests.add(org.junit.jupiter.api.DynamicTest.dynamicTest(fam.name(),
+                        () -> recordAll(fam.checks().get().stream().map(r -> r.prefixed(prefix)).toList())));
+            }
+            out.add(org.junit.jupiter.api.DynamicContainer.dynamicContainer("case '" + c.name() + "' ("
+                    + c.inputShape() + ", " + c.options() + ")", tests));
+        }
+        return out.stream();
     }
 }

@@ -8,6 +8,7 @@ import dev.chainrule.engine.io.SafeFiles;
 import dev.chainrule.engine.io.Text;
 import dev.chainrule.engine.io.AtomicFiles;
 import dev.chainrule.engine.registry.ProviderRegistry;
+import dev.chainrule.engine.registry.ProviderSource;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,11 +72,67 @@ public class RunPlugins {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("folder", discovery.folder().path().toAbsolutePath().normalize().toString());
         root.put("jars", new ArrayList<>(jars.values()));
+        // a skipped jar may have meant to provide a type a built-in now serves: say which provider did
+        root.putAll(shadowed(used));
         try {
             AtomicFiles.write(dir.resolve(PLUGINS_JSON), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * When a plugin jar was skipped, which provider serves each type the run uses: one line per skipped jar on
+     * stderr ({@code note: DIR/old.jar was skipped (...); its type dropout is served by
+     * dev.chainrule.layers.DropoutProvider (built-in)}, or every used type's provider when the jar declares no
+     * types), and for plugins.json {@code skipped} (path, problem, declared types or null) and
+     * {@code providers} (type → provider class and source). Empty when no jar was skipped.
+     */
+    Map<String, Object> shadowed(List<String> used) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<PluginJar> skipped = discovery.jars().stream().filter(PluginJar::broken).toList();
+        if (skipped.isEmpty()) {
+            return out;
+        }
+        Map<String, Map<String, Object>> providers = new LinkedHashMap<>();
+        for (String type : used) {
+            ProviderRegistry.Entry e = registry.find(type);
+            if (e == null || providers.containsKey(type)) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("provider", e.created() || ProviderSource.BUILT_IN.equals(e.source())
+                    ? e.provider().getClass().getName() : null);
+            m.put("source", e.source());
+            providers.put(type, m);
+        }
+        List<Map<String, Object>> jars = new ArrayList<>();
+        for (PluginJar j : skipped) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", j.path().toAbsolutePath().normalize().toString());
+            m.put("problem", j.problem());
+            m.put("declares", j.declared() == null ? null : new ArrayList<>(j.declared().keySet()));
+            jars.add(m);
+            List<String> types = j.declared() == null ? new ArrayList<>(providers.keySet())
+                    : providers.keySet().stream().filter(j.declared()::containsKey).toList();
+            if (types.isEmpty()) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder("note: " + j.shown() + " was skipped (" + j.problem() + "); ");
+            line.append(j.declared() == null ? "it declares no types; this run's types are served by: "
+                    : types.size() == 1 ? "its type " : "its types ");
+            for (int i = 0; i < types.size(); i++) {
+                Map<String, Object> p = providers.get(types.get(i));
+                line.append(i == 0 ? "" : ", ").append(types.get(i)).append(j.declared() == null ? ": " : " is served by ")
+                        .append(p.get("provider") == null ? "a provider of" : p.get("provider")).append(" (")
+                        .append(p.get("source")).append(')');
+            }
+            terminal.err().println(Text.escape(line.toString()));
+            terminal.err().flush();
+        }
+        out.put("skipped", jars);
+        out.put("providers", providers);
+        return out;
     }
 
     /**

@@ -29,26 +29,72 @@ public final class Charts {
 
     /** Mean per-sample loss per epoch: train, test and (when measured) validation. */
     public static byte[] loss(List<EpochPoint> points) {
+        return png(lossChart(points));
+    }
+
+    static XYChart lossChart(List<EpochPoint> points) {
         XYChart c = lineChart("Loss per epoch", "mean loss per sample");
         addSeries(c, "train", points, EpochPoint::trainLoss);
         addSeries(c, "test", points, EpochPoint::testLoss);
         addSeries(c, "validation", points, EpochPoint::validationLoss);
-        return png(c);
+        return axes(c);
     }
 
     /** A regression's test R² per epoch (in the accuracy slot of the points): 1 is a perfect fit. */
     public static byte[] r2(List<EpochPoint> points) {
         XYChart c = lineChart("Test R² per epoch (1 = perfect, 0 = the mean)", "R²");
         addSeries(c, "test", points, EpochPoint::testAccuracy);
-        return png(c);
+        return png(axes(c));
     }
 
     /** Accuracy per epoch, in percent: train and test. */
     public static byte[] accuracy(List<EpochPoint> points) {
+        return png(accuracyChart(points));
+    }
+
+    static XYChart accuracyChart(List<EpochPoint> points) {
         XYChart c = lineChart("Accuracy per epoch", "accuracy (%)");
         addSeries(c, "train", points, p -> 100 * p.trainAccuracy());
         addSeries(c, "test", points, p -> 100 * p.testAccuracy());
-        return png(c);
+        return axes(c);
+    }
+
+    /**
+     * The sequential colour map of the confusion matrix, light to mid blue (ColorBrewer Blues, its lighter
+     * half): luminance falls monotonically, and black text keeps a contrast of at least 7:1 on every colour
+     * (WCAG AA asks 4.5:1), the diagonal included.
+     */
+    static final Color[] SEQUENTIAL = {new Color(0xF7FBFF), new Color(0xDEEBF7), new Color(0xC6DBEF),
+            new Color(0x9ECAE1), new Color(0x6BAED6)};
+    /** The cell text: black on the light map. */
+    static final Color VALUE_TEXT = Color.BLACK;
+    /**
+     * Where a share s (in %) sits on the colour map: {@code log10(1 + 10·s) / log10(1001)}, so a 1% confusion is
+     * 35% of the way up the map, where a linear 0–100 scale left it at 1% (indistinguishable from 0).
+     */
+    static double colourValue(double sharePercent) {
+        return Math.log10(1 + 10 * sharePercent) / Math.log10(1001);
+    }
+
+    /**
+     * The log colour scale as XChart's own range colours: XChart spreads {@code rangeColors} evenly over
+     * [min, max] = [0, 100] and interpolates between neighbours, so stop i (share i%) gets the
+     * {@link #SEQUENTIAL} colour at {@link #colourValue}(i); the cells keep the share itself as their value
+     * and text.
+     */
+    static Color[] logScale() {
+        Color[] out = new Color[101];
+        for (int i = 0; i <= 100; i++) {
+            double t = colourValue(i) * (SEQUENTIAL.length - 1);
+            int k = Math.min((int) t, SEQUENTIAL.length - 2);
+            double f = t - k;
+            Color a = SEQUENTIAL[k];
+            Color b = SEQUENTIAL[k + 1];
+            out[i] = new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
+                    (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
+                    (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
+        }
+        return out;
     }
 
     /**
@@ -62,9 +108,13 @@ public final class Charts {
 
     /** The confusion heat map with the classes named ({@code names} null: their numbers). */
     public static byte[] confusion(int[][] confusion, List<String> names) {
+        return png(confusionChart(confusion, names));
+    }
+
+    static HeatMapChart confusionChart(int[][] confusion, List<String> names) {
         int k = confusion.length;
         HeatMapChart c = new HeatMapChartBuilder().width(Math.max(500, 60 * k + 200)).height(Math.max(500, 60 * k + 140))
-                .title("Confusion matrix (test set, share of each true class)").xAxisTitle("predicted class")
+                .title("Confusion matrix (% of each true class, log colours)").xAxisTitle("predicted class")
                 .yAxisTitle("true class").build();
         List<Object> xs = new ArrayList<>();
         List<Object> ys = new ArrayList<>();
@@ -87,22 +137,70 @@ public final class Charts {
             }
         }
         c.addSeries("share of true class (%)", xs, ys, cells);
-        c.getStyler().setShowValue(true).setMin(0).setMax(100)
-                .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)})
+        c.getStyler().setShowValue(true).setMin(0).setMax(100).setRangeColors(logScale())
                 .setHeatMapValueDecimalPattern("0.#");
-        c.getStyler().setValueFontColor(new Color(0xD62728));
+        c.getStyler().setValueFontColor(VALUE_TEXT);
         c.getStyler().setLegendVisible(true);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
-        return png(c);
+        return c;
     }
 
     private static XYChart lineChart(String title, String yTitle) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // beside the plot, never over the curves (inside, it covered their last points)
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setMarkerSize(7);
         c.getStyler().setXAxisDecimalPattern("0");
+        return c;
+    }
+
+    /**
+     * Axis ranges and tick labels for what was plotted: whole epochs only on x (a one-epoch chart gets half
+     * an epoch either side), and on y a range that is never degenerate (one value gets ±5% around it) with
+     * labels rounded to the tick spacing and a leading zero ({@code 0.08}, never {@code .08} or
+     * {@code 0.988024126528693}).
+     */
+    static XYChart axes(XYChart c) {
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = Double.NEGATIVE_INFINITY;
+        double yMin = Double.POSITIVE_INFINITY;
+        double yMax = Double.NEGATIVE_INFINITY;
+        for (org.knowm.xchart.XYSeries s : c.getSeriesMap().values()) {
+            for (double x : s.getXData()) {
+                xMin = Math.min(xMin, x);
+                xMax = Math.max(xMax, x);
+            }
+            for (double y : s.getYData()) {
+                yMin = Math.min(yMin, y);
+                yMax = Math.max(yMax, y);
+            }
+        }
+        if (xMin > xMax) {
+            return c;
+        }
+        if (xMin == xMax) {
+            c.getStyler().setXAxisMin(xMin - 0.5);
+            c.getStyler().setXAxisMax(xMax + 0.5);
+        }
+        c.getStyler().setxAxisTickLabelsFormattingFunction(x -> Math.abs(x - Math.rint(x)) < 1e-9
+                ? Long.toString(Math.round(x)) : "");
+        double span = yMax - yMin;
+        if (!(span > 1e-9 * Math.max(1, Math.abs(yMax)))) {
+            double pad = Math.max(0.05 * Math.abs(yMax), 1e-3);
+            yMin -= pad;
+            yMax += pad;
+            c.getStyler().setYAxisMin(yMin);
+            c.getStyler().setYAxisMax(yMax);
+            span = yMax - yMin;
+        }
+        // XChart spaces about 8 ticks over the range on a 1-2-5 grid: two digits below the step's are enough
+        int decimals = (int) Math.max(0, Math.min(8, Math.ceil(-Math.log10(span / 8)) + 1));
+        java.text.DecimalFormat f = new java.text.DecimalFormat(decimals == 0 ? "0" : "0." + "#".repeat(decimals),
+                java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+        double zero = span * 1e-9;
+        c.getStyler().setyAxisTickLabelsFormattingFunction(y -> f.format(Math.abs(y) < zero ? 0.0 : y));
         return c;
     }
 

@@ -16,7 +16,10 @@ import dev.chainrule.engine.config.NetworkFactory;
 import dev.chainrule.engine.config.RunConfig;
 import dev.chainrule.engine.train.DataSource;
 import dev.chainrule.engine.pipeline.ConfigPipeline;
+import dev.chainrule.api.InPlaceUpdate;
+import dev.chainrule.api.Optimizer;
 import dev.chainrule.testkit.CheckResult;
+import dev.chainrule.testkit.ContractChecks;
 import dev.chainrule.testkit.JacobianChecker;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -29,14 +32,22 @@ import java.util.SplittableRandom;
  * Builds the configured network with its initial random weights and checks, against central differences
  * (testkit's {@link JacobianChecker}), every stage's {@code D_x}, every layer's {@code D_θ}, the loss's
  * {@code D_p} and the whole parameter gradient, on a few random inputs in [0, 1] (MNIST-shaped pixels).
- * Large parameter Jacobians are checked on a random subset of their columns. Prints a PASS or FAIL line per
- * part (naming layer index, type and parameter) to the terminal's output.
+ * Large parameter Jacobians are checked on a random subset of their columns. When the configured optimizer's
+ * step is linear (plain SGD), training runs each {@link InPlaceUpdate} layer's fused
+ * {@code backwardAndUpdate}; that path is checked too, against backward followed by {@code θ ← θ − c·grad}
+ * (testkit's {@link ContractChecks#inPlaceUpdate(Layer, Tensor, Tensor, ForwardContext, double, String)}).
+ * Large input Jacobians are compared row by row against sparse central differences, so a convnet's
+ * 21632-wide relu needs no dense 21632² matrix. Prints a PASS or FAIL line per part (naming layer index, type
+ * and parameter) to the terminal's output.
  */
 public class Gradcheck {
     private final NetworkFactory factory;
     private final DataSource dataSource;
     private final Terminal terminal;
     private final JacobianChecker checker = new JacobianChecker();
+    private final ContractChecks contracts = new ContractChecks(checker);
+    /** What the line calls the fused step's check. */
+    public static final String FUSED = "fused SGD step (InPlaceUpdate.backwardAndUpdate)";
     private int columns;
 
     @Inject
@@ -76,6 +87,8 @@ public class Gradcheck {
         for (int i = 0; i < graph.size(); i++) {
             inputs.add(graph.inputOf(i).copy());
         }
+        Optimizer optimizer = factory.optimizer(c);
+        boolean fusedStep = optimizer.linearStep(c.training().batchSize()).isPresent();
         boolean ok = true;
         for (int i = 0; i < net.stages().size(); i++) {
             Stage s = net.stages().get(i);
@@ -94,7 +107,7 @@ public class Gradcheck {
                     dx = CheckResult.worse(dx, checker.checkInputJacobian(s, in, r));
                 }
             }
-            parts.add(dx.prefixed(name + " "));
+            parts.add(under(name, s, dx));
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s D_x %.2e", name, dx.maxRelativeError()));
             if (s instanceof Merge m) {
                 // each input's block ∂y/∂x_k on its own, the other inputs held fixed
@@ -107,7 +120,7 @@ public class Gradcheck {
                     }
                     String what = "D_" + graph.inputLabel(ids[k]) + (ids.length > 1 && countOf(ids, ids[k]) > 1
                             ? "#" + (k + 1) : "");
-                    parts.add(dk.prefixed(name + " " + what + " "));
+                    parts.add(under(name + " " + what, s, dk));
                     line.append(String.format(Locale.ROOT, ", %s %.2e", what, dk.maxRelativeError()));
                 }
             }
@@ -117,17 +130,31 @@ public class Gradcheck {
                     for (int r = 0; r < samples; r++) {
                         w = CheckResult.worse(w, checkParameter(l, p, in, r, rng));
                     }
-                    parts.add(w.prefixed(name + " "));
+                    parts.add(under(name, s, w));
                     line.append(String.format(Locale.ROOT, ", D_%s %.2e", l.parameters().get(p).name(),
                             w.maxRelativeError()));
                 }
             }
             CheckResult back = null;
             for (CheckResult r : checkBackward(s, in, rng)) {
-                parts.add(r.prefixed(name + " "));
+                parts.add(under(name, s, r));
                 back = CheckResult.worse(back, r);
             }
             line.append(String.format(Locale.ROOT, ", backward %.2e", back.maxRelativeError()));
+            if (fusedStep && s instanceof Layer l && s instanceof InPlaceUpdate) {
+                // plain SGD trains through this layer's fused step: it must do what backward + step would
+                Tensor g = new Tensor(in.rows(), s.outputSize());
+                for (int k = 0; k < g.data().length; k++) {
+                    g.data()[k] = rng.nextDouble(-1, 1);
+                }
+                CheckResult fused = null;
+                for (CheckResult r : contracts.inPlaceUpdate(l, in, g, ForwardContext.training(c.seed(), 0), 0.25,
+                        FUSED)) {
+                    parts.add(under(name, s, r));
+                    fused = CheckResult.worse(fused, r);
+                }
+                line.append(String.format(Locale.ROOT, ", %s %.2e", FUSED, fused.maxRelativeError()));
+            }
             ok &= report(line, parts);
         }
         Loss loss = net.loss();
@@ -158,6 +185,13 @@ public class Gradcheck {
                 ok ? "passed" : "FAILED", checker.tolerance(), samples);
         terminal.out().flush();
         return ok;
+    }
+
+    /** {@code r} under the stage's name, without the type the checker already put first ("dense dense D_W"). */
+    private static CheckResult under(String name, Stage s, CheckResult r) {
+        String what = r.what().startsWith(s.type() + " ") ? r.what().substring(s.type().length() + 1) : r.what();
+        return new CheckResult(what, r.row(), r.column(), r.analytic(), r.numeric(), r.relativeError(),
+                r.maxRelativeError(), r.tolerance(), r.passed()).prefixed(name + " ");
     }
 
     private boolean report(StringBuilder line, List<CheckResult> parts) {
@@ -308,7 +342,28 @@ public class Gradcheck {
                 numeric[i][k] = (plus[i] - minus[i]) / (2 * eps);
             }
         }
-        return checker.compare(layer.type() + " D_" + p.name() + " at row " + row + " (" + cols.length + " of "
-                + p.size() + " columns)", analytic, numeric, f0);
+        CheckResult r = checker.compare(layer.type() + " D_" + p.name() + " at row " + row + " (" + cols.length
+                + " of " + p.size() + " columns, sampled)", analytic, numeric, f0);
+        if (r.row() < 0) {
+            return r;
+        }
+        // the worst column is a position among the sampled ones: name the parameter's own entry
+        int flat = cols[r.column()];
+        return new CheckResult(r.what() + ", worst column " + p.name() + index(p.shape(), flat), r.row(), flat,
+                r.analytic(), r.numeric(), r.relativeError(), r.maxRelativeError(), r.tolerance(), r.passed());
+    }
+
+    /** {@code [i, j]} of flat (row-major, docs/math.md) index {@code flat} in a parameter of {@code shape}. */
+    static String index(int[] shape, int flat) {
+        int[] at = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            at[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int d = 0; d < at.length; d++) {
+            b.append(d == 0 ? "" : ", ").append(at[d]);
+        }
+        return b.append(']').toString();
     }
 }

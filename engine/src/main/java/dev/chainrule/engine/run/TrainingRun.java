@@ -316,6 +316,16 @@ public class TrainingRun {
             }
         };
         Trainer.Result r;
+        if (store != null) {
+            // a checkpoint (mid-epoch or at the next epoch's end) waits for the last epoch's pictures: a failed
+            // picture or report write stops the run at the epoch it belongs to, whose checkpoint is the last
+            store.beforeEachSave(() -> {
+                if (!drawn.isEmpty()) {
+                    awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
+                }
+                rethrow(drawFailed.get());
+            });
+        }
         try {
             r = trainer.train(network, split.train(), split.test(), c, watched, new MetricsSink() {
                 @Override
@@ -352,6 +362,9 @@ public class TrainingRun {
                 }
             }, store, from);
         } finally {
+            if (store != null) {
+                store.beforeEachSave(null);
+            }
             // also when training fails: let started drawings finish rather than leave temporary files behind
             drawer.shutdown();
             try {

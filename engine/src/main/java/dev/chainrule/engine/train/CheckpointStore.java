@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * recorded SHA-256, every optimizer state value must be finite; {@link #check} then compares it with the network
  * and the config and checks every weight and buffer value (finite, a variance ≥ 0). Each failure is one line.
  */
-public final class CheckpointStore {
+public class CheckpointStore {
     private static final String TMP_PREFIX = ".checkpoint.";
     public static final String FORMAT = "chainrule-checkpoint";
     /** 2: any optimizer's state (version 1 held SGD momentum only). */
@@ -56,6 +56,8 @@ public final class CheckpointStore {
     private final ObjectMapper mapper;
     /** The config fingerprint of the checkpoint {@link #load()} returned, if it recorded one. */
     private String recordedFingerprint;
+    /** Runs before each checkpoint is written; its exception stops the save (see {@link #beforeEachSave}). */
+    private volatile Runnable beforeSave;
 
     /**
      * state.json, its fields in the order written ({@code bestValidationLoss} is written as null when there is
@@ -90,10 +92,23 @@ public final class CheckpointStore {
         return Files.isRegularFile(runDir.resolve(DIR).resolve(STATE)) || Files.isRegularFile(runDir.resolve(OLD).resolve(STATE));
     }
 
+    /**
+     * {@code check} runs before every later {@link #save} and may stop it by throwing: a run whose picture of
+     * the last epoch failed to be written records no checkpoint past that epoch. Null removes it.
+     */
+    public void beforeEachSave(Runnable check) {
+        beforeSave = check;
+    }
+
     public void save(Checkpoint c) {
+        Runnable check = beforeSave;
+        if (check != null) {
+            check.run();
+        }
+        Path tmp = null;
         try {
             deleteLeftovers();
-            Path tmp = runDir.resolve(TMP_PREFIX + Long.toHexString(System.nanoTime()) + ".tmp");
+            tmp = runDir.resolve(TMP_PREFIX + Long.toHexString(System.nanoTime()) + ".tmp");
             Files.createDirectory(tmp);
             FileRef weights = write(tmp, "weights.bin", c.weights());
             FileRef optimizer = write(tmp, "optimizer.bin", c.optimizerState());
@@ -128,14 +143,27 @@ public final class CheckpointStore {
                 Files.move(cur, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(tmp, cur, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
             AtomicFiles.syncDirectory(runDir);
             deleteTree(old);
         } catch (IOException e) {
+            // a failed write (a full disk) leaves no half-written .checkpoint.*.tmp folder behind
+            if (tmp != null) {
+                try {
+                    deleteTree(tmp);
+                } catch (IOException | RuntimeException ignored) {
+                    e.addSuppressed(ignored);
+                }
+            }
             throw new UncheckedIOException(e);
         }
     }
 
-    private static FileRef write(Path dir, String name, double[][] arrays) throws IOException {
+    /** Called after each file of a checkpoint is written, before the next; tests make it fail like a full disk. */
+    void written(Path file) throws IOException {
+    }
+
+    private FileRef write(Path dir, String name, double[][] arrays) throws IOException {
         int total = 0;
         for (double[] a : arrays) {
             total += a.length;
@@ -147,6 +175,7 @@ public final class CheckpointStore {
             }
         }
         AtomicFiles.writeSynced(dir.resolve(name), buf.array());
+        written(dir.resolve(name));
         return new FileRef(name, Sha256.hex(buf.array()));
     }
 

@@ -73,6 +73,28 @@ class CheckpointStoreTest {
         }
     }
 
+    /** Issue 25: a checkpoint write that fails (a full disk) removes its temporary folder; the last one stays. */
+    @Test
+    void aFailedWriteLeavesNoTemporaryFolder() throws IOException {
+        store().save(at(2, 1.5));
+        CheckpointStore full = new CheckpointStore(run, ConfigReader.strictMapper()) {
+            @Override
+            void written(Path file) throws IOException {
+                if (file.getFileName().toString().equals("optimizer.bin")) {
+                    throw new IOException(file + ": No space left on device");
+                }
+            }
+        };
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> full.save(at(3, 7.0)));
+        assertTrue(e.getMessage().contains("optimizer.bin: No space left on device"), e.getMessage());
+        try (Stream<Path> s = Files.list(run)) {
+            List<String> left = s.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(List.of("checkpoint"), left, "no .checkpoint.*.tmp left");
+        }
+        assertEquals(2, store().load().epoch());
+    }
+
     /**
      * state.json as the hand-written writer before the records wrote it (the text below is that writer's output
      * for this checkpoint, taken from the previous build): field order, nulls left out, number forms.

@@ -47,9 +47,30 @@ public final class Main {
     private static final java.util.Set<String> COMPUTES =
             java.util.Set.of("train", "bench", "evaluate", "gradcheck", "explain", "predict", "verify-plugin", "serve");
 
+    /** The subcommand being run (for the out-of-memory advice), or null. */
+    private static volatile String command;
+
+    /** The first argument that names a subcommand ({@code runner --plugins p gradcheck x.json}: gradcheck). */
+    static String commandOf(String[] args) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Class<?> sub : RunnerCommand.class.getAnnotation(CommandLine.Command.class).subcommands()) {
+            CommandLine.Command c = sub.getAnnotation(CommandLine.Command.class);
+            if (c != null) {
+                names.add(c.name());
+            }
+        }
+        for (String a : args) {
+            if (names.contains(a)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** Runs the CLI in-process; {@code overrides} replace bindings of {@link RunnerModule} (for tests). */
     public static int run(String[] args, Terminal terminal, Module... overrides) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
+        command = commandOf(args);
         try {
             Injector injector = Guice.createInjector(Modules.override(new RunnerModule(terminal)).with(overrides));
             CommandLine cl = new CommandLine(RunnerCommand.class, new GuiceFactory(injector));
@@ -70,7 +91,7 @@ public final class Main {
                     p = p.getParent();
                     help = p.getCommandName() + " " + help;
                 }
-                terminal.err().println(firstLine(ex.getMessage()) + " (see '" + help + " --help')");
+                terminal.err().println(firstLine(ex.getMessage()) + didYouMean(ex) + " (see '" + help + " --help')");
                 terminal.err().flush();
                 return BAD_INPUT;
             });
@@ -86,6 +107,20 @@ public final class Main {
         } catch (StackOverflowError e) {
             return report(e, terminal, verbose);
         }
+    }
+
+    /** {@code " (did you mean 'train'?)"} for a mistyped command ({@code runner trian}), else "". */
+    static String didYouMean(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()
+                || ex.getCommandLine().getSubcommands().isEmpty()) {
+            return "";
+        }
+        String word = u.getUnmatched().get(0);
+        if (word.startsWith("-")) {
+            return "";
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>(ex.getCommandLine().getSubcommands().keySet());
+        return dev.chainrule.engine.registry.Levenshtein.hint(word, names);
     }
 
     /** Maps an exception to its exit code and prints it as one line (plus the trace with --verbose). */
@@ -149,15 +184,26 @@ public final class Main {
 
     /** One line for an OutOfMemoryError: the heap it had and how to give it more. */
     static String outOfMemory(Throwable t) {
-        return outOfMemory(t, Runtime.getRuntime().maxMemory() >> 20);
+        return outOfMemory(t, Runtime.getRuntime().maxMemory() >> 20, command);
+    }
+
+    /** As below, the advice for {@code train} (the only command that leaves a resumable run folder). */
+    static String outOfMemory(Throwable t, long mb) {
+        return outOfMemory(t, mb, "train");
     }
 
     /** As above for a heap of {@code mb} MB: the advice is a larger heap (about twice, in whole GB), never the same. */
-    static String outOfMemory(Throwable t, long mb) {
+    static String outOfMemory(Throwable t, long mb, String command) {
         long gb = Math.max((2 * mb + 1023) / 1024, mb / 1024 + 1);
-        return "out of memory (" + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ") with a heap of "
-                + mb + " MB; give Java more with JAVA_OPTS=-Xmx" + gb + "g, or use a smaller"
-                + " network or batch; a run folder stays resumable from its last checkpoint (train --resume)";
+        String head = "out of memory ("
+                + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ") with a heap of " + mb
+                + " MB; give Java more with JAVA_OPTS=-Xmx" + gb + "g";
+        return head + switch (command == null ? "" : command) {
+            case "train" -> ", or use a smaller network or batch; a run folder stays resumable from its last checkpoint"
+                    + " (train --resume)";
+            case "gradcheck" -> ", or check fewer random inputs (--samples) or a smaller network";
+            default -> ", or use a smaller network";
+        };
     }
 
     /** {@code plugins/x.jar: com.acme.P.forward} for the first plugin frame of any throwable in the chain. */

@@ -37,10 +37,9 @@ import picocli.CommandLine.Parameters;
  * ({@code training.optimizer}, with its options and state as training starts them) takes the step.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Perform one step of the config's optimizer on one training sample and print the chain",
-                "rule at work:",
-                "per stage the shapes, the saved base points, each Jacobian's structure (dense when small),",
-                "the row vector carried backwards and each parameter gradient.",
+        description = {"Perform one step of the config's optimizer on one training sample and print the chain "
+                + "rule at work: per stage the shapes, the saved base points, each Jacobian's structure (dense when "
+                + "small), the row vector carried backwards and each parameter gradient.",
                 "Try configs/mnist-explain.json (784→12→10), whose matrices fit a screen."})
 public class ExplainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CONFIG", description = "the run config, e.g. configs/mnist-explain.json")

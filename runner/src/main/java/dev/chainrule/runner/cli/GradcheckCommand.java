@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 /** {@code runner gradcheck CONFIG}: the engine's {@link Gradcheck} of the config's network; exit 1 on failure. */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
         description = "Check every Jacobian of the configured network and its whole gradient against finite "
-                + "differences, and each layer's backward against its Jacobians; prints the worst error per layer "
-                + "and names layer index, type and parameter in every failure, exits 1 on failure.")
+                + "differences, each layer's backward against its Jacobians and, when plain SGD would train through "
+                + "it, each layer's fused step (InPlaceUpdate) against backward then the step; prints the worst "
+                + "error per layer and names layer index, type and parameter in every failure, exits 1 on failure.")
 public class GradcheckCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CONFIG", description = "the run config whose network to check")

@@ -59,6 +59,10 @@ public class TrainCommand implements Callable<Integer> {
             description = "the port of --serve (default ${DEFAULT-VALUE}; 0 picks a free one)")
     int servePort;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "the run's name (default: the config's; with --data, the config's and the data folder's)")
+    String name;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "the run folder (default runs/<name>-<yyyyMMdd-HHmmss>); must not hold a run already")
     Path out;
@@ -100,9 +104,9 @@ public class TrainCommand implements Callable<Integer> {
         TrainingRun.Request request;
         if (resume != null) {
             if (config != null || epochs != null || seed != null || batchSize != null || learningRate != null
-                    || out != null) {
+                    || out != null || name != null) {
                 throw new BadInputException("--resume RUN_DIR: continues the run as its config.json says; give no "
-                        + "CONFIG, --epochs, --seed, --batch-size, --learning-rate or --out with it");
+                        + "CONFIG, --epochs, --seed, --batch-size, --learning-rate, --name or --out with it");
             }
             request = new TrainingRun.Request(null, resume, dataOption.dir(), null, trust.trusted, null, null);
         } else {
@@ -165,8 +169,33 @@ public class TrainCommand implements Callable<Integer> {
         }
         if (dataOption.dir() != null) {
             c = c.withDataDir(dataOption.dir());
+            // another data set is another run: "mnist-batch32" trained on Fashion-MNIST must not be called that
+            if (name == null) {
+                c = c.withName(withData(c.name(), dataOption.dir()));
+            }
+        }
+        if (name != null) {
+            if (!name.matches(NAME)) {
+                throw new BadInputException("--name: must be 1-100 letters, digits, '.', '_' or '-' (it names the run "
+                        + "folder), got '" + dev.chainrule.engine.io.Text.escape(name) + "'");
+            }
+            c = c.withName(name);
         }
         return c;
+    }
+
+    /** What a config's name allows (ConfigReader). */
+    static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
+
+    /** {@code mnist-batch32-fashion} for config name mnist-batch32 and data folder .../fashion. */
+    static String withData(String configName, Path dir) {
+        Path f = dir.toAbsolutePath().normalize().getFileName();
+        String data = f == null ? "" : f.toString().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        if (data.isEmpty()) {
+            return configName;
+        }
+        String n = configName + "-" + data;
+        return n.length() <= 100 ? n : n.substring(0, 100);
     }
 
     private static void check(String option, int v, int min, int max) {

@@ -145,8 +145,7 @@ public class VerifyPluginCommand implements Callable<Integer> {
             if (p instanceof OptimizerProvider op) {
                 results.addAll(OptimizerChecks.behaviour(() -> op.create(new BuildContext(1, opts, 0))));
             } else if (p instanceof LossProvider lp) {
-                ContractChecks.LossFactory f = n -> lp.create(new BuildContext(n, opts, 0));
-                results.addAll(checks.allLossChecks(f, predictionsFor(f), LOSS_SIZES));
+                results.addAll(checks.lossProvider(lp, lp::create, opts, LOSS_SIZES, VerifyPluginCommand::predictionsFor));
             } else if (p instanceof dev.chainrule.api.MergeProvider mp) {
                 results.addAll(checks.mergeProvider(mp, mp::create, opts));
             } else {

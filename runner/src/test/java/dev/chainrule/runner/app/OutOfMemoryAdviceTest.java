@@ -18,4 +18,16 @@ class OutOfMemoryAdviceTest {
             assertTrue(line.contains("with a heap of " + mb + " MB"), line);
         }
     }
+
+    /** Issue 25: the advice fits the command; only train leaves a run folder to resume. */
+    @Test
+    void theAdviceFitsTheCommand() {
+        String gc = Main.outOfMemory(new OutOfMemoryError("Java heap space"), 512, "gradcheck");
+        assertTrue(gc.contains("--samples") && !gc.contains("resume") && !gc.contains("batch"), gc);
+        String train = Main.outOfMemory(new OutOfMemoryError("Java heap space"), 512, "train");
+        assertTrue(train.contains("train --resume"), train);
+        assertTrue(!Main.outOfMemory(new OutOfMemoryError(), 512, "evaluate").contains("resume"));
+        org.junit.jupiter.api.Assertions.assertEquals("gradcheck",
+                Main.commandOf(new String[] {"--plugins", "p", "gradcheck", "x.json"}));
+    }
 }

@@ -317,6 +317,43 @@ class PluginsTest {
                 + "against api 3.x, see docs/plugins.md#migrating-from-api-1", true);
     }
 
+    /**
+     * Issue 25: an api-1 jar providing {@code dropout} is skipped and the built-in dropout serves the run; which
+     * provider serves it is printed and recorded in plugins.json.
+     */
+    @Test
+    void aSkippedJarsTypeServedByTheBuiltInIsNamedAndRecorded() throws IOException {
+        for (boolean declares : new boolean[] {true, false}) {
+            PluginJarBuilder b = new PluginJarBuilder()
+                    .source("com.acme.old.P", TestPlugins.activation("com.acme.old", "dropout", 1.0, "", ""))
+                    .service(ActivationProvider.class, "com.acme.old.P")
+                    .manifest("Chainrule-Api-Version", "1.0");
+            if (declares) {
+                b.manifest("Chainrule-Types", "activation:dropout");
+            }
+            Path dir = pluginsWith("plugins-" + declares, jar("old-" + declares + ".jar", b));
+            Path out = tmp.resolve("run-" + declares);
+            Cli.Result r = Cli.run(blobData(), "--plugins", dir.toString(), "train", config("""
+                    {"name": "blobs-dropout", "seed": 7,
+                     "network": {"layers": [{"type": "dense", "units": 8}, {"type": "dropout", "rate": 0.1},
+                                            {"type": "dense", "units": 3}, {"type": "softmax"}]},
+                     "training": {"optimizer": {"learningRate": 0.3}, "batchSize": 4, "epochs": 1}}
+                    """).toString(), "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            String note = r.err().lines().filter(l -> l.startsWith("note: ")).findFirst().orElse("");
+            assertTrue(note.startsWith("note: " + dir.resolve("old-" + declares + ".jar") + " was skipped (built for chainrule api 1.0"),
+                    r.err());
+            // an api-1 jar is refused before its declared types are read: every used type's provider is named
+            assertTrue(note.contains("dropout: dev.chainrule.vision.DropoutProvider (built-in)"), note);
+            JsonNode rec = new ObjectMapper().readTree(out.resolve("plugins.json").toFile());
+            assertEquals("dev.chainrule.vision.DropoutProvider", rec.path("providers").path("dropout").path("provider").asText(),
+                    rec.toString());
+            assertEquals("built-in", rec.path("providers").path("dropout").path("source").asText());
+            assertTrue(rec.path("skipped").get(0).path("problem").asText().startsWith("built for chainrule api 1.0"),
+                    rec.toString());
+        }
+    }
+
     /** The previous major names its own migration section, and DocsTest checks that the docs have it. */
     @Test
     void aJarBuiltForApi2NamesTheApi2Migration() throws IOException {

@@ -199,6 +199,54 @@ class WhyListTest {
         assertEquals(0, good.code(), good.out() + good.err());
     }
 
+    // issue 25: plain-SGD training takes the fused step, so gradcheck checks it too and names it in the line
+    @Test
+    void w6b_gradcheckChecksTheFusedStepPlainSgdTrainsThrough() throws IOException {
+        String layers = "{\"type\": \"affine\"}, {\"type\": \"dense\", \"units\": 10}, {\"type\": \"softmax\"}";
+        Path forgets = plugins(affine(tmp.resolve("b"), "affine.jar", true, false));
+        Cli.Result r = Cli.run(null, "--plugins", forgets.toString(), "gradcheck", config("gc", layers, "").toString(),
+                "--columns", "10", "--samples", "2");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(Pattern.compile("(?m)^FAIL layers\\[0] affine .*fused SGD step \\(InPlaceUpdate.backwardAndUpdate\\)")
+                .matcher(r.out()).find(), r.out());
+        assertTrue(r.out().contains("layers[0] affine fused SGD step (InPlaceUpdate.backwardAndUpdate): step of parameter b"),
+                r.out());
+        // the type is named once: "layers[0] affine D_w", never "layers[0] affine affine D_w"
+        assertFalse(r.out().contains("affine affine"), r.out());
+        // the dense layer's fused step is right
+        assertTrue(Pattern.compile("(?m)^PASS layers\\[1] dense .*fused SGD step \\(InPlaceUpdate.backwardAndUpdate\\) ")
+                .matcher(r.out()).find(), r.out());
+        // an optimizer with state never takes the fused step: not checked, not named
+        Cli.Result adam = Cli.run(null, "--plugins", forgets.toString(), "gradcheck", adamConfig(layers).toString(), "--columns", "10", "--samples", "2");
+        assertEquals(0, adam.code(), adam.out() + adam.err());
+        assertFalse(adam.out().contains("InPlaceUpdate"), adam.out());
+
+        // the input gradient taken after the layer stepped its own w
+        String late = TestPlugins.affine("t.affine", "affine", true, true);
+        int at = late.lastIndexOf("Tensor out = propagate ? inputGradient(g) : null;");
+        late = late.substring(0, at) + "Tensor out = null;" + late.substring(at + "Tensor out = propagate ? inputGradient(g) : null;".length());
+        int ret = late.lastIndexOf("return out;");
+        late = late.substring(0, ret) + "if (propagate) out = inputGradient(g); " + late.substring(ret);
+        Path lateDir = Files.createDirectories(tmp.resolve("late"));
+        Path lateJar = new PluginJarBuilder().source("t.affine.P", late).service(dev.chainrule.api.LayerProvider.class, "t.affine.P")
+                .build(tmp.resolve("late-affine.jar"));
+        Files.copy(lateJar, lateDir.resolve("affine.jar"));
+        Cli.Result l = Cli.run(null, "--plugins", lateDir.toString(), "gradcheck", config("gcl", layers, "").toString(),
+                "--columns", "10", "--samples", "2");
+        assertEquals(1, l.code(), l.out() + l.err());
+        assertTrue(l.out().contains("layers[0] affine fused SGD step (InPlaceUpdate.backwardAndUpdate): input gradient vs backward"),
+                l.out());
+    }
+
+    Path adamConfig(String layers) throws IOException {
+        Path c = tmp.resolve("adam.json");
+        Files.writeString(c, """
+                {"name": "adam", "seed": 11, "data": {"dir": "%s"}, "network": {"layers": [%s]},
+                 "training": {"optimizer": {"type": "adam", "learningRate": 0.01}, "batchSize": 10, "epochs": 1}}
+                """.formatted(data.toString().replace("\\", "\\\\"), layers));
+        return c;
+    }
+
     // 7. "gradcheck's per-layer lines passed for a layer whose backward dropped the bias gradient ... only the
     //    whole-network line failed, as 'worst entry (1, 59)', naming neither layer nor parameter."
     @Test
