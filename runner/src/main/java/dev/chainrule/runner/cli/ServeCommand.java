@@ -24,11 +24,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve a local web page of the runs under RUN_DIR (default runs/): each run's config, curves,",
-                "confusion matrix and most-wrong grid, updated live while it trains; and for a trained model a",
-                "canvas to draw a digit on, with the top-3 probabilities, the saliency map D_x h_c(x) and each",
-                "stage's Jacobian at the drawing. Read-only; listens on 127.0.0.1 unless --host (with --allow-remote)",
-                "says otherwise."},
+        description = {"Serve a local web page of the runs under RUN_DIR (default runs/), updated live while they train.",
+                "Each run's config, interactive curves (several runs overlaid), confusion matrix and most-wrong grid; "
+                        + "for a trained model a panel to ask it: a canvas to draw on or a picture to upload (picture "
+                        + "models), a form or a CSV upload (table models), with the top-3 answers by class name, the "
+                        + "saliency map D_x h_c(x) and each stage's Jacobian. Read-only; listens on 127.0.0.1 unless "
+                        + "--host (with --allow-remote) says otherwise."},
         footer = {"", "Runs until stopped (Ctrl-C). Exit codes: 2 bad input (no such folder, port in use, bad host).",
                 "Reference: docs/serve.md"})
 public class ServeCommand implements Callable<Integer> {
