@@ -96,6 +96,12 @@ public class TrainingRun {
     private final RunPlugins runPlugins;
     private final ProviderRegistry registry;
 
+    /** Pictures and report.html are redrawn at most this often (and at the first and last epoch). */
+    static final long DRAW_EVERY_NANOS = 2_000_000_000L;
+
+    /** The last epoch whose pictures were drawn while training (0: none). */
+    private final int[] lastDrawnEpoch = {0};
+
     /** The run folder's lock, held from before its first write until the run ends. */
     private RunLock lock;
     /** The run folder this start created (it did not exist or held no run), to remove if the start fails. */
@@ -266,7 +272,8 @@ public class TrainingRun {
         }
         List<String> notes = earlyStoppingNotes(c, r);
         boolean ranHere = r.epochs().size() > (from == null ? 0 : from.metrics().size());
-        if (!notes.isEmpty() || !ranHere) {
+        int lastEpoch = r.epochs().isEmpty() ? 0 : r.epochs().get(r.epochs().size() - 1).epoch();
+        if (!notes.isEmpty() || !ranHere || lastDrawnEpoch[0] != lastEpoch) {
             // the weights changed since the last epoch's report (best restored), or no epoch ran in this process
             report(dir, c, scanTest(c, network, split.test()), split.test().shape(), r.epochs(), notes).run();
         }
@@ -296,6 +303,8 @@ public class TrainingRun {
             return t;
         });
         List<Future<?>> drawn = new ArrayList<>();
+        long[] lastDraw = {0};
+        lastDrawnEpoch[0] = 0;
         AtomicReference<Throwable> drawFailed = new AtomicReference<>();
         ProgressSink watched = new ProgressSink() {
             @Override
@@ -347,6 +356,19 @@ public class TrainingRun {
                     // the trainer's own test pass (with its most-wrong samples) when it hands it over
                     TestScan scan = test != null ? TestScan.of(test) : scanTest(c, network, split.test());
                     rethrow(drawFailed.get());
+                    // Pictures take ~0.1 s; on tiny data an epoch takes less, so they are drawn at the first and
+                    // the last epoch and otherwise at most every DRAW_EVERY_NANOS (the weights never depend on it)
+                    long now = System.nanoTime();
+                    boolean due = drawn.isEmpty() || m.epoch() >= c.training().epochs()
+                            || now - lastDraw[0] >= DRAW_EVERY_NANOS;
+                    lastDrawnEpoch[0] = due ? m.epoch() : lastDrawnEpoch[0];
+                    if (listener != null && !due) {
+                        listener.epoch(m, test);
+                    }
+                    if (!due) {
+                        return;
+                    }
+                    lastDraw[0] = now;
                     Runnable draw = report(dir, c, scan, split.test().shape(), seen, List.of());
                     drawn.add(drawer.submit(() -> {
                         try {

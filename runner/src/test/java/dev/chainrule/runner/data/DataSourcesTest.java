@@ -71,6 +71,8 @@ class DataSourcesTest {
         assertTrue(config.contains("\"colour, hue\""), "feature names kept: " + config);
         assertTrue(Files.readString(run.resolve("model.json")).contains("\"rose\""));
         assertTrue(Files.readString(run.resolve("confusion.csv")).startsWith("true\\predicted,iris,lily,rose\n"));
+        // on tiny data the pictures are drawn at the first and last epoch and on a timer: the report ends at epoch 20
+        assertTrue(Files.readString(run.resolve("report.html")).contains("<tr><td>20</td>"), "the last epoch in the report");
         Cli.Result e = Cli.run(null, "evaluate", run.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("flowers: test accuracy " + m.group(1) + "%"), e.out() + " vs " + r.out());
