@@ -1,5 +1,5 @@
 /**
- * Throughput measurement for {@code runner bench}: timed forward and training passes over samples, with
- * warm-up and repetitions. Uses the samples of {@code train} and the api.
+ * Throughput measurement (what {@code runner bench} reports): timed forward and training passes over samples,
+ * with warm-up and repetitions, and the per-stage profile. Uses config, network, registry and train.
  */
 package dev.chainrule.engine.bench;
