@@ -71,6 +71,10 @@ class SparkTrainingTest {
     }
 
     static String config(int shards, String extra) {
+        return config(data.resolve("blobs.csv"), shards, extra);
+    }
+
+    static String config(Path csv, int shards, String extra) {
         return """
                 {"name": "blobs", "seed": 5,
                  "data": {"type": "csv", "path": "DATA", "label": "label", "testSplit": 0.2, "scaling": "standardize"},
@@ -78,7 +82,7 @@ class SparkTrainingTest {
                                         {"type": "dense", "units": 3}, {"type": "softmax"}]},
                  "training": {"optimizer": {"type": "sgd", "learningRate": 0.05, "momentum": 0.9},
                               "batchSize": 16, "epochs": 3, "shards": SHARDS EXTRA}}
-                """.replace("DATA", data.resolve("blobs.csv").toString()).replace("SHARDS", String.valueOf(shards))
+                """.replace("DATA", csv.toString()).replace("SHARDS", String.valueOf(shards))
                 .replace("EXTRA", extra);
     }
 
