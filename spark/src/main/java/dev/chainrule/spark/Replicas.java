@@ -14,7 +14,6 @@ import dev.chainrule.engine.train.DataSource;
 import dev.chainrule.engine.train.Samples;
 import dev.chainrule.engine.train.SgdTrainer;
 import dev.chainrule.engine.train.ShardedStep;
-import dev.chainrule.engine.train.SubsetSamples;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +54,7 @@ final class Replicas {
         this.factory = injector.getInstance(NetworkFactory.class);
         this.config = c;
         this.test = split.test();
-        Samples all = split.train();
-        RunConfig.EarlyStopping es = c.training().earlyStopping();
-        this.train = es == null ? all : SubsetSamples.validationSplit(all, es.validationFraction(), c.seed())[0];
+        this.train = SgdTrainer.trainingSplit(split.train(), c)[0];
     }
 
     private static Replicas of(String json) {

@@ -123,15 +123,9 @@ public class SgdTrainer implements Trainer {
             this.progress = progress;
             this.metrics = metrics;
             this.store = store;
-            RunConfig.EarlyStopping es = t.earlyStopping();
-            if (es != null) {
-                Samples[] split = SubsetSamples.validationSplit(all, es.validationFraction(), config.seed());
-                this.train = split[0];
-                this.validation = split[1];
-            } else {
-                this.train = all;
-                this.validation = null;
-            }
+            Samples[] split = trainingSplit(all, config);
+            this.train = split[0];
+            this.validation = split[1];
             this.n = train.size();
             this.b = Math.min(t.batchSize(), Math.max(1, n));
             int targets = train.regression() ? train.numClasses() : 0;
@@ -315,6 +309,16 @@ public class SgdTrainer implements Trainer {
         private CheckFailedException diverged(String what, int[] order, int epoch) {
             return SgdTrainer.diverged(what, network, optimizer, snapshot, train, order, b, epoch, store, config.seed());
         }
+    }
+
+    /**
+     * The samples a run trains on and early stopping's held-out validation split (null without early stopping):
+     * the trainer's and a sharded run's executors' (spark module) one definition, so both walk the same rows.
+     */
+    public static Samples[] trainingSplit(Samples all, RunConfig config) {
+        RunConfig.EarlyStopping es = config.training().earlyStopping();
+        return es == null ? new Samples[] {all, null}
+                : SubsetSamples.validationSplit(all, es.validationFraction(), config.seed());
     }
 
     /** A batch's input and label (or target) buffers, reused for every batch of that size. */
