@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Cross-checks of issue 23 outside the suite (needs onnx, onnxruntime, torch, numpy, safetensors; never at runtime).
 
-NOT YET RUN: the session that wrote it had no Python wheel store. Usage, from the repository root after
+Run with the machine's local wheel store (python3 -m venv /tmp/venv-onnx && /tmp/venv-onnx/bin/pip install onnx
+onnxruntime torch numpy safetensors); its figures are in docs/interop.md. Usage, from the repository root after
 `mvn -B -o package -DskipTests`:
 
     python3 bench/interop_torch.py RUN_DIR [RUN_DIR ...]      # e.g. runs/mnist-3layer runs/mnist-cnn

@@ -20,7 +20,7 @@ package dev.chainrule.api;
  */
 public final class ApiVersion {
     public static final int MAJOR = 3;
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
     public static final String VERSION = MAJOR + "." + MINOR;
 
     private ApiVersion() {

@@ -10,14 +10,39 @@ package dev.chainrule.api;
  * @param options the entry's options, {@code type} removed
  * @param seed a seed derived from the run's seed and the entry's position, for initialisers; the same
  *     config and seed give the same seed here, so the same weights
+ * @param inputShapes the shape of each input, in the order of the entry's {@code inputs} (api 3.1): one for
+ *     an ordinary stage ({@code [inputShape]}), several for a {@link Merge}, whose {@code inputShape} is then
+ *     the packed vector of all of them ({@link #merge})
  */
-public record BuildContext(String type, Shape inputShape, Options options, long seed) {
+public record BuildContext(String type, Shape inputShape, Options options, long seed, java.util.List<Shape> inputShapes) {
     public BuildContext {
         if (inputShape == null) {
             throw new IllegalArgumentException("input shape missing");
         }
         type = type == null ? "" : type;
         options = options == null ? Options.empty() : options;
+        inputShapes = inputShapes == null || inputShapes.isEmpty() ? java.util.List.of(inputShape)
+                : java.util.List.copyOf(inputShapes);
+    }
+
+    /** A context for a stage of one input. */
+    public BuildContext(String type, Shape inputShape, Options options, long seed) {
+        this(type, inputShape, options, seed, null);
+    }
+
+    /**
+     * A context for a {@link Merge} of inputs of {@code shapes}; its {@link #inputShape()} is the packed vector
+     * of {@code Σ size} values the merge's one-input {@link Stage} form takes.
+     */
+    public static BuildContext merge(String type, java.util.List<Shape> shapes, Options options, long seed) {
+        if (shapes == null || shapes.isEmpty()) {
+            throw new IllegalArgumentException("a merge needs at least one input shape");
+        }
+        int n = 0;
+        for (Shape s : shapes) {
+            n = Math.addExact(n, s.size());
+        }
+        return new BuildContext(type, Shape.of(n), options, seed, shapes);
     }
 
     /** A context for flat rows of {@code inputSize}. */
@@ -43,7 +68,7 @@ public record BuildContext(String type, Shape inputShape, Options options, long 
     }
 
     public BuildContext withType(String t) {
-        return new BuildContext(t, inputShape, options, seed);
+        return new BuildContext(t, inputShape, options, seed, inputShapes);
     }
 
     private static Shape flat(int n) {

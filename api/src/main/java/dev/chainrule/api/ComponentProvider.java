@@ -46,10 +46,11 @@ public interface ComponentProvider {
 
     /**
      * The service kinds. {@link #DATA_SOURCE} is the provider interface
-     * {@code dev.chainrule.api.data.DataSourceProvider}: it reads the samples a run trains on.
+     * {@code dev.chainrule.api.data.DataSourceProvider}: it reads the samples a run trains on. {@link #MERGE}
+     * (api 3.1, {@link MergeProvider}) joins several stages' outputs into one (add, concat, multiply).
      */
     enum Kind {
-        LAYER, ACTIVATION, TRANSFORM, LOSS, OPTIMIZER, DATA_SOURCE;
+        LAYER, ACTIVATION, TRANSFORM, LOSS, OPTIMIZER, DATA_SOURCE, MERGE;
 
         /** The id used in manifests and listings: lower case, hyphenated ({@code layer}, {@code data-source}). */
         public String id() {
@@ -58,7 +59,7 @@ public interface ComponentProvider {
 
         /** Whether this kind makes a {@link Stage} of the network. */
         public boolean isStage() {
-            return this == LAYER || this == ACTIVATION || this == TRANSFORM;
+            return this == LAYER || this == ACTIVATION || this == TRANSFORM || this == MERGE;
         }
     }
 }

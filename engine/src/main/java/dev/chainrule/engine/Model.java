@@ -9,10 +9,11 @@ import dev.chainrule.engine.config.RunConfig;
 import dev.chainrule.engine.output.ModelFiles;
 import dev.chainrule.engine.predict.Predictions;
 import dev.chainrule.engine.report.Probabilities;
-import dev.chainrule.engine.report.WrongGrid;
+import dev.chainrule.engine.predict.ModelInputs;
 import dev.chainrule.engine.run.ModelLoader;
 import dev.chainrule.engine.train.Evaluation;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A trained network with the config it was trained from: what {@link Chainrule#load} reads from a run folder
@@ -44,7 +45,7 @@ public final class Model {
     /** The shape of one input row (channel-major {@code C×H×W} for images). */
     public Shape inputShape() {
         return loaded.network().stages().isEmpty() ? Shape.of(loaded.network().inputSize())
-                : loaded.network().stages().get(0).inputShape();
+                : loaded.network().inputShape();
     }
 
     /** How many classes the model tells apart (the length of {@link #probabilities}). */
@@ -52,23 +53,65 @@ public final class Model {
         return loaded.network().outputSize();
     }
 
-    /** The class probabilities of one input row of {@code inputShape().size()} values. */
+    /** The class names the data gave (a CSV's labels, the image folders), or null when the classes are numbers. */
+    public List<String> classNames() {
+        RunConfig.Fitted f = loaded.config().data().fitted();
+        return f == null ? null : f.classes();
+    }
+
+    /** The feature names of a table model's input row, in order ({@code col=value} for one-hot categories). */
+    public List<String> featureNames() {
+        RunConfig.Fitted f = loaded.config().data().fitted();
+        return f == null ? List.of() : f.features();
+    }
+
+    /** Whether the model predicts real values (a regression) rather than classes. */
+    public boolean isRegression() {
+        RunConfig.Fitted f = loaded.config().data().fitted();
+        return f != null && f.regression();
+    }
+
+    /**
+     * The class probabilities of one input row of {@code inputShape().size()} values, in the data's own units
+     * (pixels in [0, 1], a table's raw values): the scaling recorded at training is applied here.
+     */
     public double[] probabilities(double[] row) {
         return probabilities(new double[][] {row})[0];
     }
 
     /** The class probabilities of each row, one batch. */
     public double[][] probabilities(double[][] rows) {
+        if (isRegression()) {
+            throw new IllegalStateException("a regression model predicts values: call values(row)");
+        }
+        return Probabilities.of(loaded.network(), batch(rows)).toArray();
+    }
+
+    /** A regression's predictions of one row, in the targets' own units (the recorded target scaling undone). */
+    public double[] values(double[] row) {
+        RunConfig.Fitted f = loaded.config().data().fitted();
+        if (f == null || !f.regression()) {
+            throw new IllegalStateException("a classifier predicts classes: call probabilities(row) or predict(row)");
+        }
+        double[] out = loaded.network().predict(batch(new double[][] {row})).rowCopy(0);
+        for (int k = 0; k < out.length; k++) {
+            out[k] = f.unscaleTarget(k, out[k]);
+        }
+        return out;
+    }
+
+    private Tensor batch(double[][] rows) {
         int n = loaded.network().inputSize();
+        ModelInputs inputs = new ModelInputs(inputShape(), loaded.config().data().fitted());
         Tensor x = new Tensor(rows.length, n);
         for (int r = 0; r < rows.length; r++) {
             if (rows[r].length != n) {
                 throw new BadInputException("row " + r + ": " + rows[r].length + " values, but the model takes " + n
                         + " (" + inputShape() + ")");
             }
-            System.arraycopy(rows[r], 0, x.data(), r * n, n);
+            System.arraycopy(inputs.row(rows[r]), 0, x.data(), r * n, n);
         }
-        return Probabilities.of(loaded.network(), x).toArray();
+        return x;
     }
 
     /** The most probable class of one input row (ties go to the lower class). */
@@ -77,16 +120,14 @@ public final class Model {
     }
 
     /**
-     * The three most probable classes of a picture of a single digit (PNG, JPEG, GIF or BMP), prepared as
-     * MNIST was, like {@code runner predict}; the model must take a square one-channel image.
+     * The three most probable classes of a picture (PNG, JPEG, GIF or BMP) prepared like the model's training
+     * images, as {@code runner predict} does: an MNIST model's digit preparation, an image-folder model's decode,
+     * resize and scaling; a model that does not take pictures refuses it naming its input.
      */
     public Predictions.Prediction predictImage(Path image) {
-        int side = WrongGrid.side(loaded.network().inputSize());
-        if (side == 0) {
-            throw new BadInputException("predictImage needs a model whose input is a square image (784 = 28×28), "
-                    + "this one takes " + loaded.network().inputSize() + " features");
-        }
-        return Predictions.top(image.toString(), probabilities(Predictions.load(image, side)));
+        double[] x = new ModelInputs(inputShape(), loaded.config().data().fitted()).image(image);
+        // the picture is prepared and scaled already: straight into the network
+        return Predictions.top(image.toString(), Probabilities.of(loaded.network(), Tensor.row(x)).rowCopy(0));
     }
 
     /** The test figures on the data the model was trained on, as {@code runner evaluate} prints them. */

@@ -81,7 +81,7 @@ public final class BatchNorm extends ShapedStage implements Layer {
         this.beta = Parameter.vector("beta", features);
         Arrays.fill(gamma.value(), 1.0);
         this.runningMean = new Buffer("running_mean", Shape.of(features));
-        this.runningVar = new Buffer("running_var", Shape.of(features));
+        this.runningVar = new Buffer("running_var", Shape.of(features), true);
         Arrays.fill(runningVar.values(), 1.0);
         this.buffers = List.of(runningMean, runningVar);
         this.mean = new double[features];

@@ -55,15 +55,15 @@ class BadInputTest {
     @Test
     void unknownTypeListsKnownTypesAndNearest() throws IOException {
         String err = badConfig(GOOD.replace("{\"type\": \"sigmoid\"}", "{\"type\": \"relu6\"}"));
-        assertTrue(err.endsWith("x.json: network.layers[1].type: unknown type 'relu6'; known: avgpool2d, batch-norm, conv2d, "
-                + "dense, dropout, flatten, global-avgpool, layer-norm, maxpool2d, relu, sigmoid, softmax, tanh "
-                + "(did you mean 'relu'?)"), err);
+        assertTrue(err.endsWith("x.json: network.layers[1].type: unknown type 'relu6'; known: add, avgpool2d, batch-norm, concat, conv2d, "
+                + "dense, dropout, flatten, global-avgpool, layer-norm, maxpool2d, multiply, random-flip, random-shift, relu, "
+                + "sigmoid, softmax, tanh (did you mean 'relu'?)"), err);
     }
 
     @Test
     void aLossIsNotALayer() throws IOException {
         String err = badConfig(GOOD.replace("{\"type\": \"sigmoid\"}", "{\"type\": \"cross-entropy\"}"));
-        assertTrue(err.contains("network.layers[1].type: 'cross-entropy' is a loss, not a layer, activation or transform"), err);
+        assertTrue(err.contains("network.layers[1].type: 'cross-entropy' is a loss, not a layer, activation, transform or merge"), err);
     }
 
     @Test

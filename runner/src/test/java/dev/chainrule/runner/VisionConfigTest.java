@@ -116,4 +116,31 @@ class VisionConfigTest {
         assertEquals(0, g.code(), g.out() + g.err());
         assertTrue(g.out().contains("conv2d") && g.out().contains("maxpool2d"), g.out());
     }
+
+    @Test
+    void augmentationStagesTrainRepeatBitwiseAndChangeTheRun() throws IOException {
+        String aug = CNN.replace("\"layers\": [", "\"layers\": [\n{\"type\": \"random-shift\", \"max\": 1}, "
+                + "{\"type\": \"random-flip\", \"vertical\": true},");
+        Path c = tmp.resolve("aug.json");
+        Files.writeString(c, aug);
+        Path plain = tmp.resolve("cnn.json");
+        Files.writeString(plain, CNN);
+        Path d = data();
+        for (String run : new String[] {"a", "b"}) {
+            Cli.Result r = Cli.run(null, "train", c.toString(), "--data", d.toString(), "--out", tmp.resolve(run).toString());
+            assertEquals(0, r.code(), r.err());
+        }
+        Cli.Result p = Cli.run(null, "train", plain.toString(), "--data", d.toString(), "--out", tmp.resolve("p").toString());
+        assertEquals(0, p.code(), p.err());
+        byte[] a = Files.readAllBytes(tmp.resolve("a/weights.bin"));
+        assertTrue(java.util.Arrays.equals(a, Files.readAllBytes(tmp.resolve("b/weights.bin"))),
+                "same config and seed, same shifts and flips, same weights");
+        assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(tmp.resolve("p/weights.bin"))),
+                "the augmentation changed what training saw");
+        Cli.Result e = Cli.run(null, "evaluate", tmp.resolve("a").toString(), "--data", d.toString());
+        assertEquals(0, e.code(), e.err());
+        String err = bad(aug.replace("\"max\": 1", "\"max\": 8"));
+        assertTrue(err.contains("network.layers[0].max: must be below the image's height and width (1×8×8 allows up to 7), "
+                + "got 8"), err);
+    }
 }

@@ -12,7 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Where the drawing panel gets a run's trained model from. */
+/** Where the page gets a run's trained model from (with what its training recorded of its data). */
 public interface Models {
 
     /**
@@ -56,7 +56,8 @@ public interface Models {
                 return c.model0();
             }
             ModelFiles.Loaded m = ModelFiles.read(runDir, shown, reader, factory, mapper);
-            DigitModel d = new DigitModel(shown, m.network());
+            DigitModel d = new DigitModel(shown, m.network(), m.config().data() == null ? null
+                    : m.config().data().fitted());
             cache.put(key, new Cached(tm, tw, d));
             return d;
         }

@@ -67,12 +67,18 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  *
  * <p>Endpoints (all read-only: nothing is ever written, moved or deleted):
  * <ul>
- *   <li>{@code GET /}, {@code /app.js}, {@code /style.css}: the page, from the runner's jar;</li>
+ *   <li>{@code GET /}, {@code /app.js}, {@code /charts.js}, {@code /style.css}: the page, from the runner's jar;
+ *       {@code /uplot.js}, {@code /uplot.css}, {@code /uplot-LICENSE.txt}: the chart library, from its webjar;</li>
  *   <li>{@code GET /api/runs}: every card, with a version that changes when a run's files do;</li>
  *   <li>{@code GET /api/run?id=ID}: one run's config, epochs and pictures;</li>
  *   <li>{@code GET /api/file?id=ID&name=N}: one of {@link RunFolders#SERVED} of a run;</li>
+ *   <li>{@code GET /api/model?id=ID}: what a run's model takes (digits, pictures of C×H×W, table columns) and
+ *       names (classes, targets);</li>
  *   <li>{@code POST /api/predict?id=ID}, {@code Content-Type: application/json}, {@code {"png": BASE64}} with
- *       the page's own {@code Origin}: prediction, saliency map, Jacobians (computed, nothing stored).</li>
+ *       the page's own {@code Origin}: a drawn or uploaded picture's prediction, saliency map, Jacobians
+ *       (computed, nothing stored);</li>
+ *   <li>{@code POST /api/rows?id=ID}, the same way, {@code {"row": {COLUMN: VALUE}}} or {@code {"csv": TEXT}}
+ *       (at most {@link #MAX_CSV} bytes): a table model's answer for a form's row, or for each row of a CSV.</li>
  * </ul>
  * A failure answers one line of JSON {@code {"error": ...}}, never a stack trace; any {@link Throwable} in a
  * handler is a 5xx answer and one line on the log; the server stays up.
@@ -89,11 +95,21 @@ public final class RunServer {
     static final int MAX_UPLOAD = 4 << 20;
     /** The largest POST body: the drawing in base64 inside a small JSON object. */
     static final int MAX_BODY = MAX_UPLOAD / 3 * 4 + 1024;
+    /** The largest CSV accepted by {@code /api/rows} (its UTF-8 bytes). */
+    static final int MAX_CSV = 1 << 20;
+    /** The largest {@code /api/rows} body: the CSV as a JSON string (quotes and line breaks escaped) and a name. */
+    static final int MAX_ROWS_BODY = 2 * MAX_CSV + 4096;
+    /** The most rows one CSV may have answered on the page. */
+    static final int MAX_ROWS = 10_000;
     /** A run whose files changed this recently counts as training. */
     static final Duration ACTIVE = Duration.ofMinutes(2);
     private static final String RESOURCES = "/dev/chainrule/serve/";
-    private static final Map<String, String> PAGE = Map.of("/", "index.html", "/index.html", "index.html",
-            "/app.js", "app.js", "/style.css", "style.css");
+    /** The bundled chart library (uPlot, MIT), from its webjar on the class path: the version of the pom. */
+    static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/";
+    private static final Map<String, String> PAGE = Map.of("/", RESOURCES + "index.html",
+            "/index.html", RESOURCES + "index.html", "/app.js", RESOURCES + "app.js", "/charts.js", RESOURCES + "charts.js",
+            "/style.css", RESOURCES + "style.css", "/uplot.js", UPLOT + "dist/uPlot.iife.min.js",
+            "/uplot.css", UPLOT + "dist/uPlot.min.css", "/uplot-LICENSE.txt", UPLOT + "LICENSE");
 
     /**
      * The server's limits: a connection that sends or takes nothing for {@code idle} is closed; a drawing
@@ -118,6 +134,7 @@ public final class RunServer {
     /** The names a request's Host may give: those of the address bound, as printed. */
     private volatile Set<String> hostNames = Set.of();
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final TrainingProgress progress = new TrainingProgress();
 
     /**
      * @param loopbackOnly when the server may listen on loopback only ({@link #start} refuses another
@@ -373,7 +390,7 @@ public final class RunServer {
         String method = ex.method();
         String path = ex.path;
         String host = checkHost(ex);
-        boolean post = path.equals("/api/predict");
+        boolean post = path.equals("/api/predict") || path.equals("/api/rows");
         if (post ? !method.equals("POST") : !(method.equals("GET") || method.equals("HEAD"))) {
             ex.response.getHeaders().put("Allow", post ? "POST" : "GET, HEAD");
             throw new HttpError(405, method + " " + path + ": not allowed; this server is read-only");
@@ -387,8 +404,16 @@ public final class RunServer {
             sendJson(ex, 200, run(run(q)));
         } else if (path.equals("/api/file")) {
             file(ex, run(q), q.get("name"));
+        } else if (path.equals("/api/model")) {
+            sendJson(ex, 200, model(run(q)).info());
         } else if (path.equals("/api/predict")) {
-            predict(ex, host, run(q));
+            RunFolders.Run r = run(q);
+            post(ex, host, "the drawing", "{\"png\": BASE64}", MAX_BODY, "the drawing is larger than " + MAX_UPLOAD
+                    + " bytes", body -> analyse(r, body));
+        } else if (path.equals("/api/rows")) {
+            RunFolders.Run r = run(q);
+            post(ex, host, "the rows", "{\"row\": {COLUMN: VALUE}} or {\"csv\": TEXT}", MAX_ROWS_BODY, csvTooLarge(),
+                    body -> rows(r, body));
         } else {
             throw new HttpError(404, path + ": not found");
         }
@@ -465,6 +490,17 @@ public final class RunServer {
                 }
             }
         }
+        Path state = TrainingProgress.stateFile(r.dir());
+        if (state != null) {
+            // progress within an epoch (a run with training.checkpointEvery): the card follows it
+            try {
+                FileTime t = Files.getLastModifiedTime(state);
+                version.append("state@").append(t.toMillis()).append('+').append(Files.size(state)).append(';');
+                newest = newest == null || t.compareTo(newest) > 0 ? t : newest;
+            } catch (IOException e) {
+                version.append("state@?;");
+            }
+        }
         boolean model = Files.isRegularFile(r.dir().resolve(ModelFiles.MODEL_JSON));
         version.append(model ? "model" : "");
         // short, and opaque: the page only compares it
@@ -515,6 +551,27 @@ public final class RunServer {
                 warnings.add(r.shown() + "/" + FileRunWriter.METRICS_JSONL + ": cannot read: " + firstLine(e.getMessage()));
             }
         }
+        // within an epoch: the checkpoint's state (only with training.checkpointEvery), and the losses between
+        // the states this server has seen; the config's time as the start, for a first epoch without either
+        TrainingProgress.State state = progress.read(r.dir(), r.shown(), mapper);
+        if (state != null) {
+            ObjectNode p = n.putObject("progress");
+            p.put("epoch", state.epoch());
+            p.put("position", state.position());
+            if (state.position() > 0) {
+                p.put("trainLoss", state.lossSum() / state.position());
+            }
+            p.put("time", state.millis());
+        }
+        n.set("steps", progress.steps(r.dir(), mapper));
+        if (cfg != null) {
+            try {
+                n.put("started", Files.getLastModifiedTime(cfg).toMillis());
+            } catch (IOException e) {
+                // no start time: the card says less
+            }
+        }
+        n.put("now", System.currentTimeMillis());
         ArrayNode files = n.putArray("files");
         for (String f : RunFolders.SERVED) {
             if (RunFolders.file(r, f) != null) {
@@ -550,29 +607,35 @@ public final class RunServer {
         send(ex, 200, type, bytes);
     }
 
+    /** What a POST's body is answered with, computed on a worker thread. */
+    private interface Answer {
+        Object of(byte[] body) throws IOException, InterruptedException;
+    }
+
     /**
-     * The drawing: only from this server's own page (its Origin) as JSON, so that another web page cannot
+     * A drawing or rows: only from this server's own page (its Origin) as JSON, so that another web page cannot
      * post one (a cross-site JSON POST needs a preflight this server never grants); the body is read without
-     * a thread, at most {@link #MAX_BODY} bytes within {@link Limits#body}, then computed on a worker.
+     * a thread, at most {@code maxBody} bytes within {@link Limits#body}, then computed on a worker.
      */
-    private void predict(Exchange ex, String host, RunFolders.Run r) {
+    private void post(Exchange ex, String host, String what, String format, int maxBody, String tooLarge,
+            Answer answer) {
         String origin = ex.header("Origin");
         if (origin == null || !origin.trim().toLowerCase(Locale.ROOT).equals("http://" + host)) {
-            throw new HttpError(403, "the drawing must come from this server's own page (Origin "
+            throw new HttpError(403, what + " must come from this server's own page (Origin "
                     + (origin == null ? "missing" : origin) + ", expected http://" + host + ")");
         }
         String type = ex.header("Content-Type");
         String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mime.equals("application/json")) {
-            throw new HttpError(415, "the drawing must be sent as application/json {\"png\": BASE64}, not "
+            throw new HttpError(415, what + " must be sent as application/json " + format + ", not "
                     + (type == null ? "without a Content-Type" : type));
         }
         long declared = ex.request.getLength();
-        if (declared > MAX_BODY) {
-            throw new HttpError(413, "the drawing is larger than " + MAX_UPLOAD + " bytes");
+        if (declared > maxBody) {
+            throw new HttpError(413, tooLarge);
         }
         CompletableFuture<byte[]> read = new CompletableFuture<>();
-        Content.Source.asByteArrayAsync(ex.request, MAX_BODY, Promise.Invocable.toPromise(read));
+        Content.Source.asByteArrayAsync(ex.request, maxBody, Promise.Invocable.toPromise(read));
         read.orTimeout(limits.body().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((body, failure) -> {
                     try {
@@ -582,15 +645,15 @@ public final class RunServer {
                                     Throwable c = failure instanceof CompletionException && failure.getCause() != null
                                             ? failure.getCause() : failure;
                                     if (c instanceof TimeoutException) {
-                                        throw new HttpError(408, "the drawing did not arrive within "
+                                        throw new HttpError(408, what + " did not arrive within "
                                                 + limits.body().toSeconds() + " s");
                                     }
                                     if (c instanceof IllegalArgumentException || c instanceof java.nio.BufferOverflowException) {
-                                        throw new HttpError(413, "the drawing is larger than " + MAX_UPLOAD + " bytes");
+                                        throw new HttpError(413, tooLarge);
                                     }
-                                    throw new HttpError(400, "the drawing could not be read: " + c);
+                                    throw new HttpError(400, what + " could not be read: " + c);
                                 }
-                                sendJson(ex, 200, analyse(r, body));
+                                sendJson(ex, 200, answer.of(body));
                             } catch (Throwable t) {
                                 fail(ex, t);
                             }
@@ -601,6 +664,106 @@ public final class RunServer {
                 });
     }
 
+    private static String csvTooLarge() {
+        return "the CSV is larger than 1 MiB (" + MAX_CSV + " bytes); send fewer rows at a time, or use "
+                + "runner predict RUN rows.csv, which takes any size";
+    }
+
+    /** A run's model, or 409 with the one line {@code predict} would print. */
+    private DigitModel model(RunFolders.Run r) {
+        try {
+            return models.load(r.dir(), r.shown());
+        } catch (RuntimeException e) {
+            throw new HttpError(409, firstLine(e.getMessage()));
+        }
+    }
+
+    /** Waits for a turn to compute (at most {@link Limits#body}), then computes. */
+    private <T> T computing(java.util.concurrent.Callable<T> work) throws IOException, InterruptedException {
+        if (!predicting.tryAcquire(limits.body().toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new HttpError(503, "the server is busy with other drawings; try again");
+        }
+        try {
+            return work.call();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        } finally {
+            predicting.release();
+        }
+    }
+
+    /** A form's row ({@code {"row": {...}}}: an analysis) or a CSV's rows ({@code {"csv": TEXT}}: one answer each). */
+    private Object rows(RunFolders.Run r, byte[] body) throws IOException, InterruptedException {
+        JsonNode n;
+        try {
+            n = mapper.readTree(body);
+        } catch (IOException e) {
+            throw new HttpError(400, "the rows must be sent as {\"row\": {COLUMN: VALUE}} or {\"csv\": TEXT}: "
+                    + firstLine(e.getMessage()));
+        }
+        boolean row = n != null && n.path("row").isObject();
+        boolean csv = n != null && n.path("csv").isTextual();
+        if (row == csv) {
+            throw new HttpError(400, "the rows must be sent as {\"row\": {COLUMN: VALUE}} or {\"csv\": TEXT}");
+        }
+        Map<String, String> cells = new HashMap<>();
+        if (row) {
+            for (var e : n.get("row").properties()) {
+                if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                    throw new HttpError(400, "the form's value for '" + dev.chainrule.engine.io.Text.escape(e.getKey())
+                            + "' must be a number or a text");
+                }
+                cells.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        String text = csv ? n.get("csv").asText() : null;
+        if (csv && text.getBytes(StandardCharsets.UTF_8).length > MAX_CSV) {
+            throw new HttpError(413, csvTooLarge());
+        }
+        String shown = csv ? csvName(n.path("name")) : "the form";
+        return computing(() -> {
+            DigitModel model = model(r);
+            if (model.kind() != DigitModel.Kind.TABLE) {
+                throw new HttpError(422, r.shown() + ": the model takes " + (model.kind() == DigitModel.Kind.NONE
+                        ? "no named columns" : "pictures") + ", not table rows" + (model.kind() == DigitModel.Kind.NONE
+                        ? "" : "; draw or upload a picture instead"));
+            }
+            try {
+                if (row) {
+                    return model.analyse(model.inputs().row(cells, shown));
+                }
+                List<String> where = new ArrayList<>();
+                List<double[]> xs = model.inputs().table(text, shown, where);
+                if (xs.size() > MAX_ROWS) {
+                    throw new HttpError(413, shown + ": " + xs.size() + " rows, more than the page answers at once ("
+                            + MAX_ROWS + "); use runner predict RUN rows.csv");
+                }
+                ObjectNode a = mapper.createObjectNode();
+                a.put("model", model.name());
+                a.put("kind", model.kind().id());
+                a.put("regression", model.regression());
+                a.set("rows", mapper.valueToTree(model.answer(xs, where)));
+                return a;
+            } catch (dev.chainrule.engine.base.BadInputException e) {
+                throw new HttpError(400, e.getMessage());
+            }
+        });
+    }
+
+    /** The uploaded file's name for messages: its last path part, control characters escaped, at most 80 characters. */
+    private static String csvName(JsonNode name) {
+        if (!name.isTextual() || name.asText().isBlank()) {
+            return "the CSV";
+        }
+        String s = name.asText();
+        s = s.substring(Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) + 1);
+        s = dev.chainrule.engine.io.Text.escape(s);
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    /** A drawn or uploaded picture ({@code {"png": BASE64}}, any of PNG, JPEG, GIF, BMP): the model's analysis. */
     private Object analyse(RunFolders.Run r, byte[] body) throws IOException, InterruptedException {
         byte[] bytes;
         try {
@@ -615,15 +778,24 @@ public final class RunServer {
         if (bytes.length > MAX_UPLOAD) {
             throw new HttpError(413, "the drawing is larger than " + MAX_UPLOAD + " bytes");
         }
-        if (!predicting.tryAcquire(limits.body().toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new HttpError(503, "the server is busy with other drawings; try again");
-        }
-        try {
-            DigitModel model;
-            try {
-                model = models.load(r.dir(), r.shown());
-            } catch (RuntimeException e) {
-                throw new HttpError(409, firstLine(e.getMessage()));
+        return computing(() -> {
+            DigitModel model = model(r);
+            switch (model.kind()) {
+                case IMAGE:
+                    double[] x;
+                    try {
+                        // the image folder's own decoding and resizing, the size read from the header first
+                        x = model.inputs().image(bytes, "the picture", dev.chainrule.engine.predict.Pictures.MAX_PIXELS);
+                    } catch (dev.chainrule.engine.base.BadInputException e) {
+                        throw new HttpError(e.getMessage().contains("more than maxPixels") ? 413 : 400, e.getMessage());
+                    }
+                    return model.analyse(x);
+                case TABLE:
+                    throw new HttpError(422, r.shown() + ": the model takes rows of " + model.network().inputSize()
+                            + " features (" + String.join(", ", model.inputs().columns()) + "), not a picture; fill "
+                            + "the form or upload a CSV file");
+                default:
+                    break;
             }
             BufferedImage img;
             try {
@@ -640,21 +812,20 @@ public final class RunServer {
             } catch (DigitModel.NotADigitException e) {
                 throw new HttpError(422, e.getMessage());
             }
-        } finally {
-            predicting.release();
-        }
+        });
     }
 
     private void page(Exchange ex, String name) throws IOException {
         byte[] bytes;
-        try (InputStream in = RunServer.class.getResourceAsStream(RESOURCES + name)) {
+        try (InputStream in = RunServer.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new HttpError(500, name + " is missing from the runner's jar");
             }
             bytes = in.readAllBytes();
         }
         String type = name.endsWith(".js") ? "text/javascript; charset=utf-8"
-                : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+                : name.endsWith(".css") ? "text/css; charset=utf-8" : name.endsWith(".html")
+                ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
         ex.response.getHeaders().put("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "
                 + "style-src 'self'; script-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; "
                 + "base-uri 'none'; form-action 'none'");

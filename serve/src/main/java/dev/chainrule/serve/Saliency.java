@@ -34,10 +34,8 @@ public final class Saliency {
     static double[] backFrom(Network network, int c) {
         Tensor g = new Tensor(1, network.outputSize());
         g.set(0, c, 1.0);
-        java.util.List<Stage> stages = network.stages();
-        for (int i = stages.size() - 1; i >= 0; i--) {
-            g = stages.get(i).backward(g, true);
-        }
+        // over the graph: a stage read by several gets the sum of their VJPs (docs/graphs.md)
+        g = network.graph().backwardToInput(g);
         network.zeroGrad();
         return g.rowCopy(0);
     }

@@ -542,6 +542,127 @@ public final class ContractChecks {
         return out;
     }
 
+    // ---- merges (api 3.1) ----
+
+    /** The input shape lists a merge is checked on: two flat 4s, two 2×3×3, then its own {@code checkInputs()}. */
+    public static List<List<Shape>> mergeInputs(dev.chainrule.api.MergeProvider p) {
+        List<List<Shape>> all = new ArrayList<>();
+        all.add(List.of(Shape.of(4), Shape.of(4)));
+        all.add(List.of(Shape.image(2, 3, 3), Shape.image(2, 3, 3)));
+        all.addAll(p.checkInputs());
+        return all;
+    }
+
+    /** A stage factory building the merge for {@code shapes} (the packed size is their sum; n is ignored). */
+    public static StageFactory mergeFactory(Function<BuildContext, ? extends Stage> build, List<Shape> shapes,
+            Options options) {
+        return (n, seed) -> build.apply(BuildContext.merge("", shapes, options, seed));
+    }
+
+    /**
+     * Every check of a merge: for each input shape list, the whole stage contract on its packed form
+     * ({@code [x_1 | … | x_k] ↦ y}, so D_x is the block row of the inputs' Jacobians), then each input's block
+     * {@code ∂y/∂x_k} against central differences in x_k alone (the others held) and {@code backward}'s k-th
+     * gradient against {@code g·∂y/∂x_k}; and shapes that do not merge refused with a {@link ShapeException}.
+     */
+    public List<CheckResult> mergeProvider(dev.chainrule.api.MergeProvider p, Function<BuildContext, ? extends Stage> build,
+            Options options) {
+        List<CheckResult> out = new ArrayList<>();
+        for (List<Shape> shapes : mergeInputs(p)) {
+            String prefix = "inputs " + shapes + ": ";
+            try {
+                StageFactory f = mergeFactory(build, shapes, options);
+                Stage s = f.create(0, 1);
+                if (!(s instanceof dev.chainrule.api.Merge m)) {
+                    out.add(fail(prefix + p.type() + ": the provider made a " + s.getClass().getName()
+                            + ", not a Merge"));
+                    continue;
+                }
+                if (!m.inputShapes().equals(shapes)) {
+                    out.add(fail(prefix + p.type() + ": inputShapes() is " + m.inputShapes() + ", built for " + shapes));
+                    continue;
+                }
+                int n = s.inputSize();
+                for (CheckResult r : allStageChecks(ComponentProvider.Kind.MERGE, f, new int[] {n})) {
+                    out.add(r.prefixed(prefix));
+                }
+                for (CheckResult r : mergeBlocks(f)) {
+                    out.add(r.prefixed(prefix));
+                }
+            } catch (ShapeException e) {
+                out.add(fail(prefix + p.type() + " refused inputs it is checked on: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                out.add(fail(prefix + "threw " + e));
+            }
+        }
+        for (List<Shape> bad : p.refusedInputs()) {
+            String what = p.type() + " of " + bad;
+            try {
+                build.apply(BuildContext.merge("", bad, options, 0));
+                out.add(fail(what + ": accepted shapes that do not merge; throw a ShapeException from the constructor"));
+            } catch (ShapeException e) {
+                out.add(pass(what + " refused: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                out.add(fail(what + ": threw " + e + " instead of a ShapeException"));
+            }
+        }
+        return out;
+    }
+
+    /** Each input's Jacobian block and backward gradient of a merge, at random points. */
+    public List<CheckResult> mergeBlocks(StageFactory f) {
+        List<CheckResult> out = new ArrayList<>();
+        dev.chainrule.api.Merge m = (dev.chainrule.api.Merge) f.create(0, 9);
+        List<Shape> shapes = m.inputShapes();
+        SplittableRandom rng = new SplittableRandom(900 + m.inputSize());
+        List<Tensor> xs = new ArrayList<>();
+        for (Shape s : shapes) {
+            xs.add(uniform(BATCH, s.size(), 2, rng));
+        }
+        for (int k = 0; k < shapes.size(); k++) {
+            int input = k;
+            for (int r = 0; r < BATCH; r++) {
+                int row = r;
+                List<Tensor> single = new ArrayList<>();
+                for (Tensor x : xs) {
+                    single.add(new Tensor(1, x.cols(), x.rowCopy(row)));
+                }
+                m.forward(single, ForwardContext.inference());
+                Jacobian j = m.jacobian(input, 0);
+                out.add(checker.check(m.type() + " ∂y/∂x_" + (input + 1) + " at row " + row, j, v -> {
+                    List<Tensor> args = new ArrayList<>(single);
+                    args.set(input, new Tensor(1, v.length, v));
+                    return m.forward(args, ForwardContext.inference()).rowCopy(0);
+                }, single.get(input).rowCopy(0)));
+            }
+        }
+        Tensor g = uniform(BATCH, m.outputSize(), 1, rng);
+        m.forward(xs, ForwardContext.inference());
+        boolean[] all = new boolean[shapes.size()];
+        Arrays.fill(all, true);
+        List<Tensor> back = m.backward(g, all);
+        if (back == null || back.size() != shapes.size()) {
+            out.add(fail(m.type() + ": backward(g, propagate) gave " + (back == null ? "null" : back.size() + " gradients")
+                    + " for " + shapes.size() + " inputs"));
+            return out;
+        }
+        for (int k = 0; k < shapes.size(); k++) {
+            Tensor bk = back.get(k);
+            if (bk == g || back.subList(0, k).contains(bk)) {
+                out.add(fail(m.type() + ": backward's gradient of input " + (k + 1) + " is g itself or another input's"
+                        + " tensor; the engine hands them to different stages, so each must be its own"));
+                continue;
+            }
+            double[][] expected = new double[BATCH][];
+            for (int b = 0; b < BATCH; b++) {
+                expected[b] = m.jacobian(k, b).vjp(g.rowCopy(b));
+            }
+            out.add(checker.compare(m.type() + " backward: gradient of input " + (k + 1) + " vs g·∂y/∂x_" + (k + 1),
+                    bk.toArray(), expected, null));
+        }
+        return out;
+    }
+
     // ---- options ----
 
     /** An option key the provider does not declare must raise an {@link OptionException} naming it. */

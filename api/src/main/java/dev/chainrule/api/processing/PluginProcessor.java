@@ -70,6 +70,7 @@ public final class PluginProcessor extends AbstractProcessor {
         KINDS.put("loss", "dev.chainrule.api.LossProvider");
         KINDS.put("optimizer", "dev.chainrule.api.OptimizerProvider");
         KINDS.put("data-source", "dev.chainrule.api.data.DataSourceProvider");
+        KINDS.put("merge", "dev.chainrule.api.MergeProvider");
     }
 
     /** Provider interface → binary class names. */

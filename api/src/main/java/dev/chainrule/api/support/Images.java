@@ -73,7 +73,19 @@ public final class Images {
 
     /** Decodes, refusing before decoding an image of more than {@code maxPixels} pixels. */
     public static Pixels decode(Path file, String shown, long maxPixels) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        return decode((Object) file.toFile(), shown, maxPixels);
+    }
+
+    /**
+     * Decodes a picture held in memory (an upload), as {@link #decode(Path, String, long)} decodes a file:
+     * the same checks, the same pixels.
+     */
+    public static Pixels decode(byte[] encoded, String shown, long maxPixels) {
+        return decode((Object) new java.io.ByteArrayInputStream(encoded), shown, maxPixels);
+    }
+
+    private static Pixels decode(Object input, String shown, long maxPixels) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(input)) {
             ImageReader r = reader(in, shown);
             List<String> warnings = new ArrayList<>();
             try {

@@ -66,7 +66,7 @@ public class ConfigReader {
             RawTraining training, String plugins) {
     }
 
-    public record RawNetwork(Integer input, List<JsonNode> layers) {
+    public record RawNetwork(Integer input, List<JsonNode> layers, JsonNode blocks) {
     }
 
     public record RawTraining(ObjectNode optimizer, Integer batchSize, Integer epochs, Boolean shuffle,
@@ -410,10 +410,9 @@ public class ConfigReader {
             if (rawLayers == null || rawLayers.isEmpty()) {
                 throw bad("network.layers", "required, a non-empty array of {\"type\": ...} entries");
             }
-            List<ComponentSpec> layers = new ArrayList<>();
-            for (int i = 0; i < rawLayers.size(); i++) {
-                layers.add(component(rawLayers.get(i), "network.layers[" + i + "]", true));
-            }
+            // names, inputs and blocks (docs/graphs.md); a sequential config comes out as it went in
+            List<ComponentSpec> layers = new GraphConfig(mapper, (node, path) -> component(node, path, true),
+                    type -> registry.find(type) != null, this::bad).expand(rawLayers, raw.network().blocks());
             ComponentSpec loss = raw.loss() == null ? component(null, "loss", false)
                     : component(raw.loss(), "loss", false);
             RunConfig.Training training = training(raw.training());
@@ -671,7 +670,7 @@ public class ConfigReader {
         Collection<String> known(boolean stage) {
             return registry.types(stage
                     ? java.util.EnumSet.of(ComponentProvider.Kind.LAYER, ComponentProvider.Kind.ACTIVATION,
-                            ComponentProvider.Kind.TRANSFORM)
+                            ComponentProvider.Kind.TRANSFORM, ComponentProvider.Kind.MERGE)
                     : java.util.EnumSet.of(ComponentProvider.Kind.LOSS));
         }
 

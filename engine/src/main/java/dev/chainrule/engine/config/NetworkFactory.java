@@ -5,6 +5,9 @@ import dev.chainrule.api.BuildContext;
 import dev.chainrule.api.ComponentProvider;
 import dev.chainrule.api.LayerProvider;
 import dev.chainrule.api.LossProvider;
+import dev.chainrule.api.Merge;
+import dev.chainrule.api.MergeProvider;
+import dev.chainrule.engine.network.StageGraph;
 import dev.chainrule.api.Loss;
 import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.OptionException;
@@ -54,43 +57,76 @@ public class NetworkFactory {
             throw new ConfigException(src, "network.input", config.input() + " but the data's samples are "
                     + inputShape + " = " + inputShape.size() + " values");
         }
+        List<ComponentSpec> specs = config.layers();
+        List<int[]> ids = GraphConfig.inputIds(specs);
+        List<String> names = new ArrayList<>();
+        List<Stage> stages = new ArrayList<>();
         Shape shape = inputShape;
         int n = shape.size();
-        List<Stage> stages = new ArrayList<>();
-        for (int i = 0; i < config.layers().size(); i++) {
-            ComponentSpec c = config.layers().get(i);
-            String path = "network.layers[" + i + "]";
-            String from = i == 0 ? "the input" : "layers[" + (i - 1) + "] (" + config.layers().get(i - 1).type() + ")";
+        for (int i = 0; i < specs.size(); i++) {
+            ComponentSpec c = specs.get(i);
+            String path = c.origin() != null ? c.origin() : "network.layers[" + i + "]";
+            int[] in = ids.get(i);
+            List<Shape> shapes = new ArrayList<>();
+            StringBuilder fromSb = new StringBuilder();
+            for (int k = 0; k < in.length; k++) {
+                int j = in[k];
+                shapes.add(j < 0 ? inputShape : stages.get(j).outputShape());
+                fromSb.append(k == 0 ? "" : k == in.length - 1 ? " and " : ", ")
+                        .append(j < 0 ? "the input" : display(specs, j) + " (" + specs.get(j).type() + ")");
+            }
+            String from = fromSb.toString();
             ComponentProvider p = registry.stage(c.type());
-            BuildContext ctx = new BuildContext(c.type(), shape, c.asOptions(), layerSeed(config.seed(), i));
+            if (!(p instanceof MergeProvider) && in.length != 1) {
+                throw new ConfigException(src, path + ".inputs", c.type() + " takes one input but is given " + in.length
+                        + " (" + from + "); join them with a merge (add, concat, multiply)");
+            }
+            shape = shapes.get(0);
+            n = shape.size();
+            BuildContext ctx = p instanceof MergeProvider
+                    ? BuildContext.merge(c.type(), shapes, c.asOptions(), layerSeed(config.seed(), i))
+                    : new BuildContext(c.type(), shape, c.asOptions(), layerSeed(config.seed(), i));
+            String gives = p instanceof MergeProvider ? dev.chainrule.api.support.MergeStage.describe(shapes)
+                    : shape.toString();
             Stage s;
             try {
                 if (p instanceof LayerProvider lp) {
                     s = lp.create(ctx);
                 } else if (p instanceof TransformProvider tp) {
                     s = tp.create(ctx);
+                } else if (p instanceof MergeProvider mp) {
+                    s = mp.create(ctx);
                 } else {
                     s = ((ActivationProvider) p).create(ctx);
                 }
             } catch (OptionException e) {
                 throw new ConfigException(src, e.key() == null ? path : path + "." + e.key(), e.getMessage());
             } catch (ShapeException e) {
-                throw new ConfigException(src, path, c.type() + " " + e.getMessage() + " but " + from + " gives "
-                        + shape);
+                throw new ConfigException(src, path, describeStage(specs, i) + " " + e.getMessage() + " but " + from
+                        + (in.length == 1 ? " gives " : " give ") + gives);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(src, path, e.getMessage());
             } catch (OutOfMemoryError e) {
-                throw new ConfigException(src, path, "too large to allocate with " + shape + " inputs "
+                throw new ConfigException(src, path, "too large to allocate with " + gives + " inputs "
                         + "(raise the heap with JAVA_OPTS=-Xmx... or use fewer units)");
             } catch (RuntimeException e) {
                 throw PluginChecks.failed(p, c.type(), "create() threw", e);
             }
-            PluginChecks.stage(p, c.type(), s, n);
+            PluginChecks.stage(p, c.type(), s, ctx.inputSize());
             if (s == null) {
                 throw new ConfigException(src, path, "the provider of '" + c.type() + "' ("
                         + p.getClass().getName() + ") returned no stage (create gave null)");
             }
-            if (s.inputSize() != n || s.inputShape().size() != n) {
+            if (s instanceof Merge m) {
+                if (!m.inputShapes().equals(shapes) || s.inputSize() != ctx.inputSize()) {
+                    throw new ConfigException(src, path, c.type() + " was built for inputs "
+                            + dev.chainrule.api.support.MergeStage.describe(m.inputShapes()) + " but " + from + " give "
+                            + gives);
+                }
+            } else if (p instanceof MergeProvider) {
+                throw new ConfigException(src, path, "the merge provider of '" + c.type() + "' made a "
+                        + s.getClass().getName() + ", not a Merge");
+            } else if (s.inputSize() != n || s.inputShape().size() != n) {
                 throw new ConfigException(src, path, c.type() + " was built for input " + s.inputShape()
                         + " but " + from + " gives " + shape);
             }
@@ -101,6 +137,7 @@ public class NetworkFactory {
             shape = s.outputShape();
             n = s.outputSize();
             stages.add(s);
+            names.add(c.name());
         }
         checkClasses(config, n, numClasses);
         Loss loss;
@@ -116,10 +153,20 @@ public class NetworkFactory {
         }
         PluginChecks.loss(lp, config.loss().type(), loss, n);
         try {
-            return new Network(stages, loss);
+            return new Network(new StageGraph(stages, ids, names), loss);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(src, "network", e.getMessage());
         }
+    }
+
+    /** {@code 'c1'} for a named stage, {@code layers[i]} otherwise. */
+    private static String display(List<ComponentSpec> specs, int i) {
+        return specs.get(i).name() != null ? "'" + specs.get(i).name() + "'" : "layers[" + i + "]";
+    }
+
+    /** The entry as a message names it: {@code add 'sum'}, or its type alone. */
+    private static String describeStage(List<ComponentSpec> specs, int i) {
+        return specs.get(i).type() + (specs.get(i).name() != null ? " '" + specs.get(i).name() + "'" : "");
     }
 
     /** The last stage must give one output per class ({@code numClasses} 0: not checked). */

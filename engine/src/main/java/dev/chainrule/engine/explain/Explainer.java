@@ -3,7 +3,9 @@ package dev.chainrule.engine.explain;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
+import dev.chainrule.api.Merge;
 import dev.chainrule.engine.network.Network;
+import dev.chainrule.engine.network.StageGraph;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;
@@ -52,6 +54,10 @@ public final class Explainer {
         out.println("Conventions (docs/math.md): D f ∈ R^{m×n}, rows = outputs; parameters flattened row-major; "
                 + "g is a 1×m row vector.");
         out.println();
+        if (!net.graph().isChain()) {
+            explainGraph(out, c, net, optimizer, x, label, named);
+            return;
+        }
         out.println("FORWARD  z^1 = x, z^{i+1} = f_i(z^i); each stage saves the base points its Jacobians need");
         out.println("  x = z^1 " + vector(x.rowCopy(0)));
         List<double[]> inputs = new ArrayList<>();
@@ -107,7 +113,118 @@ public final class Explainer {
             }
         }
         out.println();
+        checkAndStep(out, net, optimizer, x, label, named, manualGrads, before);
+    }
 
+    /**
+     * A graph's step (docs/graphs.md): forward node by node, then reverse mode where each node's gradient is the
+     * sum over its consumers of their VJPs, a merge giving one Jacobian block per input.
+     */
+    private static void explainGraph(PrintWriter out, RunConfig c, Network net, Optimizer optimizer, Tensor x, int label,
+            String named) {
+        StageGraph graph = net.graph();
+        List<Stage> stages = net.stages();
+        int trainStages = net.trainingStages();
+        Loss loss = net.trainingLoss();
+        out.println("FORWARD  a graph: each stage reads its inputs' outputs (docs/graphs.md); each saves its base points");
+        out.println("  x = input " + vector(x.rowCopy(0)));
+        Tensor z = graph.forward(x, dev.chainrule.api.ForwardContext.inference(), trainStages);
+        for (int i = 0; i < trainStages; i++) {
+            Stage s = stages.get(i);
+            int[] in = graph.inputs(i);
+            out.printf(Locale.ROOT, "  [%d] %s = %s(%s) %s→%s (%s)%s%n", i, graph.label(i), s.type(), inputNames(graph, in),
+                    shapes(s), s.outputShape(), kind(s), paramShapes(s));
+            out.println("      output " + vector(graph.output(i).rowCopy(0)));
+        }
+        double before = loss.forward(z, new int[] {label});
+        if (net.isFused()) {
+            out.printf(Locale.ROOT, "  [%d] %s is fused with the loss %s: %s on the logits (stable: logsumexp(ẑ) − ẑ_y)%n",
+                    trainStages, stages.get(trainStages).type(), net.loss().type(), loss.type());
+        }
+        out.printf(Locale.ROOT, "  loss %s(·, y=%d) = %s%n", loss.type(), label, fmt(before));
+        out.println();
+        out.println("BACKWARD  g = D ℓ; the gradient at a stage's output is the sum over its consumers of their VJPs,"
+                + " ḡ_j = Σ_c g_c·∂f_c/∂z_j; then ∇θ = ḡ·D_θ f");
+        Jacobian dl = loss.jacobian(0);
+        out.println("  D ℓ: " + describe(dl));
+        double[][] gs = new double[Math.max(trainStages, 1)][];
+        List<List<String>> from = new ArrayList<>();
+        for (int i = 0; i < trainStages; i++) {
+            from.add(new ArrayList<>());
+        }
+        List<double[]> manualGrads = new ArrayList<>();
+        if (trainStages > 0) {
+            gs[trainStages - 1] = dl.vjp(new double[] {1.0});
+            from.get(trainStages - 1).add("the loss");
+        }
+        for (int i = trainStages - 1; i >= 0; i--) {
+            Stage s = stages.get(i);
+            double[] g = gs[i];
+            out.printf(Locale.ROOT, "  [%d] %s (%s), at its base point; g = %s%s%n", i, graph.label(i), s.type(),
+                    from.get(i).size() > 1 ? "the sum of the VJPs of " + String.join(", ", from.get(i))
+                            : "from " + from.get(i).get(0), " " + vector(g));
+            if (s instanceof Layer l) {
+                List<Parameter> ps = l.parameters();
+                List<double[]> grads = new ArrayList<>();
+                for (int k = 0; k < ps.size(); k++) {
+                    Parameter p = ps.get(k);
+                    Jacobian dp = l.parameterJacobian(k, 0);
+                    out.println("      D_" + p.name() + " f: " + describe(dp));
+                    double[] gp = dp.vjp(g);
+                    grads.add(gp);
+                    out.println("      ∂ℓ/∂" + graph.label(i) + "." + p.name() + " = g·D_" + p.name() + " f " + shaped(gp, p.shape()));
+                }
+                manualGrads.addAll(0, grads);
+            }
+            int[] in = graph.inputs(i);
+            for (int k = 0; k < in.length; k++) {
+                Jacobian dk = s instanceof Merge m ? m.jacobian(k, 0) : s.jacobian(0);
+                String wrt = graph.inputLabel(in[k]);
+                out.println("      D_" + wrt + " f: " + describe(dk));
+                if (in[k] == StageGraph.INPUT) {
+                    out.println("      (reads the input: g·D f would be ∂ℓ/∂x, not needed)");
+                    continue;
+                }
+                double[] v = dk.vjp(g);
+                out.println("      VJP to " + wrt + ": g·D_" + wrt + " f = " + vector(v));
+                int j = in[k];
+                if (gs[j] == null) {
+                    gs[j] = v.clone();
+                } else {
+                    for (int t = 0; t < v.length; t++) {
+                        gs[j][t] += v[t];
+                    }
+                }
+                from.get(j).add(graph.label(i));
+            }
+        }
+        out.println();
+        checkAndStep(out, net, optimizer, x, label, named, manualGrads, before);
+    }
+
+    private static String inputNames(StageGraph graph, int[] in) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < in.length; k++) {
+            sb.append(k == 0 ? "" : ", ").append(graph.inputLabel(in[k]));
+        }
+        return sb.toString();
+    }
+
+    private static String shapes(Stage s) {
+        if (s instanceof Merge m) {
+            StringBuilder sb = new StringBuilder("(");
+            for (int k = 0; k < m.inputShapes().size(); k++) {
+                sb.append(k == 0 ? "" : ", ").append(m.inputShapes().get(k));
+            }
+            return sb.append(')').toString();
+        }
+        return s.inputShape().toString();
+    }
+
+    /** The gradients as training gets them, compared with the hand-made ones, then one optimizer step. */
+    private static void checkAndStep(PrintWriter out, Network net, Optimizer optimizer, Tensor x, int label, String named,
+            List<double[]> manualGrads, double before) {
+        double lr = optimizer.learningRate();
         // the same gradients the way training gets them, batched backward(); they must agree
         net.zeroGrad();
         net.forward(x, new int[] {label});
@@ -149,6 +266,9 @@ public final class Explainer {
         }
         if (s instanceof dev.chainrule.api.Activation) {
             return "activation";
+        }
+        if (s instanceof Merge) {
+            return "merge";
         }
         return s instanceof dev.chainrule.api.Transform ? "transform" : "stage";
     }

@@ -73,6 +73,10 @@ public final class OnnxExporter {
             throw new IllegalStateException("config has " + config.layers().size() + " entries, network "
                     + stages.size() + " stages");
         }
+        if (!network.graph().isChain()) {
+            throw new BadInputException("the network is a graph (" + network.graph() + "); the ONNX export writes"
+                    + " chains of stages only, not yet merges or stages with named inputs");
+        }
         // every stage is checked before anything is built, so the message names the first that cannot be exported
         for (int i = 0; i < stages.size(); i++) {
             String type = stages.get(i).type();

@@ -29,10 +29,14 @@ import java.util.OptionalDouble;
  * followed by cross-entropy, training runs the chain without that stage into the fused loss
  * (softmax-cross-entropy on the logits, stable at any logit size); {@link #predict} still applies it.
  *
+ * <p>The stages form a {@link StageGraph}: the chain, or a directed acyclic graph with merges (docs/graphs.md),
+ * whose reverse mode sums the VJPs at every fan-out.
+ *
  * <p>Training code, so the engine's and not the api's: a plugin implements stages and never drives them.
  */
 public final class Network implements GradientTarget {
     private final List<Stage> stages;
+    private final StageGraph graph;
     private final Loss loss;
     private final Loss trainLoss;
     private final int trainStages;
@@ -43,25 +47,21 @@ public final class Network implements GradientTarget {
     private int lastBatch;
 
     public Network(List<Stage> stages, Loss loss) {
-        if (stages.isEmpty()) {
-            throw new IllegalArgumentException("a network needs at least one stage");
-        }
-        for (int i = 1; i < stages.size(); i++) {
-            Stage prev = stages.get(i - 1);
-            Stage next = stages.get(i);
-            if (prev.outputSize() != next.inputSize()) {
-                throw new IllegalArgumentException("stage " + i + " (" + next.type() + ") takes " + next.inputShape()
-                        + " but stage " + (i - 1) + " (" + prev.type() + ") gives " + prev.outputShape());
-            }
-        }
+        this(StageGraph.chain(stages), loss);
+    }
+
+    /** A network over a graph of stages (docs/graphs.md); the chain is the graph whose node i reads node i−1. */
+    public Network(StageGraph graph, Loss loss) {
+        List<Stage> stages = graph.stages();
         Stage last = stages.get(stages.size() - 1);
         if (loss.inputSize() != last.outputSize()) {
             throw new IllegalArgumentException("loss " + loss.type() + " takes " + loss.inputSize()
                     + " inputs but the last stage (" + last.type() + ") gives " + last.outputSize());
         }
+        this.graph = graph;
         this.stages = List.copyOf(stages);
         this.loss = loss;
-        Loss fused = last instanceof Activation a ? loss.fuseWith(a) : null;
+        Loss fused = last instanceof Activation a && !(last instanceof dev.chainrule.api.Merge) ? loss.fuseWith(a) : null;
         this.trainLoss = fused != null ? fused : loss;
         this.trainStages = fused != null ? stages.size() - 1 : stages.size();
         List<Parameter> ps = new ArrayList<>();
@@ -80,6 +80,11 @@ public final class Network implements GradientTarget {
 
     public List<Stage> stages() {
         return stages;
+    }
+
+    /** The stages as a graph: each one's inputs and name (a chain for a sequential config). */
+    public StageGraph graph() {
+        return graph;
     }
 
     /** The loss as configured. */
@@ -102,7 +107,7 @@ public final class Network implements GradientTarget {
     }
 
     public int inputSize() {
-        return stages.get(0).inputSize();
+        return graph.inputShape().size();
     }
 
     public int outputSize() {
@@ -122,7 +127,7 @@ public final class Network implements GradientTarget {
 
     /** The shape of an input row. */
     public Shape inputShape() {
-        return stages.get(0).inputShape();
+        return graph.inputShape();
     }
 
     /** The whole chain {@code h(x, θ)} in inference mode. The result belongs to the last stage. */
@@ -132,11 +137,7 @@ public final class Network implements GradientTarget {
 
     /** The whole chain {@code h(x, θ)} under {@code context}. The result belongs to the last stage. */
     public Tensor predict(Tensor x, ForwardContext context) {
-        Tensor z = x;
-        for (int i = 0; i < stages.size(); i++) {
-            z = checked(i, z.rows(), stages.get(i).forward(z, context.atStage(i)));
-        }
-        return z;
+        return graph.forward(x, context, stages.size());
     }
 
     /**
@@ -171,12 +172,9 @@ public final class Network implements GradientTarget {
         return trainLoss.forward(trainingChain(x, context), targets);
     }
 
-    /** The training stages' forward pass, the base points saved for {@link #backward()}. */
+    /** The training stages' forward pass over the graph, the base points saved for {@link #backward()}. */
     private Tensor trainingChain(Tensor x, ForwardContext context) {
-        Tensor z = x;
-        for (int i = 0; i < trainStages; i++) {
-            z = checked(i, z.rows(), stages.get(i).forward(z, context.atStage(i)));
-        }
+        Tensor z = graph.forward(x, context, trainStages);
         lastInput = x;
         trainOutput = z;
         lastBatch = x.rows();
@@ -197,10 +195,7 @@ public final class Network implements GradientTarget {
         if (lastInput == null) {
             throw new IllegalStateException("backward() before forward()");
         }
-        Tensor g = trainLoss.backward();
-        for (int i = trainStages - 1; i >= 0; i--) {
-            g = stages.get(i).backward(g, i > 0);
-        }
+        graph.backward(trainLoss.backward(), trainStages, StageGraph.PLAIN);
     }
 
     public void zeroGrad() {
@@ -235,16 +230,13 @@ public final class Network implements GradientTarget {
         if (linear.isPresent()) {
             double scale = linear.getAsDouble();
             double l = forward.getAsDouble();
-            Tensor g = trainLoss.backward();
-            for (int i = trainStages - 1; i >= 0; i--) {
-                Stage s = stages.get(i);
+            graph.backward(trainLoss.backward(), trainStages, (i, s, g, propagate) -> {
                 if (s instanceof Layer layer) {
-                    g = layer instanceof InPlaceUpdate fast ? fast.backwardAndUpdate(g, i > 0, scale)
-                            : backwardThenStep(layer, g, i > 0, scale);
-                } else {
-                    g = s.backward(g, i > 0);
+                    return layer instanceof InPlaceUpdate fast ? fast.backwardAndUpdate(g, propagate, scale)
+                            : backwardThenStep(layer, g, propagate, scale);
                 }
-            }
+                return s.backward(g, propagate);
+            });
             return l;
         }
         zeroGrad();
@@ -252,20 +244,6 @@ public final class Network implements GradientTarget {
         backward();
         optimizer.step(parameters, lastBatch);
         return l;
-    }
-
-    /**
-     * A plugin stage that returns the wrong number of rows or columns would otherwise fail somewhere
-     * downstream, far from its cause; this names it. Two int compares per stage and batch.
-     */
-    private Tensor checked(int i, int rows, Tensor out) {
-        Stage s = stages.get(i);
-        if (out == null || out.rows() != rows || out.cols() != s.outputSize()) {
-            throw new IllegalStateException("stage " + i + " (" + s.type() + ") returned "
-                    + (out == null ? "null" : out.rows() + "×" + out.cols()) + " from forward, expected " + rows + "×"
-                    + s.outputSize() + " (" + rows + " rows of its output shape " + s.outputShape() + ")");
-        }
-        return out;
     }
 
     /** The unfused linear step on one layer: zero its grads, backward, {@code θ ← θ − c·grad}. */

@@ -7,6 +7,7 @@ import dev.chainrule.api.ApiVersion;
 import dev.chainrule.api.Buffer;
 import dev.chainrule.api.Layer;
 import dev.chainrule.engine.network.Network;
+import dev.chainrule.engine.network.StateValues;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.Stage;
@@ -58,15 +59,19 @@ public final class ModelFiles {
     record Weights(String file, String dtype, Long bytes, String sha256) {
     }
 
-    /** One entry of {@code parameters}: where a layer's parameter lies in weights.bin. */
+    /**
+     * One entry of {@code parameters}: where a layer's parameter lies in weights.bin; {@code stage} is the
+     * stage's name in a graph ({@code block3.conv1}), absent for an unnamed stage.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ParameterEntry(Integer layer, String type, String name, int[] shape, String dtype, String order,
+    record ParameterEntry(Integer layer, String stage, String type, String name, int[] shape, String dtype, String order,
             Long offset, Long length) {
     }
 
     /** One entry of {@code buffers}: a stage's non-trained state (running statistics), after the parameters. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record BufferEntry(Integer layer, String type, String name, int[] shape, String dtype, Long offset, Long length) {
+    record BufferEntry(Integer layer, String stage, String type, String name, int[] shape, String dtype, Long offset,
+            Long length) {
     }
 
     /** Writes weights.bin, then model.json (so a model.json always has its weights). */
@@ -78,7 +83,7 @@ public final class ModelFiles {
         for (int i = 0; i < stages.size(); i++) {
             if (stages.get(i) instanceof Layer l) {
                 for (Parameter p : l.parameters()) {
-                    params.add(new ParameterEntry(i, l.type(), p.name(), p.shape(), DTYPE, ORDER, total * Double.BYTES,
+                    params.add(new ParameterEntry(i, network.graph().name(i), l.type(), p.name(), p.shape(), DTYPE, ORDER, total * Double.BYTES,
                             (long) p.size()));
                     total += p.size();
                 }
@@ -88,7 +93,7 @@ public final class ModelFiles {
         List<BufferEntry> bufs = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             for (Buffer b : stages.get(i).buffers()) {
-                bufs.add(new BufferEntry(i, stages.get(i).type(), b.name(), b.shape().dims(), DTYPE, total * Double.BYTES,
+                bufs.add(new BufferEntry(i, network.graph().name(i), stages.get(i).type(), b.name(), b.shape().dims(), DTYPE, total * Double.BYTES,
                         (long) b.size()));
                 total += b.size();
             }
@@ -121,7 +126,8 @@ public final class ModelFiles {
      * loads the weights file. A model is data from anywhere, so nothing in it is trusted: model.json must be
      * a regular file of sane size; its config's plugins folder is a record only (PluginSettings); the weights
      * file must lie in the model's folder, be a regular file of exactly the size the parameters need, laid
-     * out as this runner writes it, and carry its SHA-256, which must match.
+     * out as this runner writes it, and carry its SHA-256, which must match; every parameter and buffer shape
+     * must be the network's, and every value finite (a variance buffer's ≥ 0), since a forger rewrites the hash.
      */
     public static Loaded read(Path pathArg, String shown, ConfigReader reader, NetworkFactory factory,
             ObjectMapper mapper) {
@@ -209,6 +215,8 @@ public final class ModelFiles {
                     + " recorded in " + name + "; the file is corrupted");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        // every array as read (parameters row-major, then buffers), for the value check once the layout is known good
+        double[][] read = new double[ps.size() + network.buffers().size()][];
         long expectedOffset = 0;
         for (int i = 0; i < ps.size(); i++) {
             Parameter p = ps.get(i);
@@ -232,6 +240,7 @@ public final class ModelFiles {
                 v[k] = buf.getDouble((int) off + k * Double.BYTES);
             }
             p.setFromRowMajor(v);
+            read[i] = v;
             expectedOffset += (long) p.size() * Double.BYTES;
         }
         List<Buffer> bs = network.buffers();
@@ -248,6 +257,11 @@ public final class ModelFiles {
                         + " of " + length + " values but the network built from its config has " + b.name() + " of "
                         + b.size());
             }
+            int[] shape = e.shape() == null ? new int[0] : e.shape();
+            if (!Arrays.equals(shape, b.shape().dims())) {
+                throw new BadInputException(name + ": buffers[" + i + "] is " + b.name() + Arrays.toString(shape)
+                        + " but the network built from its config has " + b.name() + Arrays.toString(b.shape().dims()));
+            }
             // buffers follow the parameters, one after the other, as write() lays them out
             long off = e.offset() == null ? -1 : e.offset();
             if (off != expectedOffset) {
@@ -259,6 +273,14 @@ public final class ModelFiles {
             for (int k = 0; k < v.length; k++) {
                 v[k] = buf.getDouble((int) off + k * Double.BYTES);
             }
+            read[ps.size() + i] = v;
+        }
+        // the hash only says the file is the one model.json names: a NaN or a negative variance in it makes every
+        // answer garbage while looking healthy, so the values themselves are checked too
+        StateValues.Bad bad = StateValues.first(network, k -> read[k]);
+        if (bad != null) {
+            throw new BadInputException(wshown + ": " + bad.describe() + "; every parameter and buffer of a model must "
+                    + "be finite (and a variance ≥ 0): the file was edited or written by a run that diverged");
         }
         return new Loaded(config, network, classes);
     }

@@ -192,7 +192,7 @@ public final class ProviderRegistry {
     /** The provider interfaces {@link ServiceLoader} is run for, one per {@link Kind}. */
     public static final List<Class<? extends ComponentProvider>> SERVICES = List.of(LayerProvider.class,
             ActivationProvider.class, TransformProvider.class, LossProvider.class, OptimizerProvider.class,
-            dev.chainrule.api.data.DataSourceProvider.class);
+            dev.chainrule.api.data.DataSourceProvider.class, dev.chainrule.api.MergeProvider.class);
 
     /** Runs {@link ServiceLoader} for every provider kind over each source, in order. */
     public static ProviderRegistry load(List<ProviderSource> sources) {
@@ -271,8 +271,8 @@ public final class ProviderRegistry {
      * @throws RegistryException naming the known stage types and the nearest match
      */
     public ComponentProvider stage(String type) {
-        return lookup(type, EnumSet.of(Kind.LAYER, Kind.ACTIVATION, Kind.TRANSFORM),
-                "a layer, activation or transform");
+        return lookup(type, EnumSet.of(Kind.LAYER, Kind.ACTIVATION, Kind.TRANSFORM, Kind.MERGE),
+                "a layer, activation, transform or merge");
     }
 
     public LossProvider loss(String type) {

@@ -1,6 +1,9 @@
 package dev.chainrule.engine.run;
 
+import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
+import dev.chainrule.api.Merge;
+import dev.chainrule.engine.network.StageGraph;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
 import dev.chainrule.engine.network.Network;
@@ -66,18 +69,18 @@ public class Gradcheck {
             labels[b] = rng.nextInt(classes);
         }
         // the input of every stage, saved before any check reuses the stages' buffers
+        // (for a graph the packed rows of a merge's inputs: docs/graphs.md)
+        StageGraph graph = net.graph();
+        Tensor output = graph.forward(x, ForwardContext.inference(), graph.size()).copy();
         List<Tensor> inputs = new ArrayList<>();
-        Tensor z = x;
-        for (Stage s : net.stages()) {
-            inputs.add(z.copy());
-            z = s.forward(z).copy();
+        for (int i = 0; i < graph.size(); i++) {
+            inputs.add(graph.inputOf(i).copy());
         }
-        Tensor output = z;
         boolean ok = true;
         for (int i = 0; i < net.stages().size(); i++) {
             Stage s = net.stages().get(i);
             Tensor in = inputs.get(i);
-            String name = "layers[" + i + "] " + s.type();
+            String name = graph.describe(i);
             List<CheckResult> parts = new ArrayList<>();
             CheckResult dx = null;
             if (s.batchCoupled()) {
@@ -93,6 +96,21 @@ public class Gradcheck {
             }
             parts.add(dx.prefixed(name + " "));
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s D_x %.2e", name, dx.maxRelativeError()));
+            if (s instanceof Merge m) {
+                // each input's block ∂y/∂x_k on its own, the other inputs held fixed
+                int[] ids = graph.inputs(i);
+                List<Tensor> parts0 = Merge.split(in, m.inputShapes());
+                for (int k = 0; k < ids.length; k++) {
+                    CheckResult dk = null;
+                    for (int r = 0; r < samples; r++) {
+                        dk = CheckResult.worse(dk, checkMergeInput(m, parts0, k, r));
+                    }
+                    String what = "D_" + graph.inputLabel(ids[k]) + (ids.length > 1 && countOf(ids, ids[k]) > 1
+                            ? "#" + (k + 1) : "");
+                    parts.add(dk.prefixed(name + " " + what + " "));
+                    line.append(String.format(Locale.ROOT, ", %s %.2e", what, dk.maxRelativeError()));
+                }
+            }
             if (s instanceof Layer l) {
                 for (int p = 0; p < l.parameters().size(); p++) {
                     CheckResult w = null;
@@ -154,6 +172,29 @@ public class Gradcheck {
         return ok;
     }
 
+    private static int countOf(int[] a, int v) {
+        int c = 0;
+        for (int x : a) {
+            c += x == v ? 1 : 0;
+        }
+        return c;
+    }
+
+    /** One input's block {@code ∂y/∂x_k} of a merge at row r against central differences in x_k alone. */
+    private CheckResult checkMergeInput(Merge m, List<Tensor> parts, int k, int r) {
+        List<Tensor> rows = new ArrayList<>();
+        for (Tensor t : parts) {
+            rows.add(new Tensor(1, t.cols(), t.rowCopy(r)));
+        }
+        m.forward(rows, ForwardContext.inference());
+        Jacobian j = m.jacobian(k, 0);
+        return checker.check(m.type() + " D_x" + (k + 1) + " at row " + r, j, v -> {
+            List<Tensor> args = new ArrayList<>(rows);
+            args.set(k, new Tensor(1, v.length, v));
+            return m.forward(args, ForwardContext.inference()).rowCopy(0);
+        }, rows.get(k).rowCopy(0));
+    }
+
     /** "layers[2] dense parameter b[5]" for parameter {@code index} of the network, flat entry {@code flat}. */
     public static String parameterName(Network net, int index, int flat) {
         Parameter target = net.parameters().get(index);
@@ -161,7 +202,8 @@ public class Gradcheck {
             if (net.stages().get(i) instanceof Layer l) {
                 for (Parameter p : l.parameters()) {
                     if (p == target) {
-                        return "layers[" + i + "] " + l.type() + " parameter " + p.name() + " entry " + flat
+                        return (net.graph().name(i) != null ? net.graph().name(i) + "." + p.name() + " (" + l.type() + ")"
+                                : "layers[" + i + "] " + l.type() + " parameter " + p.name()) + " entry " + flat
                                 + " of " + java.util.Arrays.toString(p.shape());
                     }
                 }

@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * own SHA-256 beside it ({@code state.json.sha256}, {@code sha256sum -c} reads it) and records a SHA-256
  * of the run's {@code config.json} (all but training.epochs), every field is range-checked, every array file must lie in the
  * checkpoint folder with exactly the size {@code parameterSizes} gives (checked before allocating) and its
- * recorded SHA-256; {@link #check} then compares it with the network and the config. Each failure is one line.
+ * recorded SHA-256, every optimizer state value must be finite; {@link #check} then compares it with the network
+ * and the config and checks every weight and buffer value (finite, a variance ≥ 0). Each failure is one line.
  */
 public final class CheckpointStore {
     private static final String TMP_PREFIX = ".checkpoint.";
@@ -267,6 +268,7 @@ public final class CheckpointStore {
         Files_ files = s.files() == null ? new Files_(null, null, null) : s.files();
         double[][] w = read(d, files.weights(), sizes, shown, "files.weights");
         double[][] v = read(d, files.optimizer(), stateSizes, shown, "files.optimizer");
+        checkOptimizerState(v, optimizer, d.resolve(files.optimizer().file()));
         double[][] best = files.best() != null ? read(d, files.best(), sizes, shown, "files.best") : null;
         return Checkpoint.builder()
                 .at(epoch, position)
@@ -328,6 +330,12 @@ public final class CheckpointStore {
                     + runDir.resolve("config.json") + " describes has " + java.util.Arrays.toString(want)
                     + "; the checkpoint does not belong to this config");
         }
+        // the hashes only say the files are the ones state.json names: a NaN weight or running variance in them
+        // would train on (or be saved into model.json) as if healthy, so the values themselves are checked too
+        checkValues(c.weights(), "weights.bin", network);
+        if (c.best() != null) {
+            checkValues(c.best(), "best.bin", network);
+        }
         if (c.epoch() > epochs + 1) {
             throw new BadInputException(shown + ": epoch: " + c.epoch() + " but the run has " + epochs + " epochs");
         }
@@ -335,6 +343,29 @@ public final class CheckpointStore {
         if (recordedFingerprint != null && now != null && !now.equals(recordedFingerprint)) {
             throw new BadInputException(runDir.resolve("config.json") + ": changed since the checkpoint was written "
                     + "(only training.epochs may be raised, to extend a run); put the original back or start a new run");
+        }
+    }
+
+    private void checkValues(double[][] arrays, String file, dev.chainrule.engine.network.Network network) {
+        dev.chainrule.engine.network.StateValues.Bad bad = dev.chainrule.engine.network.StateValues.first(network,
+                k -> arrays[k]);
+        if (bad != null) {
+            throw new BadInputException(dir().resolve(file) + ": " + bad.describe() + "; every parameter and buffer "
+                    + "of a checkpoint must be finite (and a variance ≥ 0): the checkpoint was edited or is corrupted");
+        }
+    }
+
+    /** Every optimizer state value finite (moments, velocities, step counters), checked as optimizer.bin is read. */
+    private static void checkOptimizerState(double[][] state, String optimizer, Path file) {
+        for (int i = 0; i < state.length; i++) {
+            int k = i;
+            dev.chainrule.engine.network.StateValues.Bad bad = dev.chainrule.engine.network.StateValues.check(state[i],
+                    false, () -> "state array " + (k + 1) + " of " + state.length + " of optimizer '"
+                            + Text.escape(optimizer) + "'");
+            if (bad != null) {
+                throw new BadInputException(file + ": " + bad.describe() + "; an optimizer's state must be finite: "
+                        + "the checkpoint was edited or is corrupted");
+            }
         }
     }
 

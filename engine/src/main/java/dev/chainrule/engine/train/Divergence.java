@@ -4,6 +4,8 @@ import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Layer;
 import dev.chainrule.api.Loss;
 import dev.chainrule.engine.network.Network;
+import dev.chainrule.engine.network.StageGraph;
+import dev.chainrule.engine.network.StateValues;
 import dev.chainrule.api.Parameter;
 import dev.chainrule.api.Optimizer;
 import dev.chainrule.api.Stage;
@@ -24,7 +26,20 @@ final class Divergence {
     private Divergence() {
     }
 
-    /** The first non-finite value of a checked step, or null when the step was finite. */
+    /** Carries a finding out of the graph's reverse pass. */
+    private static final class Found extends RuntimeException {
+        final transient Finding finding;
+
+        Found(Finding finding) {
+            super(null, null, false, false);
+            this.finding = finding;
+        }
+    }
+
+    /**
+     * The first non-finite value of a checked step, or null when the step was finite; {@code row} is the batch
+     * row it came from, or −1 when the whole batch made it (running statistics).
+     */
     record Finding(int row, String where) {
     }
 
@@ -40,14 +55,22 @@ final class Divergence {
         if (row >= 0) {
             return new Finding(row, "the input sample itself");
         }
+        StageGraph graph = net.graph();
+        graph.start(x);
         for (int i = 0; i < net.trainingStages(); i++) {
             Stage s = stages.get(i);
-            String before = "‖z‖=" + fmt(norm(z.data())) + params(s, false);
-            z = s.forward(z, context.atStage(i));
+            String before = "‖z‖=" + fmt(norm(graph.inputOf(i).data())) + params(s, false);
+            z = graph.forwardNode(i, context);
             row = firstBadRow(z);
             if (row >= 0) {
                 return new Finding(row, "the forward pass of stage [" + i + "] " + s.type() + "; norms just before: "
                         + before);
+            }
+            // a training forward updates running statistics: they can overflow while the output stays finite
+            StateValues.Bad bad = StateValues.firstInBuffers(net, i);
+            if (bad != null) {
+                return new Finding(-1, "the running statistics the forward pass of stage [" + i + "] " + s.type()
+                        + " updates (" + bad.describe() + "); norms just before: " + before);
             }
         }
         Loss loss = net.trainingLoss();
@@ -62,22 +85,27 @@ final class Divergence {
             return new Finding(row, "the backward pass of the loss " + loss.type() + " (D ℓ); norms just before: ‖z‖="
                     + fmt(norm(z.data())));
         }
-        for (int i = net.trainingStages() - 1; i >= 0; i--) {
-            Stage s = stages.get(i);
-            String before = "‖g‖=" + fmt(norm(g.data())) + params(s, false);
-            g = s.backward(g, i > 0);
-            if (g != null && (row = firstBadRow(g)) >= 0) {
-                return new Finding(row, "the backward pass of stage [" + i + "] " + s.type() + " (g·D_x); norms just before: "
-                        + before);
-            }
-            if (s instanceof Layer lay) {
-                for (Parameter p : lay.parameters()) {
-                    if (!finite(p.grad())) {
-                        return new Finding(0, "the backward pass of stage [" + i + "] " + s.type() + " (∂ℓ/∂" + p.name()
-                                + "); norms just before: " + before);
+        try {
+            graph.backward(g, net.trainingStages(), (i, s, gi, propagate) -> {
+                String before = "‖g‖=" + fmt(norm(gi.data())) + params(s, false);
+                Tensor back = s.backward(gi, propagate);
+                int bad;
+                if (back != null && (bad = firstBadRow(back)) >= 0) {
+                    throw new Found(new Finding(bad, "the backward pass of stage [" + i + "] " + s.type()
+                            + " (g·D_x); norms just before: " + before));
+                }
+                if (s instanceof Layer lay) {
+                    for (Parameter p : lay.parameters()) {
+                        if (!finite(p.grad())) {
+                            throw new Found(new Finding(0, "the backward pass of stage [" + i + "] " + s.type() + " (∂ℓ/∂"
+                                    + p.name() + "); norms just before: " + before));
+                        }
                     }
                 }
-            }
+                return back;
+            });
+        } catch (Found f) {
+            return f.finding;
         }
         StringBuilder before = new StringBuilder();
         for (int i = 0; i < stages.size(); i++) {
@@ -99,13 +127,22 @@ final class Divergence {
         return null;
     }
 
+    /** Whether every parameter and buffer (running statistics) is finite, and every variance ≥ 0. */
     static boolean weightsFinite(Network net) {
-        for (Parameter p : net.parameters()) {
-            if (!finite(p.value())) {
-                return false;
-            }
+        return StateValues.first(net) == null;
+    }
+
+    /**
+     * What is wrong with the network's state, for the first line of the divergence message ("a weight is not
+     * finite", or the buffer named when it is running statistics that went bad while the loss stayed finite),
+     * or null when it is good.
+     */
+    static String badState(Network net) {
+        StateValues.Bad bad = StateValues.first(net);
+        if (bad == null) {
+            return null;
         }
-        return true;
+        return bad.what().startsWith("buffer ") ? bad.what() + " is " + bad.value() : "a weight is not finite";
     }
 
     private static String params(Stage s, boolean grads) {

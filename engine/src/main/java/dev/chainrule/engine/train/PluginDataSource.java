@@ -108,23 +108,32 @@ public class PluginDataSource implements DataSource {
      * both parts come back in file order. A pure function of (labels, fraction, seed).
      */
     static int[][] split(Table t, double fraction, long seed) {
+        int[] all = new int[t.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return split(t, all, fraction, seed);
+    }
+
+    /** {@link #split(Table, double, long)} of the table rows {@code rows} (ascending); returns table rows. */
+    static int[][] split(Table t, int[] rows, double fraction, long seed) {
         List<List<Integer>> groups = new ArrayList<>();
         if (t.isClassification()) {
             for (int c = 0; c < t.classNames().size(); c++) {
                 groups.add(new ArrayList<>());
             }
-            for (int i = 0; i < t.size(); i++) {
+            for (int i : rows) {
                 groups.get(t.label(i)).add(i);
             }
         } else {
             List<Integer> g = new ArrayList<>();
-            for (int i = 0; i < t.size(); i++) {
+            for (int i : rows) {
                 g.add(i);
             }
             groups.add(g);
         }
         SplittableRandom rng = new SplittableRandom(seed ^ 0x7E575EEDL);
-        boolean[] held = new boolean[t.size()];
+        java.util.Set<Integer> held = new java.util.HashSet<>();
         for (List<Integer> g : groups) {
             int n = g.size();
             int k = (int) Math.min(Math.max(0, n - 1L), Math.round(fraction * n));
@@ -136,17 +145,15 @@ public class PluginDataSource implements DataSource {
                 perm[j] = tmp;
             }
             for (int i = 0; i < k; i++) {
-                held[perm[i]] = true;
+                held.add(perm[i]);
             }
         }
-        int nTest = 0;
-        for (boolean h : held) {
-            nTest += h ? 1 : 0;
-        }
-        int[] tr = new int[t.size() - nTest];
-        int[] te = new int[nTest];
-        for (int i = 0, a = 0, b = 0; i < t.size(); i++) {
-            if (held[i]) {
+        int[] tr = new int[rows.length - held.size()];
+        int[] te = new int[held.size()];
+        int a = 0;
+        int b = 0;
+        for (int i : rows) {
+            if (held.contains(i)) {
                 te[b++] = i;
             } else {
                 tr[a++] = i;

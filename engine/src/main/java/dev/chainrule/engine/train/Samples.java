@@ -34,6 +34,15 @@ public interface Samples {
         return null;
     }
 
+    /**
+     * The early-stopping split of these samples: {@code [train, validation]}, disjoint, a pure function of
+     * (samples, fraction, seed). By default a seeded shuffle takes {@code round(fraction·n)} samples; a data
+     * source's samples stratify it by class.
+     */
+    default Samples[] validationSplit(double fraction, long seed) {
+        return SubsetSamples.validationSplit(this, fraction, seed);
+    }
+
     /** Whether the samples have real-valued targets (a regression) instead of class labels. */
     default boolean regression() {
         return false;

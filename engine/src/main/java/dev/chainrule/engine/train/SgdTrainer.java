@@ -251,17 +251,19 @@ public class SgdTrainer implements Trainer {
 
         /** A mid-epoch checkpoint of finite weights, which also becomes the replay snapshot. */
         private void checkpoint(TrainingState state, int[] order) {
-            if (!Divergence.weightsFinite(network)) {
+            String bad = Divergence.badState(network);
+            if (bad != null) {
                 progress.epochFinished();
-                throw diverged("a weight is not finite", order, state.epoch);
+                throw diverged(bad, order, state.epoch);
             }
             store.save(state.checkpoint(copy(network), t.optimizer().type(), copyState(optimizer, params)));
             snapshot = new Snapshot(state.position, copy(network), copyState(optimizer, params));
         }
 
         private void checkWeights(int[] order, int epoch) {
-            if (!Divergence.weightsFinite(network)) {
-                throw diverged("a weight is not finite", order, epoch);
+            String bad = Divergence.badState(network);
+            if (bad != null) {
+                throw diverged(bad, order, epoch);
             }
         }
 
@@ -317,8 +319,7 @@ public class SgdTrainer implements Trainer {
      */
     public static Samples[] trainingSplit(Samples all, RunConfig config) {
         RunConfig.EarlyStopping es = config.training().earlyStopping();
-        return es == null ? new Samples[] {all, null}
-                : SubsetSamples.validationSplit(all, es.validationFraction(), config.seed());
+        return es == null ? new Samples[] {all, null} : all.validationSplit(es.validationFraction(), config.seed());
     }
 
     /** A batch's input and label (or target) buffers, reused for every batch of that size. */
@@ -397,7 +398,8 @@ public class SgdTrainer implements Trainer {
                 }
             }
         }
-        String sample = at < 0 ? "" : String.format(Locale.ROOT, " at sample %d of %d (training index %d%s)",
+        String sample = at < 0 ? "" : row < 0 ? String.format(Locale.ROOT, " in the batch of samples %d..%d of %d", at,
+                Math.min(n, at + b) - 1, n) : String.format(Locale.ROOT, " at sample %d of %d (training index %d%s)",
                 at + row, n, train instanceof SubsetSamples s ? s.baseIndex(order[at + row]) : order[at + row],
                 b > 1 ? ", batch " + at + ".." + (Math.min(n, at + b) - 1) : "");
         String cp = store == null ? "no checkpoint"

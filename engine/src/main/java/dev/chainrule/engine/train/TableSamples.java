@@ -80,6 +80,20 @@ public final class TableSamples implements Samples {
         }
     }
 
+    /**
+     * Stratified like the test split (per class, a seeded shuffle in row order takes {@code round(fraction·n_c)},
+     * leaving each class a training row), from a seed of its own so it never repeats the test split's draw.
+     */
+    @Override
+    public Samples[] validationSplit(double fraction, long seed) {
+        int[][] parts = PluginDataSource.split(table, rows, fraction, seed ^ 0x7A11DA7E5EEDL);
+        if (parts[0].length == 0 || parts[1].length == 0) {
+            throw new dev.chainrule.engine.base.BadInputException("training.earlyStopping.validationFraction: "
+                    + rows.length + " training rows are too few to hold out a validation split");
+        }
+        return new Samples[] {new TableSamples(table, parts[0], fitted), new TableSamples(table, parts[1], fitted)};
+    }
+
     /** The table row behind sample {@code i}. */
     public int tableRow(int i) {
         return rows[i];

@@ -94,6 +94,15 @@ class OnnxExportTest {
     }
 
     @Test
+    void augmentationStagesAreTheIdentityInOnnxAsInInference() throws Exception {
+        // random-shift and random-flip export no node (their providers' OnnxExport returns the input)
+        double err = compare("{\"type\": \"random-shift\", \"max\": 2}, {\"type\": \"random-flip\", \"vertical\": true},"
+                + "{\"type\": \"conv2d\", \"filters\": 4, \"kernel\": 3}, {\"type\": \"relu\"}, {\"type\": \"flatten\"},"
+                + "{\"type\": \"dense\", \"units\": 5}, {\"type\": \"softmax\"}", Shape.image(3, 7, 9), 5, "float32");
+        assertTrue(err <= 1e-5, "max relative error " + err);
+    }
+
+    @Test
     void float32MlpMatchesTo1e5() throws Exception {
         double err = compare(MLP, Shape.of(20), 10, "float32");
         assertTrue(err <= 1e-5, "max relative error " + err);

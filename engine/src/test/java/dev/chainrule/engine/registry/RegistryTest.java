@@ -56,8 +56,9 @@ class RegistryTest {
     @Test
     void unknownTypesSuggestTheNearestKnownOne() {
         ProviderRegistry r = ProviderRegistry.builtIn();
-        assertEquals("unknown type 'sigmod'; known: avgpool2d, batch-norm, conv2d, dense, dropout, flatten, global-avgpool, "
-                + "layer-norm, maxpool2d, relu, sigmoid, softmax, tanh (did you mean 'sigmoid'?)",
+        assertEquals("unknown type 'sigmod'; known: add, avgpool2d, batch-norm, concat, conv2d, dense, dropout, flatten, "
+                + "global-avgpool, layer-norm, maxpool2d, multiply, random-flip, random-shift, relu, sigmoid, softmax, tanh "
+                + "(did you mean 'sigmoid'?)",
                 assertThrows(RegistryException.class, () -> r.stage("sigmod")).getMessage());
         assertEquals("unknown type 'xyzzy-plugh'; known: cross-entropy, huber, mae, mse, softmax-cross-entropy",
                 assertThrows(RegistryException.class, () -> r.loss("xyzzy-plugh")).getMessage());

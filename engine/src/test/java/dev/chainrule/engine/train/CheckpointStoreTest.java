@@ -44,6 +44,19 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void aNonFiniteOptimizerStateIsRefusedEvenWithItsHashesRewritten() {
+        Checkpoint c = Checkpoint.builder().at(1, 0).weights(new double[][] {{1, 2}, {3}})
+                .optimizer("adam", new double[][] {{1}, {0, Double.NEGATIVE_INFINITY}, {0}}).build();
+        // the store writes what it is given (the trainer never gives it a non-finite state): a forger's checkpoint
+        store().save(c);
+        dev.chainrule.engine.base.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.chainrule.engine.base.BadInputException.class, () -> store().load());
+        assertEquals(run.resolve("checkpoint/optimizer.bin") + ": state array 2 of 3 of optimizer 'adam' holds -Infinity "
+                + "(value 2 of 2); an optimizer's state must be finite: the checkpoint was edited or is corrupted",
+                e.getMessage());
+    }
+
+    @Test
     void afterACrashBetweenTheRenamesTheOldCheckpointIsKeptUntilTheNewOneIsInPlace() throws IOException {
         store().save(at(2, 1.5));
         // the crash: checkpoint/ was renamed to checkpoint.old/, the new one never arrived

@@ -69,11 +69,17 @@ public class DescribeCommand implements Callable<Integer> {
         String where = switch (p.kind()) {
             case OPTIMIZER -> "config entry (training.optimizer): ";
             case LOSS -> "config entry (loss): ";
+            case MERGE -> "config entry (network.layers, several inputs, docs/graphs.md): ";
+            case DATA_SOURCE -> "config entry (data): ";
             default -> "config entry: ";
         };
-        out.println(where + "{\"type\": \"" + p.type() + "\""
+        out.println(where + "{" + (p.kind() == ComponentProvider.Kind.MERGE ? "\"name\": \"sum\", " : "")
+                + "\"type\": \"" + p.type() + "\""
                 + opts.stream().filter(OptionSpec::required).map(s -> ", \"" + s.name() + "\": ...").reduce("", String::concat)
-                + "}");
+                + (p.kind() == ComponentProvider.Kind.MERGE ? ", \"inputs\": [\"a\", \"b\"]" : "") + "}");
+        if (p.kind() == ComponentProvider.Kind.DATA_SOURCE) {
+            out.println("engine keys beside these: testSplit, scaling, standardize (docs/data.md)");
+        }
         out.flush();
         return 0;
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List every discovered layer, activation and loss type: kind, type id, provider class, source "
+        description = "List every discovered type (layers, activations, transforms, losses, optimizers, data sources): kind, type id, provider class, source "
                 + "(built-in or the plugin jar), and each jar's version and SHA-256.")
 public class PluginsCommand implements Callable<Integer> {
     private final ProviderRegistry registry;

@@ -12,6 +12,7 @@ import dev.chainrule.api.Options;
 import dev.chainrule.api.Stage;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.TransformProvider;
+import dev.chainrule.api.data.DataSourceProvider;
 import dev.chainrule.engine.base.BadInputException;
 import dev.chainrule.engine.base.CheckFailedException;
 import dev.chainrule.engine.base.Terminal;
@@ -20,6 +21,7 @@ import dev.chainrule.engine.plugins.PluginJar;
 import dev.chainrule.engine.plugins.PluginJars;
 import dev.chainrule.testkit.CheckResult;
 import dev.chainrule.testkit.ContractChecks;
+import dev.chainrule.testkit.DataSourceChecks;
 import dev.chainrule.testkit.OptimizerChecks;
 import dev.chainrule.testkit.JacobianChecker;
 import jakarta.inject.Inject;
@@ -46,6 +48,8 @@ import picocli.CommandLine.Parameters;
  * activations, transforms) are checked at flat input sizes 1, 3 and 6 (skipped with the reason when the
  * stage refuses flat input) and on every {@code checkCases()} entry the provider declares; losses at
  * N = 2, 3 and 10, on values in [−2, 2] and ±30, or on probability rows when the loss is not finite there.
+ * Data sources are checked without data ({@link DataSourceChecks}): options documented, an unknown option and
+ * an entry missing a required option refused by name; training with one checks what it reads.
  */
 @Command(name = "verify-plugin", mixinStandardHelpOptions = true,
         description = "Check every type a plugin jar provides, on flat sizes 1, 3, 6 and on each check case it "
@@ -53,7 +57,8 @@ import picocli.CommandLine.Parameters;
                 + "saturated points; kinks reported as non-differentiable points), backward against g·D for the "
                 + "input and each parameter, whole-batch Jacobians in training and inference, the InPlaceUpdate "
                 + "fast path against backward + step, reproducibility under the forward context, invalid options "
-                + "rejected. One PASS/FAIL line per type; exits 1 on any failure.")
+                + "rejected; for a data source, its options documented and an unknown option and an empty entry refused "
+                + "by name (no data is read). One PASS/FAIL line per type; exits 1 on any failure.")
 public class VerifyPluginCommand implements Callable<Integer> {
     static final int[] STAGE_SIZES = {1, 3, 6};
     static final int[] LOSS_SIZES = {2, 3, 10};
@@ -130,6 +135,10 @@ public class VerifyPluginCommand implements Callable<Integer> {
             if (p.description() == null || p.description().isBlank()) {
                 results.add(ContractChecks.fail("description() is blank"));
             }
+            if (p instanceof DataSourceProvider dp) {
+                results.addAll(DataSourceChecks.all(dp));
+                return line(name, results, " (no data read: train with it to check what it reads)");
+            }
             Options opts = defaultOptions(p);
             Function<BuildContext, Object> build = ctx -> create(p, ctx);
             results.add(ContractChecks.unknownOptionRejected(build, opts, ContractChecks.optionShape(p)));
@@ -138,6 +147,8 @@ public class VerifyPluginCommand implements Callable<Integer> {
             } else if (p instanceof LossProvider lp) {
                 ContractChecks.LossFactory f = n -> lp.create(new BuildContext(n, opts, 0));
                 results.addAll(checks.allLossChecks(f, predictionsFor(f), LOSS_SIZES));
+            } else if (p instanceof dev.chainrule.api.MergeProvider mp) {
+                results.addAll(checks.mergeProvider(mp, mp::create, opts));
             } else {
                 results.addAll(checks.stageProvider(p, ctx -> (Stage) create(p, ctx), opts, STAGE_SIZES));
             }
@@ -146,6 +157,11 @@ public class VerifyPluginCommand implements Callable<Integer> {
         } catch (LinkageError e) {
             results.add(ContractChecks.fail(PluginJars.incompatible(e) + at(e)));
         }
+        return line(name, results, null);
+    }
+
+    /** The PASS or FAIL line of {@code results}; {@code note} replaces the error summary (checks with no numbers). */
+    private String line(String name, List<CheckResult> results, String note) {
         CheckResult worst = null;
         for (CheckResult r : results) {
             worst = CheckResult.worse(worst, r);
@@ -157,6 +173,9 @@ public class VerifyPluginCommand implements Callable<Integer> {
         }
         List<CheckResult> skipped = results.stream().filter(CheckResult::skipped).toList();
         String skips = skipped.isEmpty() ? "" : " (" + skipped.size() + " skipped: " + skipped.get(0).what() + ")";
+        if (note != null) {
+            return "PASS " + name + ": " + (results.size() - skipped.size()) + " checks" + skips + note;
+        }
         return String.format(Locale.ROOT, "PASS %s: %d checks%s, largest relative error %.2e (tolerance %.0e)", name,
                 results.size() - skipped.size(), skips, worst == null ? 0.0 : worst.maxRelativeError(),
                 checks.checker().tolerance());
@@ -175,7 +194,15 @@ public class VerifyPluginCommand implements Callable<Integer> {
         if (p instanceof OptimizerProvider op) {
             return op.create(ctx);
         }
-        return ((LossProvider) p).create(ctx);
+        if (p instanceof dev.chainrule.api.MergeProvider mp) {
+            // a merge takes several inputs: the option checks build it on two of the shape given
+            return mp.create(ctx.inputShapes().size() > 1 ? ctx
+                    : BuildContext.merge(ctx.type(), List.of(ctx.inputShape(), ctx.inputShape()), ctx.options(), ctx.seed()));
+        }
+        if (p instanceof LossProvider lp) {
+            return lp.create(ctx);
+        }
+        throw new IllegalArgumentException("verify-plugin cannot build a " + p.kind().id() + " from a BuildContext");
     }
 
     /** Defaults, plus a small value for each required option (see the class comment). */

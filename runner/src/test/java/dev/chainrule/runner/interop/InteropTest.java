@@ -270,6 +270,34 @@ class InteropTest {
     }
 
     /**
+     * A plugin stage whose provider does not implement OnnxExport (the swish example) is refused before anything is
+     * written, naming the stage, its type and its provider.
+     */
+    @Test
+    void aPluginStageWithoutAnExportIsOneLineNamingItAndWritesNothing() throws Exception {
+        Path plugins = java.nio.file.Files.createDirectories(tmp.resolve("plugins"));
+        dev.chainrule.engine.plugins.PluginJarBuilder.example("plugin-swish").build(plugins.resolve("plugin-swish-0.1.0.jar"));
+        Path cfg = tmp.resolve("swish.json");
+        Files.writeString(cfg, """
+                {"name": "swish", "seed": 1, "network": {"layers": [{"type": "dense", "units": 8}, {"type": "swish"},
+                 {"type": "dense", "units": 10}, {"type": "softmax"}]},
+                 "training": {"batchSize": 50, "epochs": 1}}
+                """);
+        Path run = tmp.resolve("swish-run");
+        Cli.Result t = Cli.run(null, "--plugins", plugins.toString(), "train", cfg.toString(), "--data", data.toString(),
+                "--out", run.toString());
+        assertEquals(0, t.code(), t.out() + t.err());
+        Path onnx = tmp.resolve("swish.onnx");
+        Cli.Result r = Cli.run(null, "--plugins", plugins.toString(), "export", run.toString(), "--format", "onnx",
+                "--out", onnx.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals(1, r.errLine().lines().count(), r.err());
+        assertTrue(r.errLine().contains("layers[1] (swish) cannot be exported to ONNX: its provider")
+                && r.errLine().contains("does not implement dev.chainrule.api.OnnxExport"), r.err());
+        assertFalse(Files.exists(onnx), "nothing written");
+    }
+
+    /**
      * The two MNIST networks (configs/mnist-3layer.json's and configs/mnist-cnn.json's architectures), trained one
      * short epoch on 2000 samples, exported, run in ONNX Runtime on all 10,000 test images: same argmax as
      * chainrule's forward on every image, outputs within 1e-12 (float64) and 1e-5 (float32) relative.

@@ -211,6 +211,31 @@ class PluginsTest {
     }
 
     @Test
+    void verifyPluginChecksADataSourceWithoutDataAndFailsOneThatAcceptsAnything() throws IOException {
+        Path lax = jar("lax.jar", new PluginJarBuilder()
+                .source("com.acme.lax.P", """
+                        package com.acme.lax;
+                        import dev.chainrule.api.OptionSpec;
+                        import dev.chainrule.api.Shape;
+                        import dev.chainrule.api.data.*;
+                        import java.util.List;
+                        public final class P implements DataSourceProvider {
+                            public String type() { return "lax"; }
+                            public String description() { return "one row, whatever the options"; }
+                            public List<OptionSpec> options() { return List.of(new OptionSpec("path", "file", null, "")); }
+                            public DataSet load(DataContext c) {
+                                return new DataSet(new Table("t", Shape.of(1), Features.float64(new double[] {1}, 1),
+                                        Targets.classes(new int[] {0}, List.of("a")), null, null), null, null);
+                            }
+                        }""")
+                .service(dev.chainrule.api.data.DataSourceProvider.class, "com.acme.lax.P"));
+        Cli.Result r = Cli.run(null, "verify-plugin", lax.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("FAIL lax (data-source, com.acme.lax.P): 3 of 3 checks failed; worst: "), r.out());
+        assertFalse(r.out().contains("ClassCastException"), r.out());
+    }
+
+    @Test
     void theSameTypeFromTwoJarsIsAnErrorNamingBoth() throws IOException {
         Path dir = pluginsWith("plugins", exampleJar);
         Files.copy(exampleJar, dir.resolve("copy-of-swish.jar"));
@@ -252,9 +277,10 @@ class PluginsTest {
         Cli.Result used = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run-bad").toString());
         assertEquals(2, used.code());
-        assertTrue(used.errLine().endsWith("cfg.json: network.layers[1].type: unknown type 'gelu'; known: avgpool2d, batch-norm, "
-                + "conv2d, dense, dropout, flatten, global-avgpool, layer-norm, leaky-relu, maxpool2d, relu, sigmoid, softmax, "
-                + "swish, tanh (did you mean 'relu'?); " + shown + " (" + cause + ") was skipped and might provide it"), used.errLine());
+        assertTrue(used.errLine().endsWith("cfg.json: network.layers[1].type: unknown type 'gelu'; known: add, avgpool2d, batch-norm, "
+                + "concat, conv2d, dense, dropout, flatten, global-avgpool, layer-norm, leaky-relu, maxpool2d, multiply, "
+                + "random-flip, random-shift, relu, sigmoid, softmax, swish, tanh (did you mean 'relu'?); " + shown + " (" + cause
+                + ") was skipped and might provide it"), used.errLine());
         assertEquals(2, used.err().lines().count(), "the warning, then the error: " + used.err());
     }
 
@@ -287,7 +313,7 @@ class PluginsTest {
                 .source("com.acme.api1.P", TestPlugins.activation("com.acme.api1", "gelu", 1.0, "", ""))
                 .service(ActivationProvider.class, "com.acme.api1.P")
                 .manifest("Chainrule-Api-Version", "1.0"));
-        brokenJar(bad, "built for chainrule api 1.0 but this runner has api 3.0 (major versions differ); rebuild the plugin "
+        brokenJar(bad, "built for chainrule api 1.0 but this runner has api 3.1 (major versions differ); rebuild the plugin "
                 + "against api 3.x, see docs/plugins.md#migrating-from-api-1", true);
     }
 
@@ -298,7 +324,7 @@ class PluginsTest {
                 .source("com.acme.api2.P", TestPlugins.activation("com.acme.api2", "gelu", 1.0, "", ""))
                 .service(ActivationProvider.class, "com.acme.api2.P")
                 .manifest("Chainrule-Api-Version", "2.0"));
-        brokenJar(bad, "built for chainrule api 2.0 but this runner has api 3.0 (major versions differ); rebuild the plugin "
+        brokenJar(bad, "built for chainrule api 2.0 but this runner has api 3.1 (major versions differ); rebuild the plugin "
                 + "against api 3.x, see docs/plugins.md#migrating-from-api-2", true);
     }
 
@@ -309,7 +335,7 @@ class PluginsTest {
                 .service(ActivationProvider.class, "com.acme.noapi.P")
                 .manifest("Chainrule-Api-Version", null));
         brokenJar(bad, "its manifest has no Chainrule-Api-Version entry, so the api it was built against is unknown; "
-                + "add 'Chainrule-Api-Version: 3.0' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
+                + "add 'Chainrule-Api-Version: 3.1' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
     }
 
     @Test
@@ -324,11 +350,11 @@ class PluginsTest {
         Cli.Result r = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run").toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.0; rebuild the plugin against it "
+        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.1; rebuild the plugin against it "
                 + "(NoClassDefFoundError: dev/chainrule/api/FutureApi) in com.acme.future.P.create", r.errLine());
         Cli.Result v = Cli.run(null, "verify-plugin", bad.toString());
         assertEquals(1, v.code());
-        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.0"),
+        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.1"),
                 v.out());
     }
 

@@ -123,6 +123,62 @@ class CheckpointTamperTest {
         assertTrue(r.out().contains("after 3 epochs"), r.out());
     }
 
+    /**
+     * Writes {@code value} over entry {@code index} of array {@code array} of checkpoint file {@code key}
+     * ("weights", "optimizer"), laid out by {@code sizesKey}, and forges both SHA-256s: only the value checks
+     * can catch it.
+     */
+    void forgeValue(Path run, String key, String sizesKey, int array, int index, double value) throws IOException {
+        Path st = run.resolve("checkpoint/state.json");
+        ObjectNode s = (ObjectNode) JSON.readTree(st.toFile());
+        ArrayNode sizes = (ArrayNode) s.get(sizesKey);
+        int at = array < 0 ? sizes.size() + array : array;
+        long off = index;
+        for (int i = 0; i < at; i++) {
+            off += sizes.get(i).asLong();
+        }
+        ObjectNode ref = (ObjectNode) s.get("files").get(key);
+        Path bin = run.resolve("checkpoint").resolve(ref.get("file").asText());
+        byte[] w = Files.readAllBytes(bin);
+        java.nio.ByteBuffer.wrap(w).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble((int) (8 * off), value);
+        Files.write(bin, w);
+        ref.put("sha256", dev.chainrule.engine.io.Sha256.hex(w));
+        byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
+        Files.write(st, b);
+        Files.writeString(run.resolve("checkpoint/state.json.sha256"), dev.chainrule.engine.io.Sha256.hex(b) + "  state.json\n",
+                StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aNonFiniteOrNegativeRunningStatisticIsRefusedByFileStageAndBuffer() throws IOException {
+        // the arrays: W, b, gamma, beta, W, b, then running_mean and running_var of layers[1] (batch-norm), 8 values each
+        Object[][] cases = {
+            {-1, 0, Double.NaN, "buffer running_var of stage layers[1] (batch-norm) holds NaN (value 1 of 8)"},
+            {-1, 1, -4.0, "buffer running_var of stage layers[1] (batch-norm) holds -4.0 (value 2 of 8), but it is a "
+                    + "variance and must be ≥ 0"},
+            {-2, 7, Double.POSITIVE_INFINITY, "buffer running_mean of stage layers[1] (batch-norm) holds Infinity (value 8 of 8)"},
+            {0, 0, Double.NaN, "parameter W of stage layers[0] (dense) holds NaN (value 1 of 32)"},
+        };
+        for (Object[] c : cases) {
+            Path norm = Hostile.trained(tmp, "norm" + c[0] + c[1], Hostile.NORM_CONFIG);
+            forgeValue(norm, "weights", "parameterSizes", (Integer) c[0], (Integer) c[1], (Double) c[2]);
+            assertEquals(norm.resolve("checkpoint/weights.bin") + ": " + c[3] + "; every parameter and buffer of a "
+                    + "checkpoint must be finite (and a variance ≥ 0): the checkpoint was edited or is corrupted",
+                    Hostile.bad("train", "--resume", norm.toString()));
+            assertTrue(Files.readString(norm.resolve("model.json")).contains("running_var"), "the model is left as it was");
+        }
+    }
+
+    @Test
+    void aNonFiniteOptimizerStateIsRefused() throws IOException {
+        Path norm = Hostile.trained(tmp, "norm", Hostile.NORM_CONFIG);
+        forgeValue(norm, "optimizer", "optimizerStateSizes", -1, 2, Double.NaN);
+        String err = Hostile.bad("train", "--resume", norm.toString());
+        assertTrue(err.startsWith(norm.resolve("checkpoint/optimizer.bin") + ": state array ") && err.contains(
+                " of optimizer 'sgd' holds NaN (value 3 of 3); an optimizer's state must be finite: the checkpoint was "
+                        + "edited or is corrupted"), err);
+    }
+
     @Test
     void aMissingChecksumIsRefused() throws IOException {
         Files.delete(run.resolve("checkpoint/state.json.sha256"));

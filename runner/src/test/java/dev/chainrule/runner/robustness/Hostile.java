@@ -24,6 +24,14 @@ final class Hostile {
              "training": {"optimizer": {"learningRate": 0.5}, "batchSize": 4, "epochs": 2}}
             """;
 
+    /** CONFIG with batch normalization of the 8 hidden units: running_mean and running_var, 8 values each. */
+    static final String NORM_CONFIG = """
+            {"name": "blobs-norm", "seed": 7,
+             "network": {"layers": [{"type": "dense", "units": 8}, {"type": "batch-norm"}, {"type": "sigmoid"},
+                                    {"type": "dense", "units": 3}, {"type": "softmax"}]},
+             "training": {"optimizer": {"learningRate": 0.5, "momentum": 0.9}, "batchSize": 4, "epochs": 2}}
+            """;
+
     private Hostile() {
     }
 

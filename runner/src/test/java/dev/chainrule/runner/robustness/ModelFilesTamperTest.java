@@ -108,6 +108,60 @@ class ModelFilesTamperTest {
                 err);
     }
 
+    /**
+     * Writes {@code value} over entry {@code index} of parameter or buffer entry {@code entry} of model.json
+     * ("parameters"/"buffers") in weights.bin, and, like a careful forger, the new SHA-256 into model.json:
+     * only the value checks can catch it.
+     */
+    void forgeValue(Path model, String list, int entry, int index, double value) throws IOException {
+        ObjectNode m = (ObjectNode) JSON.readTree(model.resolve("model.json").toFile());
+        long off = m.get(list).get(entry).get("offset").asLong() + 8L * index;
+        byte[] w = Files.readAllBytes(model.resolve("weights.bin"));
+        java.nio.ByteBuffer.wrap(w).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble((int) off, value);
+        Files.write(model.resolve("weights.bin"), w);
+        ((ObjectNode) m.get("weights")).put("sha256", dev.chainrule.engine.io.Sha256.hex(w));
+        Files.write(model.resolve("model.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    }
+
+    @Test
+    void aNonFiniteOrNegativeRunningStatisticIsRefusedByFileStageAndBuffer() throws IOException {
+        // model.json buffers: [0] running_mean, [1] running_var of layers[1] (batch-norm), 8 values each
+        Object[][] cases = {
+            {1, 0, Double.NaN, "buffer running_var of stage layers[1] (batch-norm) holds NaN (value 1 of 8)"},
+            {1, 2, -4.0, "buffer running_var of stage layers[1] (batch-norm) holds -4.0 (value 3 of 8), but it is a "
+                    + "variance and must be ≥ 0"},
+            {0, 7, Double.POSITIVE_INFINITY, "buffer running_mean of stage layers[1] (batch-norm) holds Infinity (value 8 of 8)"},
+        };
+        for (Object[] c : cases) {
+            Path norm = Hostile.trained(tmp, "norm" + c[0] + c[1], Hostile.NORM_CONFIG);
+            assertEquals(0, Cli.run(Hostile.blobData(), "evaluate", norm.toString()).code());
+            forgeValue(norm, "buffers", (Integer) c[0], (Integer) c[1], (Double) c[2]);
+            String expected = norm.resolve("weights.bin") + ": " + c[3] + "; every parameter and buffer of a model must "
+                    + "be finite (and a variance ≥ 0): the file was edited or written by a run that diverged";
+            assertEquals(expected, Hostile.bad("evaluate", norm.toString()));
+            Path csv = Hostile.write(tmp.resolve("rows.csv"), "0.1,0.2,0.3,0.4\n");
+            assertEquals(expected, Hostile.bad("predict", norm.toString(), csv.toString()));
+        }
+    }
+
+    @Test
+    void aNonFiniteParameterIsRefusedByFileStageAndParameter() throws IOException {
+        forgeValue(run, "parameters", 2, 5, Double.NaN);
+        assertEquals(run.resolve("weights.bin") + ": parameter W of stage layers[2] (dense) holds NaN (value 6 of 24); "
+                + "every parameter and buffer of a model must be finite (and a variance ≥ 0): the file was edited or "
+                + "written by a run that diverged", evaluate());
+    }
+
+    @Test
+    void aBufferShapeThatDoesNotFitTheNetworkIsRefused() throws IOException {
+        Path norm = Hostile.trained(tmp, "norm", Hostile.NORM_CONFIG);
+        ObjectNode m = (ObjectNode) JSON.readTree(norm.resolve("model.json").toFile());
+        ((ObjectNode) m.get("buffers").get(1)).putArray("shape").add(1073741824).add(1073741824);
+        Files.write(norm.resolve("model.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        assertEquals(norm.resolve("model.json") + ": buffers[1] is running_var[1073741824, 1073741824] but the network "
+                + "built from its config has running_var[8]", Hostile.bad("evaluate", norm.toString()));
+    }
+
     @Test
     void aModelWithoutConfigSaysSo() throws IOException {
         ObjectNode m = model();

@@ -191,6 +191,44 @@ class RunServerTest {
         assertEquals(200, js.statusCode());
         assertFalse(js.body().contains("innerHTML"), "text goes in as textContent");
         assertEquals(200, get("/style.css").statusCode());
+        assertEquals(200, get("/charts.js").statusCode());
+        // the chart library from its webjar in the jar, with its licence; the page names nothing elsewhere
+        HttpResponse<String> uplot = get("/uplot.js");
+        assertEquals(200, uplot.statusCode());
+        assertTrue(uplot.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertTrue(uplot.body().contains("uPlot"));
+        assertEquals(200, get("/uplot.css").statusCode());
+        assertTrue(get("/uplot-LICENSE.txt").body().contains("MIT"));
+        assertTrue(page.body().contains("src=\"uplot.js\""));
+    }
+
+    @Test
+    void progressWithinAnEpochComesFromTheCheckpointAndTheLossBetweenCheckpointsIsKept() throws Exception {
+        Path b = Files.createDirectories(runs.resolve("b"));
+        Files.writeString(b.resolve("config.json"), "{\"name\": \"b\"}");
+        JsonNode run = mapper.readTree(get("/api/run?id=" + q("0/b")).body());
+        assertTrue(run.get("progress") == null, "no checkpoint, no progress");
+        assertTrue(run.get("started").asLong() > 0);
+        Path cp = Files.createDirectories(b.resolve("checkpoint"));
+        String before = versionOf("0/b");
+        Files.writeString(cp.resolve("state.json"), "{\"epoch\": 1, \"position\": 100, \"lossSum\": 200.0}");
+        assertFalse(before.equals(versionOf("0/b")), "a new checkpoint changes the card's version");
+        run = mapper.readTree(get("/api/run?id=" + q("0/b")).body());
+        assertEquals(1, run.get("progress").get("epoch").asInt());
+        assertEquals(100, run.get("progress").get("position").asInt());
+        assertEquals(2.0, run.get("progress").get("trainLoss").asDouble(), 1e-12);
+        Files.writeString(cp.resolve("state.json"), "{\"epoch\": 1, \"position\": 300, \"lossSum\": 300.0}");
+        run = mapper.readTree(get("/api/run?id=" + q("0/b")).body());
+        JsonNode steps = run.get("steps");
+        assertEquals(2, steps.size(), steps.toString());
+        assertEquals(2.0, steps.get(0).get("loss").asDouble(), 1e-12);
+        assertEquals(0.5, steps.get(1).get("loss").asDouble(), 1e-12, "(300 - 200) / (300 - 100)");
+        assertEquals(100, steps.get(1).get("from").asInt());
+        // a checkpoint folder that is a link is not read
+        Path c = Files.createDirectories(runs.resolve("c"));
+        Files.writeString(c.resolve("config.json"), "{}");
+        Files.createSymbolicLink(c.resolve("checkpoint"), cp);
+        assertTrue(mapper.readTree(get("/api/run?id=" + q("0/c")).body()).get("progress") == null);
     }
 
     @Test

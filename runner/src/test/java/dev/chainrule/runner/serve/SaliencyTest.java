@@ -109,4 +109,20 @@ class SaliencyTest {
         assertEquals(3, a.top().size());
         assertEquals(a.predicted(), a.top().get(0).label());
     }
+
+    @Test
+    void aLargeJacobianIsDownsampledByLargestMagnitudeSoADiagonalStaysVisible() {
+        double[][] d = new double[1000][1000];
+        for (int i = 0; i < 1000; i++) {
+            d[i][i] = i % 2 == 0 ? 1 : -2;
+        }
+        DigitModel.Downsampled s = DigitModel.downsample(dev.chainrule.api.support.DenseJacobian.of(d, "D"));
+        assertEquals(7, s.rowStep());
+        assertEquals(4, s.colStep());
+        assertEquals(143, s.cells().length);
+        assertEquals(250, s.cells()[0].length);
+        assertEquals(-2f, s.cells()[0][0], "the largest |entry| of the block, with its sign");
+        assertEquals(0f, s.cells()[0][10], "off the diagonal");
+        assertEquals(-2f, s.cells()[142][249]);
+    }
 }

@@ -161,15 +161,22 @@ class ServeBrowserTest {
         JavascriptExecutor js = driver;
         js.executeScript("window.loadedOnce = 'yes';");
 
-        // a small run, trained beside the open page: 784→12→10 on MNIST, about a third of a second an epoch
+        // a small run, trained beside the open page: 784→12→10 on MNIST, about a third of a second an epoch,
+        // a checkpoint every 2,000 samples (the page's progress within an epoch, and the loss between them);
+        // an earlier run with a smaller learning rate is already there, so the charts overlay two runs
         Path cfg = tmp.resolve("live.json");
-        Files.writeString(cfg, """
-                {"name": "live", "seed": 42, "data": {"dataset": "mnist"},
+        String config = """
+                {"name": "%s", "seed": 42, "data": {"dataset": "mnist"},
                  "network": {"layers": [{"type": "dense", "units": 12}, {"type": "sigmoid"},
                    {"type": "dense", "units": 10}, {"type": "softmax"}]},
                  "loss": {"type": "cross-entropy"},
-                 "training": {"optimizer": {"type": "sgd", "learningRate": 0.1}, "batchSize": 1, "epochs": %d}}
-                """.formatted(EPOCHS));
+                 "training": {"optimizer": {"type": "sgd", "learningRate": %s}, "batchSize": 1, "epochs": %d,
+                   "checkpointEvery": 2000}}
+                """;
+        Files.writeString(cfg, config.formatted("live", "0.1", EPOCHS));
+        Path earlierCfg = Files.writeString(tmp.resolve("earlier.json"), config.formatted("earlier", "0.01", 4));
+        Cli.Result earlier = Cli.run(null, "train", earlierCfg.toString(), "--out", runs.resolve("earlier").toString());
+        assertEquals(0, earlier.code(), earlier.err());
         Path run = runs.resolve("live");
         CompletableFuture<Cli.Result> training = CompletableFuture.supplyAsync(
                 () -> Cli.run(null, "train", cfg.toString(), "--out", run.toString()));
@@ -193,6 +200,9 @@ class ServeBrowserTest {
 
         // draw the MNIST test image on the canvas: each row's run of ink is one stroke of pointer events
         byte[] digit = mnistTestImage(mnist, MNIST_INDEX);
+        wait.until(d -> "2".equals(d.findElement(By.id("chart-test")).getAttribute("data-series")));
+        assertTwoRunsOverlaidZoomAndHover(wait, "earlier", "live");
+        driver.findElement(By.cssSelector(card + " .use-model")).click();
         wait.until(d -> "0/live".equals(js.executeScript("return document.getElementById('model').value;")));
         js.executeScript(DRAW, toList(digit));
         WebElement predicted = driver.findElement(By.id("predicted"));
@@ -201,6 +211,11 @@ class ServeBrowserTest {
         assertEquals(3, driver.findElements(By.cssSelector("#top li")).size());
         assertEquals(4, driver.findElements(By.cssSelector("#stages .stage")).size(), "one Jacobian per stage");
         assertTrue(driver.findElement(By.id("stages")).getText().contains("12×784"));
+        // 12×784 as a heat map; the sigmoid's diagonal (12 entries), the second layer's 10×12 and the softmax's
+        // 10×10 as numbers
+        assertEquals(1, driver.findElements(By.cssSelector("#stages canvas[data-kind='dense']")).size());
+        assertEquals(3, driver.findElements(By.cssSelector("#stages table.numbers")).size());
+        assertFalse(driver.findElement(By.id("stages")).getText().contains("-0.0000"));
         assertTrue(driver.findElement(By.id("draw-error")).getText().isEmpty());
 
         // the very picture on the canvas, and the MNIST image itself, through runner predict
@@ -217,6 +232,94 @@ class ServeBrowserTest {
         assertEquals(mnistTestLabel(mnist, MNIST_INDEX), onPage, "the model knows this digit");
 
         screenshot();
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aTableModelGetsAFormAndNamesTheClass() throws Exception {
+        Path runs = Files.createDirectories(tmp.resolve("runs"));
+        StringBuilder csv = new StringBuilder("size,weight,colour,species\n");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        String[] names = {"rose", "lily", "iris"};
+        String[] colours = {"red", "white", "blue"};
+        for (int i = 0; i < 150; i++) {
+            int c = i % 3;
+            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%.1f,%s,%s%n", c * 2 + r.nextDouble(),
+                    100 * c + 50 * r.nextDouble(), colours[c], names[c]));
+        }
+        Files.writeString(tmp.resolve("flowers.csv"), csv.toString());
+        Path cfg = Files.writeString(tmp.resolve("flowers.json"), """
+                {"name": "flowers", "seed": 7, "data": {"type": "csv", "path": "flowers.csv", "label": "species",
+                   "categorical": ["colour"], "standardize": true},
+                 "network": {"layers": [{"type": "dense", "units": 8}, {"type": "relu"}, {"type": "dense", "units": 3},
+                   {"type": "softmax"}]},
+                 "loss": {"type": "cross-entropy"},
+                 "training": {"optimizer": {"type": "adam", "learningRate": 0.01}, "batchSize": 10, "epochs": 20}}
+                """);
+        Cli.Result t = Cli.run(null, "train", cfg.toString(), "--out", runs.resolve("flowers").toString());
+        assertEquals(0, t.code(), t.err());
+        Path cfg2 = Files.writeString(tmp.resolve("flowers-sgd.json"), Files.readString(cfg)
+                .replace("\"flowers\"", "\"flowers-sgd\"").replace("adam", "sgd"));
+        Cli.Result t2 = Cli.run(null, "train", cfg2.toString(), "--out", runs.resolve("flowers-sgd").toString());
+        assertEquals(0, t2.code(), t2.err());
+        StringWriter serverOut = new StringWriter();
+        server = ServeCommand.start(new RunFolders(List.of(new RunFolders.Root(runs, "runs"))), "1 folder", "127.0.0.1",
+                0, "--port", ProviderRegistry.builtIn(), mapper,
+                new Terminal(new PrintWriter(serverOut, true), new PrintWriter(serverOut, true), false));
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50));
+        // the card names the classes; the panel is a form of the recorded columns, and no canvas
+        wait.until(d -> d.findElement(By.cssSelector("[data-run='0/flowers']")).getText().contains("classes: iris, lily, rose"));
+        wait.until(d -> d.findElement(By.id("table-panel")).isDisplayed());
+        wait.until(d -> "2".equals(d.findElement(By.id("chart-test")).getAttribute("data-series")));
+        assertTwoRunsOverlaidZoomAndHover(wait, "flowers", "flowers-sgd");
+        assertFalse(driver.findElement(By.id("canvas")).isDisplayed(), "no drawing for a table model");
+        driver.findElement(By.cssSelector("#row-inputs [data-column='size']")).sendKeys("4.5");
+        driver.findElement(By.cssSelector("#row-inputs [data-column='weight']")).sendKeys("230");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.cssSelector("#row-inputs [data-column='colour']")))
+                .selectByVisibleText("blue");
+        driver.findElement(By.id("row-submit")).click();
+        WebElement answer = driver.findElement(By.id("row-answer"));
+        wait.until(d -> "0".equals(answer.getAttribute("data-pending")) && !answer.getText().isEmpty());
+        assertEquals("iris", answer.getText(), driver.findElement(By.id("rows-error")).getText());
+        assertEquals(3, driver.findElements(By.cssSelector("#row-top li")).size());
+        assertTrue(driver.findElement(By.id("row-top")).getText().startsWith("iris"));
+        assertEquals(4, driver.findElements(By.cssSelector("#stages .stage")).size(), "one Jacobian per stage");
+        assertTrue(driver.findElement(By.id("rows-error")).getText().isEmpty());
+        assertFalse(serverOut.toString().contains("\tat "), serverOut.toString());
+    }
+
+    /**
+     * The charts overlay both runs (one series each in the test-loss chart, named in its legend); hovering shows
+     * values in the legend; dragging across a chart zooms all three to the same epochs; a double-click zooms out.
+     */
+    void assertTwoRunsOverlaidZoomAndHover(WebDriverWait wait, String first, String second) {
+        WebElement chart = driver.findElement(By.id("chart-test"));
+        String legend = chart.findElement(By.cssSelector(".u-legend")).getText();
+        assertTrue(legend.contains(first) && legend.contains(second), legend);
+        WebElement over = chart.findElement(By.cssSelector(".u-over"));
+        new org.openqa.selenium.interactions.Actions(driver).scrollToElement(chart).perform();
+        int w = over.getSize().getWidth();
+        new org.openqa.selenium.interactions.Actions(driver).moveToElement(over, w / 4 - w / 2, 0).perform();
+        wait.until(d -> !chart.getAttribute("data-hover").isEmpty());
+        List<String> values = new ArrayList<>();
+        for (WebElement v : chart.findElements(By.cssSelector(".u-legend .u-series .u-value"))) {
+            values.add(v.getText());
+        }
+        assertTrue(values.stream().skip(1).anyMatch(v -> v.matches("-?[0-9.]+(e-?[0-9]+)?")), "hover values: " + values);
+        double fullMin = Double.parseDouble(chart.getAttribute("data-x-min"));
+        double fullMax = Double.parseDouble(chart.getAttribute("data-x-max"));
+        new org.openqa.selenium.interactions.Actions(driver).moveToElement(over, -w / 2 + w / 5, 0).clickAndHold()
+                .moveByOffset(w * 2 / 5, 0).release().perform();
+        wait.until(d -> "1".equals(chart.getAttribute("data-zoomed")));
+        double min = Double.parseDouble(chart.getAttribute("data-x-min"));
+        double max = Double.parseDouble(chart.getAttribute("data-x-max"));
+        assertTrue(min > fullMin && max < fullMax, "zoomed to " + min + ".." + max + " of " + fullMin + ".." + fullMax);
+        WebElement other = driver.findElement(By.id("chart-train"));
+        assertEquals(min, Double.parseDouble(other.getAttribute("data-x-min")), 1e-9, "the charts zoom together");
+        new org.openqa.selenium.interactions.Actions(driver).doubleClick(over).perform();
+        wait.until(d -> "0".equals(chart.getAttribute("data-zoomed")));
     }
 
     ChromeDriver chromium() {
@@ -281,6 +384,9 @@ class ServeBrowserTest {
     }
 
     void screenshot() throws Exception {
+        // the page from its top: the charts, the cards, and the panel beside them
+        ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0);");
+        Thread.sleep(200);
         byte[] png = driver.getScreenshotAs(OutputType.BYTES);
         Path target = Path.of("target", "serve-screenshot.png");
         Files.createDirectories(target.getParent());
