@@ -79,14 +79,19 @@ public final class ShardedStep {
         }
         Tensor x = new Tensor(rows, train.features());
         int[] labels = new int[rows];
-        train.fill(order, from + lo, rows, x, labels);
+        boolean regression = train.regression();
+        Tensor y = regression ? new Tensor(rows, train.numClasses()) : null;
+        // samples keep scratch buffers (not thread-safe); tasks running side by side in one executor JVM share them
+        synchronized (train) {
+            train.fill(order, from + lo, rows, x, labels);
+            if (regression) {
+                train.fillTargets(order, from + lo, rows, y);
+            }
+        }
         ForwardContext context = SgdTrainer.trainingContext(seed, epoch, from, train.size(), b).fromRow(lo);
         network.zeroGrad();
         double loss;
-        boolean regression = train.regression();
         if (regression) {
-            Tensor y = new Tensor(rows, train.numClasses());
-            train.fillTargets(order, from + lo, rows, y);
             loss = network.forward(x, y, context);
         } else {
             loss = network.forward(x, labels, context);
