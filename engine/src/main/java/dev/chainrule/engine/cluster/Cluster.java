@@ -36,8 +36,15 @@ public interface Cluster {
 
     /** The backend on the class path, or one line saying how to get it there. */
     static Cluster load(String option) {
-        for (Cluster c : ServiceLoader.load(Cluster.class, Cluster.class.getClassLoader())) {
-            return c;
+        // the engine's own loader (runner-spark's class path), then the context loader (spark-submit's --jars)
+        for (ClassLoader loader : new ClassLoader[] {Cluster.class.getClassLoader(),
+                Thread.currentThread().getContextClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            for (Cluster c : ServiceLoader.load(Cluster.class, loader)) {
+                return c;
+            }
         }
         throw new BadInputException(option + ": Spark is not on the class path; run spark/bin/runner-spark instead of "
                 + "runner/bin/runner, or spark-submit with the spark module's jar (docs/spark.md)");
