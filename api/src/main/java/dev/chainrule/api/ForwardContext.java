@@ -16,18 +16,21 @@ public final class ForwardContext {
     /** Training (dropout drops, batch norm uses batch statistics) or inference. */
     public enum Mode { TRAINING, INFERENCE }
 
-    private static final ForwardContext INFERENCE = new ForwardContext(Mode.INFERENCE, 0L, -1L, -1);
+    private static final ForwardContext INFERENCE = new ForwardContext(Mode.INFERENCE, 0L, -1L, -1, 0);
 
     private final Mode mode;
     private final long seed;
     private final long step;
     private final int stage;
+    /** The global batch row of this pass's row 0 (a shard of a batch, {@code training.shards}); 0 otherwise. */
+    private final int firstRow;
 
-    private ForwardContext(Mode mode, long seed, long step, int stage) {
+    private ForwardContext(Mode mode, long seed, long step, int stage, int firstRow) {
         this.mode = mode;
         this.seed = seed;
         this.step = step;
         this.stage = stage;
+        this.firstRow = firstRow;
     }
 
     /** Inference: no randomness, running statistics, deterministic output. */
@@ -43,7 +46,7 @@ public final class ForwardContext {
         if (step < 0) {
             throw new IllegalArgumentException("step must be >= 0, got " + step);
         }
-        return new ForwardContext(Mode.TRAINING, seed, step, -1);
+        return new ForwardContext(Mode.TRAINING, seed, step, -1, 0);
     }
 
     /** This context as seen by the stage at {@code position} in the network (set by the engine's network). */
@@ -51,7 +54,19 @@ public final class ForwardContext {
         if (position < 0) {
             throw new IllegalArgumentException("stage position must be >= 0, got " + position);
         }
-        return mode == Mode.INFERENCE ? this : new ForwardContext(mode, seed, step, position);
+        return mode == Mode.INFERENCE ? this : new ForwardContext(mode, seed, step, position, firstRow);
+    }
+
+    /**
+     * This context for a pass over rows {@code firstRow..} of the step's batch (a shard, {@code
+     * training.shards}): {@link #random(int) random(r)} is then the source of batch row {@code firstRow + r},
+     * so a stage's draws do not depend on how the batch is split. Set by the engine, never by a stage.
+     */
+    public ForwardContext fromRow(int firstRow) {
+        if (firstRow < 0) {
+            throw new IllegalArgumentException("first row must be >= 0, got " + firstRow);
+        }
+        return mode == Mode.INFERENCE ? this : new ForwardContext(mode, seed, step, stage, firstRow);
     }
 
     public Mode mode() {
@@ -85,7 +100,7 @@ public final class ForwardContext {
         if (stage < 0) {
             throw new IllegalStateException("random source asked for before the stage position was set");
         }
-        return RandomSource.of(seed, stage, step, row);
+        return RandomSource.of(seed, stage, step, firstRow + row);
     }
 
     @Override

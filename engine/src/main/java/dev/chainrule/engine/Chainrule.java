@@ -126,6 +126,14 @@ public final class Chainrule {
     }
 
     /**
+     * Validates config text whose relative paths resolve against {@code baseDir}; {@code shown} names it in
+     * messages and {@code defaultName} names the run when the config does not (a sweep's variants).
+     */
+    public RunConfig configIn(String json, String shown, String defaultName, Path baseDir) {
+        return injector.getInstance(ConfigPipeline.class).parse(json, shown, defaultName, baseDir.toAbsolutePath());
+    }
+
+    /**
      * Validates a config built in code as a JSON-shaped tree of maps, lists, strings, numbers and booleans,
      * e.g. {@code Map.of("network", Map.of("layers", List.of(Map.of("type", "dense", "units", 10), ...)))}.
      */

@@ -61,6 +61,8 @@ class ArchitectureTest {
             Map.entry("predict", Set.of("base", "config", "io", "output", "plugins", "report")),
             Map.entry("explain", Set.of("base", "config", "network", "pipeline", "train")),
             Map.entry("interop", Set.of("base", "config", "io", "network", "output", "plugins", "registry")),
+            Map.entry("cluster", Set.of("base", "sweep", "train")), // the spark module's seam (ServiceLoader)
+            Map.entry("sweep", Set.of("", "base", "config", "io", "train")), // runner sweep: each variant a facade run
             Map.entry("run", Set.of("base", "config", "io", "network", "output", "pipeline", "plugins", "registry",
                     "report", "train")),
             // the facade: a Java program's way in

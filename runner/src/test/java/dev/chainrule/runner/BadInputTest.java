@@ -49,7 +49,7 @@ class BadInputTest {
     void unknownFieldListsTheKnownOnesAndTheNearest() throws IOException {
         String err = badConfig(GOOD.replace("\"batchSize\"", "\"batchsize\""));
         assertTrue(err.endsWith("x.json: training.batchsize: unknown field; known: batchSize, checkpointEvery, "
-                + "earlyStopping, epochs, evalBatchSize, optimizer, schedule, shuffle (did you mean 'batchSize'?)"), err);
+                + "earlyStopping, epochs, evalBatchSize, optimizer, schedule, shards, shuffle (did you mean 'batchSize'?)"), err);
     }
 
     @Test

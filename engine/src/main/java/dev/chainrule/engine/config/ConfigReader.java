@@ -70,7 +70,8 @@ public class ConfigReader {
     }
 
     public record RawTraining(ObjectNode optimizer, Integer batchSize, Integer epochs, Boolean shuffle,
-            Integer evalBatchSize, RawSchedule schedule, RawEarlyStopping earlyStopping, Integer checkpointEvery) {
+            Integer evalBatchSize, RawSchedule schedule, RawEarlyStopping earlyStopping, Integer checkpointEvery,
+            Integer shards) {
     }
 
     public record RawSchedule(String type, Integer stepEpochs, Double gamma, Double minLearningRate) {
@@ -724,8 +725,14 @@ public class ConfigReader {
             RunConfig.EarlyStopping early = earlyStopping(t == null ? null : t.earlyStopping());
             int every = t == null || t.checkpointEvery() == null ? 0 : t.checkpointEvery();
             checkRange("training.checkpointEvery", every, 0, Integer.MAX_VALUE);
+            int shards = t == null || t.shards() == null ? 1 : t.shards();
+            checkRange("training.shards", shards, 1, MAX_BATCH_SIZE);
+            if (shards > batch) {
+                throw bad("training.shards", shards + " is more than training.batchSize " + batch
+                        + ": every shard of a batch needs a row; use at most " + batch + " shards");
+            }
             return new RunConfig.Training(optimizer, batch, epochs, shuffle, evalBatch,
-                    schedule, early, every);
+                    schedule, early, every, shards);
         }
 
         /**

@@ -219,22 +219,37 @@ public record RunConfig(String source, String name, long seed, Data data, int in
      * @param checkpointEvery also checkpoint every this many samples within an epoch (0: at epoch ends only)
      */
     public record Training(Optimizer optimizer, int batchSize, int epochs, boolean shuffle, int evalBatchSize,
-            Schedule schedule, EarlyStopping earlyStopping, int checkpointEvery) {
+            Schedule schedule, EarlyStopping earlyStopping, int checkpointEvery, int shards) {
 
         public Training(Optimizer optimizer, int batchSize, int epochs, boolean shuffle, int evalBatchSize) {
             this(optimizer, batchSize, epochs, shuffle, evalBatchSize, Schedule.CONSTANT, null, 0);
         }
 
+        /** One shard: the one-machine trainer. */
+        public Training(Optimizer optimizer, int batchSize, int epochs, boolean shuffle, int evalBatchSize,
+                Schedule schedule, EarlyStopping earlyStopping, int checkpointEvery) {
+            this(optimizer, batchSize, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery, 1);
+        }
+
         public Training withOptimizer(Optimizer o) {
-            return new Training(o, batchSize, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+            return new Training(o, batchSize, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery,
+                    shards);
         }
 
         public Training withBatchSize(int b) {
-            return new Training(optimizer, b, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+            return new Training(optimizer, b, epochs, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery,
+                    shards);
         }
 
         public Training withEpochs(int e) {
-            return new Training(optimizer, batchSize, e, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery);
+            return new Training(optimizer, batchSize, e, shuffle, evalBatchSize, schedule, earlyStopping, checkpointEvery,
+                    shards);
+        }
+
+        /** {@code training.shards}: each batch split into this many contiguous shards (docs/spark.md). */
+        public Training withShards(int k) {
+            return new Training(optimizer, batchSize, epochs, shuffle, evalBatchSize, schedule, earlyStopping,
+                    checkpointEvery, k);
         }
     }
 
@@ -323,6 +338,10 @@ public record RunConfig(String source, String name, long seed, Data data, int in
             t.put("earlyStopping", training.earlyStopping().toJsonMap());
         }
         t.put("checkpointEvery", training.checkpointEvery());
+        if (training.shards() != 1) {
+            // written only when set, so a one-shard run's config.json is what it was before shards existed
+            t.put("shards", training.shards());
+        }
         m.put("training", t);
         return m;
     }

@@ -172,6 +172,7 @@ public class TrainingRun {
         DataSource.Split split = dataSource.load(start.config().data());
         RunConfig c = withFitted(start.config(), split).resolveInput(split.train().features());
         Network network = ClassCheck.build(factory, c, split.train(), split.test());
+        dev.chainrule.engine.train.ShardedStep.check(network, c);
         if (start.checkpoint() != null) {
             start.store().check(start.checkpoint(), network, c);
         }

@@ -41,15 +41,26 @@ public class SgdTrainer implements Trainer {
     private static final long SHUFFLE_SALT = 0x5DEECE66DL;
 
     private final ProviderRegistry registry;
+    /** Where a sharded run's shards are computed (training.shards &gt; 1). */
+    private final ShardGradients.Factory shardFactory;
 
     /** With the built-in optimizers only (class path). */
     public SgdTrainer() {
         this(null);
     }
 
-    @Inject
     public SgdTrainer(ProviderRegistry registry) {
+        this(registry, ShardGradients.LOCAL);
+    }
+
+    @Inject
+    public SgdTrainer(ProviderRegistry registry, ShardBackend shards) {
+        this(registry, (ShardGradients.Factory) shards);
+    }
+
+    public SgdTrainer(ProviderRegistry registry, ShardGradients.Factory shards) {
         this.registry = registry;
+        this.shardFactory = shards;
     }
 
     @Override
@@ -59,8 +70,18 @@ public class SgdTrainer implements Trainer {
         Run run = new Run(network, all, test, config, optimizer, progress, metrics, store);
         TrainingState state = run.restoreOrStart(resume);
         long runStart = System.nanoTime();
-        while (state.epoch <= config.training().epochs() && !state.stopped) {
-            run.runEpoch(state);
+        if (config.training().shards() > 1) {
+            ShardedStep.check(network, config);
+            try (ShardGradients shards = shardFactory.open(config, network, run.train)) {
+                run.shards = shards;
+                while (state.epoch <= config.training().epochs() && !state.stopped) {
+                    run.runEpoch(state);
+                }
+            }
+        } else {
+            while (state.epoch <= config.training().epochs() && !state.stopped) {
+                run.runEpoch(state);
+            }
         }
         return run.finish(state, (System.nanoTime() - runStart) / 1e9);
     }
@@ -88,6 +109,8 @@ public class SgdTrainer implements Trainer {
         private Evaluation lastTest;
         /** The state to replay from when a batch diverges: the epoch start or the last checkpoint. */
         private Snapshot snapshot;
+        /** A sharded run's shard computation (training.shards &gt; 1), else null. */
+        private ShardGradients shards;
 
         Run(Network network, Samples all, Samples test, RunConfig config, Optimizer optimizer, ProgressSink progress,
                 MetricsSink metrics, CheckpointStore store) {
@@ -100,15 +123,9 @@ public class SgdTrainer implements Trainer {
             this.progress = progress;
             this.metrics = metrics;
             this.store = store;
-            RunConfig.EarlyStopping es = t.earlyStopping();
-            if (es != null) {
-                Samples[] split = all.validationSplit(es.validationFraction(), config.seed());
-                this.train = split[0];
-                this.validation = split[1];
-            } else {
-                this.train = all;
-                this.validation = null;
-            }
+            Samples[] split = trainingSplit(all, config);
+            this.train = split[0];
+            this.validation = split[1];
             this.n = train.size();
             this.b = Math.min(t.batchSize(), Math.max(1, n));
             int targets = train.regression() ? train.numClasses() : 0;
@@ -190,6 +207,19 @@ public class SgdTrainer implements Trainer {
             Batch batch = count == b ? full : tail;
             train.fill(order, from, count, batch.x, batch.labels);
             double l;
+            if (shards != null) {
+                List<ShardedStep.Shard> parts = shards.compute(state.epoch, order, from, count);
+                l = ShardedStep.apply(network, optimizer, parts, count);
+                if (!Double.isFinite(l)) {
+                    progress.epochFinished();
+                    throw diverged("loss is " + l, order, state.epoch);
+                }
+                state.lossSum += l;
+                state.correct += ShardedStep.correct(parts);
+                state.position = from + count;
+                progress.advanced(state.position);
+                return;
+            }
             if (batch.targets != null) {
                 train.fillTargets(order, from, count, batch.targets);
                 l = network.trainStep(batch.x, batch.targets, optimizer,
@@ -281,6 +311,15 @@ public class SgdTrainer implements Trainer {
         private CheckFailedException diverged(String what, int[] order, int epoch) {
             return SgdTrainer.diverged(what, network, optimizer, snapshot, train, order, b, epoch, store, config.seed());
         }
+    }
+
+    /**
+     * The samples a run trains on and early stopping's held-out validation split (null without early stopping):
+     * the trainer's and a sharded run's executors' (spark module) one definition, so both walk the same rows.
+     */
+    public static Samples[] trainingSplit(Samples all, RunConfig config) {
+        RunConfig.EarlyStopping es = config.training().earlyStopping();
+        return es == null ? new Samples[] {all, null} : all.validationSplit(es.validationFraction(), config.seed());
     }
 
     /** A batch's input and label (or target) buffers, reused for every batch of that size. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {TrainCommand.class, EvaluateCommand.class, dev.chainrule.runner.cli.PredictCommand.class,
                 PluginsCommand.class, DescribeCommand.class, VerifyPluginCommand.class, GradcheckCommand.class,
                 dev.chainrule.runner.cli.ExplainCommand.class, BenchCommand.class, ExportCommand.class, ImportWeightsCommand.class,
-                dev.chainrule.runner.cli.ServeCommand.class, HelpCommand.class},
+                dev.chainrule.runner.cli.ServeCommand.class, SweepCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or diverged training, 2 bad input.",
                 "Reference: docs/cli.md (commands), docs/config.md (config files)"})
 public class RunnerCommand implements Runnable {

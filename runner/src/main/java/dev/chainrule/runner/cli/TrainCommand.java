@@ -3,6 +3,8 @@ package dev.chainrule.runner.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chainrule.engine.base.BadInputException;
 import dev.chainrule.engine.base.Terminal;
+import dev.chainrule.engine.cluster.Cluster;
+import dev.chainrule.engine.train.ShardBackend;
 import dev.chainrule.engine.config.ConfigReader;
 import dev.chainrule.engine.config.RunConfig;
 import dev.chainrule.engine.pipeline.ConfigPipeline;
@@ -70,20 +72,28 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     TrustOption trust;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "compute the training.shards of every step as Spark tasks on MASTER (local[N], "
+                    + "local-cluster[W,C,MB], spark://HOST:PORT, yarn, k8s://URL): the same bits as the shards on "
+                    + "one machine; needs the spark module on the class path (spark/bin/runner-spark, docs/spark.md)")
+    String spark;
+
     private final ConfigPipeline configs;
     private final Provider<TrainingRun> runs;
     private final Terminal terminal;
     private final ObjectMapper mapper;
     private final ProviderRegistry registry;
+    private final ShardBackend shards;
 
     @Inject
     public TrainCommand(ConfigPipeline configs, Provider<TrainingRun> runs, Terminal terminal, ObjectMapper mapper,
-            ProviderRegistry registry) {
+            ProviderRegistry registry, ShardBackend shards) {
         this.configs = configs;
         this.runs = runs;
         this.terminal = terminal;
         this.mapper = mapper;
         this.registry = registry;
+        this.shards = shards;
     }
 
     @Override
@@ -115,6 +125,27 @@ public class TrainCommand implements Callable<Integer> {
             }
             request = TrainingRun.Request.fresh(applyOverrides(configs.read(config, config.toString())), out);
         }
+        Cluster.Session session = null;
+        if (spark != null) {
+            Cluster cluster = Cluster.load("--spark");
+            cluster.checkMaster(spark);
+            if (request.config() != null && request.config().training().shards() < 2) {
+                throw new BadInputException("--spark: training.shards is " + request.config().training().shards()
+                        + "; set it to the number of Spark tasks per step (at least 2)");
+            }
+            session = cluster.connect(spark, "chainrule train");
+            shards.use(session.shards());
+        }
+        try {
+            return trainAndServe(request);
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    private Integer trainAndServe(TrainingRun.Request request) {
         // listen before the run folder is made, so a port in use leaves nothing behind
         AtomicReference<List<RunFolders.Root>> served = new AtomicReference<>(List.of());
         RunServer server = !serve ? null : ServeCommand.start(new RunFolders(served::get), "the run",
@@ -154,6 +185,10 @@ public class TrainCommand implements Callable<Integer> {
         }
         if (batchSize != null) {
             check("--batch-size", batchSize, 1, ConfigReader.MAX_BATCH_SIZE);
+            if (batchSize < t.shards()) {
+                throw new BadInputException("--batch-size: " + batchSize + " is less than training.shards " + t.shards()
+                        + ": every shard of a batch needs a row");
+            }
             t = t.withBatchSize(batchSize);
         }
         if (learningRate != null) {
