@@ -175,31 +175,11 @@ public class PluginDataSource implements DataSource {
             offset = new double[f];
             divisor = new double[f];
             for (int j = 0; j < f; j++) {
-                if ("standardize".equals(scale)) {
-                    double sum = 0;
-                    for (int r : rows) {
-                        sum += t.value(r, j);
-                    }
-                    double mean = sum / rows.length;
-                    double sq = 0;
-                    for (int r : rows) {
-                        double d = t.value(r, j) - mean;
-                        sq += d * d;
-                    }
-                    double sd = Math.sqrt(sq / rows.length);
-                    offset[j] = mean;
-                    divisor[j] = sd > 0 && Double.isFinite(sd) ? sd : 1;
-                } else {
-                    double lo = Double.POSITIVE_INFINITY;
-                    double hi = Double.NEGATIVE_INFINITY;
-                    for (int r : rows) {
-                        double v = t.value(r, j);
-                        lo = Math.min(lo, v);
-                        hi = Math.max(hi, v);
-                    }
-                    offset[j] = lo;
-                    divisor[j] = hi > lo && Double.isFinite(hi - lo) ? hi - lo : 1;
-                }
+                int feature = j;
+                double[] od = "standardize".equals(scale) ? standardize(r -> t.value(r, feature), rows)
+                        : minmax(r -> t.value(r, feature), rows);
+                offset[j] = od[0];
+                divisor[j] = od[1];
             }
         }
         double[] tOffset = new double[0];
@@ -209,24 +189,43 @@ public class PluginDataSource implements DataSource {
             tOffset = new double[k];
             tDivisor = new double[k];
             for (int j = 0; j < k; j++) {
-                double sum = 0;
-                for (int r : rows) {
-                    sum += t.target(r, j);
-                }
-                double mean = sum / rows.length;
-                double sq = 0;
-                for (int r : rows) {
-                    double d = t.target(r, j) - mean;
-                    sq += d * d;
-                }
-                double sd = Math.sqrt(sq / rows.length);
-                tOffset[j] = mean;
-                tDivisor[j] = sd > 0 && Double.isFinite(sd) ? sd : 1;
+                int target = j;
+                double[] od = standardize(r -> t.target(r, target), rows);
+                tOffset[j] = od[0];
+                tDivisor[j] = od[1];
             }
         }
         return new RunConfig.Fitted(t.isClassification() ? t.classNames() : null,
                 t.isClassification() ? null : t.targetNames(), t.featureNames(), scale, offset, divisor, tOffset,
                 tDivisor);
+    }
+
+    /** {@code {mean, population standard deviation}} of a column over the rows, two passes in row order. */
+    private static double[] standardize(java.util.function.IntToDoubleFunction value, int[] rows) {
+        double sum = 0;
+        for (int r : rows) {
+            sum += value.applyAsDouble(r);
+        }
+        double mean = sum / rows.length;
+        double sq = 0;
+        for (int r : rows) {
+            double d = value.applyAsDouble(r) - mean;
+            sq += d * d;
+        }
+        double sd = Math.sqrt(sq / rows.length);
+        return new double[] {mean, sd > 0 && Double.isFinite(sd) ? sd : 1};
+    }
+
+    /** {@code {minimum, range}} of a column over the rows; a constant column keeps divisor 1. */
+    private static double[] minmax(java.util.function.IntToDoubleFunction value, int[] rows) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int r : rows) {
+            double v = value.applyAsDouble(r);
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return new double[] {lo, hi > lo && Double.isFinite(hi - lo) ? hi - lo : 1};
     }
 
     /** A recorded fit must still describe the data: same classes (or targets) and features. */
