@@ -2,7 +2,7 @@
 """Each built-in optimizer against torch.optim, in float64, on the same network, weights and batches.
 
 A small network (6 inputs, dense 8, sigmoid, dense 3, softmax, cross-entropy) starts from the same random
-weights in PyTorch and in chainrule (dev.chainrule.engine.bench.OptimizerReplay) and trains a few steps on
+weights in PyTorch and in chainrule (dev.chainrule.engine.timing.OptimizerReplay) and trains a few steps on
 the same batches; the script prints, per optimizer setting and parameter, the largest normwise relative
 difference ||θ_chainrule − θ_torch|| / ||θ_torch|| over the steps. Target: ≤ 1e-12.
 
@@ -104,7 +104,7 @@ def chainrule_run(case, weights, batches):
     try:
         jar = os.path.join(ROOT, "runner", "target", "runner.jar")
         r = subprocess.run(["java", "--add-modules", "jdk.incubator.vector", "-cp", jar,
-                            "dev.chainrule.engine.bench.OptimizerReplay", path],
+                            "dev.chainrule.engine.timing.OptimizerReplay", path],
                            capture_output=True, text=True, check=True)
         return json.loads(r.stdout.strip().splitlines()[-1])["steps"]
     finally:

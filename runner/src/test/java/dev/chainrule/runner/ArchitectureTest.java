@@ -55,7 +55,7 @@ class ArchitectureTest {
             Map.entry("config", Set.of("base", "io", "network", "registry")),
             Map.entry("pipeline", Set.of("config", "plugins", "registry")),
             Map.entry("train", Set.of("base", "config", "data", "io", "network", "registry")),
-            Map.entry("bench", Set.of("config", "network", "registry", "train")),
+            Map.entry("timing", Set.of("config", "network", "registry", "train")),
             Map.entry("output", Set.of("base", "config", "network", "plugins", "train", "io")),
             Map.entry("report", Set.of("network", "train", "io", "output")),
             Map.entry("predict", Set.of("base", "config", "io", "output", "plugins", "report")),

@@ -203,7 +203,25 @@ class DocsTest {
     /** Issue 25: the repository root holds no stray benchmark output. */
     @Test
     void noBenchmarkOutputAtTheRoot() {
-        assertTrue(!Files.exists(ROOT.resolve("jmh-result.text")), "jmh-result.text belongs under benchmarks/");
+        assertTrue(!Files.exists(ROOT.resolve("jmh-result.text")), "jmh-result.text belongs under jmh/results/");
+    }
+
+    /**
+     * Three things measure speed and each has its own name: the side-by-side scripts (bench/), the JMH kernel
+     * benchmarks (jmh/) and the command (runner bench, in the engine package timing); no second folder or package
+     * is called bench, and docs/development.md tells the three apart.
+     */
+    @Test
+    void speedToolsHaveDistinctNames() throws IOException {
+        assertTrue(Files.isDirectory(ROOT.resolve("bench")), "bench/ holds the side-by-side scripts");
+        assertTrue(Files.isRegularFile(ROOT.resolve("jmh/pom.xml")), "jmh/ holds the JMH benchmarks");
+        assertTrue(!Files.exists(ROOT.resolve("benchmarks")), "benchmarks/ was renamed jmh/");
+        assertTrue(!Files.exists(ROOT.resolve("engine/src/main/java/dev/chainrule/engine/bench")),
+                "the engine's timing code lives in dev.chainrule.engine.timing");
+        String dev = Files.readString(ROOT.resolve("docs/development.md"));
+        for (String name : List.of("`runner bench CONFIG`", "`bench/`", "`jmh/`", "dev.chainrule.engine.timing")) {
+            assertTrue(dev.contains(name), "docs/development.md tells the speed tools apart; missing " + name);
+        }
     }
 
     /** Each command's usage help, as `runner CMD --help` prints it at a fixed width, in a code block. */

@@ -5,7 +5,7 @@ import dev.chainrule.api.Optimizer;
 import dev.chainrule.kernels.Parallelism;
 import dev.chainrule.engine.base.BadInputException;
 import dev.chainrule.engine.base.Terminal;
-import dev.chainrule.engine.bench.Throughput;
+import dev.chainrule.engine.timing.Throughput;
 import dev.chainrule.engine.config.ConfigReader;
 import dev.chainrule.engine.config.NetworkFactory;
 import dev.chainrule.engine.config.RunConfig;

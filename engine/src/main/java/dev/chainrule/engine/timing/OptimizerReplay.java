@@ -1,4 +1,4 @@
-package dev.chainrule.engine.bench;
+package dev.chainrule.engine.timing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +25,7 @@ import java.util.List;
  * parameter row-major], "batches": [{"x": [[...], ...], "y": [...]}, ...]}}. Output (stdout, JSON):
  * {@code {"steps": [[each parameter row-major after step 1], ...]}}.
  *
- * <p>Run: {@code java -cp runner/target/runner.jar dev.chainrule.engine.bench.OptimizerReplay in.json}.
+ * <p>Run: {@code java -cp runner/target/runner.jar dev.chainrule.engine.timing.OptimizerReplay in.json}.
  */
 public final class OptimizerReplay {
     private OptimizerReplay() {

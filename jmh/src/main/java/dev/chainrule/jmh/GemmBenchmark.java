@@ -1,4 +1,4 @@
-package dev.chainrule.benchmarks;
+package dev.chainrule.jmh;
 
 import dev.chainrule.kernels.Gemm;
 import java.util.SplittableRandom;

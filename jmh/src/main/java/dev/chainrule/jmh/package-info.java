@@ -3,4 +3,4 @@
  * default build). A package of its own: it uses the layers and kernels only through their public api, as a
  * plugin would, and puts no class into their packages.
  */
-package dev.chainrule.benchmarks;
+package dev.chainrule.jmh;

@@ -1,4 +1,4 @@
-package dev.chainrule.benchmarks;
+package dev.chainrule.jmh;
 
 import dev.chainrule.layers.Dense;
 import dev.chainrule.layers.Initializer;

@@ -1,4 +1,4 @@
-package dev.chainrule.engine.bench;
+package dev.chainrule.engine.timing;
 
 import dev.chainrule.api.ForwardContext;
 import dev.chainrule.engine.network.Network;

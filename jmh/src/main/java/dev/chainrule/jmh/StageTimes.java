@@ -1,4 +1,4 @@
-package dev.chainrule.benchmarks;
+package dev.chainrule.jmh;
 
 import dev.chainrule.layers.Dense;
 import dev.chainrule.layers.Initializer;
@@ -22,7 +22,7 @@ import java.util.Locale;
  * {@code System.nanoTime} and printed in µs per sample after each of five epochs.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar \
+ * java --add-modules jdk.incubator.vector -XX:+UseSerialGC -cp jmh/target/jmh-benchmarks.jar \
  *     dev.chainrule.layers.StageTimes MNIST_DIR BATCH THREADS
  * </pre>
  *
