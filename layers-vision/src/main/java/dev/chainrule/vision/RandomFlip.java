@@ -4,12 +4,7 @@ import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.RandomSource;
 import dev.chainrule.api.Shape;
-import dev.chainrule.api.Tensor;
-import dev.chainrule.api.Transform;
-import dev.chainrule.api.support.IdentityJacobian;
-import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.api.support.VjpJacobian;
-import dev.chainrule.kernels.Parallelism;
 
 /**
  * Random mirroring, an augmentation: in training each row's {@code C×H×W} image is flipped left–right with
@@ -30,23 +25,18 @@ import dev.chainrule.kernels.Parallelism;
  * {@code n = C·H·W}, a {@link VjpJacobian} holding the row's flips; {@code I} after an inference pass. A flip
  * is its own inverse, so {@code P} is symmetric and backward {@code g·P} flips the gradient the same way.
  */
-public final class RandomFlip extends ShapedStage implements Transform {
+public final class RandomFlip extends RandomRowStage {
     /** The type id. */
     public static final String TYPE = "random-flip";
 
     private final int channels;
     private final int height;
     private final int width;
-    private final int n;
     private final boolean horizontal;
     private final boolean vertical;
     private final double p;
     /** Per row of the last training batch: bit 0 = flipped left–right, bit 1 = flipped upside down. */
     private byte[] flips = new byte[0];
-    private boolean lastTraining;
-    private int lastBatch = -1;
-    private Tensor output;
-    private Tensor inputGradient;
 
     /**
      * @param shape a {@code C×H×W} image
@@ -65,7 +55,6 @@ public final class RandomFlip extends ShapedStage implements Transform {
         this.channels = shape.dim(0);
         this.height = shape.dim(1);
         this.width = shape.dim(2);
-        this.n = shape.size();
         this.horizontal = horizontal;
         this.vertical = vertical;
         this.p = p;
@@ -86,30 +75,21 @@ public final class RandomFlip extends ShapedStage implements Transform {
     /** {@code {left–right, upside down}} of {@code row} in the last forward (both false after inference). */
     public boolean[] flips(int row) {
         checkRow(row);
-        int f = lastTraining ? flips[row] : 0;
+        int f = lastTraining() ? flips[row] : 0;
         return new boolean[] {(f & 1) != 0, (f & 2) != 0};
     }
 
     @Override
-    public Tensor forward(Tensor x, ForwardContext context) {
-        if (x.cols() != n) {
-            throw new IllegalArgumentException("random-flip: expects rows of " + n + " values, got " + x);
-        }
-        int batch = x.rows();
-        lastBatch = batch;
-        lastTraining = context.training() && p > 0.0;
-        output = Tensor.reuse(output, batch, n);
-        double[] xs = x.data();
-        double[] y = output.data();
-        if (!lastTraining) {
-            System.arraycopy(xs, 0, y, 0, batch * n);
-            return output;
-        }
+    protected boolean active() {
+        return p > 0.0;
+    }
+
+    @Override
+    protected void forwardTraining(double[] xs, double[] y, int batch, ForwardContext context) {
         if (flips.length < batch) {
             flips = new byte[batch];
         }
         byte[] fl = flips;
-        // each row's flips depend on (seed, stage, step, row) only, so any split of the rows gives the same bits
         parallelRows(batch, b -> {
             RandomSource r = context.random(b);
             boolean h = horizontal && r.bernoulli(p, 0);
@@ -117,15 +97,10 @@ public final class RandomFlip extends ShapedStage implements Transform {
             fl[b] = (byte) ((h ? 1 : 0) | (v ? 2 : 0));
             flip(xs, b * n, y, b * n, channels, height, width, h, v);
         });
-        return output;
     }
 
     @Override
-    public Jacobian jacobian(int row) {
-        checkRow(row);
-        if (!lastTraining) {
-            return new IdentityJacobian(n);
-        }
+    protected Jacobian trainingJacobian(int row) {
         int f = flips[row];
         boolean h = (f & 1) != 0;
         boolean v = (f & 2) != 0;
@@ -139,29 +114,11 @@ public final class RandomFlip extends ShapedStage implements Transform {
     }
 
     @Override
-    public Tensor backward(Tensor g, boolean propagate) {
-        if (lastBatch < 0) {
-            throw new IllegalStateException("random-flip: backward before forward");
-        }
-        if (g.rows() != lastBatch || g.cols() != n) {
-            throw new IllegalArgumentException("random-flip: gradient " + g + " against a batch of " + lastBatch
-                    + "×" + n);
-        }
-        if (!propagate) {
-            return null;
-        }
-        inputGradient = Tensor.reuse(inputGradient, lastBatch, n);
-        double[] gs = g.data();
-        double[] out = inputGradient.data();
-        if (!lastTraining) {
-            System.arraycopy(gs, 0, out, 0, lastBatch * n);
-            return inputGradient;
-        }
+    protected void backwardTraining(double[] gs, double[] out, int batch) {
         byte[] fl = flips;
         // g·P = Pᵀg = Pg: a flip undoes itself
-        parallelRows(lastBatch, b -> flip(gs, b * n, out, b * n, channels, height, width, (fl[b] & 1) != 0,
+        parallelRows(batch, b -> flip(gs, b * n, out, b * n, channels, height, width, (fl[b] & 1) != 0,
                 (fl[b] & 2) != 0));
-        return inputGradient;
     }
 
     /**
@@ -181,23 +138,6 @@ public final class RandomFlip extends ShapedStage implements Transform {
                     }
                 }
             }
-        }
-    }
-
-    /** Rows over the deterministic pool when the batch is large enough to pay for it (copies only: any split is bitwise the same). */
-    private void parallelRows(int batch, java.util.function.IntConsumer row) {
-        int parts = (long) batch * n < Parallelism.MIN_WORK / 4 ? 1 : Math.min(Parallelism.threads(), batch);
-        Parallelism.run(parts, t -> {
-            int b1 = Parallelism.split(batch, parts, t + 1);
-            for (int b = Parallelism.split(batch, parts, t); b < b1; b++) {
-                row.accept(b);
-            }
-        });
-    }
-
-    private void checkRow(int row) {
-        if (row < 0 || row >= lastBatch) {
-            throw new IndexOutOfBoundsException("random-flip: row " + row + " of a batch of " + Math.max(lastBatch, 0));
         }
     }
 }

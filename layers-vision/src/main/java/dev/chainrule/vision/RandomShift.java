@@ -4,12 +4,7 @@ import dev.chainrule.api.ForwardContext;
 import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.RandomSource;
 import dev.chainrule.api.Shape;
-import dev.chainrule.api.Tensor;
-import dev.chainrule.api.Transform;
-import dev.chainrule.api.support.IdentityJacobian;
-import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.api.support.VjpJacobian;
-import dev.chainrule.kernels.Parallelism;
 import java.util.Arrays;
 
 /**
@@ -34,22 +29,17 @@ import java.util.Arrays;
  * an inference pass. It is a {@link VjpJacobian} holding the row's shift, recorded at forward. Backward is
  * {@code g·S = Sᵀg}: the gradient moved by {@code (−dy, −dx)} with zeros where it has no source.
  */
-public final class RandomShift extends ShapedStage implements Transform {
+public final class RandomShift extends RandomRowStage {
     /** The type id. */
     public static final String TYPE = "random-shift";
 
     private final int channels;
     private final int height;
     private final int width;
-    private final int n;
     private final int max;
     private final double fill;
     /** (dy, dx) of each row of the last training batch. */
     private int[] shifts = new int[0];
-    private boolean lastTraining;
-    private int lastBatch = -1;
-    private Tensor output;
-    private Tensor inputGradient;
 
     /**
      * @param shape a {@code C×H×W} image
@@ -68,7 +58,6 @@ public final class RandomShift extends ShapedStage implements Transform {
         if (!Double.isFinite(fill)) {
             throw new IllegalArgumentException("random-shift: fill must be finite, got " + fill);
         }
-        this.n = shape.size();
         this.max = max;
         this.fill = fill;
     }
@@ -84,7 +73,7 @@ public final class RandomShift extends ShapedStage implements Transform {
     /** The shift {@code {dy, dx}} of {@code row} in the last forward ({0, 0} after inference). */
     public int[] shift(int row) {
         checkRow(row);
-        return lastTraining ? new int[] {shifts[2 * row], shifts[2 * row + 1]} : new int[2];
+        return lastTraining() ? new int[] {shifts[2 * row], shifts[2 * row + 1]} : new int[2];
     }
 
     /** One draw in {@code [−max, max]}, uniform; index 0 is dy, 1 is dx. */
@@ -95,25 +84,16 @@ public final class RandomShift extends ShapedStage implements Transform {
     }
 
     @Override
-    public Tensor forward(Tensor x, ForwardContext context) {
-        if (x.cols() != n) {
-            throw new IllegalArgumentException("random-shift: expects rows of " + n + " values, got " + x);
-        }
-        int batch = x.rows();
-        lastBatch = batch;
-        lastTraining = context.training() && max > 0;
-        output = Tensor.reuse(output, batch, n);
-        double[] xs = x.data();
-        double[] y = output.data();
-        if (!lastTraining) {
-            System.arraycopy(xs, 0, y, 0, batch * n);
-            return output;
-        }
+    protected boolean active() {
+        return max > 0;
+    }
+
+    @Override
+    protected void forwardTraining(double[] xs, double[] y, int batch, ForwardContext context) {
         if (shifts.length < 2 * batch) {
             shifts = new int[2 * batch];
         }
         int[] sh = shifts;
-        // each row's shift depends on (seed, stage, step, row) only, so any split of the rows gives the same bits
         parallelRows(batch, b -> {
             RandomSource r = context.random(b);
             int dy = draw(r, 0, max);
@@ -122,15 +102,10 @@ public final class RandomShift extends ShapedStage implements Transform {
             sh[2 * b + 1] = dx;
             shift(xs, b * n, y, b * n, channels, height, width, dy, dx, fill);
         });
-        return output;
     }
 
     @Override
-    public Jacobian jacobian(int row) {
-        checkRow(row);
-        if (!lastTraining) {
-            return new IdentityJacobian(n);
-        }
+    protected Jacobian trainingJacobian(int row) {
         int dy = shifts[2 * row];
         int dx = shifts[2 * row + 1];
         int c = channels;
@@ -142,29 +117,11 @@ public final class RandomShift extends ShapedStage implements Transform {
     }
 
     @Override
-    public Tensor backward(Tensor g, boolean propagate) {
-        if (lastBatch < 0) {
-            throw new IllegalStateException("random-shift: backward before forward");
-        }
-        if (g.rows() != lastBatch || g.cols() != n) {
-            throw new IllegalArgumentException("random-shift: gradient " + g + " against a batch of " + lastBatch
-                    + "×" + n);
-        }
-        if (!propagate) {
-            return null;
-        }
-        inputGradient = Tensor.reuse(inputGradient, lastBatch, n);
-        double[] gs = g.data();
-        double[] out = inputGradient.data();
-        if (!lastTraining) {
-            System.arraycopy(gs, 0, out, 0, lastBatch * n);
-            return inputGradient;
-        }
+    protected void backwardTraining(double[] gs, double[] out, int batch) {
         int[] sh = shifts;
         // g·S = Sᵀg: the opposite shift, zeros where no output pixel read the input pixel
-        parallelRows(lastBatch, b -> shift(gs, b * n, out, b * n, channels, height, width, -sh[2 * b],
+        parallelRows(batch, b -> shift(gs, b * n, out, b * n, channels, height, width, -sh[2 * b],
                 -sh[2 * b + 1], 0.0));
-        return inputGradient;
     }
 
     /**
@@ -187,23 +144,6 @@ public final class RandomShift extends ShapedStage implements Transform {
                 System.arraycopy(src, so + (ch * h + si) * w + j0 - dx, dst, o + j0, j1 - j0);
                 Arrays.fill(dst, o + j1, o + w, fill);
             }
-        }
-    }
-
-    /** Rows over the deterministic pool when the batch is large enough to pay for it (copies only: any split is bitwise the same). */
-    private void parallelRows(int batch, java.util.function.IntConsumer row) {
-        int parts = (long) batch * n < Parallelism.MIN_WORK / 4 ? 1 : Math.min(Parallelism.threads(), batch);
-        Parallelism.run(parts, t -> {
-            int b1 = Parallelism.split(batch, parts, t + 1);
-            for (int b = Parallelism.split(batch, parts, t); b < b1; b++) {
-                row.accept(b);
-            }
-        });
-    }
-
-    private void checkRow(int row) {
-        if (row < 0 || row >= lastBatch) {
-            throw new IndexOutOfBoundsException("random-shift: row " + row + " of a batch of " + Math.max(lastBatch, 0));
         }
     }
 }
