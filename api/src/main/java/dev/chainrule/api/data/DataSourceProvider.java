@@ -1,6 +1,7 @@
 package dev.chainrule.api.data;
 
 import dev.chainrule.api.ComponentProvider;
+import dev.chainrule.api.DescribedProvider;
 import dev.chainrule.api.OptionSpec;
 import java.util.List;
 import java.util.Objects;
@@ -30,52 +31,27 @@ public interface DataSourceProvider extends ComponentProvider {
      * rejects unknown option keys, validates every typed spec, then calls the loader with a context carrying
      * the type id.
      */
-    abstract class Base implements DataSourceProvider {
-        private final String type;
-        private final String description;
+    abstract class Base extends DescribedProvider implements DataSourceProvider {
         private final Function<DataContext, DataSet> loader;
-        private final List<OptionSpec> options;
 
         /** A provider whose type id is its class's {@link dev.chainrule.api.Plugin} annotation. */
         protected Base(String description, Function<DataContext, DataSet> loader, OptionSpec... options) {
-            this.type = ComponentProvider.annotatedType(getClass());
-            this.description = Objects.requireNonNull(description, "description");
+            super(null, description, List.of(options));
             this.loader = Objects.requireNonNull(loader, "loader");
-            this.options = List.of(options);
         }
 
         protected Base(String type, String description, Function<DataContext, DataSet> loader,
                 OptionSpec... options) {
-            this.type = Objects.requireNonNull(type, "type");
-            this.description = Objects.requireNonNull(description, "description");
+            super(Objects.requireNonNull(type, "type"), description, List.of(options));
             this.loader = Objects.requireNonNull(loader, "loader");
-            this.options = List.of(options);
-        }
-
-        @Override
-        public final String type() {
-            return type;
-        }
-
-        @Override
-        public final String description() {
-            return description;
-        }
-
-        @Override
-        public final List<OptionSpec> options() {
-            return options;
         }
 
         @Override
         public final DataSet load(DataContext context) {
-            context.options().requireKnown(options);
-            for (OptionSpec s : options) {
-                s.validate(context.options());
-            }
-            DataSet d = loader.apply(context.withType(type));
+            checkOptions(context.options());
+            DataSet d = loader.apply(context.withType(type()));
             if (d == null) {
-                throw new IllegalStateException(type + ": the loader returned null");
+                throw new IllegalStateException(type() + ": the loader returned null");
             }
             return d;
         }
