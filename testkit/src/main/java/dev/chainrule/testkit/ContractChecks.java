@@ -787,22 +787,94 @@ public final class ContractChecks {
         return f.create(3).targets().contains(kind);
     }
 
+    /**
+     * What the loss checks feed a loss: class labels or value targets, drawn from the same stream as the
+     * predictions. Each kind has its own seeds (value targets 500 on) and its own words in the check lines.
+     */
+    private enum Feed {
+        CLASSES(Loss.Targets.CLASSES, "", "on class labels", 0),
+        VALUES(Loss.Targets.VALUES, " on value targets", "on value targets", 500);
+
+        final Loss.Targets kind;
+        /** Appended to a check's subject: "" for labels, the classic wording. */
+        final String words;
+        final String skipWords;
+        final int seed;
+
+        Feed(Loss.Targets kind, String words, String skipWords, int seed) {
+            this.kind = kind;
+            this.words = words;
+            this.skipWords = skipWords;
+            this.seed = seed;
+        }
+
+        /** A batch's targets drawn for {@code rows × n} predictions. */
+        Drawn draw(int rows, int n, SplittableRandom rng) {
+            return this == CLASSES ? new Drawn(labels(rows, n, rng), null) : new Drawn(null, valueTargets(rows, n, rng));
+        }
+
+        /** Skipped when the loss does not take this kind, else null. */
+        List<CheckResult> skipUnless(LossFactory f, String checks) {
+            if (takes(f, kind)) {
+                return null;
+            }
+            return List.of(CheckResult.skip(f.create(3).type() + " " + checks + " " + skipWords + ": its targets() are "
+                    + f.create(3).targets()));
+        }
+    }
+
+    /** One batch's targets: labels or values, whichever {@link Feed} drew. */
+    private record Drawn(int[] labels, Tensor values) {
+        double forward(Loss l, Tensor x) {
+            return labels != null ? l.forward(x, labels) : l.forward(x, values);
+        }
+
+        CheckResult jacobian(JacobianChecker checker, Loss l, Tensor x, int row) {
+            return labels != null ? checker.checkLossJacobian(l, x, labels, row) : checker.checkLossJacobian(l, x, values, row);
+        }
+
+        CheckResult batchEqualsRows(JacobianChecker checker, Loss l, Tensor x) {
+            return labels != null ? checker.checkLossBatchEqualsRows(l, x, labels)
+                    : checker.checkLossBatchEqualsRows(l, x, values);
+        }
+    }
+
     private static List<CheckResult> skipLabels(LossFactory f, String checks) {
-        return List.of(CheckResult.skip(f.create(3).type() + " " + checks + " on class labels: its targets() are "
-                + f.create(3).targets()));
+        return Feed.CLASSES.skipUnless(f, checks);
     }
 
     /** A finite value, inputSize N, Jacobian 1×N, backward B×N (on class labels; skipped for a value-only loss). */
     public List<CheckResult> lossShapes(LossFactory f, Predictions p, int[] sizes) {
-        if (!takes(f, Loss.Targets.CLASSES)) {
-            return skipLabels(f, "shapes");
+        return lossShapes(Feed.CLASSES, f, p, sizes);
+    }
+
+    /** {@code D_p} against central differences at every row, ordinary or extreme predictions. */
+    public List<CheckResult> lossJacobians(LossFactory f, Predictions p, int[] sizes, boolean extreme) {
+        return lossJacobians(Feed.CLASSES, f, p, sizes, extreme);
+    }
+
+    /** backward rows equal the Jacobian rows, and each Jacobian's VJP equals its dense form. */
+    public List<CheckResult> lossBackward(LossFactory f, Predictions p, int[] sizes) {
+        return lossBackward(Feed.CLASSES, f, p, sizes);
+    }
+
+    /** The batch's summed loss and gradient rows equal those of single rows. */
+    public List<CheckResult> lossBatchEqualsRows(LossFactory f, Predictions p, int[] sizes) {
+        return lossBatchEqualsRows(Feed.CLASSES, f, p, sizes);
+    }
+
+    private List<CheckResult> lossShapes(Feed feed, LossFactory f, Predictions p, int[] sizes) {
+        List<CheckResult> skipped = feed.skipUnless(f, "shapes");
+        if (skipped != null) {
+            return skipped;
         }
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
-            SplittableRandom rng = new SplittableRandom(n);
+            SplittableRandom rng = new SplittableRandom(feed.seed + n);
             Loss l = f.create(n);
-            String what = l.type() + " at N=" + n;
-            double v = l.forward(p.draw(BATCH, n, false, rng), labels(BATCH, n, rng));
+            String what = l.type() + feed.words + " at N=" + n;
+            Tensor x = p.draw(BATCH, n, false, rng);
+            double v = feed.draw(BATCH, n, rng).forward(l, x);
             if (l.inputSize() != n) {
                 out.add(fail(what + ": inputSize() is " + l.inputSize()));
             } else if (!Double.isFinite(v)) {
@@ -819,53 +891,56 @@ public final class ContractChecks {
         return out;
     }
 
-    /** {@code D_p} against central differences at every row, ordinary or extreme predictions. */
-    public List<CheckResult> lossJacobians(LossFactory f, Predictions p, int[] sizes, boolean extreme) {
-        if (!takes(f, Loss.Targets.CLASSES)) {
-            return skipLabels(f, "D_p");
+    private List<CheckResult> lossJacobians(Feed feed, LossFactory f, Predictions p, int[] sizes, boolean extreme) {
+        List<CheckResult> skipped = feed.skipUnless(f, "D_p");
+        if (skipped != null) {
+            return skipped;
         }
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
-            SplittableRandom rng = new SplittableRandom((extreme ? 200 : 100) + n);
+            SplittableRandom rng = new SplittableRandom(feed.seed + (extreme ? 200 : 100) + n);
             Tensor x = p.draw(BATCH, n, extreme, rng);
-            int[] y = labels(BATCH, n, rng);
+            Drawn t = feed.draw(BATCH, n, rng);
             for (int r = 0; r < BATCH; r++) {
-                out.add(checker.checkLossJacobian(f.create(n), x, y, r));
+                out.add(t.jacobian(checker, f.create(n), x, r));
             }
         }
         return out;
     }
 
-    /** backward rows equal the Jacobian rows, and each Jacobian's VJP equals its dense form. */
-    public List<CheckResult> lossBackward(LossFactory f, Predictions p, int[] sizes) {
-        if (!takes(f, Loss.Targets.CLASSES)) {
-            return skipLabels(f, "backward");
+    private List<CheckResult> lossBackward(Feed feed, LossFactory f, Predictions p, int[] sizes) {
+        List<CheckResult> skipped = feed.skipUnless(f, "backward");
+        if (skipped != null) {
+            return skipped;
         }
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
-            SplittableRandom rng = new SplittableRandom(300 + n);
+            SplittableRandom rng = new SplittableRandom(feed.seed + 300 + n);
             Loss l = f.create(n);
-            l.forward(p.draw(BATCH, n, false, rng), labels(BATCH, n, rng));
+            Tensor x = p.draw(BATCH, n, false, rng);
+            feed.draw(BATCH, n, rng).forward(l, x);
             Tensor g = l.backward().copy();
             double[][] rows = new double[BATCH][];
             for (int b = 0; b < BATCH; b++) {
                 rows[b] = l.jacobian(b).toDense()[0];
-                out.add(checker.checkVjp(l.type() + " D_p at row " + b, l.jacobian(b), new double[] {1.0}));
+                out.add(checker.checkVjp(l.type() + " D_p" + feed.words + " at row " + b, l.jacobian(b),
+                        new double[] {1.0}));
             }
-            out.add(checker.compare(l.type() + " backward vs jacobian rows", g.toArray(), rows, null));
+            out.add(checker.compare(l.type() + " backward vs jacobian rows" + feed.words, g.toArray(), rows, null));
         }
         return out;
     }
 
-    /** The batch's summed loss and gradient rows equal those of single rows. */
-    public List<CheckResult> lossBatchEqualsRows(LossFactory f, Predictions p, int[] sizes) {
-        if (!takes(f, Loss.Targets.CLASSES)) {
-            return skipLabels(f, "batch = single rows");
+    private List<CheckResult> lossBatchEqualsRows(Feed feed, LossFactory f, Predictions p, int[] sizes) {
+        List<CheckResult> skipped = feed.skipUnless(f, "batch = single rows");
+        if (skipped != null) {
+            return skipped;
         }
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
-            SplittableRandom rng = new SplittableRandom(400 + n);
-            out.add(checker.checkLossBatchEqualsRows(f.create(n), p.draw(BATCH, n, false, rng), labels(BATCH, n, rng)));
+            SplittableRandom rng = new SplittableRandom(feed.seed + 400 + n);
+            Tensor x = p.draw(BATCH, n, false, rng);
+            out.add(feed.draw(BATCH, n, rng).batchEqualsRows(checker, f.create(n), x));
         }
         return out;
     }
@@ -927,87 +1002,24 @@ public final class ContractChecks {
         return uniform(rows, n, 2, rng);
     }
 
-    private static List<CheckResult> skipValues(LossFactory f, String checks) {
-        return List.of(CheckResult.skip(f.create(3).type() + " " + checks + " on value targets: its targets() are "
-                + f.create(3).targets()));
-    }
-
-    /** On value targets: a finite value, Jacobian 1×N, backward B×N (skipped for a loss on class labels only). */
+    /** On value targets: a finite value, inputSize N, Jacobian 1×N, backward B×N (skipped for a loss on class labels only). */
     public List<CheckResult> lossValueShapes(LossFactory f, Predictions p, int[] sizes) {
-        if (!takes(f, Loss.Targets.VALUES)) {
-            return skipValues(f, "shapes");
-        }
-        List<CheckResult> out = new ArrayList<>();
-        for (int n : sizes) {
-            SplittableRandom rng = new SplittableRandom(500 + n);
-            Loss l = f.create(n);
-            String what = l.type() + " on value targets at N=" + n;
-            double v = l.forward(p.draw(BATCH, n, false, rng), valueTargets(BATCH, n, rng));
-            if (!Double.isFinite(v)) {
-                out.add(fail(what + ": loss value " + v));
-            } else if (l.jacobian(0).rows() != 1 || l.jacobian(0).cols() != n) {
-                out.add(fail(what + ": D_p is " + l.jacobian(0).rows() + "×" + l.jacobian(0).cols() + ", expected 1×" + n));
-            } else if (l.backward().rows() != BATCH || l.backward().cols() != n) {
-                out.add(fail(what + ": backward is " + l.backward().rows() + "×" + l.backward().cols()
-                        + ", expected " + BATCH + "×" + n));
-            } else {
-                out.add(pass(what + ": finite value, D_p 1×" + n));
-            }
-        }
-        return out;
+        return lossShapes(Feed.VALUES, f, p, sizes);
     }
 
     /** On value targets: {@code D_p} against central differences at every row, ordinary or extreme predictions. */
     public List<CheckResult> lossValueJacobians(LossFactory f, Predictions p, int[] sizes, boolean extreme) {
-        if (!takes(f, Loss.Targets.VALUES)) {
-            return skipValues(f, "D_p");
-        }
-        List<CheckResult> out = new ArrayList<>();
-        for (int n : sizes) {
-            SplittableRandom rng = new SplittableRandom((extreme ? 700 : 600) + n);
-            Tensor x = p.draw(BATCH, n, extreme, rng);
-            Tensor t = valueTargets(BATCH, n, rng);
-            for (int r = 0; r < BATCH; r++) {
-                out.add(checker.checkLossJacobian(f.create(n), x, t, r));
-            }
-        }
-        return out;
+        return lossJacobians(Feed.VALUES, f, p, sizes, extreme);
     }
 
     /** On value targets: backward rows equal the Jacobian rows, and each Jacobian's VJP equals its dense form. */
     public List<CheckResult> lossValueBackward(LossFactory f, Predictions p, int[] sizes) {
-        if (!takes(f, Loss.Targets.VALUES)) {
-            return skipValues(f, "backward");
-        }
-        List<CheckResult> out = new ArrayList<>();
-        for (int n : sizes) {
-            SplittableRandom rng = new SplittableRandom(800 + n);
-            Loss l = f.create(n);
-            l.forward(p.draw(BATCH, n, false, rng), valueTargets(BATCH, n, rng));
-            Tensor g = l.backward().copy();
-            double[][] rows = new double[BATCH][];
-            for (int b = 0; b < BATCH; b++) {
-                rows[b] = l.jacobian(b).toDense()[0];
-                out.add(checker.checkVjp(l.type() + " D_p on value targets at row " + b, l.jacobian(b),
-                        new double[] {1.0}));
-            }
-            out.add(checker.compare(l.type() + " backward vs jacobian rows (value targets)", g.toArray(), rows, null));
-        }
-        return out;
+        return lossBackward(Feed.VALUES, f, p, sizes);
     }
 
     /** On value targets: the batch's summed loss and gradient rows equal those of single rows. */
     public List<CheckResult> lossValueBatchEqualsRows(LossFactory f, Predictions p, int[] sizes) {
-        if (!takes(f, Loss.Targets.VALUES)) {
-            return skipValues(f, "batch = single rows");
-        }
-        List<CheckResult> out = new ArrayList<>();
-        for (int n : sizes) {
-            SplittableRandom rng = new SplittableRandom(900 + n);
-            out.add(checker.checkLossBatchEqualsRows(f.create(n), p.draw(BATCH, n, false, rng),
-                    valueTargets(BATCH, n, rng)));
-        }
-        return out;
+        return lossBatchEqualsRows(Feed.VALUES, f, p, sizes);
     }
 
     /**
