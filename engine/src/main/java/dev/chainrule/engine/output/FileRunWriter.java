@@ -115,6 +115,17 @@ public class FileRunWriter implements RunWriter {
     }
 
     @Override
+    public StepLog openSteps(Path dir, boolean fresh, int batchSize,
+            java.util.function.IntToDoubleFunction learningRate) {
+        return StepLog.open(dir, fresh, batchSize, learningRate);
+    }
+
+    @Override
+    public void cutBackSteps(Path dir, int epoch, int position) {
+        StepLog.cutBack(dir, epoch, position, mapper);
+    }
+
+    @Override
     public void writeReport(Path dir, ReportSink report) {
         report.writeInto(dir, mapper);
     }

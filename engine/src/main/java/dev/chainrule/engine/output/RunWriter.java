@@ -30,6 +30,15 @@ public interface RunWriter {
     /** Replaces metrics.jsonl by these epochs (on resume: the epochs the checkpoint holds). */
     void rewriteMetrics(Path dir, java.util.List<EpochMetrics> all);
 
+    /**
+     * Opens steps.jsonl ({@link StepLog}) for appending, emptied first when {@code fresh}; null: the run keeps
+     * no step log.
+     */
+    StepLog openSteps(Path dir, boolean fresh, int batchSize, java.util.function.IntToDoubleFunction learningRate);
+
+    /** Drops steps.jsonl's lines past a checkpoint at {@code epoch}, sample {@code position} (on resume). */
+    void cutBackSteps(Path dir, int epoch, int position);
+
     /** The pictures and report.html, as the report side prepared them. */
     void writeReport(Path dir, ReportSink report);
 

@@ -9,6 +9,8 @@ import dev.chainrule.engine.output.FileRunWriter;
 import dev.chainrule.engine.output.RunFolderFiles;
 import dev.chainrule.engine.output.RunLock;
 import dev.chainrule.engine.output.RunWriter;
+import dev.chainrule.engine.output.StepLog;
+import dev.chainrule.engine.train.SgdTrainer;
 import dev.chainrule.engine.pipeline.ConfigPipeline;
 import dev.chainrule.engine.plugins.PluginSettings;
 import dev.chainrule.engine.plugins.RunPlugins;
@@ -41,6 +43,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -98,6 +102,11 @@ public class TrainingRun {
 
     /** Pictures and report.html are redrawn at most this often (and at the first and last epoch). */
     static final long DRAW_EVERY_NANOS = 2_000_000_000L;
+    /**
+     * How long a SIGTERM waits for the training thread to checkpoint after its current batch: a supervisor
+     * usually sends SIGKILL some 10 to 30 s after SIGTERM; a batch that takes longer loses the budget's work.
+     */
+    static final long STOP_WAIT_SECONDS = 10;
 
     /** The last epoch whose pictures were drawn while training (0: none). */
     private final int[] lastDrawnEpoch = {0};
@@ -237,6 +246,7 @@ public class TrainingRun {
     private Start prepareRunFolder(Start start, RunConfig c, Path out) {
         if (start.dir() != null) {
             writer.rewriteMetrics(start.dir(), start.checkpoint().metrics());
+            writer.cutBackSteps(start.dir(), start.checkpoint().epoch(), start.checkpoint().position());
             return start;
         }
         boolean existed = out != null && Files.isDirectory(out);
@@ -307,10 +317,18 @@ public class TrainingRun {
         long[] lastDraw = {0};
         lastDrawnEpoch[0] = 0;
         AtomicReference<Throwable> drawFailed = new AtomicReference<>();
+        RunConfig.Training t = c.training();
+        StepLog steps = writer.openSteps(dir, from == null, Math.min(t.batchSize(), Math.max(1, split.train().size())),
+                e -> t.schedule().rate(t.optimizer().learningRate(), e, t.epochs()));
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
         ProgressSink watched = new ProgressSink() {
             @Override
             public void epochStarted(int epoch, int epochs, int samples) {
                 rethrow(drawFailed.get());
+                if (steps != null) {
+                    steps.epochStarted(epoch, samples);
+                }
                 progress.epochStarted(epoch, epochs, samples);
             }
 
@@ -321,10 +339,35 @@ public class TrainingRun {
             }
 
             @Override
+            public void advanced(int done, double batchLoss) {
+                rethrow(drawFailed.get());
+                if (steps != null) {
+                    steps.batch(done, batchLoss);
+                }
+                progress.advanced(done);
+            }
+
+            @Override
             public void epochFinished() {
                 progress.epochFinished();
             }
+
+            @Override
+            public boolean stopRequested() {
+                return stop.get();
+            }
         };
+        // a clean stop (SIGTERM, Ctrl-C): the trainer checkpoints after its current batch, and the JVM ends
+        // once that is on disk, so a stop loses no training even when the last epoch-end checkpoint was skipped
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         Trainer.Result r;
         if (store != null) {
             // a checkpoint (mid-epoch or at the next epoch's end) waits for the last epoch's pictures: a failed
@@ -384,7 +427,26 @@ public class TrainingRun {
                     }
                 }
             }, store, from);
+        } catch (SgdTrainer.Stopped s) {
+            terminal.err().printf(Locale.ROOT, "%s: stopped in epoch %d at sample %d%s%n", c.name(), s.epoch(),
+                    s.position(), s.saved() ? "; checkpointed, continue with: train --resume " + dir : "");
+            terminal.err().flush();
+            stopped.countDown();
+            // only a signal asks to stop: the JVM is ending and halts once its hooks return; nothing more may
+            // be written to the folder (the lock is the OS's until then)
+            while (true) {
+                java.util.concurrent.locks.LockSupport.park();
+            }
         } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already ending
+            }
+            if (steps != null) {
+                steps.close();
+            }
             if (store != null) {
                 store.beforeEachSave(null);
             }
