@@ -273,6 +273,7 @@ public class TrainingRun {
                         from.position()));
         terminal.out().flush();
         Trainer.Result r = trainWhileDrawing(c, split, network, from, dir, store, listener);
+        writer.syncLogs(dir);
         writer.writeModel(dir, network, c, split.train().numClasses());
         if (split.train().regression()) {
             // a regression has no confusion matrix
@@ -314,6 +315,7 @@ public class TrainingRun {
             return t;
         });
         List<Future<?>> drawn = new ArrayList<>();
+        List<EpochMetrics> unrecorded = new ArrayList<>();
         long[] lastDraw = {0};
         lastDrawnEpoch[0] = 0;
         AtomicReference<Throwable> drawFailed = new AtomicReference<>();
@@ -388,23 +390,33 @@ public class TrainingRun {
 
                 @Override
                 public void epoch(EpochMetrics m, Evaluation test) {
-                    // At most one drawing runs beside training: the previous epoch's must be done (and its
-                    // failure seen) before this epoch is recorded, so a failed write stops the run within an
-                    // epoch even when drawing is slower than training, and drawings never pile up.
-                    if (!drawn.isEmpty()) {
-                        awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
-                    }
+                    // Pictures take ~0.1 s (more on a busy machine); on tiny data an epoch takes less, so they are
+                    // drawn at the first and the last epoch and otherwise at most every DRAW_EVERY_NANOS (the
+                    // weights never depend on it). At most one drawing runs beside training: a new one first
+                    // waits for the previous one, so drawings never pile up.
                     console.epoch(m);
-                    writer.appendMetrics(dir, m);
                     seen.add(m);
-                    // the trainer's own test pass (with its most-wrong samples) when it hands it over
-                    TestScan scan = test != null ? TestScan.of(test) : scanTest(c, network, split.test());
-                    rethrow(drawFailed.get());
-                    // Pictures take ~0.1 s; on tiny data an epoch takes less, so they are drawn at the first and
-                    // the last epoch and otherwise at most every DRAW_EVERY_NANOS (the weights never depend on it)
                     long now = System.nanoTime();
                     boolean due = drawn.isEmpty() || m.epoch() >= c.training().epochs()
                             || now - lastDraw[0] >= DRAW_EVERY_NANOS;
+                    Future<?> previous = drawn.isEmpty() ? null : drawn.get(drawn.size() - 1);
+                    if (due && previous != null) {
+                        awaitAll(List.of(previous));
+                    }
+                    rethrow(drawFailed.get());
+                    // An epoch is recorded in metrics.jsonl only once the drawing before it is done and did not
+                    // fail, so a failed picture stops the run with nothing recorded past its epoch; while that
+                    // drawing runs, the epochs after it wait here (in memory) instead of training waiting for it.
+                    unrecorded.add(m);
+                    if (previous == null || previous.isDone()) {
+                        if (previous != null) {
+                            awaitAll(List.of(previous));
+                        }
+                        for (EpochMetrics u : unrecorded) {
+                            writer.appendMetrics(dir, u);
+                        }
+                        unrecorded.clear();
+                    }
                     lastDrawnEpoch[0] = due ? m.epoch() : lastDrawnEpoch[0];
                     if (listener != null && !due) {
                         listener.epoch(m, test);
@@ -412,6 +424,8 @@ public class TrainingRun {
                     if (!due) {
                         return;
                     }
+                    // the trainer's own test pass (with its most-wrong samples) when it hands it over
+                    TestScan scan = test != null ? TestScan.of(test) : scanTest(c, network, split.test());
                     lastDraw[0] = now;
                     Runnable draw = report(dir, c, scan, split.test().shape(), seen, List.of());
                     drawn.add(drawer.submit(() -> {
@@ -459,6 +473,10 @@ public class TrainingRun {
             }
         }
         awaitAll(drawn);
+        // an early stop ends on an epoch that was not due for a drawing: its line and any before it
+        for (EpochMetrics u : unrecorded) {
+            writer.appendMetrics(dir, u);
+        }
         return r;
     }
 
