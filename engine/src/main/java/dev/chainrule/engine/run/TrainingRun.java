@@ -336,13 +336,13 @@ public class TrainingRun {
 
             @Override
             public void advanced(int done) {
-                rethrow(drawFailed.get());
+                rethrowUnlessStopping(drawFailed.get(), stop);
                 progress.advanced(done);
             }
 
             @Override
             public void advanced(int done, double batchLoss) {
-                rethrow(drawFailed.get());
+                rethrowUnlessStopping(drawFailed.get(), stop);
                 if (steps != null) {
                     steps.batch(done, batchLoss);
                 }
@@ -374,7 +374,12 @@ public class TrainingRun {
         if (store != null) {
             // a checkpoint (mid-epoch or at the next epoch's end) waits for the last epoch's pictures: a failed
             // picture or report write stops the run at the epoch it belongs to, whose checkpoint is the last
+            // (not while stopping: a drawing then fails because the JVM is ending, e.g. when the first one's fonts
+            // register a shutdown hook; the resumed run draws every picture again)
             store.beforeEachSave(() -> {
+                if (stop.get()) {
+                    return;
+                }
                 if (!drawn.isEmpty()) {
                     awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
                 }
@@ -396,6 +401,9 @@ public class TrainingRun {
                     // waits for the previous one, so drawings never pile up.
                     console.epoch(m);
                     seen.add(m);
+                    if (stop.get()) {
+                        return; // the trainer checkpoints next and stops; the resumed run rewrites metrics.jsonl
+                    }
                     long now = System.nanoTime();
                     boolean due = drawn.isEmpty() || m.epoch() >= c.training().epochs()
                             || now - lastDraw[0] >= DRAW_EVERY_NANOS;
@@ -508,6 +516,13 @@ public class TrainingRun {
         }
         Map<String, Object> json = c.toJsonMap();
         return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, shape, notes));
+    }
+
+    /** {@link #rethrow} unless a stop was asked for: the stop's checkpoint must not wait for a failed picture. */
+    private static void rethrowUnlessStopping(Throwable t, AtomicBoolean stop) {
+        if (!stop.get()) {
+            rethrow(t);
+        }
     }
 
     /** A drawing's failure, rethrown on the training thread as it was. */
