@@ -67,7 +67,7 @@ class TrainerTest {
         verify(train, times(2)).fill(any(), anyInt(), eq(2), any(), any());
         verify(progress).epochStarted(1, 2, 10);
         verify(progress).epochStarted(2, 2, 10);
-        verify(progress, times(2)).advanced(10);
+        verify(progress, times(2)).advanced(eq(10), org.mockito.ArgumentMatchers.anyDouble());
         verify(progress, times(2)).epochFinished();
         assertEquals(2, seen.size());
         assertEquals(1, seen.get(0).epoch());

@@ -135,6 +135,7 @@ public final class RunServer {
     private volatile Set<String> hostNames = Set.of();
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final TrainingProgress progress = new TrainingProgress();
+    private final StepsLog stepsLog = new StepsLog();
 
     /**
      * @param loopbackOnly when the server may listen on loopback only ({@link #start} refuses another
@@ -490,6 +491,17 @@ public final class RunServer {
                 }
             }
         }
+        Path stepsFile = StepsLog.file(r.dir());
+        if (stepsFile != null) {
+            // progress within an epoch: the card and the per-step chart follow steps.jsonl as it grows
+            try {
+                FileTime t = Files.getLastModifiedTime(stepsFile);
+                version.append("steps@").append(t.toMillis()).append('+').append(Files.size(stepsFile)).append(';');
+                newest = newest == null || t.compareTo(newest) > 0 ? t : newest;
+            } catch (IOException e) {
+                version.append("steps@?;");
+            }
+        }
         Path state = TrainingProgress.stateFile(r.dir());
         if (state != null) {
             // progress within an epoch (a run with training.checkpointEvery): the card follows it
@@ -551,9 +563,23 @@ public final class RunServer {
                 warnings.add(r.shown() + "/" + FileRunWriter.METRICS_JSONL + ": cannot read: " + firstLine(e.getMessage()));
             }
         }
-        // within an epoch: the checkpoint's state (only with training.checkpointEvery), and the losses between
-        // the states this server has seen; the config's time as the start, for a first epoch without either
-        TrainingProgress.State state = progress.read(r.dir(), r.shown(), mapper);
+        // within an epoch: steps.jsonl (the loss of each window of batches, and where the newest epoch stands);
+        // for a run folder without one, the checkpoint's state (only with training.checkpointEvery) and the losses
+        // between the states this server has seen; the config's time as the start, for a first epoch without either
+        StepsLog.Snapshot logged = stepsLog.read(r.dir(), mapper);
+        int finished = 0;
+        for (JsonNode e : epochs) {
+            finished = Math.max(finished, e.path("epoch").asInt());
+        }
+        TrainingProgress.State state = logged != null ? null : progress.read(r.dir(), r.shown(), mapper);
+        if (logged != null && logged.last() != null && logged.epoch() > finished) {
+            ObjectNode p = n.putObject("progress");
+            p.put("epoch", logged.epoch());
+            p.put("position", logged.last().position());
+            p.put("samples", logged.last().samples());
+            p.put("trainLoss", logged.epochLoss());
+            p.put("source", "steps");
+        }
         if (state != null) {
             ObjectNode p = n.putObject("progress");
             p.put("epoch", state.epoch());
@@ -563,7 +589,8 @@ public final class RunServer {
             }
             p.put("time", state.millis());
         }
-        n.set("steps", progress.steps(r.dir(), mapper));
+        n.set("steps", logged != null ? logged.toJson(mapper) : progress.steps(r.dir(), mapper));
+        n.put("stepsSource", logged != null ? StepsLog.FILE : "checkpoints");
         if (cfg != null) {
             try {
                 n.put("started", Files.getLastModifiedTime(cfg).toMillis());

@@ -51,6 +51,27 @@ final class ServedFiles {
         }
     }
 
+    /**
+     * The bytes of {@code f} from {@code offset}, at most {@code max} of them (an appended log read in pieces),
+     * with the same one-open, no-link read; empty when the file is shorter than {@code offset}.
+     */
+    static byte[] readFrom(Path f, long offset, int max) throws IOException {
+        try (SeekableByteChannel ch = Files.newByteChannel(f, OPEN)) {
+            long size = ch.size();
+            if (size <= offset) {
+                return new byte[0];
+            }
+            ch.position(offset);
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(max, size - offset));
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // until the size seen at the open
+            }
+            byte[] out = new byte[buf.position()];
+            buf.flip().get(out);
+            return out;
+        }
+    }
+
     static byte[] read(Path f, String shown) throws IOException {
         return read(f, shown, MAX_BYTES);
     }

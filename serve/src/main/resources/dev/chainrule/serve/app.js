@@ -47,22 +47,23 @@ function pct(v) {
   return typeof v === 'number' && isFinite(v) ? (100 * v).toFixed(2) + '%' : '–';
 }
 
-// within an epoch: samples done and the loss so far (from checkpoint/state.json, with training.checkpointEvery),
-// or, for a first epoch without it, how long the run has been going
+// within an epoch: samples done and the loss so far, from steps.jsonl ("epoch 1: 37% (22,016 / 60,000), loss
+// 0.41"); for a run folder without one, from checkpoint/state.json (with training.checkpointEvery), or how long
+// the run has been going
 function progressLine(run, epochs) {
   if (run.status !== 'training') return null;
   const p = run.progress;
   const done = epochs.length ? epochs[epochs.length - 1].epoch : 0;
-  const n = samplesPerEpoch(epochs);
+  const n = p && p.samples ? p.samples : samplesPerEpoch(epochs);
   const line = el('p', {'class': 'progress', 'data-progress': p && p.epoch > done ? String(p.position) : ''});
   if (p && p.epoch > done && p.position > 0) {
-    line.append('epoch ' + p.epoch + ' in progress: ' + p.position.toLocaleString('en') + ' samples'
-      + (n ? ' of ' + n.toLocaleString('en') : '') + ', training loss so far ' + valueText(p.trainLoss) + ' ');
+    const share = n ? ' ' + Math.floor(100 * Math.min(1, p.position / n)) + '%' : '';
+    line.append('epoch ' + p.epoch + ':' + share + ' (' + p.position.toLocaleString('en')
+      + (n ? ' / ' + n.toLocaleString('en') : ' samples') + '), loss ' + valueText(p.trainLoss) + ' ');
     if (n) line.append(el('progress', {max: String(n), value: String(Math.min(n, p.position))}));
   } else {
     const since = run.started && run.now ? Math.max(0, Math.round((run.now - run.started) / 1000)) : null;
-    line.append('epoch ' + (done + 1) + ' in progress' + (since !== null && !done ? ' (' + since + ' s since the run started)' : '')
-      + '; set training.checkpointEvery to follow it sample by sample');
+    line.append('epoch ' + (done + 1) + ' in progress' + (since !== null && !done ? ' (' + since + ' s since the run started)' : ''));
   }
   return line;
 }

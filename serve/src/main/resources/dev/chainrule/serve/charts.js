@@ -1,5 +1,5 @@
-// The page's charts: every run's metrics.jsonl (and the training loss between checkpoints this server saw)
-// drawn with uPlot, bundled in the runner's jar (no CDN). All runs are overlaid, one colour each; drag to
+// The page's charts: every run's metrics.jsonl and steps.jsonl (the training loss of each window of batches;
+// for a run folder without one, the loss between the checkpoints this server saw) drawn with uPlot, bundled in the runner's jar (no CDN). All runs are overlaid, one colour each; drag to
 // zoom (the three charts zoom together), double-click to zoom out, hover for the values, click a legend entry
 // to hide a run. Smoothing is TensorBoard's: an exponential moving average, debiased at the start.
 'use strict';
@@ -55,6 +55,15 @@ function seriesFor(chart, runs) {
     const pts = key => epochs.filter(m => typeof m[key] === 'number' && isFinite(m[key])).map(m => [m.epoch, m[key]]);
     if (chart.id === 'chart-train') {
       out.push({label: name + ' · epoch mean', colour: colour, points: pts('trainLoss')});
+      if (run.stepsSource === 'steps.jsonl') {
+        // x: the epoch's fraction done at the window's end, so epoch e's steps lie between e − 1 and e
+        const steps = (run.steps || []).filter(s => s.samples > 0 && isFinite(s.loss));
+        if (steps.length) {
+          out.push({label: name + ' · per step', colour: colour, width: 1, noPoints: true, alpha: true,
+            points: steps.map(s => [s.epoch - 1 + Math.min(1, s.position / s.samples), s.loss])});
+        }
+        return;
+      }
       const n = samplesPerEpoch(epochs);
       const steps = (run.steps || []).filter(s => n > 0 && isFinite(s.loss));
       if (steps.length) {
@@ -105,8 +114,9 @@ function makePlot(chart, div, series, data) {
     axes: [{label: 'epoch'}, {label: chart.y, size: 56}],
     legend: {live: true},
     series: [{label: 'epoch', value: (u, v) => v === null || v === undefined ? '–' : (+v).toFixed(2)}].concat(
-      series.map(s => ({label: s.label, stroke: s.colour, width: s.width || 2, dash: s.dash, spanGaps: true,
-        points: {show: !s.dash, size: 5}, value: (u, v) => valueText(v)}))),
+      series.map(s => ({label: s.label, stroke: s.alpha ? s.colour + '99' : s.colour, width: s.width || 2,
+        dash: s.dash, spanGaps: true, points: {show: !s.dash && !s.noPoints, size: 5},
+        value: (u, v) => valueText(v)}))),
     hooks: {
       setScale: [(u, key) => {
         if (key !== 'x') return;

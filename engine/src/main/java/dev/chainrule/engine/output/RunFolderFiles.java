@@ -65,7 +65,7 @@ public final class RunFolderFiles {
 
     /** The files a start writes before its first checkpoint, which {@link #removeStart} takes back. */
     private static final List<String> START_FILES = List.of(FileRunWriter.CONFIG_JSON,
-            dev.chainrule.engine.plugins.RunPlugins.PLUGINS_JSON, FileRunWriter.METRICS_JSONL);
+            dev.chainrule.engine.plugins.RunPlugins.PLUGINS_JSON, FileRunWriter.METRICS_JSONL, StepLog.FILE);
 
     /**
      * Takes back a start that failed before its first checkpoint: its files and leftovers, and, when the

@@ -24,11 +24,24 @@ public interface RunWriter {
 
     void writeConfig(Path dir, RunConfig config);
 
-    /** Appends one line to metrics.jsonl (the file is rewritten atomically each time). */
+    /** Appends one line to metrics.jsonl (one write, not forced to disk: rebuilt from the checkpoint on resume). */
     void appendMetrics(Path dir, EpochMetrics metrics);
 
     /** Replaces metrics.jsonl by these epochs (on resume: the epochs the checkpoint holds). */
     void rewriteMetrics(Path dir, java.util.List<EpochMetrics> all);
+
+    /** Forces the appended logs (metrics.jsonl, steps.jsonl) to disk when training ends. */
+    default void syncLogs(Path dir) {
+    }
+
+    /**
+     * Opens steps.jsonl ({@link StepLog}) for appending, emptied first when {@code fresh}; null: the run keeps
+     * no step log.
+     */
+    StepLog openSteps(Path dir, boolean fresh, int batchSize, java.util.function.IntToDoubleFunction learningRate);
+
+    /** Drops steps.jsonl's lines past a checkpoint at {@code epoch}, sample {@code position} (on resume). */
+    void cutBackSteps(Path dir, int epoch, int position);
 
     /** The pictures and report.html, as the report side prepared them. */
     void writeReport(Path dir, ReportSink report);

@@ -9,6 +9,8 @@ import dev.chainrule.engine.output.FileRunWriter;
 import dev.chainrule.engine.output.RunFolderFiles;
 import dev.chainrule.engine.output.RunLock;
 import dev.chainrule.engine.output.RunWriter;
+import dev.chainrule.engine.output.StepLog;
+import dev.chainrule.engine.train.SgdTrainer;
 import dev.chainrule.engine.pipeline.ConfigPipeline;
 import dev.chainrule.engine.plugins.PluginSettings;
 import dev.chainrule.engine.plugins.RunPlugins;
@@ -41,6 +43,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -98,6 +102,11 @@ public class TrainingRun {
 
     /** Pictures and report.html are redrawn at most this often (and at the first and last epoch). */
     static final long DRAW_EVERY_NANOS = 2_000_000_000L;
+    /**
+     * How long a SIGTERM waits for the training thread to checkpoint after its current batch: a supervisor
+     * usually sends SIGKILL some 10 to 30 s after SIGTERM; a batch that takes longer loses the budget's work.
+     */
+    static final long STOP_WAIT_SECONDS = 10;
 
     /** The last epoch whose pictures were drawn while training (0: none). */
     private final int[] lastDrawnEpoch = {0};
@@ -237,6 +246,7 @@ public class TrainingRun {
     private Start prepareRunFolder(Start start, RunConfig c, Path out) {
         if (start.dir() != null) {
             writer.rewriteMetrics(start.dir(), start.checkpoint().metrics());
+            writer.cutBackSteps(start.dir(), start.checkpoint().epoch(), start.checkpoint().position());
             return start;
         }
         boolean existed = out != null && Files.isDirectory(out);
@@ -263,6 +273,7 @@ public class TrainingRun {
                         from.position()));
         terminal.out().flush();
         Trainer.Result r = trainWhileDrawing(c, split, network, from, dir, store, listener);
+        writer.syncLogs(dir);
         writer.writeModel(dir, network, c, split.train().numClasses());
         if (split.train().regression()) {
             // a regression has no confusion matrix
@@ -304,19 +315,37 @@ public class TrainingRun {
             return t;
         });
         List<Future<?>> drawn = new ArrayList<>();
+        List<EpochMetrics> unrecorded = new ArrayList<>();
         long[] lastDraw = {0};
         lastDrawnEpoch[0] = 0;
         AtomicReference<Throwable> drawFailed = new AtomicReference<>();
+        RunConfig.Training t = c.training();
+        StepLog steps = writer.openSteps(dir, from == null, Math.min(t.batchSize(), Math.max(1, split.train().size())),
+                e -> t.schedule().rate(t.optimizer().learningRate(), e, t.epochs()));
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
         ProgressSink watched = new ProgressSink() {
             @Override
             public void epochStarted(int epoch, int epochs, int samples) {
                 rethrow(drawFailed.get());
+                if (steps != null) {
+                    steps.epochStarted(epoch, samples);
+                }
                 progress.epochStarted(epoch, epochs, samples);
             }
 
             @Override
             public void advanced(int done) {
-                rethrow(drawFailed.get());
+                rethrowUnlessStopping(drawFailed.get(), stop);
+                progress.advanced(done);
+            }
+
+            @Override
+            public void advanced(int done, double batchLoss) {
+                rethrowUnlessStopping(drawFailed.get(), stop);
+                if (steps != null) {
+                    steps.batch(done, batchLoss);
+                }
                 progress.advanced(done);
             }
 
@@ -324,12 +353,33 @@ public class TrainingRun {
             public void epochFinished() {
                 progress.epochFinished();
             }
+
+            @Override
+            public boolean stopRequested() {
+                return stop.get();
+            }
         };
+        // a clean stop (SIGTERM, Ctrl-C): the trainer checkpoints after its current batch, and the JVM ends
+        // once that is on disk, so a stop loses no training even when the last epoch-end checkpoint was skipped
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         Trainer.Result r;
         if (store != null) {
             // a checkpoint (mid-epoch or at the next epoch's end) waits for the last epoch's pictures: a failed
             // picture or report write stops the run at the epoch it belongs to, whose checkpoint is the last
+            // (not while stopping: a drawing then fails because the JVM is ending, e.g. when the first one's fonts
+            // register a shutdown hook; the resumed run draws every picture again)
             store.beforeEachSave(() -> {
+                if (stop.get()) {
+                    return;
+                }
                 if (!drawn.isEmpty()) {
                     awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
                 }
@@ -345,23 +395,36 @@ public class TrainingRun {
 
                 @Override
                 public void epoch(EpochMetrics m, Evaluation test) {
-                    // At most one drawing runs beside training: the previous epoch's must be done (and its
-                    // failure seen) before this epoch is recorded, so a failed write stops the run within an
-                    // epoch even when drawing is slower than training, and drawings never pile up.
-                    if (!drawn.isEmpty()) {
-                        awaitAll(drawn.subList(drawn.size() - 1, drawn.size()));
-                    }
+                    // Pictures take ~0.1 s (more on a busy machine); on tiny data an epoch takes less, so they are
+                    // drawn at the first and the last epoch and otherwise at most every DRAW_EVERY_NANOS (the
+                    // weights never depend on it). At most one drawing runs beside training: a new one first
+                    // waits for the previous one, so drawings never pile up.
                     console.epoch(m);
-                    writer.appendMetrics(dir, m);
                     seen.add(m);
-                    // the trainer's own test pass (with its most-wrong samples) when it hands it over
-                    TestScan scan = test != null ? TestScan.of(test) : scanTest(c, network, split.test());
-                    rethrow(drawFailed.get());
-                    // Pictures take ~0.1 s; on tiny data an epoch takes less, so they are drawn at the first and
-                    // the last epoch and otherwise at most every DRAW_EVERY_NANOS (the weights never depend on it)
+                    if (stop.get()) {
+                        return; // the trainer checkpoints next and stops; the resumed run rewrites metrics.jsonl
+                    }
                     long now = System.nanoTime();
                     boolean due = drawn.isEmpty() || m.epoch() >= c.training().epochs()
                             || now - lastDraw[0] >= DRAW_EVERY_NANOS;
+                    Future<?> previous = drawn.isEmpty() ? null : drawn.get(drawn.size() - 1);
+                    if (due && previous != null) {
+                        awaitAll(List.of(previous));
+                    }
+                    rethrow(drawFailed.get());
+                    // An epoch is recorded in metrics.jsonl only once the drawing before it is done and did not
+                    // fail, so a failed picture stops the run with nothing recorded past its epoch; while that
+                    // drawing runs, the epochs after it wait here (in memory) instead of training waiting for it.
+                    unrecorded.add(m);
+                    if (previous == null || previous.isDone()) {
+                        if (previous != null) {
+                            awaitAll(List.of(previous));
+                        }
+                        for (EpochMetrics u : unrecorded) {
+                            writer.appendMetrics(dir, u);
+                        }
+                        unrecorded.clear();
+                    }
                     lastDrawnEpoch[0] = due ? m.epoch() : lastDrawnEpoch[0];
                     if (listener != null && !due) {
                         listener.epoch(m, test);
@@ -369,6 +432,8 @@ public class TrainingRun {
                     if (!due) {
                         return;
                     }
+                    // the trainer's own test pass (with its most-wrong samples) when it hands it over
+                    TestScan scan = test != null ? TestScan.of(test) : scanTest(c, network, split.test());
                     lastDraw[0] = now;
                     Runnable draw = report(dir, c, scan, split.test().shape(), seen, List.of());
                     drawn.add(drawer.submit(() -> {
@@ -384,7 +449,26 @@ public class TrainingRun {
                     }
                 }
             }, store, from);
+        } catch (SgdTrainer.Stopped s) {
+            terminal.err().printf(Locale.ROOT, "%s: stopped in epoch %d at sample %d%s%n", c.name(), s.epoch(),
+                    s.position(), s.saved() ? "; checkpointed, continue with: train --resume " + dir : "");
+            terminal.err().flush();
+            stopped.countDown();
+            // only a signal asks to stop: the JVM is ending and halts once its hooks return; nothing more may
+            // be written to the folder (the lock is the OS's until then)
+            while (true) {
+                java.util.concurrent.locks.LockSupport.park();
+            }
         } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already ending
+            }
+            if (steps != null) {
+                steps.close();
+            }
             if (store != null) {
                 store.beforeEachSave(null);
             }
@@ -397,6 +481,10 @@ public class TrainingRun {
             }
         }
         awaitAll(drawn);
+        // an early stop ends on an epoch that was not due for a drawing: its line and any before it
+        for (EpochMetrics u : unrecorded) {
+            writer.appendMetrics(dir, u);
+        }
         return r;
     }
 
@@ -428,6 +516,13 @@ public class TrainingRun {
         }
         Map<String, Object> json = c.toJsonMap();
         return () -> writer.writeReport(dir, RunReport.sink(json, points, scan, shape, notes));
+    }
+
+    /** {@link #rethrow} unless a stop was asked for: the stop's checkpoint must not wait for a failed picture. */
+    private static void rethrowUnlessStopping(Throwable t, AtomicBoolean stop) {
+        if (!stop.get()) {
+            rethrow(t);
+        }
     }
 
     /** A drawing's failure, rethrown on the training thread as it was. */

@@ -32,6 +32,13 @@ import java.util.SplittableRandom;
  * <p>Early stopping holds out a seeded validation split of the training set, measures its loss after each
  * epoch, stops after {@code patience} epochs without improvement and restores the best epoch's weights.
  *
+ * <p>Checkpoints on a time budget: an epoch-end checkpoint is written after the first epoch, after the last
+ * one (or an early stop), and otherwise only when the last checkpoint is at least {@link #CHECKPOINT_EVERY_NANOS}
+ * old, so tiny data do not spend most of an epoch forcing files to disk; {@code training.checkpointEvery}'s
+ * mid-epoch checkpoints are written as configured. When the {@link ProgressSink} asks to stop (a SIGTERM), the
+ * state after the current batch is checkpointed and {@link Stopped} thrown. The weights never depend on when
+ * checkpoints are written: a resume from any of them continues with the same bits.
+ *
  * <p>The hot loop allocates nothing per sample and checks only each batch's loss for divergence; the
  * weights are checked before each checkpoint and at epoch ends, and a divergence is diagnosed by replaying
  * from the last snapshot ({@link Divergence}).
@@ -39,6 +46,14 @@ import java.util.SplittableRandom;
 public class SgdTrainer implements Trainer {
     /** Decorrelates the shuffle stream from the layers' initialiser seeds. */
     private static final long SHUFFLE_SALT = 0x5DEECE66DL;
+    /**
+     * An epoch-end checkpoint is skipped while the last one is younger than this: a kill then loses at most
+     * this much training, and an epoch of tiny data (a few ms) is not dominated by the checkpoint's fsyncs.
+     */
+    public static final long CHECKPOINT_EVERY_NANOS = 5_000_000_000L;
+
+    /** The clock of the checkpoint budget (a test's clock makes the schedule of checkpoints exact). */
+    private java.util.function.LongSupplier clock = System::nanoTime;
 
     private final ProviderRegistry registry;
     /** Where a sharded run's shards are computed (training.shards &gt; 1). */
@@ -63,11 +78,49 @@ public class SgdTrainer implements Trainer {
         this.shardFactory = shards;
     }
 
+    /** This trainer with {@code nanoTime} as the clock of the checkpoint budget (tests). */
+    SgdTrainer withClock(java.util.function.LongSupplier nanoTime) {
+        this.clock = nanoTime;
+        return this;
+    }
+
+    /**
+     * Training stopped on request ({@link ProgressSink#stopRequested}) after checkpointing the state at
+     * {@code epoch}, sample {@code position}; {@code saved} is false without a store.
+     */
+    public static final class Stopped extends RuntimeException {
+        private final int epoch;
+        private final int position;
+        private final boolean saved;
+
+        Stopped(int epoch, int position, boolean saved) {
+            super("training stopped on request in epoch " + epoch + " at sample " + position
+                    + (saved ? " (checkpointed)" : ""), null, false, false);
+            this.epoch = epoch;
+            this.position = position;
+            this.saved = saved;
+        }
+
+        public int epoch() {
+            return epoch;
+        }
+
+        public int position() {
+            return position;
+        }
+
+        public boolean saved() {
+            return saved;
+        }
+    }
+
     @Override
     public Result train(Network network, Samples all, Samples test, RunConfig config, ProgressSink progress,
             MetricsSink metrics, CheckpointStore store, Checkpoint resume) {
         Optimizer optimizer = NetworkFactory.optimizer(registry != null ? registry : ProviderRegistry.builtIn(), config);
-        Run run = new Run(network, all, test, config, optimizer, progress, metrics, store);
+        Run run = new Run(network, all, test, config, optimizer, progress, metrics, store, clock);
+        // a resumed run starts from a checkpoint on disk; a fresh one writes its first after epoch 1
+        run.lastCheckpoint = resume != null ? clock.getAsLong() : Long.MIN_VALUE;
         TrainingState state = run.restoreOrStart(resume);
         long runStart = System.nanoTime();
         if (config.training().shards() > 1) {
@@ -111,10 +164,14 @@ public class SgdTrainer implements Trainer {
         private Snapshot snapshot;
         /** A sharded run's shard computation (training.shards &gt; 1), else null. */
         private ShardGradients shards;
+        private final java.util.function.LongSupplier clock;
+        /** When the last checkpoint was written ({@link #clock}), {@code Long.MIN_VALUE}: none by this run yet. */
+        private long lastCheckpoint;
 
         Run(Network network, Samples all, Samples test, RunConfig config, Optimizer optimizer, ProgressSink progress,
-                MetricsSink metrics, CheckpointStore store) {
+                MetricsSink metrics, CheckpointStore store, java.util.function.LongSupplier clock) {
             this.network = network;
+            this.clock = clock;
             this.test = test;
             this.config = config;
             this.t = config.training();
@@ -171,6 +228,9 @@ public class SgdTrainer implements Trainer {
             long nextCheckpoint = nextCheckpointAfter(startPosition);
             while (state.position < n) {
                 trainBatch(state, order);
+                if (progress.stopRequested()) {
+                    stop(state, order);
+                }
                 if (state.position >= nextCheckpoint && state.position < n) {
                     checkpoint(state, order);
                     nextCheckpoint = nextCheckpointAfter(state.position);
@@ -194,10 +254,29 @@ public class SgdTrainer implements Trainer {
                     reg == null ? Double.NaN : reg.mae());
             state.done.add(m);
             state.nextEpoch();
-            if (store != null) {
-                store.save(state.checkpoint(copy(network), t.optimizer().type(), copyState(optimizer, params)));
+            boolean last = state.epoch > t.epochs() || state.stopped;
+            if (store != null && (last || lastCheckpoint == Long.MIN_VALUE
+                    || clock.getAsLong() - lastCheckpoint >= CHECKPOINT_EVERY_NANOS)) {
+                save(state);
             }
             metrics.epoch(m, lastTest);
+            if (!last && progress.stopRequested()) {
+                stop(state, order);
+            }
+        }
+
+        private void save(TrainingState state) {
+            store.save(state.checkpoint(copy(network), t.optimizer().type(), copyState(optimizer, params)));
+            lastCheckpoint = clock.getAsLong();
+        }
+
+        /** A stop request: the state after the last batch checkpointed (finite weights only), then {@link Stopped}. */
+        private void stop(TrainingState state, int[] order) {
+            if (store != null) {
+                checkWeights(order, state.epoch);
+                save(state);
+            }
+            throw new Stopped(state.epoch, state.position, store != null);
         }
 
         /** One optimizer step on the batch at {@code state.position}, its loss and hits added to the sums. */
@@ -217,7 +296,7 @@ public class SgdTrainer implements Trainer {
                 state.lossSum += l;
                 state.correct += ShardedStep.correct(parts);
                 state.position = from + count;
-                progress.advanced(state.position);
+                progress.advanced(state.position, l);
                 return;
             }
             if (batch.targets != null) {
@@ -240,7 +319,7 @@ public class SgdTrainer implements Trainer {
                 }
             }
             state.position = from + count;
-            progress.advanced(state.position);
+            progress.advanced(state.position, l);
         }
 
         /** The sample count after which the next mid-epoch checkpoint is due (never without a store). */
@@ -256,7 +335,7 @@ public class SgdTrainer implements Trainer {
                 progress.epochFinished();
                 throw diverged(bad, order, state.epoch);
             }
-            store.save(state.checkpoint(copy(network), t.optimizer().type(), copyState(optimizer, params)));
+            save(state);
             snapshot = new Snapshot(state.position, copy(network), copyState(optimizer, params));
         }
 

@@ -231,6 +231,56 @@ class RunServerTest {
         assertTrue(mapper.readTree(get("/api/run?id=" + q("0/c")).body()).get("progress") == null);
     }
 
+    static String step(int epoch, int step, int from, int position, double loss) {
+        return "{\"epoch\":" + epoch + ",\"step\":" + step + ",\"from\":" + from + ",\"position\":" + position
+                + ",\"samples\":100,\"loss\":" + loss + ",\"learningRate\":0.1,\"seconds\":0.5}\n";
+    }
+
+    /**
+     * steps.jsonl drives the per-step chart and the progress within an epoch: every whole line is a step, a torn
+     * last line waits for the next poll, the newest epoch's lines give where it stands and its loss so far, and a
+     * file cut back (a resume) is read again from its start.
+     */
+    @Test
+    void stepsAndProgressComeFromStepsJsonlAsItGrows() throws Exception {
+        Path s = Files.createDirectories(runs.resolve("s"));
+        Files.writeString(s.resolve("config.json"), "{\"name\": \"s\"}");
+        Files.writeString(s.resolve("metrics.jsonl"), "{\"epoch\": 1, \"trainLoss\": 0.9}\n");
+        Path log = s.resolve("steps.jsonl");
+        Files.writeString(log, step(1, 5, 0, 50, 1.0) + step(1, 10, 50, 100, 0.8) + step(2, 15, 0, 50, 0.6)
+                + step(2, 17, 50, 70, 0.3) + "{\"epoch\":2,\"step\":20,\"fr");
+        JsonNode run = mapper.readTree(get("/api/run?id=" + q("0/s")).body());
+        assertEquals("steps.jsonl", run.get("stepsSource").asText());
+        JsonNode steps = run.get("steps");
+        assertEquals(4, steps.size(), "the torn last line is not read yet: " + steps);
+        assertEquals(0.6, steps.get(2).get("loss").asDouble());
+        assertEquals(100, steps.get(2).get("samples").asInt());
+        JsonNode p = run.get("progress");
+        assertEquals(2, p.get("epoch").asInt());
+        assertEquals(70, p.get("position").asInt());
+        assertEquals(100, p.get("samples").asInt());
+        assertEquals((0.6 * 50 + 0.3 * 20) / 70, p.get("trainLoss").asDouble(), 1e-12, "epoch 2's samples so far");
+
+        String before = versionOf("0/s");
+        Files.writeString(log, "om\":70,\"position\":100,\"samples\":100,\"loss\":0.2,\"learningRate\":0.1}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertFalse(before.equals(versionOf("0/s")), "a step line changes the card's version");
+        run = mapper.readTree(get("/api/run?id=" + q("0/s")).body());
+        assertEquals(5, run.get("steps").size());
+        assertEquals(100, run.get("progress").get("position").asInt());
+        Files.writeString(s.resolve("metrics.jsonl"), "{\"epoch\": 2, \"trainLoss\": 0.4}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertTrue(mapper.readTree(get("/api/run?id=" + q("0/s")).body()).get("progress") == null,
+                "epoch 2 is finished: no epoch in progress");
+
+        // cut back to epoch 1 (a resume) and grown again past the length read before
+        Files.writeString(log, step(1, 5, 0, 50, 1.0) + step(1, 10, 50, 100, 0.8) + step(2, 15, 0, 50, 0.7)
+                + step(2, 20, 50, 100, 0.25) + step(3, 25, 0, 50, 0.2) + step(3, 30, 50, 100, 0.1));
+        run = mapper.readTree(get("/api/run?id=" + q("0/s")).body());
+        assertEquals(6, run.get("steps").size(), run.get("steps").toString());
+        assertEquals(0.7, run.get("steps").get(2).get("loss").asDouble(), "read again from the start");
+    }
+
     @Test
     void aRequestNamingAnotherHostIsRefusedOnLoopback() throws Exception {
         int port = URI.create(base).getPort();

@@ -161,17 +161,16 @@ class ServeBrowserTest {
         JavascriptExecutor js = driver;
         js.executeScript("window.loadedOnce = 'yes';");
 
-        // a small run, trained beside the open page: 784→12→10 on MNIST, about a third of a second an epoch,
-        // a checkpoint every 2,000 samples (the page's progress within an epoch, and the loss between them);
-        // an earlier run with a smaller learning rate is already there, so the charts overlay two runs
+        // a small run, trained beside the open page: 784→12→10 on MNIST, about a third of a second an epoch
+        // (its steps.jsonl: the page's progress within an epoch and the per-step loss); an earlier run with a
+        // smaller learning rate is already there, so the charts overlay two runs
         Path cfg = tmp.resolve("live.json");
         String config = """
                 {"name": "%s", "seed": 42, "data": {"dataset": "mnist"},
                  "network": {"layers": [{"type": "dense", "units": 12}, {"type": "sigmoid"},
                    {"type": "dense", "units": 10}, {"type": "softmax"}]},
                  "loss": {"type": "cross-entropy"},
-                 "training": {"optimizer": {"type": "sgd", "learningRate": %s}, "batchSize": 1, "epochs": %d,
-                   "checkpointEvery": 2000}}
+                 "training": {"optimizer": {"type": "sgd", "learningRate": %s}, "batchSize": 1, "epochs": %d}}
                 """;
         Files.writeString(cfg, config.formatted("live", "0.1", EPOCHS));
         Path earlierCfg = Files.writeString(tmp.resolve("earlier.json"), config.formatted("earlier", "0.01", 4));
@@ -184,7 +183,19 @@ class ServeBrowserTest {
         // sample the page while it trains: an epoch before the last must show, then the last, with no reload
         String card = "[data-run='0/live']";
         List<Integer> seen = new ArrayList<>();
+        List<String> progress = new ArrayList<>();
+        java.util.regex.Pattern within = java.util.regex.Pattern.compile(
+                "epoch (\\d+): (\\d+)% \\(([\\d,]+) / 60,000\\), loss \\d\\.\\d+");
         wait.until(d -> {
+            // read in one script: a card is replaced whenever its run changes, so elements go stale between calls
+            @SuppressWarnings("unchecked")
+            List<String> lines = (List<String>) js.executeScript("return [...document.querySelectorAll(arguments[0])]"
+                    + ".filter(p => p.querySelector('progress')).map(p => p.textContent.trim());", card + " .progress");
+            for (String text : lines) {
+                if (within.matcher(text).find()) {
+                    progress.add(text);
+                }
+            }
             int shown = d.findElements(By.cssSelector(card + " tr[data-epoch]")).size();
             if (seen.isEmpty() || seen.get(seen.size() - 1) != shown) {
                 seen.add(shown);
@@ -197,6 +208,32 @@ class ServeBrowserTest {
         assertTrue(seen.stream().anyMatch(n -> n > 0 && n < EPOCHS),
                 "an epoch before the last appeared while the run trained; epoch counts seen: " + seen);
         assertEquals(EPOCHS, seen.get(seen.size() - 1));
+        // within an epoch: "epoch 3: 37% (22,016 / 60,000), loss 0.41" with a progress bar, from steps.jsonl
+        assertFalse(progress.isEmpty(), "a progress line within an epoch was shown while the run trained");
+        java.util.regex.Matcher pm = within.matcher(progress.get(0));
+        assertTrue(pm.find());
+        int pct = Integer.parseInt(pm.group(2));
+        int done = Integer.parseInt(pm.group(3).replace(",", ""));
+        assertEquals(100L * done / 60000, pct, progress.get(0));
+        // the per-step loss: one series per run beside its epoch means, ~100 points an epoch
+        wait.until(d -> "4".equals(d.findElement(By.id("chart-train")).getAttribute("data-series")));
+        String legend = driver.findElement(By.id("chart-train")).getText();
+        assertTrue(legend.contains("live · per step") && legend.contains("earlier · per step"), legend);
+        Number points = (Number) js.executeScript("return plots.get('chart-train').u.data[0].length;");
+        assertTrue(points.intValue() >= EPOCHS * 100, "the per-step points are on the chart: " + points);
+        // the smoothing slider smooths the per-step series too (TensorBoard's debiased moving average)
+        String perStep = "const u = plots.get('chart-train').u;"
+                + "const i = u.series.findIndex(s => s.label === 'live · per step');"
+                + "return u.data[i].filter(v => v !== null).slice(0, 50).join(',');";
+        String raw = (String) js.executeScript(perStep);
+        js.executeScript("const s = document.getElementById('smoothing'); s.value = '0.9';"
+                + "s.dispatchEvent(new Event('input'));");
+        String smoothed = (String) js.executeScript(perStep);
+        assertEquals(Double.parseDouble(raw.split(",")[0]), Double.parseDouble(smoothed.split(",")[0]), 1e-12,
+                "the first point is its own average");
+        assertFalse(raw.equals(smoothed), "smoothing changes the per-step series");
+        js.executeScript("const s = document.getElementById('smoothing'); s.value = '0';"
+                + "s.dispatchEvent(new Event('input'));");
 
         // draw the MNIST test image on the canvas: each row's run of ink is one stroke of pointer events
         byte[] digit = mnistTestImage(mnist, MNIST_INDEX);

@@ -110,6 +110,47 @@ class ResumeAfterKillTest {
         }
     }
 
+    /**
+     * SIGTERM (a supervisor's stop, Ctrl-C through the launcher) checkpoints after the current batch before the
+     * JVM ends, although the epoch-end checkpoints are on a time budget: nothing trained is lost, and the resume
+     * continues bitwise from that sample.
+     */
+    @Test
+    void aSigtermCheckpointsWhereTheRunIsAndTheResumeGivesTheSameModel() throws Exception {
+        Path data = SyntheticIdx.write(tmp.resolve("data"), 1200, 100, 14, 11);
+        Path cfg = tmp.resolve("term.json");
+        Files.writeString(cfg, CONFIG.formatted(OPTIMIZERS.get(3)).replace("\"checkpointEvery\": 100, ", ""));
+        Path whole = tmp.resolve("whole");
+        Cli.Result r = Cli.run(null, "train", cfg.toString(), "--data", data.toString(), "--out", whole.toString());
+        assertEquals(0, r.code(), r.err());
+
+        Path run = tmp.resolve("run");
+        Process p = start(List.of("train", cfg.toString(), "--data", data.toString(), "--out", run.toString()));
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        boolean seen = false;
+        for (String line; !seen && (line = err.readLine()) != null; ) {
+            seen = line.contains("epoch 2/3:  30%");
+        }
+        assertTrue(seen, "the child reached epoch 2");
+        p.toHandle().destroy(); // SIGTERM (Process.destroy would also close the streams read below)
+        StringBuilder rest = new StringBuilder();
+        for (String line; (line = err.readLine()) != null; ) {
+            rest.append(line).append('\n');
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(143, p.exitValue(), rest.toString());
+        assertTrue(rest.toString().contains(": stopped in epoch 2 at sample ")
+                && rest.toString().contains("checkpointed, continue with: train --resume " + run), rest.toString());
+        JsonNode state = new ObjectMapper().readTree(run.resolve("checkpoint/state.json").toFile());
+        assertEquals(2, state.get("epoch").asInt());
+        assertTrue(state.get("position").asInt() >= 324, "at or after 30% of epoch 2's 1080 samples: " + state);
+
+        Cli.Result fin = Cli.run(null, "train", "--resume", run.toString());
+        assertEquals(0, fin.code(), fin.err());
+        assertTrue(fin.out().contains("resuming epoch 2 at sample " + state.get("position").asInt()), fin.out());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("weights.bin")), Files.readAllBytes(run.resolve("weights.bin")));
+    }
+
     @Test
     void resumingWithAnotherOptimizerThanTheCheckpointsIsRefusedInOneLine() throws Exception {
         Path data = SyntheticIdx.write(tmp.resolve("data"), 200, 50, 14, 11);
