@@ -1,0 +1,123 @@
+package dev.chainrule.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SumsTest {
+    private static final int B = Sums.BLOCK;
+    private static final int[] LENGTHS = {0, 1, 2, 7, B - 1, B, B + 1, 2 * B - 1, 2 * B, 2 * B + 1, 3 * B, 3 * B + 5,
+        4 * B, 5 * B + 3, 6 * B + 3, 7 * B, 2704, 5000, 10_007};
+
+    private static double[] random(Random r, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextGaussian() * Math.exp(3 * r.nextGaussian());
+        }
+        return x;
+    }
+
+    private static double exact(double[] x, int off, int n) {
+        BigDecimal s = BigDecimal.ZERO;
+        for (int i = 0; i < n; i++) {
+            s = s.add(new BigDecimal(x[off + i]));
+        }
+        return s.doubleValue();
+    }
+
+    @Test
+    void upToOneBlockIsThePlainLoopBitForBit() {
+        Random r = new Random(1);
+        for (int n = 0; n <= B; n++) {
+            double[] x = random(r, n + 3);
+            double s = 0.0;
+            for (int i = 0; i < n; i++) {
+                s += x[3 + i];
+            }
+            assertEquals(Double.doubleToRawLongBits(s), Double.doubleToRawLongBits(Sums.sum(x, 3, n)), "n = " + n);
+        }
+    }
+
+    /** Equal terms, where a plain loop's errors all have the same sign: the case of a pooled bias gradient. */
+    @Test
+    void longSumsAreWithinOneRoundingOfTheExactSum() {
+        Random r = new Random(2);
+        for (int n : LENGTHS) {
+            if (n <= B) {
+                continue;
+            }
+            double[] equal = new double[n];
+            java.util.Arrays.fill(equal, 0.1 / 3);
+            for (double[] x : new double[][] {equal, random(r, n)}) {
+                double exact = exact(x, 0, n);
+                double got = Sums.sum(x, 0, n);
+                assertTrue(Math.abs(got - exact) <= Math.ulp(exact), "n = " + n + ": " + got + " against " + exact);
+            }
+        }
+    }
+
+    @Test
+    void theAccumulatorStreamsTheSameSumBitForBit() {
+        Random r = new Random(3);
+        Sums.Accumulator acc = new Sums.Accumulator();
+        for (int n : LENGTHS) {
+            double[] x = random(r, n);
+            acc.clear();
+            for (double v : x) {
+                acc.add(v);
+            }
+            assertEquals(n, acc.count());
+            assertEquals(Double.doubleToRawLongBits(Sums.sum(x, 0, n)), Double.doubleToRawLongBits(acc.sum()), "n = " + n);
+        }
+    }
+
+    @Test
+    void stridedAndSegmentedLayoutsSumTheirTermsInOrder() {
+        Random r = new Random(4);
+        for (int n : new int[] {5, B, 3 * B + 7, 1000}) {
+            int segLen = 49;
+            int segStride = 3 * segLen;
+            int segs = (n + segLen - 1) / segLen;
+            double[] x = random(r, segs * segStride + 10);
+            double[] y = random(r, x.length);
+            double[] gathered = new double[n];
+            double[] products = new double[n];
+            double[] deviations = new double[n];
+            double mu = 0.25;
+            for (int k = 0; k < n; k++) {
+                int i = 10 + (k / segLen) * segStride + k % segLen;
+                gathered[k] = x[i];
+                products[k] = x[i] * y[i - 5];
+                double d = x[i] - mu;
+                deviations[k] = d * d;
+            }
+            double expected = Sums.sum(gathered, 0, n);
+            assertEquals(expected, Sums.sumSegments(x, 10, segLen, segStride, n), 0.0, "segments, n = " + n);
+            assertEquals(Sums.sum(products, 0, n), Sums.dotSegments(x, 10, y, 5, segLen, segStride, n), 0.0);
+            assertEquals(Sums.sum(deviations, 0, n), Sums.sumSquaredDeviations(x, mu, 10, segLen, segStride, n), 0.0);
+            double[] column = new double[n];
+            double[] m = random(r, n * 3);
+            for (int k = 0; k < n; k++) {
+                column[k] = m[k * 3 + 1];
+            }
+            assertEquals(Sums.sum(column, 0, n), Sums.sumStrided(m, 1, 3, n), 0.0, "strided, n = " + n);
+            double[] c = random(r, n + 2);
+            double[] triple = new double[n];
+            for (int k = 0; k < n; k++) {
+                triple[k] = m[k] * c[k + 2] * x[k + 1];
+            }
+            assertEquals(Sums.sum(triple, 0, n), Sums.dot3(m, 0, c, 2, x, 1, n), 0.0, "dot3, n = " + n);
+        }
+    }
+
+    @Test
+    void theLeftPartIsThePerfectTreeBelowN() {
+        assertEquals(B, Sums.leftSize(B + 1));
+        assertEquals(B, Sums.leftSize(2 * B));
+        assertEquals(2 * B, Sums.leftSize(2 * B + 1));
+        assertEquals(128 * B, Sums.leftSize(2704 * 10));
+    }
+}
