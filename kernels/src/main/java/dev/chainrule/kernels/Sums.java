@@ -1,32 +1,36 @@
 package dev.chainrule.kernels;
 
 /**
- * Blocked pairwise summation with compensated blocks: the one rule for every long reduction (normalization
- * statistics, bias and pooled gradients, loss and metric sums).
+ * Compensated pairwise summation: the one rule for every long reduction (normalization statistics, bias and
+ * pooled gradients, loss and metric sums).
  *
- * <p>The rule, for n terms {@code t_0 … t_{n−1}} and B = {@link #BLOCK}:
+ * <p>The rule, for n terms {@code t_0 … t_{n−1}}, with B = {@link #BLOCK} = 128 and L = {@link #LEAF} = 4096:
  * <ul>
  *   <li>{@code n ≤ B}: {@code ((t_0 + t_1) + …) + t_{n−1}}, the plain loop from 0.0;
- *   <li>{@code n > B}: blocks of B consecutive terms (the last may be shorter), each summed left to right with
- *       Neumaier's compensation (every addition's rounding error {@code e = (a + b) − fl(a + b)} is exact and
- *       kept in a second sum); the blocks' (sum, error) pairs combined pairwise, {@code S = S(t_0 … t_{h−1})
- *       + S(t_h … t_{n−1})} with {@code h = B·2^k} the largest such number below n, again with the error of
- *       each addition kept; the result is {@code fl(sum + error)}.
+ *   <li>{@code n > B}: leaves of L consecutive terms (the last may be shorter). In a leaf, term j goes to lane
+ *       {@code j mod 8}; each lane is a running sum that keeps every addition's rounding error exactly (Knuth's
+ *       TwoSum, {@link Kernels#compensatedLanes}) in a second running sum; the eight (sum, error) lanes are then
+ *       combined pairwise, {@code ((l_0 + l_1) + (l_2 + l_3)) + ((l_4 + l_5) + (l_6 + l_7))}. Leaves combine
+ *       pairwise, {@code S = S(t_0 … t_{h−1}) + S(t_h … t_{n−1})} with {@code h = L·2^k} the largest such
+ *       number below n. Each combination of two (sum, error) pairs adds the sums with TwoSum and the errors
+ *       plainly. The result is {@code fl(sum + error)}.
  * </ul>
  * Error: at most {@code (n − 1)·u·Σ|t_i|} (u = 2⁻⁵³) to first order for {@code n ≤ B}; for {@code n > B} at most
- * {@code u·|S| + γ_n²·Σ|t_i|}, {@code γ_n = n·u/(1 − n·u)} (the bound of Ogita, Rump and Oishi's Sum2, whose
- * error terms this sums in the same way): the result is as if summed in twice the precision and rounded once,
- * unless the terms cancel by more than a factor 10⁶ or so. A plain loop of n terms has {@code (n − 1)·u·Σ|t_i|}.
+ * {@code u·|S| + γ_n²·Σ|t_i|}, {@code γ_n = n·u/(1 − n·u)}, the bound of Ogita, Rump and Oishi's Sum2, whose
+ * error terms this sums in the same way. So a long sum is as if summed in twice the precision and rounded
+ * once, unless its terms cancel by more than a factor of about 10⁶; a plain loop has {@code (n − 1)·u·Σ|t_i|}.
  *
- * <p>Determinism: the tree is fixed by n alone (every block a whole run of B terms, every left part a perfect
- * tree of blocks), so the result is a function of the terms and their order, whatever the thread count or
- * the way a caller splits the work; {@link Accumulator} streams the same tree one term at a time. A sum of
- * at most B terms is the plain loop bit for bit, so a mini-batch of 128 rows keeps the plain loop's bits.
+ * <p>Determinism: the grouping is fixed by n alone (every leaf a whole run of L terms, every left part a
+ * perfect tree of leaves), so the result is a function of the terms and their order, whatever the thread
+ * count or the way a caller splits its work; a split at leaf boundaries of the tree gives the same bits.
+ * {@link Accumulator} streams the same rule one term at a time. The vector and scalar lanes round alike, so
+ * SIMD or not gives the same bits too. A sum of at most B terms is the plain loop bit for bit: a mini-batch of
+ * up to 128 rows keeps the plain loop's bits.
  *
- * <p>Why B = 128: it keeps batch-128 sums plain; blocks of 128 amortise the per-block call and the
- * combination to nothing; numpy's pairwise sum uses the same block. The compensation costs about nothing
- * in time: a plain sum waits on one addition's latency per term, and the compensation's three extra
- * operations run beside it (1.0 ns per term against 0.9 for the plain loop, measured on the 2-core Zen 4 box).
+ * <p>Why these sizes: B = 128 keeps batch-128 sums plain. A plain sum waits on one addition's latency per
+ * term; eight compensated lanes (two 4-double vectors) keep the adders busy instead, so a long sum costs no
+ * more per term than the plain loop, while combining lanes (latency-bound, ~50 ns) once per 128 terms would
+ * have cost half as much again: hence leaves of L = 4096.
  *
  * <p>Terms are read in one of a few layouts: contiguous; strided (a column of a row-major matrix); or
  * segmented (one channel across a batch: {@code batch} segments of {@code H·W} values, {@code C·H·W} apart).
@@ -35,17 +39,20 @@ public final class Sums {
     /** B: sums of at most this many terms are the plain left-to-right loop. */
     public static final int BLOCK = 128;
 
+    /** L: terms per compensated leaf of a longer sum. */
+    public static final int LEAF = 4096;
+
     private Sums() {
     }
 
     /** {@code Σ x[off + i]}, i = 0 … n−1. */
     public static double sum(double[] x, int off, int n) {
-        return reduce(new Terms(Kind.SUM, x, null, null, 0, 0, 0.0), off, n, 0, 1, n);
+        return reduce(new Terms(Kind.SUM, x, null, null, 0, 0, 0.0), Layout.strided(off, 1, n), n);
     }
 
     /** {@code Σ x[off + i·stride]}, i = 0 … n−1: e.g. a column of a row-major matrix with {@code stride} columns. */
     public static double sumStrided(double[] x, int off, int stride, int n) {
-        return reduce(new Terms(Kind.SUM, x, null, null, 0, 0, 0.0), off, n, 0, stride, n);
+        return reduce(new Terms(Kind.SUM, x, null, null, 0, 0, 0.0), Layout.strided(off, stride, n), n);
     }
 
     /**
@@ -53,22 +60,22 @@ public final class Sums {
      * {@code batch × C×H×W} tensor is {@code sumSegments(x, c·H·W, H·W, C·H·W, batch·H·W)}.
      */
     public static double sumSegments(double[] x, int base, int segLen, int segStride, int n) {
-        return reduce(new Terms(Kind.SUM, x, null, null, 0, 0, 0.0), base, segLen, segStride, 1, n);
+        return reduce(new Terms(Kind.SUM, x, null, null, 0, 0, 0.0), Layout.segments(base, segLen, segStride, n), n);
     }
 
     /** {@code Σ (x_k − μ)²} over the terms of {@link #sumSegments}, each {@code d = x_k − μ} then {@code d·d} rounded. */
     public static double sumSquaredDeviations(double[] x, double mu, int base, int segLen, int segStride, int n) {
-        return reduce(new Terms(Kind.SQUARED_DEVIATION, x, null, null, 0, 0, mu), base, segLen, segStride, 1, n);
+        return reduce(new Terms(Kind.SQUARED_DEVIATION, x, null, null, 0, 0, mu), Layout.segments(base, segLen, segStride, n), n);
     }
 
     /** {@code Σ a[aOff + i]·b[bOff + i]}, each product rounded, then added (no fused multiply-add). */
     public static double dot(double[] a, int aOff, double[] b, int bOff, int n) {
-        return reduce(new Terms(Kind.DOT, a, b, null, bOff - aOff, 0, 0.0), aOff, n, 0, 1, n);
+        return reduce(new Terms(Kind.DOT, a, b, null, bOff - aOff, 0, 0.0), Layout.strided(aOff, 1, n), n);
     }
 
     /** {@code Σ (a[aOff + i]·b[bOff + i])·c[cOff + i]}, each product rounded. */
     public static double dot3(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int n) {
-        return reduce(new Terms(Kind.DOT3, a, b, c, bOff - aOff, cOff - aOff, 0.0), aOff, n, 0, 1, n);
+        return reduce(new Terms(Kind.DOT3, a, b, c, bOff - aOff, cOff - aOff, 0.0), Layout.strided(aOff, 1, n), n);
     }
 
     /**
@@ -76,40 +83,57 @@ public final class Sums {
      * way from {@code bBase}.
      */
     public static double dotSegments(double[] a, int aBase, double[] b, int bBase, int segLen, int segStride, int n) {
-        return reduce(new Terms(Kind.DOT, a, b, null, bBase - aBase, 0, 0.0), aBase, segLen, segStride, 1, n);
+        return reduce(new Terms(Kind.DOT, a, b, null, bBase - aBase, 0, 0.0), Layout.segments(aBase, segLen, segStride, n), n);
+    }
+
+    /**
+     * {@link #sumSegments} of a and {@link #dotSegments} of a and b in one pass over the memory (the same bits
+     * as the two calls): {@code out[0] = Σ a_k}, {@code out[1] = Σ a_k·b_k}.
+     */
+    public static void sumAndDotSegments(double[] a, int aBase, double[] b, int bBase, int segLen, int segStride, int n,
+            double[] out) {
+        Terms[] both = {new Terms(Kind.SUM, a, null, null, 0, 0, 0.0), new Terms(Kind.DOT, a, b, null, bBase - aBase, 0, 0.0)};
+        reduce(both, Layout.segments(aBase, segLen, segStride, n), n, out);
     }
 
     /** Which term {@code t(i)} a layout index yields; {@code i} indexes the first array, the others sit at fixed shifts. */
     private enum Kind { SUM, SQUARED_DEVIATION, DOT, DOT3 }
 
-    /**
-     * The terms and the two loops over a stretch of them: the plain loop continues a running sum; the
-     * compensated one continues a (sum, error) pair, each addition {@code s + t} split exactly into
-     * {@code fl(s + t)} and its rounding error (Neumaier: the larger operand's low bits are the ones lost).
-     */
-    private static final class Terms {
-        final Kind kind;
-        final double[] a;
-        final double[] b;
-        final double[] c;
-        final int db;
-        final int dc;
-        final double mu;
-        /** The compensated pair while a block is summed. */
-        double s;
-        double e;
-
-        Terms(Kind kind, double[] a, double[] b, double[] c, int db, int dc, double mu) {
-            this.kind = kind;
-            this.a = a;
-            this.b = b;
-            this.c = c;
-            this.db = db;
-            this.dc = dc;
-            this.mu = mu;
+    /** The terms of one sum: how each is computed (and rounded) from the arrays. */
+    private record Terms(Kind kind, double[] a, double[] b, double[] c, int db, int dc, double mu) {
+        /** {@code buf[at + j] = t(i + j·step)}, j = 0 … len−1. */
+        void gather(int i, int len, int step, double[] buf, int at) {
+            if (step == 1) {
+                gatherContiguous(i, len, buf, at);
+                return;
+            }
+            int end = at + len;
+            switch (kind) {
+                case SUM -> {
+                    for (; at < end; at++, i += step) {
+                        buf[at] = a[i];
+                    }
+                }
+                case SQUARED_DEVIATION -> {
+                    for (; at < end; at++, i += step) {
+                        double d = a[i] - mu;
+                        buf[at] = d * d;
+                    }
+                }
+                case DOT -> {
+                    for (; at < end; at++, i += step) {
+                        buf[at] = a[i] * b[i + db];
+                    }
+                }
+                case DOT3 -> {
+                    for (; at < end; at++, i += step) {
+                        buf[at] = a[i] * b[i + db] * c[i + dc];
+                    }
+                }
+            }
         }
 
-        /** {@code s + t(i) + t(i + step) + …}, len terms, each addition rounded. */
+        /** {@code s + t(i) + t(i + step) + …}, len terms, left to right: the whole sum when n ≤ B, no buffer. */
         double plain(double s, int i, int len, int step) {
             int end = i + len * step;
             switch (kind) {
@@ -138,125 +162,213 @@ public final class Sums {
             return s;
         }
 
-        /** The same terms added into the pair ({@link #s}, {@link #e}) with each rounding error kept. */
-        void compensated(int i, int len, int step) {
-            int end = i + len * step;
-            double s = this.s;
-            double e = this.e;
+        /** The common case, in loops C2 turns into vector code. */
+        private void gatherContiguous(int i, int len, double[] buf, int at) {
             switch (kind) {
-                case SUM -> {
-                    for (; i != end; i += step) {
-                        double t = a[i];
-                        double r = s + t;
-                        e += Math.abs(s) >= Math.abs(t) ? (s - r) + t : (t - r) + s;
-                        s = r;
-                    }
-                }
+                case SUM -> System.arraycopy(a, i, buf, at, len);
                 case SQUARED_DEVIATION -> {
-                    for (; i != end; i += step) {
-                        double d = a[i] - mu;
-                        double t = d * d;
-                        double r = s + t;
-                        e += Math.abs(s) >= Math.abs(t) ? (s - r) + t : (t - r) + s;
-                        s = r;
+                    for (int j = 0; j < len; j++) {
+                        double d = a[i + j] - mu;
+                        buf[at + j] = d * d;
                     }
                 }
                 case DOT -> {
-                    for (; i != end; i += step) {
-                        double t = a[i] * b[i + db];
-                        double r = s + t;
-                        e += Math.abs(s) >= Math.abs(t) ? (s - r) + t : (t - r) + s;
-                        s = r;
+                    int ib = i + db;
+                    for (int j = 0; j < len; j++) {
+                        buf[at + j] = a[i + j] * b[ib + j];
                     }
                 }
                 case DOT3 -> {
-                    for (; i != end; i += step) {
-                        double t = a[i] * b[i + db] * c[i + dc];
-                        double r = s + t;
-                        e += Math.abs(s) >= Math.abs(t) ? (s - r) + t : (t - r) + s;
-                        s = r;
+                    int ib = i + db;
+                    int ic = i + dc;
+                    for (int j = 0; j < len; j++) {
+                        buf[at + j] = a[i + j] * b[ib + j] * c[ic + j];
                     }
                 }
             }
-            this.s = s;
-            this.e = e;
         }
     }
 
-    /**
-     * The sum of n terms, term k at {@code base + (k / segLen)·segStride + (k mod segLen)·step}.
-     */
-    private static double reduce(Terms terms, int base, int segLen, int segStride, int step, int n) {
+    private static double reduce(Terms terms, Layout layout, int n) {
+        double[] out = new double[1];
+        reduce(new Terms[] {terms}, layout, n, out);
+        return out[0];
+    }
+
+    /** {@code out[i]} = the sum of {@code terms[i]}'s n terms, all read in one walk over the layout. */
+    private static void reduce(Terms[] terms, Layout layout, int n, double[] out) {
         if (n < 0) {
             throw new IllegalArgumentException("negative term count " + n);
         }
-        if (n == 0) {
-            return 0.0;
-        }
-        if (segLen <= 0) {
-            throw new IllegalArgumentException("segment length must be positive, got " + segLen);
-        }
-        Layout layout = new Layout(base, segLen, segStride, step);
         if (n <= BLOCK) {
-            return layout.plain(terms, 0, n);
+            for (int i = 0; i < terms.length; i++) {
+                out[i] = layout.plain(terms[i], n);
+            }
+            return;
         }
-        double[] pair = new double[2];
-        tree(terms, layout, 0, n, pair);
-        return pair[0] + pair[1];
+        Work w = new Work(terms.length);
+        double[][] pairs = new double[terms.length][2];
+        tree(terms, layout, 0, n, w, pairs);
+        for (int i = 0; i < terms.length; i++) {
+            out[i] = pairs[i][0] + pairs[i][1];
+        }
+    }
+
+    /** Scratch of one reduction: a chunk of a leaf's values and each sum's lanes. */
+    private static final class Work {
+        /** A chunk of the first array as stored, of the second (DOT), of the terms themselves (the others). */
+        final double[] bufA = new double[BLOCK];
+        final double[] bufB = new double[BLOCK];
+        final double[] bufT = new double[BLOCK];
+        final double[][] laneSums;
+        final double[][] laneErrors;
+
+        Work(int sums) {
+            laneSums = new double[sums][Kernels.SUM_LANES];
+            laneErrors = new double[sums][Kernels.SUM_LANES];
+        }
     }
 
     /** Where term k lives: segments of {@code segLen} terms {@code segStride} apart, terms {@code step} apart in one. */
     private record Layout(int base, int segLen, int segStride, int step) {
-        double plain(Terms t, int from, int to) {
+        static Layout strided(int off, int stride, int n) {
+            return new Layout(off, Math.max(n, 1), 0, stride);
+        }
+
+        static Layout segments(int base, int segLen, int segStride, int n) {
+            if (segLen <= 0) {
+                throw new IllegalArgumentException("segment length must be positive, got " + segLen);
+            }
+            // one term per segment is a strided run: one stretch instead of n
+            return segLen == 1 ? strided(base, segStride, n) : new Layout(base, segLen, segStride, 1);
+        }
+
+        /** The plain left-to-right sum of terms {@code [0, n)} from 0.0. */
+        double plain(Terms t, int n) {
             double s = 0.0;
-            for (int k = from; k < to; ) {
+            for (int k = 0; k < n; ) {
                 int seg = k / segLen;
                 int p = k - seg * segLen;
-                int len = Math.min(segLen - p, to - k);
+                int len = Math.min(segLen - p, n - k);
                 s = t.plain(s, base + seg * segStride + p * step, len, step);
                 k += len;
             }
             return s;
         }
 
-        void compensated(Terms t, int from, int to) {
-            t.s = 0.0;
-            t.e = 0.0;
+        /** The stored values {@code x[i + shift]} at the places of terms {@code [from, to)}, into {@code buf[0 … to−from)}. */
+        void gatherStored(double[] x, int shift, int from, int to, double[] buf) {
             for (int k = from; k < to; ) {
                 int seg = k / segLen;
                 int p = k - seg * segLen;
                 int len = Math.min(segLen - p, to - k);
-                t.compensated(base + seg * segStride + p * step, len, step);
+                int i = base + seg * segStride + p * step + shift;
+                if (step == 1) {
+                    System.arraycopy(x, i, buf, k - from, len);
+                } else {
+                    for (int j = 0; j < len; j++, i += step) {
+                        buf[k - from + j] = x[i];
+                    }
+                }
+                k += len;
+            }
+        }
+
+        /** Terms {@code [from, to)} into {@code buf[0 … to−from)}. */
+        void gather(Terms t, int from, int to, double[] buf) {
+            for (int k = from; k < to; ) {
+                int seg = k / segLen;
+                int p = k - seg * segLen;
+                int len = Math.min(segLen - p, to - k);
+                t.gather(base + seg * segStride + p * step, len, step, buf, k - from);
                 k += len;
             }
         }
     }
 
-    /** Terms {@code [from, from + n)} into {@code out} as (sum, error), by the rule of the class comment. */
-    private static void tree(Terms terms, Layout layout, int from, int n, double[] out) {
-        if (n <= BLOCK) {
-            layout.compensated(terms, from, from + n);
-            out[0] = terms.s;
-            out[1] = terms.e;
+    /** The eight lanes' (sum, error) pairs combined pairwise into {@code out}, by the rule of the class comment. */
+    private static void combineLanes(double[] s, double[] e, double[] out) {
+        combine(s[0], e[0], s[1], e[1], out);
+        double s01 = out[0];
+        double e01 = out[1];
+        combine(s[2], e[2], s[3], e[3], out);
+        combine(s01, e01, out[0], out[1], out);
+        double s03 = out[0];
+        double e03 = out[1];
+        combine(s[4], e[4], s[5], e[5], out);
+        double s45 = out[0];
+        double e45 = out[1];
+        combine(s[6], e[6], s[7], e[7], out);
+        combine(s45, e45, out[0], out[1], out);
+        combine(s03, e03, out[0], out[1], out);
+    }
+
+    /** Terms {@code [from, from + n)} into {@code out[i]} as (sum, error), by the rule of the class comment. */
+    private static void tree(Terms[] terms, Layout layout, int from, int n, Work w, double[][] out) {
+        if (n <= LEAF) {
+            leaf(terms, layout, from, n, w, out);
             return;
         }
         int h = leftSize(n);
-        tree(terms, layout, from, h, out);
-        double s1 = out[0];
-        double e1 = out[1];
-        tree(terms, layout, from + h, n - h, out);
-        combine(s1, e1, out[0], out[1], out);
+        tree(terms, layout, from, h, w, out);
+        double[] left = new double[2 * terms.length];
+        for (int i = 0; i < terms.length; i++) {
+            left[2 * i] = out[i][0];
+            left[2 * i + 1] = out[i][1];
+        }
+        tree(terms, layout, from + h, n - h, w, out);
+        for (int i = 0; i < terms.length; i++) {
+            combine(left[2 * i], left[2 * i + 1], out[i][0], out[i][1], out[i]);
+        }
     }
 
-    /** {@code B·2^k}, the largest below n ({@code n > B}): the size of the left, perfect, subtree. */
+    /**
+     * One leaf of every sum: the values read B at a time (a multiple of 8, so the lanes run on from chunk to
+     * chunk) into the lanes. Sums of a or of a·b copy the stored values and form the products in the lane
+     * kernel ({@link Kernels#compensatedProductLanes}); all the sums of one call share a, read once per chunk.
+     */
+    private static void leaf(Terms[] terms, Layout layout, int from, int n, Work w, double[][] out) {
+        for (int i = 0; i < terms.length; i++) {
+            java.util.Arrays.fill(w.laneSums[i], 0.0);
+            java.util.Arrays.fill(w.laneErrors[i], 0.0);
+        }
+        for (int k = 0; k < n; k += BLOCK) {
+            int len = Math.min(BLOCK, n - k);
+            boolean haveA = false;
+            for (int i = 0; i < terms.length; i++) {
+                Terms t = terms[i];
+                if (t.kind() == Kind.SUM || t.kind() == Kind.DOT) {
+                    if (!haveA) {
+                        layout.gatherStored(t.a(), 0, from + k, from + k + len, w.bufA);
+                        haveA = true;
+                    }
+                    if (t.kind() == Kind.SUM) {
+                        Kernels.INSTANCE.compensatedLanes(w.bufA, len, w.laneSums[i], w.laneErrors[i]);
+                    } else {
+                        layout.gatherStored(t.b(), t.db(), from + k, from + k + len, w.bufB);
+                        Kernels.INSTANCE.compensatedProductLanes(w.bufA, w.bufB, len, w.laneSums[i], w.laneErrors[i]);
+                    }
+                } else {
+                    layout.gather(t, from + k, from + k + len, w.bufT);
+                    Kernels.INSTANCE.compensatedLanes(w.bufT, len, w.laneSums[i], w.laneErrors[i]);
+                }
+            }
+        }
+        for (int i = 0; i < terms.length; i++) {
+            combineLanes(w.laneSums[i], w.laneErrors[i], out[i]);
+        }
+    }
+
+    /** {@code L·2^k}, the largest below n ({@code n > L}): the size of the left, perfect, subtree. */
     static int leftSize(int n) {
-        return BLOCK * Integer.highestOneBit((n - 1) / BLOCK);
+        return LEAF * Integer.highestOneBit((n - 1) / LEAF);
     }
 
     /** {@code out ← left + right} as (sum, error) pairs: the sums' addition split exactly, the errors added. */
     private static void combine(double s1, double e1, double s2, double e2, double[] out) {
         double r = s1 + s2;
-        double err = Math.abs(s1) >= Math.abs(s2) ? (s1 - r) + s2 : (s2 - r) + s1;
+        double z = r - s1;
+        double err = (s1 - (r - z)) + (s2 - z);
         out[0] = r;
         out[1] = (e1 + e2) + err;
     }
@@ -264,36 +376,39 @@ public final class Sums {
     /**
      * The same sum fed one term at a time, for sums whose terms arrive in a stream (a test set's losses batch
      * after batch, metrics row after row): after {@code add(t_0) … add(t_{n−1})}, {@link #sum()} is bitwise
-     * {@link Sums#sum(double[], int, int)} of the same terms. It keeps one (sum, error) pair per finished
-     * perfect subtree, at most {@code log₂(n/B) + 1}, and the open block both plain and compensated (which
-     * one counts depends on whether more than B terms arrive).
+     * {@link Sums#sum(double[], int, int)} of the same terms. It keeps the plain sum of the first B terms, the
+     * open leaf's eight lanes and one (sum, error) pair per finished perfect subtree of leaves.
      */
     public static final class Accumulator {
-        /** Finished perfect subtrees, largest first: (sum, error) and the number of blocks in each. */
+        /** Finished perfect subtrees, largest first: (sum, error) and the number of leaves in each. */
         private double[] sums = new double[8];
         private double[] errors = new double[8];
-        private long[] blocks = new long[8];
+        private long[] leaves = new long[8];
         private int depth;
         private double plain;
-        private double openSum;
-        private double openError;
+        private final double[] laneSums = new double[Kernels.SUM_LANES];
+        private final double[] laneErrors = new double[Kernels.SUM_LANES];
         private int open;
         private long count;
         private final double[] pair = new double[2];
 
-        /** Adds the next term. */
+        /** Adds the next term: into the plain sum while there are at most B, and into its lane of the open leaf. */
         public void add(double t) {
             count++;
             if (count <= BLOCK) {
                 plain += t;
             }
-            double r = openSum + t;
-            openError += Math.abs(openSum) >= Math.abs(t) ? (openSum - r) + t : (t - r) + openSum;
-            openSum = r;
-            if (++open == BLOCK) {
-                push(openSum, openError);
-                openSum = 0.0;
-                openError = 0.0;
+            // Kernels.compensatedLanes' step, term by term
+            int l = open & (Kernels.SUM_LANES - 1);
+            double r = laneSums[l] + t;
+            double z = r - laneSums[l];
+            laneErrors[l] += (laneSums[l] - (r - z)) + (t - z);
+            laneSums[l] = r;
+            if (++open == LEAF) {
+                combineLanes(laneSums, laneErrors, pair);
+                push(pair[0], pair[1]);
+                java.util.Arrays.fill(laneSums, 0.0);
+                java.util.Arrays.fill(laneErrors, 0.0);
                 open = 0;
             }
         }
@@ -302,18 +417,18 @@ public final class Sums {
             if (depth == sums.length) {
                 sums = java.util.Arrays.copyOf(sums, depth * 2);
                 errors = java.util.Arrays.copyOf(errors, depth * 2);
-                blocks = java.util.Arrays.copyOf(blocks, depth * 2);
+                leaves = java.util.Arrays.copyOf(leaves, depth * 2);
             }
             sums[depth] = s;
             errors[depth] = e;
-            blocks[depth] = 1;
+            leaves[depth] = 1;
             depth++;
             // two equal perfect subtrees side by side are the halves of the next one
-            while (depth >= 2 && blocks[depth - 1] == blocks[depth - 2]) {
+            while (depth >= 2 && leaves[depth - 1] == leaves[depth - 2]) {
                 combine(sums[depth - 2], errors[depth - 2], sums[depth - 1], errors[depth - 1], pair);
                 sums[depth - 2] = pair[0];
                 errors[depth - 2] = pair[1];
-                blocks[depth - 2] *= 2;
+                leaves[depth - 2] *= 2;
                 depth--;
             }
         }
@@ -328,19 +443,20 @@ public final class Sums {
             if (count <= BLOCK) {
                 return plain;
             }
-            // S = P_0 + (P_1 + (… + (P_last + open))): the right parts of the array rule, innermost first
-            int i = depth - 1;
+            // S = P_0 + (P_1 + (… + (P_last + open leaf))): the right parts of the array rule, innermost first
             double s;
             double e;
+            int i = depth - 1;
             if (open > 0) {
-                combine(sums[i], errors[i], openSum, openError, pair);
+                combineLanes(laneSums, laneErrors, pair);
                 s = pair[0];
                 e = pair[1];
             } else {
                 s = sums[i];
                 e = errors[i];
+                i--;
             }
-            for (i--; i >= 0; i--) {
+            for (; i >= 0; i--) {
                 combine(sums[i], errors[i], s, e, pair);
                 s = pair[0];
                 e = pair[1];
@@ -352,8 +468,8 @@ public final class Sums {
         public void clear() {
             depth = 0;
             plain = 0.0;
-            openSum = 0.0;
-            openError = 0.0;
+            java.util.Arrays.fill(laneSums, 0.0);
+            java.util.Arrays.fill(laneErrors, 0.0);
             open = 0;
             count = 0;
         }

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class SumsTest {
     private static final int B = Sums.BLOCK;
-    private static final int[] LENGTHS = {0, 1, 2, 7, B - 1, B, B + 1, 2 * B - 1, 2 * B, 2 * B + 1, 3 * B, 3 * B + 5,
-        4 * B, 5 * B + 3, 6 * B + 3, 7 * B, 2704, 5000, 10_007};
+    private static final int L = Sums.LEAF;
+    private static final int[] LENGTHS = {0, 1, 2, 7, B - 1, B, B + 1, 2 * B + 3, 2704, L - 1, L, L + 1, 2 * L, 2 * L + 1,
+        3 * L, 3 * L + 5, 4 * L, 5 * L + 3, 6 * L + 3, 7 * L};
 
     private static double[] random(Random r, int n) {
         double[] x = new double[n];
@@ -77,7 +78,7 @@ class SumsTest {
     @Test
     void stridedAndSegmentedLayoutsSumTheirTermsInOrder() {
         Random r = new Random(4);
-        for (int n : new int[] {5, B, 3 * B + 7, 1000}) {
+        for (int n : new int[] {5, B, 3 * B + 7, 1000, 2 * L + 77}) {
             int segLen = 49;
             int segStride = 3 * segLen;
             int segs = (n + segLen - 1) / segLen;
@@ -114,10 +115,51 @@ class SumsTest {
     }
 
     @Test
+    void theVectorLanesAreTheScalarLanesBitForBit() {
+        Random r = new Random(5);
+        double[] s1 = new double[8];
+        double[] e1 = new double[8];
+        double[] s2 = new double[8];
+        double[] e2 = new double[8];
+        for (int n = 0; n <= B; n++) {
+            double[] t = random(r, n);
+            for (int l = 0; l < 8; l++) {
+                s1[l] = l;
+                s2[l] = l;
+                e1[l] = l * 1e-17;
+                e2[l] = l * 1e-17;
+            }
+            Kernels.scalar().compensatedLanes(t, n, s1, e1);
+            Kernels.INSTANCE.compensatedLanes(t, n, s2, e2);
+            double[] u = random(r, n);
+            Kernels.scalar().compensatedProductLanes(t, u, n, s1, e1);
+            Kernels.INSTANCE.compensatedProductLanes(t, u, n, s2, e2);
+            for (int l = 0; l < 8; l++) {
+                assertEquals(Double.doubleToRawLongBits(s1[l]), Double.doubleToRawLongBits(s2[l]), "n = " + n);
+                assertEquals(Double.doubleToRawLongBits(e1[l]), Double.doubleToRawLongBits(e2[l]), "n = " + n);
+            }
+        }
+        assertEquals("vector", Kernels.INSTANCE.name().contains("ector") ? "vector" : Kernels.INSTANCE.name());
+    }
+
+    @Test
+    void sumAndDotInOnePassAreTheTwoSums() {
+        Random r = new Random(6);
+        double[] x = random(r, 5000);
+        double[] y = random(r, 5000);
+        double[] out = new double[2];
+        for (int n : new int[] {3, B, 1000}) {
+            Sums.sumAndDotSegments(x, 7, y, 2, 31, 40, n, out);
+            assertEquals(Sums.sumSegments(x, 7, 31, 40, n), out[0], 0.0);
+            assertEquals(Sums.dotSegments(x, 7, y, 2, 31, 40, n), out[1], 0.0);
+        }
+    }
+
+    @Test
     void theLeftPartIsThePerfectTreeBelowN() {
-        assertEquals(B, Sums.leftSize(B + 1));
-        assertEquals(B, Sums.leftSize(2 * B));
-        assertEquals(2 * B, Sums.leftSize(2 * B + 1));
-        assertEquals(128 * B, Sums.leftSize(2704 * 10));
+        assertEquals(L, Sums.leftSize(L + 1));
+        assertEquals(L, Sums.leftSize(2 * L));
+        assertEquals(2 * L, Sums.leftSize(2 * L + 1));
+        assertEquals(4 * L, Sums.leftSize(7 * L));
     }
 }

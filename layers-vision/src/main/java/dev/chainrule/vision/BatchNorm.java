@@ -11,6 +11,7 @@ import dev.chainrule.api.support.DenseJacobian;
 import dev.chainrule.api.support.DiagonalJacobian;
 import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.Parallelism;
+import dev.chainrule.kernels.Sums;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,6 +40,10 @@ import java.util.List;
  * </ul>
  * The VJP of the coupled map is {@code g·D = s·(g − mean(g) − x̂·mean(g∘x̂))} per feature, means over the N
  * values, in O(B·n).
+ *
+ * <p>Each feature's sums over its N values (μ, σ², Σg, Σg∘x̂) follow {@link Sums}: plain up to 128 values,
+ * compensated pairwise beyond, in the order batch row, then position. Threads own whole features, so the
+ * thread count never changes a sum.
  */
 public final class BatchNorm extends ShapedStage implements Layer {
     /** The type id. */
@@ -142,23 +147,9 @@ public final class BatchNorm extends ShapedStage implements Layer {
                 double mu;
                 double is;
                 if (training) {
-                    long count = (long) batch * spatial;
-                    double sum = 0.0;
-                    for (int b = 0; b < batch; b++) {
-                        int o = b * n + c * spatial;
-                        for (int s = 0; s < spatial; s++) {
-                            sum += xs[o + s];
-                        }
-                    }
-                    mu = sum / count;
-                    double sq = 0.0;
-                    for (int b = 0; b < batch; b++) {
-                        int o = b * n + c * spatial;
-                        for (int s = 0; s < spatial; s++) {
-                            double d = xs[o + s] - mu;
-                            sq += d * d;
-                        }
-                    }
+                    int count = batch * spatial;
+                    mu = Sums.sumSegments(xs, c * spatial, spatial, n, count) / count;
+                    double sq = Sums.sumSquaredDeviations(xs, mu, c * spatial, spatial, n, count);
                     double var = sq / count;
                     is = 1.0 / Math.sqrt(var + epsilon);
                     rm[c] = (1.0 - momentum) * rm[c] + momentum * mu;
@@ -205,15 +196,10 @@ public final class BatchNorm extends ShapedStage implements Layer {
         boolean training = lastTraining;
         forEachFeatureRange(batch, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
-                double sg = 0.0;
-                double sgx = 0.0;
-                for (int b = 0; b < batch; b++) {
-                    int o = b * n + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        sg += gs[o + s];
-                        sgx += gs[o + s] * xh[o + s];
-                    }
-                }
+                double[] sums = new double[2];
+                Sums.sumAndDotSegments(gs, c * spatial, xh, c * spatial, spatial, n, batch * spatial, sums);
+                double sg = sums[0];
+                double sgx = sums[1];
                 dBeta[c] += sg;
                 dGamma[c] += sgx;
                 if (out == null) {
@@ -323,16 +309,10 @@ public final class BatchNorm extends ShapedStage implements Layer {
         @Override
         public void vjp(double[] g, int gOff, double[] out, int outOff) {
             for (int c = 0; c < features; c++) {
-                double sg = 0.0;
-                double sgx = 0.0;
-                for (int b = 0; b < rows; b++) {
-                    int go = gOff + b * n + c * spatial;
-                    int xo = b * n + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        sg += g[go + s];
-                        sgx += g[go + s] * xh[xo + s];
-                    }
-                }
+                double[] sums = new double[2];
+                Sums.sumAndDotSegments(g, gOff + c * spatial, xh, c * spatial, spatial, n, rows * spatial, sums);
+                double sg = sums[0];
+                double sgx = sums[1];
                 for (int b = 0; b < rows; b++) {
                     int go = gOff + b * n + c * spatial;
                     int oo = outOff + b * n + c * spatial;
