@@ -96,6 +96,102 @@ public final class Sums {
         reduce(both, Layout.segments(aBase, segLen, segStride, n), n, out);
     }
 
+    /**
+     * Per-channel sums of a batch of channel-major rows: for each channel c in {@code [c0, c1)}, {@code out[c] =}
+     * the sum of {@code x[off + b·rowStride + c·len + p]} over rows {@code b < rows}, then positions
+     * {@code p < len} — bitwise {@link #sumSegments} of each channel. Read in storage order (row by row, the
+     * channels of a row side by side) rather than channel by channel: one stream through memory instead of
+     * a jump at every row, which the prefetcher follows (measured 25% faster for a batch of 32×26×26 channels).
+     */
+    public static void channelSums(double[] x, int off, int rows, int rowStride, int len, int c0, int c1, double[] out) {
+        if ((long) rows * len <= BLOCK) {
+            for (int c = c0; c < c1; c++) {
+                out[c] = sumSegments(x, off + c * len, len, rowStride, rows * len);
+            }
+            return;
+        }
+        Accumulator[] acc = accumulators(c1 - c0);
+        for (int b = 0; b < rows; b++) {
+            for (int c = c0; c < c1; c++) {
+                acc[c - c0].add(x, off + b * rowStride + c * len, len);
+            }
+        }
+        for (int c = c0; c < c1; c++) {
+            out[c] = acc[c - c0].sum();
+        }
+    }
+
+    /**
+     * {@link #channelSums} of the squared deviations {@code (x − μ_c)²}, each {@code d = x − μ_c} and {@code d·d}
+     * rounded: bitwise {@link #sumSquaredDeviations} of each channel.
+     */
+    public static void channelSquaredDeviations(double[] x, int off, int rows, int rowStride, int len, int c0, int c1,
+            double[] mu, double[] out) {
+        if ((long) rows * len <= BLOCK) {
+            for (int c = c0; c < c1; c++) {
+                out[c] = sumSquaredDeviations(x, mu[c], off + c * len, len, rowStride, rows * len);
+            }
+            return;
+        }
+        Accumulator[] acc = accumulators(c1 - c0);
+        double[] buf = new double[BLOCK];
+        for (int b = 0; b < rows; b++) {
+            for (int c = c0; c < c1; c++) {
+                int at = off + b * rowStride + c * len;
+                double m = mu[c];
+                for (int j = 0; j < len; j += BLOCK) {
+                    int k = Math.min(BLOCK, len - j);
+                    for (int q = 0; q < k; q++) {
+                        double d = x[at + j + q] - m;
+                        buf[q] = d * d;
+                    }
+                    acc[c - c0].add(buf, 0, k);
+                }
+            }
+        }
+        for (int c = c0; c < c1; c++) {
+            out[c] = acc[c - c0].sum();
+        }
+    }
+
+    /**
+     * {@link #channelSums} of a into {@code sums} and of the products {@code a·b} into {@code dots}, b laid out as
+     * a from {@code bOff}: bitwise {@link #sumAndDotSegments} of each channel, in one pass over the memory.
+     */
+    public static void channelSumsAndDots(double[] a, int aOff, double[] b, int bOff, int rows, int rowStride, int len,
+            int c0, int c1, double[] sums, double[] dots) {
+        if ((long) rows * len <= BLOCK) {
+            double[] two = new double[2];
+            for (int c = c0; c < c1; c++) {
+                sumAndDotSegments(a, aOff + c * len, b, bOff + c * len, len, rowStride, rows * len, two);
+                sums[c] = two[0];
+                dots[c] = two[1];
+            }
+            return;
+        }
+        Accumulator[] sa = accumulators(c1 - c0);
+        Accumulator[] da = accumulators(c1 - c0);
+        for (int r = 0; r < rows; r++) {
+            for (int c = c0; c < c1; c++) {
+                int at = r * rowStride + c * len;
+                sa[c - c0].add(a, aOff + at, len);
+                da[c - c0].addProducts(a, aOff + at, b, bOff + at, len);
+            }
+        }
+        for (int c = c0; c < c1; c++) {
+            sums[c] = sa[c - c0].sum();
+            dots[c] = da[c - c0].sum();
+        }
+    }
+
+    private static Accumulator[] accumulators(int n) {
+        Accumulator[] acc = new Accumulator[n];
+        for (int i = 0; i < n; i++) {
+            acc[i] = new Accumulator();
+        }
+        return acc;
+    }
+
     /** Which term {@code t(i)} a layout index yields; {@code i} indexes the first array, the others sit at fixed shifts. */
     private enum Kind { SUM, SQUARED_DEVIATION, DOT, DOT3 }
 
@@ -103,10 +199,6 @@ public final class Sums {
     private record Terms(Kind kind, double[] a, double[] b, double[] c, int db, int dc, double mu) {
         /** {@code buf[at + j] = t(i + j·step)}, j = 0 … len−1. */
         void gather(int i, int len, int step, double[] buf, int at) {
-            if (step == 1) {
-                gatherContiguous(i, len, buf, at);
-                return;
-            }
             int end = at + len;
             switch (kind) {
                 case SUM -> {
@@ -162,31 +254,6 @@ public final class Sums {
             return s;
         }
 
-        /** The common case, in loops C2 turns into vector code. */
-        private void gatherContiguous(int i, int len, double[] buf, int at) {
-            switch (kind) {
-                case SUM -> System.arraycopy(a, i, buf, at, len);
-                case SQUARED_DEVIATION -> {
-                    for (int j = 0; j < len; j++) {
-                        double d = a[i + j] - mu;
-                        buf[at + j] = d * d;
-                    }
-                }
-                case DOT -> {
-                    int ib = i + db;
-                    for (int j = 0; j < len; j++) {
-                        buf[at + j] = a[i + j] * b[ib + j];
-                    }
-                }
-                case DOT3 -> {
-                    int ib = i + db;
-                    int ic = i + dc;
-                    for (int j = 0; j < len; j++) {
-                        buf[at + j] = a[i + j] * b[ib + j] * c[ic + j];
-                    }
-                }
-            }
-        }
     }
 
     private static double reduce(Terms terms, Layout layout, int n) {
@@ -195,7 +262,11 @@ public final class Sums {
         return out[0];
     }
 
-    /** {@code out[i]} = the sum of {@code terms[i]}'s n terms, all read in one walk over the layout. */
+    /**
+     * {@code out[i]} = the sum of {@code terms[i]}'s n terms, all read in one walk over the layout: up to B terms
+     * by the plain loops straight from the arrays, more through one {@link Accumulator} per sum, fed a stored
+     * stretch at a time (terms that are stored values or products of two) or the terms gathered B at a time.
+     */
     private static void reduce(Terms[] terms, Layout layout, int n, double[] out) {
         if (n < 0) {
             throw new IllegalArgumentException("negative term count " + n);
@@ -206,26 +277,37 @@ public final class Sums {
             }
             return;
         }
-        Work w = new Work(terms.length);
-        double[][] pairs = new double[terms.length][2];
-        tree(terms, layout, 0, n, w, pairs);
+        Accumulator[] acc = new Accumulator[terms.length];
         for (int i = 0; i < terms.length; i++) {
-            out[i] = pairs[i][0] + pairs[i][1];
+            acc[i] = new Accumulator();
         }
-    }
-
-    /** Scratch of one reduction: a chunk of a leaf's values and each sum's lanes. */
-    private static final class Work {
-        /** A chunk of the first array as stored, of the second (DOT), of the terms themselves (the others). */
-        final double[] bufA = new double[BLOCK];
-        final double[] bufB = new double[BLOCK];
-        final double[] bufT = new double[BLOCK];
-        final double[][] laneSums;
-        final double[][] laneErrors;
-
-        Work(int sums) {
-            laneSums = new double[sums][Kernels.SUM_LANES];
-            laneErrors = new double[sums][Kernels.SUM_LANES];
+        double[] buf = null;
+        for (int k = 0; k < n; ) {
+            int seg = k / layout.segLen();
+            int p = k - seg * layout.segLen();
+            int len = Math.min(layout.segLen() - p, n - k);
+            int at = layout.base() + seg * layout.segStride() + p * layout.step();
+            for (int i = 0; i < terms.length; i++) {
+                Terms t = terms[i];
+                if (layout.step() == 1 && t.kind() == Kind.SUM) {
+                    acc[i].add(t.a(), at, len);
+                } else if (layout.step() == 1 && t.kind() == Kind.DOT) {
+                    acc[i].addProducts(t.a(), at, t.b(), at + t.db(), len);
+                } else {
+                    if (buf == null) {
+                        buf = new double[BLOCK];
+                    }
+                    for (int j = 0; j < len; j += BLOCK) {
+                        int c = Math.min(BLOCK, len - j);
+                        t.gather(at + j * layout.step(), c, layout.step(), buf, 0);
+                        acc[i].add(buf, 0, c);
+                    }
+                }
+            }
+            k += len;
+        }
+        for (int i = 0; i < terms.length; i++) {
+            out[i] = acc[i].sum();
         }
     }
 
@@ -255,35 +337,11 @@ public final class Sums {
             }
             return s;
         }
+    }
 
-        /** The stored values {@code x[i + shift]} at the places of terms {@code [from, to)}, into {@code buf[0 … to−from)}. */
-        void gatherStored(double[] x, int shift, int from, int to, double[] buf) {
-            for (int k = from; k < to; ) {
-                int seg = k / segLen;
-                int p = k - seg * segLen;
-                int len = Math.min(segLen - p, to - k);
-                int i = base + seg * segStride + p * step + shift;
-                if (step == 1) {
-                    System.arraycopy(x, i, buf, k - from, len);
-                } else {
-                    for (int j = 0; j < len; j++, i += step) {
-                        buf[k - from + j] = x[i];
-                    }
-                }
-                k += len;
-            }
-        }
-
-        /** Terms {@code [from, to)} into {@code buf[0 … to−from)}. */
-        void gather(Terms t, int from, int to, double[] buf) {
-            for (int k = from; k < to; ) {
-                int seg = k / segLen;
-                int p = k - seg * segLen;
-                int len = Math.min(segLen - p, to - k);
-                t.gather(base + seg * segStride + p * step, len, step, buf, k - from);
-                k += len;
-            }
-        }
+    /** {@code L·2^k}, the largest below n ({@code n > L}): the size of the left, perfect, subtree. */
+    static int leftSize(int n) {
+        return LEAF * Integer.highestOneBit((n - 1) / LEAF);
     }
 
     /** The eight lanes' (sum, error) pairs combined pairwise into {@code out}, by the rule of the class comment. */
@@ -303,68 +361,7 @@ public final class Sums {
         combine(s03, e03, out[0], out[1], out);
     }
 
-    /** Terms {@code [from, from + n)} into {@code out[i]} as (sum, error), by the rule of the class comment. */
-    private static void tree(Terms[] terms, Layout layout, int from, int n, Work w, double[][] out) {
-        if (n <= LEAF) {
-            leaf(terms, layout, from, n, w, out);
-            return;
-        }
-        int h = leftSize(n);
-        tree(terms, layout, from, h, w, out);
-        double[] left = new double[2 * terms.length];
-        for (int i = 0; i < terms.length; i++) {
-            left[2 * i] = out[i][0];
-            left[2 * i + 1] = out[i][1];
-        }
-        tree(terms, layout, from + h, n - h, w, out);
-        for (int i = 0; i < terms.length; i++) {
-            combine(left[2 * i], left[2 * i + 1], out[i][0], out[i][1], out[i]);
-        }
-    }
-
-    /**
-     * One leaf of every sum: the values read B at a time (a multiple of 8, so the lanes run on from chunk to
-     * chunk) into the lanes. Sums of a or of a·b copy the stored values and form the products in the lane
-     * kernel ({@link Kernels#compensatedProductLanes}); all the sums of one call share a, read once per chunk.
-     */
-    private static void leaf(Terms[] terms, Layout layout, int from, int n, Work w, double[][] out) {
-        for (int i = 0; i < terms.length; i++) {
-            java.util.Arrays.fill(w.laneSums[i], 0.0);
-            java.util.Arrays.fill(w.laneErrors[i], 0.0);
-        }
-        for (int k = 0; k < n; k += BLOCK) {
-            int len = Math.min(BLOCK, n - k);
-            boolean haveA = false;
-            for (int i = 0; i < terms.length; i++) {
-                Terms t = terms[i];
-                if (t.kind() == Kind.SUM || t.kind() == Kind.DOT) {
-                    if (!haveA) {
-                        layout.gatherStored(t.a(), 0, from + k, from + k + len, w.bufA);
-                        haveA = true;
-                    }
-                    if (t.kind() == Kind.SUM) {
-                        Kernels.INSTANCE.compensatedLanes(w.bufA, len, w.laneSums[i], w.laneErrors[i]);
-                    } else {
-                        layout.gatherStored(t.b(), t.db(), from + k, from + k + len, w.bufB);
-                        Kernels.INSTANCE.compensatedProductLanes(w.bufA, w.bufB, len, w.laneSums[i], w.laneErrors[i]);
-                    }
-                } else {
-                    layout.gather(t, from + k, from + k + len, w.bufT);
-                    Kernels.INSTANCE.compensatedLanes(w.bufT, len, w.laneSums[i], w.laneErrors[i]);
-                }
-            }
-        }
-        for (int i = 0; i < terms.length; i++) {
-            combineLanes(w.laneSums[i], w.laneErrors[i], out[i]);
-        }
-    }
-
-    /** {@code L·2^k}, the largest below n ({@code n > L}): the size of the left, perfect, subtree. */
-    static int leftSize(int n) {
-        return LEAF * Integer.highestOneBit((n - 1) / LEAF);
-    }
-
-    /** {@code out ← left + right} as (sum, error) pairs: the sums' addition split exactly, the errors added. */
+    /** {@code out ← left + right} as (sum, error) pairs: the sums' addition split exactly (TwoSum), the errors added. */
     private static void combine(double s1, double e1, double s2, double e2, double[] out) {
         double r = s1 + s2;
         double z = r - s1;
@@ -374,10 +371,12 @@ public final class Sums {
     }
 
     /**
-     * The same sum fed one term at a time, for sums whose terms arrive in a stream (a test set's losses batch
-     * after batch, metrics row after row): after {@code add(t_0) … add(t_{n−1})}, {@link #sum()} is bitwise
-     * {@link Sums#sum(double[], int, int)} of the same terms. It keeps the plain sum of the first B terms, the
-     * open leaf's eight lanes and one (sum, error) pair per finished perfect subtree of leaves.
+     * The rule of the class comment fed in order, one term or one stored stretch at a time: for sums whose
+     * terms arrive in a stream (a test set's losses batch after batch, metrics row after row, a bias gradient
+     * row after row) and the engine of the array sums above. After the terms {@code t_0 … t_{n−1}},
+     * {@link #sum()} is bitwise {@link Sums#sum(double[], int, int)} of the same terms, however they were fed.
+     * It keeps the plain sum of the first B terms, the open leaf's eight lanes, and one (sum, error) pair per
+     * finished perfect subtree of leaves (the binary counter of the leaves so far).
      */
     public static final class Accumulator {
         /** Finished perfect subtrees, largest first: (sum, error) and the number of leaves in each. */
@@ -388,29 +387,84 @@ public final class Sums {
         private double plain;
         private final double[] laneSums = new double[Kernels.SUM_LANES];
         private final double[] laneErrors = new double[Kernels.SUM_LANES];
+        /** Terms in the open leaf; term {@code open} goes to lane {@code open mod 8}. */
         private int open;
         private long count;
         private final double[] pair = new double[2];
 
-        /** Adds the next term: into the plain sum while there are at most B, and into its lane of the open leaf. */
+        /** Adds the next term. */
         public void add(double t) {
-            count++;
-            if (count <= BLOCK) {
+            if (count < BLOCK) {
                 plain += t;
             }
-            // Kernels.compensatedLanes' step, term by term
+            count++;
+            lane(t);
+        }
+
+        /** Adds {@code x[off … off+len)} in order: the same as {@link #add(double)} of each, lanes eight at a time. */
+        public void add(double[] x, int off, int len) {
+            for (int j = 0; j < len && count + j < BLOCK; j++) {
+                plain += x[off + j];
+            }
+            count += len;
+            int j = 0;
+            while (j < len) {
+                if ((open & (Kernels.SUM_LANES - 1)) != 0 || len - j < Kernels.SUM_LANES) {
+                    lane(x[off + j]);
+                    j++;
+                    continue;
+                }
+                int chunk = Math.min((len - j) & -Kernels.SUM_LANES, LEAF - open);
+                Kernels.INSTANCE.compensatedLanes(x, off + j, chunk, laneSums, laneErrors);
+                j += chunk;
+                open += chunk;
+                if (open == LEAF) {
+                    closeLeaf();
+                }
+            }
+        }
+
+        /** Adds the products {@code a[aOff + j]·b[bOff + j]}, j = 0 … len−1, each rounded, in order. */
+        public void addProducts(double[] a, int aOff, double[] b, int bOff, int len) {
+            for (int j = 0; j < len && count + j < BLOCK; j++) {
+                plain += a[aOff + j] * b[bOff + j];
+            }
+            count += len;
+            int j = 0;
+            while (j < len) {
+                if ((open & (Kernels.SUM_LANES - 1)) != 0 || len - j < Kernels.SUM_LANES) {
+                    lane(a[aOff + j] * b[bOff + j]);
+                    j++;
+                    continue;
+                }
+                int chunk = Math.min((len - j) & -Kernels.SUM_LANES, LEAF - open);
+                Kernels.INSTANCE.compensatedProductLanes(a, aOff + j, b, bOff + j, chunk, laneSums, laneErrors);
+                j += chunk;
+                open += chunk;
+                if (open == LEAF) {
+                    closeLeaf();
+                }
+            }
+        }
+
+        /** {@link Kernels#compensatedLanes}' step for one term. */
+        private void lane(double t) {
             int l = open & (Kernels.SUM_LANES - 1);
             double r = laneSums[l] + t;
             double z = r - laneSums[l];
             laneErrors[l] += (laneSums[l] - (r - z)) + (t - z);
             laneSums[l] = r;
             if (++open == LEAF) {
-                combineLanes(laneSums, laneErrors, pair);
-                push(pair[0], pair[1]);
-                java.util.Arrays.fill(laneSums, 0.0);
-                java.util.Arrays.fill(laneErrors, 0.0);
-                open = 0;
+                closeLeaf();
             }
+        }
+
+        private void closeLeaf() {
+            combineLanes(laneSums, laneErrors, pair);
+            push(pair[0], pair[1]);
+            java.util.Arrays.fill(laneSums, 0.0);
+            java.util.Arrays.fill(laneErrors, 0.0);
+            open = 0;
         }
 
         private void push(double s, double e) {

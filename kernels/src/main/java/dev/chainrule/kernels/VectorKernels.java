@@ -50,15 +50,15 @@ final class VectorKernels extends Kernels {
 
     /** Lanes 0–3 in one vector, 4–7 in another: two independent chains of lane-wise TwoSums, the scalar rounding. */
     @Override
-    public void compensatedLanes(double[] t, int n, double[] s, double[] e) {
+    public void compensatedLanes(double[] t, int off, int n, double[] s, double[] e) {
         DoubleVector s0 = DoubleVector.fromArray(S, s, 0);
         DoubleVector s1 = DoubleVector.fromArray(S, s, 4);
         DoubleVector e0 = DoubleVector.fromArray(S, e, 0);
         DoubleVector e1 = DoubleVector.fromArray(S, e, 4);
         int j = 0;
         for (; j + 8 <= n; j += 8) {
-            DoubleVector t0 = DoubleVector.fromArray(S, t, j);
-            DoubleVector t1 = DoubleVector.fromArray(S, t, j + 4);
+            DoubleVector t0 = DoubleVector.fromArray(S, t, off + j);
+            DoubleVector t1 = DoubleVector.fromArray(S, t, off + j + 4);
             DoubleVector r0 = s0.add(t0);
             DoubleVector r1 = s1.add(t1);
             DoubleVector z0 = r0.sub(s0);
@@ -73,23 +73,23 @@ final class VectorKernels extends Kernels {
         e0.intoArray(e, 0);
         e1.intoArray(e, 4);
         for (int l = 0; j < n; j++, l++) {
-            double r = s[l] + t[j];
+            double r = s[l] + t[off + j];
             double z = r - s[l];
-            e[l] += (s[l] - (r - z)) + (t[j] - z);
+            e[l] += (s[l] - (r - z)) + (t[off + j] - z);
             s[l] = r;
         }
     }
 
     @Override
-    public void compensatedProductLanes(double[] a, double[] b, int n, double[] s, double[] e) {
+    public void compensatedProductLanes(double[] a, int aOff, double[] b, int bOff, int n, double[] s, double[] e) {
         DoubleVector s0 = DoubleVector.fromArray(S, s, 0);
         DoubleVector s1 = DoubleVector.fromArray(S, s, 4);
         DoubleVector e0 = DoubleVector.fromArray(S, e, 0);
         DoubleVector e1 = DoubleVector.fromArray(S, e, 4);
         int j = 0;
         for (; j + 8 <= n; j += 8) {
-            DoubleVector t0 = DoubleVector.fromArray(S, a, j).mul(DoubleVector.fromArray(S, b, j));
-            DoubleVector t1 = DoubleVector.fromArray(S, a, j + 4).mul(DoubleVector.fromArray(S, b, j + 4));
+            DoubleVector t0 = DoubleVector.fromArray(S, a, aOff + j).mul(DoubleVector.fromArray(S, b, bOff + j));
+            DoubleVector t1 = DoubleVector.fromArray(S, a, aOff + j + 4).mul(DoubleVector.fromArray(S, b, bOff + j + 4));
             DoubleVector r0 = s0.add(t0);
             DoubleVector r1 = s1.add(t1);
             DoubleVector z0 = r0.sub(s0);
@@ -104,7 +104,7 @@ final class VectorKernels extends Kernels {
         e0.intoArray(e, 0);
         e1.intoArray(e, 4);
         for (int l = 0; j < n; j++, l++) {
-            double t = a[j] * b[j];
+            double t = a[aOff + j] * b[bOff + j];
             double r = s[l] + t;
             double z = r - s[l];
             e[l] += (s[l] - (r - z)) + (t - z);

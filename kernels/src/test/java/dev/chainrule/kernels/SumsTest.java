@@ -71,7 +71,24 @@ class SumsTest {
                 acc.add(v);
             }
             assertEquals(n, acc.count());
-            assertEquals(Double.doubleToRawLongBits(Sums.sum(x, 0, n)), Double.doubleToRawLongBits(acc.sum()), "n = " + n);
+            long expected = Double.doubleToRawLongBits(Sums.sum(x, 0, n));
+            assertEquals(expected, Double.doubleToRawLongBits(acc.sum()), "n = " + n);
+            acc.clear();
+            for (int i = 0; i < n; ) {
+                int len = Math.min(n - i, r.nextInt(700));
+                acc.add(x, i, len);
+                i += len;
+            }
+            assertEquals(expected, Double.doubleToRawLongBits(acc.sum()), "in pieces, n = " + n);
+            double[] ones = new double[n];
+            java.util.Arrays.fill(ones, 1.0);
+            acc.clear();
+            for (int i = 0; i < n; ) {
+                int len = Math.min(n - i, 1 + r.nextInt(300));
+                acc.addProducts(x, i, ones, i, len);
+                i += len;
+            }
+            assertEquals(expected, Double.doubleToRawLongBits(acc.sum()), "products in pieces, n = " + n);
         }
     }
 
@@ -129,11 +146,11 @@ class SumsTest {
                 e1[l] = l * 1e-17;
                 e2[l] = l * 1e-17;
             }
-            Kernels.scalar().compensatedLanes(t, n, s1, e1);
-            Kernels.INSTANCE.compensatedLanes(t, n, s2, e2);
-            double[] u = random(r, n);
-            Kernels.scalar().compensatedProductLanes(t, u, n, s1, e1);
-            Kernels.INSTANCE.compensatedProductLanes(t, u, n, s2, e2);
+            Kernels.scalar().compensatedLanes(t, 0, n, s1, e1);
+            Kernels.INSTANCE.compensatedLanes(t, 0, n, s2, e2);
+            double[] u = random(r, n + 3);
+            Kernels.scalar().compensatedProductLanes(t, 0, u, 3, n, s1, e1);
+            Kernels.INSTANCE.compensatedProductLanes(t, 0, u, 3, n, s2, e2);
             for (int l = 0; l < 8; l++) {
                 assertEquals(Double.doubleToRawLongBits(s1[l]), Double.doubleToRawLongBits(s2[l]), "n = " + n);
                 assertEquals(Double.doubleToRawLongBits(e1[l]), Double.doubleToRawLongBits(e2[l]), "n = " + n);
@@ -152,6 +169,35 @@ class SumsTest {
             Sums.sumAndDotSegments(x, 7, y, 2, 31, 40, n, out);
             assertEquals(Sums.sumSegments(x, 7, 31, 40, n), out[0], 0.0);
             assertEquals(Sums.dotSegments(x, 7, y, 2, 31, 40, n), out[1], 0.0);
+        }
+    }
+
+    @Test
+    void channelSumsInStorageOrderAreEachChannelsSegmentSum() {
+        Random r = new Random(7);
+        int channels = 5;
+        for (int[] shape : new int[][] {{3, 7}, {4, 32}, {40, 49}, {17, 676}}) {
+            int rows = shape[0];
+            int len = shape[1];
+            int stride = channels * len + 3;
+            double[] x = random(r, 2 + rows * stride);
+            double[] y = random(r, 2 + rows * stride);
+            double[] mu = random(r, channels);
+            double[] sums = new double[channels];
+            double[] dots = new double[channels];
+            double[] devs = new double[channels];
+            Sums.channelSumsAndDots(x, 2, y, 1, rows, stride, len, 1, channels, sums, dots);
+            Sums.channelSquaredDeviations(x, 2, rows, stride, len, 1, channels, mu, devs);
+            double[] plainSums = new double[channels];
+            Sums.channelSums(x, 2, rows, stride, len, 1, channels, plainSums);
+            for (int c = 1; c < channels; c++) {
+                int n = rows * len;
+                assertEquals(Sums.sumSegments(x, 2 + c * len, len, stride, n), sums[c], 0.0);
+                assertEquals(Sums.sumSegments(x, 2 + c * len, len, stride, n), plainSums[c], 0.0);
+                assertEquals(Sums.dotSegments(x, 2 + c * len, y, 1 + c * len, len, stride, n), dots[c], 0.0);
+                assertEquals(Sums.sumSquaredDeviations(x, mu[c], 2 + c * len, len, stride, n), devs[c], 0.0);
+            }
+            assertEquals(0.0, sums[0]);
         }
     }
 

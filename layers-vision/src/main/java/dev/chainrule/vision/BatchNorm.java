@@ -141,20 +141,27 @@ public final class BatchNorm extends ShapedStage implements Layer {
         double[] gm = gamma.value();
         double[] bt = beta.value();
         boolean training = lastTraining;
-        // Threads own whole features, each summed in the same order whatever the thread count: bitwise stable.
+        // Threads own whole features, each summed by the same rule whatever the thread count: bitwise stable.
         forEachFeatureRange(batch, (c0, c1) -> {
+            int count = batch * spatial;
+            double[] sq = new double[c1];
+            if (training) {
+                Sums.channelSums(xs, 0, batch, n, spatial, c0, c1, mean);
+                for (int c = c0; c < c1; c++) {
+                    mean[c] = mean[c] / count;
+                }
+                Sums.channelSquaredDeviations(xs, 0, batch, n, spatial, c0, c1, mean, sq);
+            }
             for (int c = c0; c < c1; c++) {
                 double mu;
                 double is;
                 if (training) {
-                    int count = batch * spatial;
-                    mu = Sums.sumSegments(xs, c * spatial, spatial, n, count) / count;
-                    double sq = Sums.sumSquaredDeviations(xs, mu, c * spatial, spatial, n, count);
-                    double var = sq / count;
+                    mu = mean[c];
+                    double var = sq[c] / count;
                     is = 1.0 / Math.sqrt(var + epsilon);
                     rm[c] = (1.0 - momentum) * rm[c] + momentum * mu;
                     if (count > 1) {
-                        rv[c] = (1.0 - momentum) * rv[c] + momentum * (sq / (count - 1));
+                        rv[c] = (1.0 - momentum) * rv[c] + momentum * (sq[c] / (count - 1));
                     }
                 } else {
                     mu = rm[c];
@@ -195,11 +202,12 @@ public final class BatchNorm extends ShapedStage implements Layer {
         }
         boolean training = lastTraining;
         forEachFeatureRange(batch, (c0, c1) -> {
+            double[] sums = new double[c1];
+            double[] dots = new double[c1];
+            Sums.channelSumsAndDots(gs, 0, xh, 0, batch, n, spatial, c0, c1, sums, dots);
             for (int c = c0; c < c1; c++) {
-                double[] sums = new double[2];
-                Sums.sumAndDotSegments(gs, c * spatial, xh, c * spatial, spatial, n, batch * spatial, sums);
-                double sg = sums[0];
-                double sgx = sums[1];
+                double sg = sums[c];
+                double sgx = dots[c];
                 dBeta[c] += sg;
                 dGamma[c] += sgx;
                 if (out == null) {
@@ -308,11 +316,12 @@ public final class BatchNorm extends ShapedStage implements Layer {
 
         @Override
         public void vjp(double[] g, int gOff, double[] out, int outOff) {
+            double[] sums = new double[features];
+            double[] dots = new double[features];
+            Sums.channelSumsAndDots(g, gOff, xh, 0, rows, n, spatial, 0, features, sums, dots);
             for (int c = 0; c < features; c++) {
-                double[] sums = new double[2];
-                Sums.sumAndDotSegments(g, gOff + c * spatial, xh, c * spatial, spatial, n, rows * spatial, sums);
-                double sg = sums[0];
-                double sgx = sums[1];
+                double sg = sums[c];
+                double sgx = dots[c];
                 for (int b = 0; b < rows; b++) {
                     int go = gOff + b * n + c * spatial;
                     int oo = outOff + b * n + c * spatial;

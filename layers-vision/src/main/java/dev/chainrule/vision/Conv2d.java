@@ -315,12 +315,12 @@ final class Conv2d extends ShapedStage implements Layer {
         // D_b: per channel, one Sums sum over the batch's rows and pixels in that order; threads own channels.
         double[] db = bias.grad();
         int parts = parts(batch);
-        Parallelism.run(parts, t -> {
-            int o1 = Parallelism.split(cout, parts, t + 1);
-            for (int o = Parallelism.split(cout, parts, t); o < o1; o++) {
-                db[o] += Sums.sumSegments(gs, o * pixels, pixels, m, batch * pixels);
-            }
-        });
+        double[] dbSums = new double[cout];
+        Parallelism.run(parts, t -> Sums.channelSums(gs, 0, batch, m, pixels, Parallelism.split(cout, parts, t),
+                Parallelism.split(cout, parts, t + 1), dbSums));
+        for (int o = 0; o < cout; o++) {
+            db[o] += dbSums[o];
+        }
         int rowTiles = (cout + Gemm.MR - 1) / Gemm.MR;
         int colTiles = (kd + Gemm.NR - 1) / Gemm.NR;
         boolean byRows = rowTiles >= colTiles;
