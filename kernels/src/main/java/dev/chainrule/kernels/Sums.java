@@ -42,6 +42,9 @@ public final class Sums {
     /** L: terms per compensated leaf of a longer sum. */
     public static final int LEAF = 4096;
 
+    /** The lane kernels, compiled on their own first ({@link Kernels#ready()} says why). */
+    private static final Kernels LANES = Kernels.ready();
+
     private Sums() {
     }
 
@@ -415,7 +418,7 @@ public final class Sums {
                     continue;
                 }
                 int chunk = Math.min((len - j) & -Kernels.SUM_LANES, LEAF - open);
-                Kernels.INSTANCE.compensatedLanes(x, off + j, chunk, laneSums, laneErrors);
+                LANES.compensatedLanes(x, off + j, chunk, laneSums, laneErrors);
                 j += chunk;
                 open += chunk;
                 if (open == LEAF) {
@@ -438,7 +441,7 @@ public final class Sums {
                     continue;
                 }
                 int chunk = Math.min((len - j) & -Kernels.SUM_LANES, LEAF - open);
-                Kernels.INSTANCE.compensatedProductLanes(a, aOff + j, b, bOff + j, chunk, laneSums, laneErrors);
+                LANES.compensatedProductLanes(a, aOff + j, b, bOff + j, chunk, laneSums, laneErrors);
                 j += chunk;
                 open += chunk;
                 if (open == LEAF) {

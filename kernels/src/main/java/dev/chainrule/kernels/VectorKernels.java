@@ -241,6 +241,8 @@ final class VectorKernels extends Kernels {
             panelAxpy(w, m, 0, PANEL, idx, c, 0, 8, z, 0);
             descendRows(1e-3, g, m, 0, idx, c, 0, 8, w, 0, PANEL);
             dotsTile(g, 8, 0, w, m, 0, 4, z);
+            compensatedLanes(g, 0, m, w, z);
+            compensatedProductLanes(g, 0, c, 0, 8, w, z);
         }
     }
 
