@@ -191,6 +191,38 @@ public abstract class Kernels {
     /** Rows per {@link #dotsTile}. */
     public static final int DOT_ROWS = 8;
 
+    /** Lanes of {@link #compensatedLanes}. */
+    public static final int SUM_LANES = 8;
+
+    /**
+     * The compensated lanes of a long {@link Sums} sum, continued over {@code t[0 … n)}: term j goes to lane
+     * {@code l = j mod 8}, each lane a (sum, error) pair {@code (s[l], e[l])} updated by Knuth's TwoSum,
+     * {@code r = s_l + t_j}, {@code z = r − s_l}, {@code e_l += (s_l − (r − z)) + (t_j − z)}, {@code s_l = r};
+     * that error term is exactly {@code s_l + t_j − r}. The terms are {@code t[off … off+n)}; a leaf longer than
+     * one call continues in calls of a multiple of 8 terms.
+     */
+    public void compensatedLanes(double[] t, int off, int n, double[] s, double[] e) {
+        for (int j = 0; j < n; j++) {
+            int l = j & (SUM_LANES - 1);
+            double r = s[l] + t[off + j];
+            double z = r - s[l];
+            e[l] += (s[l] - (r - z)) + (t[off + j] - z);
+            s[l] = r;
+        }
+    }
+
+    /** {@link #compensatedLanes} of the terms {@code t_j = a[aOff + j]·b[bOff + j]}, each product rounded. */
+    public void compensatedProductLanes(double[] a, int aOff, double[] b, int bOff, int n, double[] s, double[] e) {
+        for (int j = 0; j < n; j++) {
+            int l = j & (SUM_LANES - 1);
+            double t = a[aOff + j] * b[bOff + j];
+            double r = s[l] + t;
+            double z = r - s[l];
+            e[l] += (s[l] - (r - z)) + (t - z);
+            s[l] = r;
+        }
+    }
+
     /** Which implementation this is, for benchmarks and reports. */
     public abstract String name();
 

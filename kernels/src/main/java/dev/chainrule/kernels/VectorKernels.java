@@ -48,6 +48,70 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /** Lanes 0–3 in one vector, 4–7 in another: two independent chains of lane-wise TwoSums, the scalar rounding. */
+    @Override
+    public void compensatedLanes(double[] t, int off, int n, double[] s, double[] e) {
+        DoubleVector s0 = DoubleVector.fromArray(S, s, 0);
+        DoubleVector s1 = DoubleVector.fromArray(S, s, 4);
+        DoubleVector e0 = DoubleVector.fromArray(S, e, 0);
+        DoubleVector e1 = DoubleVector.fromArray(S, e, 4);
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+            DoubleVector t0 = DoubleVector.fromArray(S, t, off + j);
+            DoubleVector t1 = DoubleVector.fromArray(S, t, off + j + 4);
+            DoubleVector r0 = s0.add(t0);
+            DoubleVector r1 = s1.add(t1);
+            DoubleVector z0 = r0.sub(s0);
+            DoubleVector z1 = r1.sub(s1);
+            e0 = e0.add(s0.sub(r0.sub(z0)).add(t0.sub(z0)));
+            e1 = e1.add(s1.sub(r1.sub(z1)).add(t1.sub(z1)));
+            s0 = r0;
+            s1 = r1;
+        }
+        s0.intoArray(s, 0);
+        s1.intoArray(s, 4);
+        e0.intoArray(e, 0);
+        e1.intoArray(e, 4);
+        for (int l = 0; j < n; j++, l++) {
+            double r = s[l] + t[off + j];
+            double z = r - s[l];
+            e[l] += (s[l] - (r - z)) + (t[off + j] - z);
+            s[l] = r;
+        }
+    }
+
+    @Override
+    public void compensatedProductLanes(double[] a, int aOff, double[] b, int bOff, int n, double[] s, double[] e) {
+        DoubleVector s0 = DoubleVector.fromArray(S, s, 0);
+        DoubleVector s1 = DoubleVector.fromArray(S, s, 4);
+        DoubleVector e0 = DoubleVector.fromArray(S, e, 0);
+        DoubleVector e1 = DoubleVector.fromArray(S, e, 4);
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+            DoubleVector t0 = DoubleVector.fromArray(S, a, aOff + j).mul(DoubleVector.fromArray(S, b, bOff + j));
+            DoubleVector t1 = DoubleVector.fromArray(S, a, aOff + j + 4).mul(DoubleVector.fromArray(S, b, bOff + j + 4));
+            DoubleVector r0 = s0.add(t0);
+            DoubleVector r1 = s1.add(t1);
+            DoubleVector z0 = r0.sub(s0);
+            DoubleVector z1 = r1.sub(s1);
+            e0 = e0.add(s0.sub(r0.sub(z0)).add(t0.sub(z0)));
+            e1 = e1.add(s1.sub(r1.sub(z1)).add(t1.sub(z1)));
+            s0 = r0;
+            s1 = r1;
+        }
+        s0.intoArray(s, 0);
+        s1.intoArray(s, 4);
+        e0.intoArray(e, 0);
+        e1.intoArray(e, 4);
+        for (int l = 0; j < n; j++, l++) {
+            double t = a[aOff + j] * b[bOff + j];
+            double r = s[l] + t;
+            double z = r - s[l];
+            e[l] += (s[l] - (r - z)) + (t - z);
+            s[l] = r;
+        }
+    }
+
     @Override
     public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
         int i = 0;
@@ -177,6 +241,8 @@ final class VectorKernels extends Kernels {
             panelAxpy(w, m, 0, PANEL, idx, c, 0, 8, z, 0);
             descendRows(1e-3, g, m, 0, idx, c, 0, 8, w, 0, PANEL);
             dotsTile(g, 8, 0, w, m, 0, 4, z);
+            compensatedLanes(g, 0, m, w, z);
+            compensatedProductLanes(g, 0, c, 0, 8, w, z);
         }
     }
 

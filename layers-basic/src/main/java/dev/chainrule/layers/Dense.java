@@ -12,6 +12,7 @@ import dev.chainrule.api.support.IdentityJacobian;
 import dev.chainrule.api.support.KroneckerJacobian;
 import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.DenseKernels;
+import dev.chainrule.kernels.Sums;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -30,7 +31,8 @@ import java.util.SplittableRandom;
  * <p>W is stored column-major ({@link Parameter.Storage#COLUMN_MAJOR}), so column k of W is contiguous and
  * {@code W x = Σ_k x_k W[:,k]} touches only the columns where {@code x_k ≠ 0}. How the sums are scheduled
  * (sparse lists, panels, GEMM tiles, threads) is {@link DenseKernels}' business; the bits depend on the batch
- * and its inputs, never on the thread count.
+ * and its inputs, never on the thread count. A batch of more than 128 rows sums the gradients over its rows
+ * by {@link Sums} instead (up to 128 rows the plain sums are its bits).
  */
 public final class Dense extends ShapedStage implements Layer, InPlaceUpdate {
     /** The type id. */
@@ -44,6 +46,8 @@ public final class Dense extends ShapedStage implements Layer, InPlaceUpdate {
     private Tensor input;
     private Tensor output;
     private Tensor inputGradient;
+    private double[] biasSums = new double[0];
+    private double[] weightSums = new double[0];
 
     /** A dense layer {@code R^n → R^m}, W filled by {@code init} from a RNG seeded with {@code seed}, b = 0. */
     public Dense(int n, int m, Initializer init, long seed) {
@@ -103,6 +107,12 @@ public final class Dense extends ShapedStage implements Layer, InPlaceUpdate {
     public Tensor backward(Tensor g, boolean propagate) {
         checkGradient(g);
         Tensor gx = propagate ? inputVjp(g) : null;
+        if (g.rows() > Sums.BLOCK) {
+            longBatchSums(g);
+            addScaled(1.0, biasSums, bias.grad());
+            addScaled(1.0, weightSums, weight.grad());
+            return gx;
+        }
         subtractRows(g, -1.0, bias.grad());
         kernels.accumulateWeightVjp(input.data(), g.data(), g.rows(), weight.grad());
         return gx;
@@ -117,9 +127,56 @@ public final class Dense extends ShapedStage implements Layer, InPlaceUpdate {
     public Tensor backwardAndUpdate(Tensor g, boolean propagate, double stepSize) {
         checkGradient(g);
         Tensor gx = propagate ? inputVjp(g) : null;
+        if (g.rows() > Sums.BLOCK) {
+            longBatchSums(g);
+            addScaled(-stepSize, biasSums, bias.value());
+            addScaled(-stepSize, weightSums, weight.value());
+            return gx;
+        }
         subtractRows(g, stepSize, bias.value());
         kernels.descendWeights(input.data(), g.data(), g.rows(), stepSize, weight.value());
         return gx;
+    }
+
+    /**
+     * Batches of more than {@link Sums#BLOCK} rows: {@code Σ_r g_r} and {@code Σ_r g_r x_rᵀ} by {@link Sums} (the
+     * plain row-by-row sums of the kernels are its bits up to that size, and lose digits beyond), into
+     * {@link #biasSums} and {@link #weightSums} (column-major as W). G and X are transposed first, so each entry's
+     * terms are contiguous.
+     */
+    private void longBatchSums(Tensor g) {
+        int rows = g.rows();
+        double[] gt = transpose(g.data(), rows, m);
+        double[] xt = transpose(input.data(), rows, n);
+        if (biasSums.length != m) {
+            biasSums = new double[m];
+            weightSums = new double[m * n];
+        }
+        for (int i = 0; i < m; i++) {
+            biasSums[i] = Sums.sum(gt, i * rows, rows);
+        }
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < m; i++) {
+                weightSums[k * m + i] = Sums.dot(gt, i * rows, xt, k * rows, rows);
+            }
+        }
+    }
+
+    private static double[] transpose(double[] a, int rows, int cols) {
+        double[] t = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /** {@code target += scale·v}. */
+    private static void addScaled(double scale, double[] v, double[] target) {
+        for (int i = 0; i < v.length; i++) {
+            target[i] += scale * v[i];
+        }
     }
 
     /** {@code g·D_x = g W} for every row. */

@@ -11,6 +11,7 @@ import dev.chainrule.api.support.DenseJacobian;
 import dev.chainrule.api.support.DiagonalJacobian;
 import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.Parallelism;
+import dev.chainrule.kernels.Sums;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,6 +40,10 @@ import java.util.List;
  * </ul>
  * The VJP of the coupled map is {@code g·D = s·(g − mean(g) − x̂·mean(g∘x̂))} per feature, means over the N
  * values, in O(B·n).
+ *
+ * <p>Each feature's sums over its N values (μ, σ², Σg, Σg∘x̂) follow {@link Sums}: plain up to 128 values,
+ * compensated pairwise beyond, in the order batch row, then position. Threads own whole features, so the
+ * thread count never changes a sum.
  */
 public final class BatchNorm extends ShapedStage implements Layer {
     /** The type id. */
@@ -136,34 +141,27 @@ public final class BatchNorm extends ShapedStage implements Layer {
         double[] gm = gamma.value();
         double[] bt = beta.value();
         boolean training = lastTraining;
-        // Threads own whole features, each summed in the same order whatever the thread count: bitwise stable.
+        // Threads own whole features, each summed by the same rule whatever the thread count: bitwise stable.
         forEachFeatureRange(batch, (c0, c1) -> {
+            int count = batch * spatial;
+            double[] sq = new double[c1];
+            if (training) {
+                Sums.channelSums(xs, 0, batch, n, spatial, c0, c1, mean);
+                for (int c = c0; c < c1; c++) {
+                    mean[c] = mean[c] / count;
+                }
+                Sums.channelSquaredDeviations(xs, 0, batch, n, spatial, c0, c1, mean, sq);
+            }
             for (int c = c0; c < c1; c++) {
                 double mu;
                 double is;
                 if (training) {
-                    long count = (long) batch * spatial;
-                    double sum = 0.0;
-                    for (int b = 0; b < batch; b++) {
-                        int o = b * n + c * spatial;
-                        for (int s = 0; s < spatial; s++) {
-                            sum += xs[o + s];
-                        }
-                    }
-                    mu = sum / count;
-                    double sq = 0.0;
-                    for (int b = 0; b < batch; b++) {
-                        int o = b * n + c * spatial;
-                        for (int s = 0; s < spatial; s++) {
-                            double d = xs[o + s] - mu;
-                            sq += d * d;
-                        }
-                    }
-                    double var = sq / count;
+                    mu = mean[c];
+                    double var = sq[c] / count;
                     is = 1.0 / Math.sqrt(var + epsilon);
                     rm[c] = (1.0 - momentum) * rm[c] + momentum * mu;
                     if (count > 1) {
-                        rv[c] = (1.0 - momentum) * rv[c] + momentum * (sq / (count - 1));
+                        rv[c] = (1.0 - momentum) * rv[c] + momentum * (sq[c] / (count - 1));
                     }
                 } else {
                     mu = rm[c];
@@ -204,16 +202,12 @@ public final class BatchNorm extends ShapedStage implements Layer {
         }
         boolean training = lastTraining;
         forEachFeatureRange(batch, (c0, c1) -> {
+            double[] sums = new double[c1];
+            double[] dots = new double[c1];
+            Sums.channelSumsAndDots(gs, 0, xh, 0, batch, n, spatial, c0, c1, sums, dots);
             for (int c = c0; c < c1; c++) {
-                double sg = 0.0;
-                double sgx = 0.0;
-                for (int b = 0; b < batch; b++) {
-                    int o = b * n + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        sg += gs[o + s];
-                        sgx += gs[o + s] * xh[o + s];
-                    }
-                }
+                double sg = sums[c];
+                double sgx = dots[c];
                 dBeta[c] += sg;
                 dGamma[c] += sgx;
                 if (out == null) {
@@ -322,17 +316,12 @@ public final class BatchNorm extends ShapedStage implements Layer {
 
         @Override
         public void vjp(double[] g, int gOff, double[] out, int outOff) {
+            double[] sums = new double[features];
+            double[] dots = new double[features];
+            Sums.channelSumsAndDots(g, gOff, xh, 0, rows, n, spatial, 0, features, sums, dots);
             for (int c = 0; c < features; c++) {
-                double sg = 0.0;
-                double sgx = 0.0;
-                for (int b = 0; b < rows; b++) {
-                    int go = gOff + b * n + c * spatial;
-                    int xo = b * n + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        sg += g[go + s];
-                        sgx += g[go + s] * xh[xo + s];
-                    }
-                }
+                double sg = sums[c];
+                double sgx = dots[c];
                 for (int b = 0; b < rows; b++) {
                     int go = gOff + b * n + c * spatial;
                     int oo = outOff + b * n + c * spatial;

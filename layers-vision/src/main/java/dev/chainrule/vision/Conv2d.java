@@ -9,6 +9,7 @@ import dev.chainrule.api.Tensor;
 import dev.chainrule.api.support.ShapedStage;
 import dev.chainrule.kernels.Gemm;
 import dev.chainrule.kernels.Parallelism;
+import dev.chainrule.kernels.Sums;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -311,22 +312,18 @@ final class Conv2d extends ShapedStage implements Layer {
         int batch = g.rows();
         double[] gs = g.data();
         int m = outputSize();
-        // D_b: per channel, the sum over each row's pixels, rows in order (acc += that row's sum). When the
-        // kernel gradient below is split by output channels, each thread adds its channels' sums row by row
-        // beside that row's product, while the row's gradient is in cache; otherwise threads own whole channels here.
+        // D_b: per channel, one Sums sum over the batch's rows and pixels in that order; threads own channels.
         double[] db = bias.grad();
         int parts = parts(batch);
+        double[] dbSums = new double[cout];
+        Parallelism.run(parts, t -> Sums.channelSums(gs, 0, batch, m, pixels, Parallelism.split(cout, parts, t),
+                Parallelism.split(cout, parts, t + 1), dbSums));
+        for (int o = 0; o < cout; o++) {
+            db[o] += dbSums[o];
+        }
         int rowTiles = (cout + Gemm.MR - 1) / Gemm.MR;
         int colTiles = (kd + Gemm.NR - 1) / Gemm.NR;
         boolean byRows = rowTiles >= colTiles;
-        if (!byRows) {
-            Parallelism.run(parts, t -> {
-                int o1 = Parallelism.split(cout, parts, t + 1);
-                for (int r = 0; r < batch; r++) {
-                    addBiasSums(gs, r * m, db, Parallelism.split(cout, parts, t), o1);
-                }
-            });
-        }
         // D_K += G_r·X_r for r = 0, 1, … in order: G_r (C_out × P) is the row's gradient as stored, so no
         // transpose; each entry's fused multiply-add chain runs over (row, pixel) in order, a row boundary only
         // stores the sum and loads it back, so this is bitwise the one product over the whole batch. Threads own
@@ -346,7 +343,6 @@ final class Conv2d extends ShapedStage implements Layer {
             }
             for (int r = 0; r < batch; r++) {
                 if (byRows) {
-                    addBiasSums(gs, r * m, db, lo, hi);
                     Gemm.multiply(false, hi - lo, kd, pixels, gs, r * m + lo * pixels, pixels,
                             fields(xs, r, pads, t, 0), dk, lo * kd, kd, true);
                 } else {
@@ -376,43 +372,6 @@ final class Conv2d extends ShapedStage implements Layer {
             }
         });
         return dx;
-    }
-
-    /**
-     * {@code db[o] += Σ_p g[o, p]} of one row, for channels [o0, o1): the row's pixel sum first (p in order),
-     * then one addition. Four channels' sums run side by side: each is still one running sum in p order (the
-     * same bits), but the four independent chains hide the adder's latency, which a single chain waits on.
-     */
-    private void addBiasSums(double[] gs, int rowOff, double[] db, int o0, int o1) {
-        int o = o0;
-        for (; o + 4 <= o1; o += 4) {
-            int b0 = rowOff + o * pixels;
-            int b1 = b0 + pixels;
-            int b2 = b1 + pixels;
-            int b3 = b2 + pixels;
-            double s0 = 0.0;
-            double s1 = 0.0;
-            double s2 = 0.0;
-            double s3 = 0.0;
-            for (int p = 0; p < pixels; p++) {
-                s0 += gs[b0 + p];
-                s1 += gs[b1 + p];
-                s2 += gs[b2 + p];
-                s3 += gs[b3 + p];
-            }
-            db[o] += s0;
-            db[o + 1] += s1;
-            db[o + 2] += s2;
-            db[o + 3] += s3;
-        }
-        for (; o < o1; o++) {
-            int base = rowOff + o * pixels;
-            double s = 0.0;
-            for (int p = 0; p < pixels; p++) {
-                s += gs[base + p];
-            }
-            db[o] += s;
-        }
     }
 
     /** The receptive fields of batch row {@code row} of the last forward call's input, rebuilt (no pass keeps them). */

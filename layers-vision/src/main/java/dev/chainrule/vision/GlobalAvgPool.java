@@ -9,10 +9,11 @@ import dev.chainrule.api.Tensor;
 import dev.chainrule.api.Transform;
 import dev.chainrule.api.TransformProvider;
 import dev.chainrule.api.support.ShapedStage;
+import dev.chainrule.kernels.Sums;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code C×H×W → C}: each channel's mean. D_x is {@code I_C ⊗ (1/(H·W))·1ᵀ}. */
+/** {@code C×H×W → C}: each channel's mean, its sum by {@link Sums}. D_x is {@code I_C ⊗ (1/(H·W))·1ᵀ}. */
 final class GlobalAvgPool extends ShapedStage implements Transform {
     private final int c;
     private final int hw;
@@ -33,12 +34,7 @@ final class GlobalAvgPool extends ShapedStage implements Transform {
         double inv = 1.0 / hw;
         for (int r = 0; r < batch; r++) {
             for (int ch = 0; ch < c; ch++) {
-                int base = r * inputSize() + ch * hw;
-                double s = 0.0;
-                for (int p = 0; p < hw; p++) {
-                    s += xs[base + p];
-                }
-                y.data()[r * c + ch] = s * inv;
+                y.data()[r * c + ch] = Sums.sum(xs, r * inputSize() + ch * hw, hw) * inv;
             }
         }
         return y;

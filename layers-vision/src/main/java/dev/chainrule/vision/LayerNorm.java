@@ -9,6 +9,7 @@ import dev.chainrule.api.Tensor;
 import dev.chainrule.api.support.DiagonalJacobian;
 import dev.chainrule.api.support.IdentityJacobian;
 import dev.chainrule.api.support.ShapedStage;
+import dev.chainrule.kernels.Sums;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,6 +22,9 @@ import java.util.List;
  * <p>Jacobians, with {@code x̂ = (x − μ)/√(σ² + ε)} and {@code r = 1/√(σ² + ε)}:
  * {@code D_x y = diag(γ)·r·(I − 11ᵀ/n − x̂x̂ᵀ/n)}, {@code D_γ y = diag(x̂)}, {@code D_β y = I}. The VJP is
  * {@code r·(ĝ − mean(ĝ) − x̂·mean(ĝ∘x̂))} with {@code ĝ = g∘γ}, O(n) per row.
+ *
+ * <p>The sums over a row's n features (μ, σ², Σĝ, Σĝ∘x̂) and over the batch (the γ and β gradients) follow
+ * {@link Sums}: plain up to 128 terms, compensated pairwise beyond.
  */
 public final class LayerNorm extends ShapedStage implements Layer {
     /** The type id. */
@@ -73,16 +77,8 @@ public final class LayerNorm extends ShapedStage implements Layer {
         double[] bt = beta.value();
         for (int b = 0; b < batch; b++) {
             int o = b * n;
-            double sum = 0.0;
-            for (int i = 0; i < n; i++) {
-                sum += xs[o + i];
-            }
-            double mu = sum / n;
-            double sq = 0.0;
-            for (int i = 0; i < n; i++) {
-                double d = xs[o + i] - mu;
-                sq += d * d;
-            }
+            double mu = Sums.sum(xs, o, n) / n;
+            double sq = Sums.sumSquaredDeviations(xs, mu, o, n, n, n);
             double r = 1.0 / Math.sqrt(sq / n + epsilon);
             invStd[b] = r;
             for (int i = 0; i < n; i++) {
@@ -107,11 +103,19 @@ public final class LayerNorm extends ShapedStage implements Layer {
         double[] gm = gamma.value();
         double[] dGamma = gamma.grad();
         double[] dBeta = beta.grad();
-        for (int b = 0; b < lastBatch; b++) {
-            int o = b * n;
+        if (lastBatch <= Sums.BLOCK) {
+            // plain sums over the rows, rows outer for the cache: from a zeroed gradient, Sums' bits for ≤ B rows
+            for (int b = 0; b < lastBatch; b++) {
+                int o = b * n;
+                for (int i = 0; i < n; i++) {
+                    dGamma[i] += gs[o + i] * xh[o + i];
+                    dBeta[i] += gs[o + i];
+                }
+            }
+        } else {
             for (int i = 0; i < n; i++) {
-                dGamma[i] += gs[o + i] * xh[o + i];
-                dBeta[i] += gs[o + i];
+                dGamma[i] += Sums.dotSegments(gs, i, xh, i, 1, n, lastBatch);
+                dBeta[i] += Sums.sumStrided(gs, i, n, lastBatch);
             }
         }
         if (!propagate) {
@@ -132,13 +136,8 @@ public final class LayerNorm extends ShapedStage implements Layer {
 
     private static void vjp(double[] g, int gOff, double[] out, int outOff, double[] xh, int xo, double r, double[] gm) {
         int n = gm.length;
-        double sg = 0.0;
-        double sgx = 0.0;
-        for (int i = 0; i < n; i++) {
-            double gh = g[gOff + i] * gm[i];
-            sg += gh;
-            sgx += gh * xh[xo + i];
-        }
+        double sg = Sums.dot(g, gOff, gm, 0, n);
+        double sgx = Sums.dot3(g, gOff, gm, 0, xh, xo, n);
         double mg = sg / n;
         double mgx = sgx / n;
         for (int i = 0; i < n; i++) {

@@ -4,6 +4,7 @@ import dev.chainrule.api.Jacobian;
 import dev.chainrule.api.Loss;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.support.DenseJacobian;
+import dev.chainrule.kernels.Sums;
 
 /**
  * Shared plumbing of a loss {@code ℓ(p, y)} on rows of N values and class labels {@code y ∈ {0…N−1}}: shape
@@ -12,6 +13,10 @@ import dev.chainrule.api.support.DenseJacobian;
  */
 abstract class ClassLoss implements Loss {
     final int n;
+    /** A row's sum over its N values, for the subclasses ({@link Sums}: plain up to 128 values). */
+    final Sums.Accumulator rowSum = new Sums.Accumulator();
+    /** The batch's sum of the rows' losses ({@link Sums}: plain up to 128 rows). */
+    final Sums.Accumulator batchSum = new Sums.Accumulator();
     private Tensor gradient;
     private int batch = -1;
 
@@ -61,11 +66,11 @@ abstract class ClassLoss implements Loss {
         }
         double[] p = prediction.data();
         double[] g = startBatch(prediction.rows());
-        double sum = 0.0;
+        batchSum.clear();
         for (int r = 0; r < batch; r++) {
-            sum += lossAndGradient(p, r * n, labels[r], g);
+            batchSum.add(lossAndGradient(p, r * n, labels[r], g));
         }
-        return sum;
+        return batchSum.sum();
     }
 
     @Override

@@ -24,11 +24,11 @@ public final class SoftmaxCrossEntropy extends ClassLoss {
         for (int i = 0; i < n; i++) {
             c = Math.max(c, z[off + i]);
         }
-        double sum = 0.0;
+        rowSum.clear();
         for (int i = 0; i < n; i++) {
-            sum += Math.exp(z[off + i] - c);
+            rowSum.add(Math.exp(z[off + i] - c));
         }
-        double logSumExp = c + Math.log(sum);
+        double logSumExp = c + Math.log(rowSum.sum());
         for (int i = 0; i < n; i++) {
             grad[off + i] = Math.exp(z[off + i] - logSumExp);
         }

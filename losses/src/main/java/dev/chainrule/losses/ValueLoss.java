@@ -9,7 +9,8 @@ import java.util.Set;
  *
  * <p>It takes both kinds of {@link Targets}: value targets ({@link #forward(Tensor, Tensor)}, {@code B × N}),
  * and class labels as the one-hot row {@code y = e_y} ({@link #forward(Tensor, int[])}), which gives the same
- * bits as passing {@code e_y} as values. A subclass gives φ beside its derivative and nothing else.
+ * bits as passing {@code e_y} as values. A subclass gives φ beside its derivative and nothing else. The sums
+ * over a row's N values and over the batch's rows follow {@link dev.chainrule.kernels.Sums}.
  */
 abstract class ValueLoss extends ClassLoss {
     private static final Set<Targets> BOTH = Set.of(Targets.CLASSES, Targets.VALUES);
@@ -41,13 +42,13 @@ abstract class ValueLoss extends ClassLoss {
     @Override
     final double lossAndGradient(double[] p, int off, int y, double[] grad) {
         oneHot = true;
-        double sum = 0.0;
+        rowSum.clear();
         for (int i = 0; i < n; i++) {
             double d = p[off + i] - (i == y ? 1.0 : 0.0);
-            sum += phi(d);
+            rowSum.add(phi(d));
             grad[off + i] = gradient(d);
         }
-        return sum / n;
+        return rowSum.sum() / n;
     }
 
     @Override
@@ -62,17 +63,17 @@ abstract class ValueLoss extends ClassLoss {
         double[] p = prediction.data();
         double[] t = targets.data();
         double[] g = startBatch(rows);
-        double total = 0.0;
+        batchSum.clear();
         for (int r = 0; r < rows; r++) {
             int off = r * n;
-            double sum = 0.0;
+            rowSum.clear();
             for (int i = 0; i < n; i++) {
                 double d = p[off + i] - t[off + i];
-                sum += phi(d);
+                rowSum.add(phi(d));
                 g[off + i] = gradient(d);
             }
-            total += sum / n;
+            batchSum.add(rowSum.sum() / n);
         }
-        return total;
+        return batchSum.sum();
     }
 }

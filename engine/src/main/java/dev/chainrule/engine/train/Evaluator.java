@@ -7,6 +7,7 @@ import java.util.PriorityQueue;
 
 import dev.chainrule.engine.network.Network;
 import dev.chainrule.api.Tensor;
+import dev.chainrule.kernels.Sums;
 
 /** Runs a network over a sample set in large batches and scores it. */
 public final class Evaluator {
@@ -47,7 +48,7 @@ public final class Evaluator {
         int[] labels = new int[b];
         Tensor xTail = null;
         int[] labelsTail = null;
-        double lossSum = 0;
+        Sums.Accumulator lossSum = new Sums.Accumulator();
         int correct = 0;
         // max-heap on the true-class probability, so the least wrong of the kept ones leaves first
         PriorityQueue<Evaluation.Wrong> worst = new PriorityQueue<>(
@@ -64,7 +65,7 @@ public final class Evaluator {
                 by = labelsTail;
             }
             samples.fill(order, from, count, bx, by);
-            lossSum += network.forward(bx, by);
+            lossSum.add(network.forward(bx, by));
             Tensor out = network.trainingOutput();
             for (int r = 0; r < count; r++) {
                 int p = argmax(out, r);
@@ -85,7 +86,7 @@ public final class Evaluator {
         }
         List<Evaluation.Wrong> sorted = new ArrayList<>(worst);
         sorted.sort(Comparator.comparingDouble(Evaluation.Wrong::trueProbability).thenComparingInt(Evaluation.Wrong::index));
-        return new Evaluation(n == 0 ? 0 : lossSum / n, n == 0 ? 0 : (double) correct / n, confusion, n, sorted);
+        return new Evaluation(n == 0 ? 0 : lossSum.sum() / n, n == 0 ? 0 : (double) correct / n, confusion, n, sorted);
     }
 
     /**
@@ -102,14 +103,14 @@ public final class Evaluator {
             order[i] = i;
         }
         int b = Math.min(batchSize, Math.max(1, n));
-        double lossSum = 0;
+        Sums.Accumulator lossSum = new Sums.Accumulator();
         for (int from = 0; from < n; from += b) {
             int count = Math.min(b, n - from);
             Tensor bx = new Tensor(count, samples.features());
             Tensor by = new Tensor(count, t);
             samples.fill(order, from, count, bx, new int[count]);
             samples.fillTargets(order, from, count, by);
-            lossSum += network.forward(bx, by, dev.chainrule.api.ForwardContext.inference());
+            lossSum.add(network.forward(bx, by, dev.chainrule.api.ForwardContext.inference()));
             Tensor out = network.trainingOutput();
             double[] p = new double[count * t];
             double[] y = new double[count * t];
@@ -121,7 +122,7 @@ public final class Evaluator {
             }
             metrics.add(p, y, count);
         }
-        return Evaluation.ofRegression(n == 0 ? 0 : lossSum / n, n, metrics);
+        return Evaluation.ofRegression(n == 0 ? 0 : lossSum.sum() / n, n, metrics);
     }
 
     /**

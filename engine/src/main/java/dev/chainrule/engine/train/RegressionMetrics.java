@@ -1,13 +1,16 @@
 package dev.chainrule.engine.train;
 
+import dev.chainrule.kernels.Sums;
+
 /**
  * Regression metrics over the rows of an evaluation, target by target: mean squared error, mean absolute
  * error and the coefficient of determination R², each per target and averaged over the T targets (the
  * unweighted mean of the per-target values, as scikit-learn's {@code multioutput="uniform_average"}).
  *
- * <p>JDK only. Feed it rows in a fixed order ({@link #add(double[], double[], int)} or
- * {@link #addRow}); every sum is a {@code double} accumulated in that order, so the same rows in the same order
- * give the same bits whatever the batch size or thread count of the evaluation that produced them.
+ * <p>Feed it rows in a fixed order ({@link #add(double[], double[], int)} or {@link #addRow}); every sum over the
+ * rows is a {@link Sums.Accumulator} fed in that order (plain up to 128 rows, compensated pairwise beyond), so the
+ * same rows in the same order give the same bits whatever the batch size or thread count of the evaluation
+ * that produced them.
  *
  * <p>Per target t, over the n rows added, with residual {@code e = p_t − y_t}:
  * <pre>
@@ -26,10 +29,10 @@ package dev.chainrule.engine.train;
 public final class RegressionMetrics {
     private final int targets;
     private long count;
-    private final double[] squared;
-    private final double[] absolute;
+    private final Sums.Accumulator[] squared;
+    private final Sums.Accumulator[] absolute;
     private final double[] mean;
-    private final double[] spread;
+    private final Sums.Accumulator[] spread;
 
     /** Metrics over rows of {@code targets} values. */
     public RegressionMetrics(int targets) {
@@ -37,10 +40,18 @@ public final class RegressionMetrics {
             throw new IllegalArgumentException("regression metrics need at least one target, got " + targets);
         }
         this.targets = targets;
-        this.squared = new double[targets];
-        this.absolute = new double[targets];
+        this.squared = accumulators(targets);
+        this.absolute = accumulators(targets);
         this.mean = new double[targets];
-        this.spread = new double[targets];
+        this.spread = accumulators(targets);
+    }
+
+    private static Sums.Accumulator[] accumulators(int n) {
+        Sums.Accumulator[] a = new Sums.Accumulator[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new Sums.Accumulator();
+        }
+        return a;
     }
 
     /** T, the number of targets per row. */
@@ -74,22 +85,22 @@ public final class RegressionMetrics {
         for (int t = 0; t < targets; t++) {
             double y = target[tOff + t];
             double e = prediction[pOff + t] - y;
-            squared[t] += e * e;
-            absolute[t] += Math.abs(e);
+            squared[t].add(e * e);
+            absolute[t].add(Math.abs(e));
             double before = mean[t];
             mean[t] = before + (y - before) / count;
-            spread[t] += (y - before) * (y - mean[t]);
+            spread[t].add((y - before) * (y - mean[t]));
         }
     }
 
     /** MSE of target t: (1/n) Σ (p_t − y_t)². */
     public double mse(int t) {
-        return count == 0 ? Double.NaN : squared[check(t)] / count;
+        return count == 0 ? Double.NaN : squared[check(t)].sum() / count;
     }
 
     /** MAE of target t: (1/n) Σ |p_t − y_t|. */
     public double mae(int t) {
-        return count == 0 ? Double.NaN : absolute[check(t)] / count;
+        return count == 0 ? Double.NaN : absolute[check(t)].sum() / count;
     }
 
     /** R² of target t: 1 − SSres/SStot (1 or 0 when SStot = 0, see the class comment). */
@@ -98,10 +109,12 @@ public final class RegressionMetrics {
         if (count == 0) {
             return Double.NaN;
         }
-        if (spread[t] == 0.0) {
-            return squared[t] == 0.0 ? 1.0 : 0.0;
+        double ssTot = spread[t].sum();
+        double ssRes = squared[t].sum();
+        if (ssTot == 0.0) {
+            return ssRes == 0.0 ? 1.0 : 0.0;
         }
-        return 1.0 - squared[t] / spread[t];
+        return 1.0 - ssRes / ssTot;
     }
 
     /** The mean over targets of {@link #mse(int)}: the mse loss per row, averaged over the rows. */
