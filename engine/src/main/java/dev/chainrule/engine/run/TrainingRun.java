@@ -395,19 +395,20 @@ public class TrainingRun {
 
                 @Override
                 public void epoch(EpochMetrics m, Evaluation test) {
-                    // Pictures take ~0.1 s (more on a busy machine); on tiny data an epoch takes less, so they are
-                    // drawn at the first and the last epoch and otherwise at most every DRAW_EVERY_NANOS (the
-                    // weights never depend on it). At most one drawing runs beside training: a new one first
-                    // waits for the previous one, so drawings never pile up.
+                    // Pictures take ~0.1 s (seconds on a busy machine); on tiny data an epoch takes less, so they
+                    // are drawn at the first and the last epoch and otherwise at most every DRAW_EVERY_NANOS (the
+                    // weights never depend on it). At most one drawing runs beside training: one that comes due
+                    // while the previous one still runs is put off until it is done, so training waits for a
+                    // drawing only at the last epoch, and drawings never pile up.
                     console.epoch(m);
                     seen.add(m);
                     if (stop.get()) {
                         return; // the trainer checkpoints next and stops; the resumed run rewrites metrics.jsonl
                     }
                     long now = System.nanoTime();
-                    boolean due = drawn.isEmpty() || m.epoch() >= c.training().epochs()
-                            || now - lastDraw[0] >= DRAW_EVERY_NANOS;
                     Future<?> previous = drawn.isEmpty() ? null : drawn.get(drawn.size() - 1);
+                    boolean due = previous == null || m.epoch() >= c.training().epochs()
+                            || now - lastDraw[0] >= DRAW_EVERY_NANOS && previous.isDone();
                     if (due && previous != null) {
                         awaitAll(List.of(previous));
                     }
