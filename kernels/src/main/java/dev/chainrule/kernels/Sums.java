@@ -104,7 +104,8 @@ public final class Sums {
      * the sum of {@code x[off + b·rowStride + c·len + p]} over rows {@code b < rows}, then positions
      * {@code p < len} — bitwise {@link #sumSegments} of each channel. Read in storage order (row by row, the
      * channels of a row side by side) rather than channel by channel: one stream through memory instead of
-     * a jump at every row, which the prefetcher follows (measured 25% faster for a batch of 32×26×26 channels).
+     * a jump at every row, which the prefetcher follows (1.0 ms against 3.2 ms channel by channel, and 2.7 ms
+     * for the plain loop, for a batch of 128 × 32 × 26 × 26; 2-core Zen 4).
      */
     public static void channelSums(double[] x, int off, int rows, int rowStride, int len, int c0, int c1, double[] out) {
         if ((long) rows * len <= BLOCK) {
@@ -256,7 +257,6 @@ public final class Sums {
             }
             return s;
         }
-
     }
 
     private static double reduce(Terms terms, Layout layout, int n) {

@@ -7,6 +7,7 @@ import dev.chainrule.api.Shape;
 import dev.chainrule.api.Tensor;
 import dev.chainrule.api.support.SoftmaxJacobian;
 import dev.chainrule.api.support.ShapedStage;
+import dev.chainrule.kernels.Sums;
 
 /**
  * {@code s = SM(x)}, {@code s_i = e^{x_i} / Σ_j e^{x_j}}, on each row.
@@ -44,13 +45,10 @@ public final class Softmax extends ShapedStage implements Activation {
         for (int i = 0; i < n; i++) {
             c = Math.max(c, x[off + i]);
         }
-        double sum = 0.0;
         for (int i = 0; i < n; i++) {
-            double e = Math.exp(x[off + i] - c);
-            s[sOff + i] = e;
-            sum += e;
+            s[sOff + i] = Math.exp(x[off + i] - c);
         }
-        double inv = 1.0 / sum;
+        double inv = 1.0 / Sums.sum(s, sOff, n);
         for (int i = 0; i < n; i++) {
             s[sOff + i] *= inv;
         }
@@ -91,10 +89,7 @@ public final class Softmax extends ShapedStage implements Activation {
         double[] out = inputGradient.data();
         for (int r = 0; r < g.rows(); r++) {
             int off = r * n;
-            double gDotS = 0.0;
-            for (int i = 0; i < n; i++) {
-                gDotS += gs[off + i] * s[off + i];
-            }
+            double gDotS = Sums.dot(gs, off, s, off, n);
             for (int i = 0; i < n; i++) {
                 out[off + i] = s[off + i] * (gs[off + i] - gDotS);
             }
