@@ -6,14 +6,22 @@ import java.util.Arrays;
  * A batch of row vectors: {@code rows × cols} doubles in one contiguous row-major array.
  *
  * <p>Row {@code b} is sample {@code b} of a batch; entry {@code (b, j)} is {@code data[b * cols + j]}.
- * Stages own the tensors they return and reuse them from call to call while the batch size stays the
- * same, so the training loop allocates nothing per sample. A caller that needs a result after the next
- * call copies it ({@link #copy()}).
+ * Stages own the tensors they return and reuse them from call to call ({@link #reuse}), one per batch
+ * shape seen, so the training loop allocates nothing per sample nor per epoch. A caller that needs a result
+ * after the next call copies it ({@link #copy()}).
  */
 public final class Tensor {
+    /**
+     * How many shapes one {@link #reuse} chain keeps: a training epoch sees up to four batch sizes (the
+     * batch, the last partial batch, the evaluation batch and its last partial batch).
+     */
+    static final int KEPT_SHAPES = 4;
+
     private final int rows;
     private final int cols;
     private final double[] data;
+    /** The tensors {@link #reuse} made from this one or it from them, most recently asked for first; null until a second shape. */
+    private Tensor[] kept;
 
     /** A zero tensor of the given shape. */
     public Tensor(int rows, int cols) {
@@ -57,11 +65,43 @@ public final class Tensor {
     }
 
     /**
-     * {@code t} itself when it already has the shape {@code rows × cols}, else a new zero tensor of that
-     * shape. Stages use it to keep one output buffer per batch size.
+     * A tensor of shape {@code rows × cols} for a stage's next result: {@code t} itself when it has that shape,
+     * else the tensor an earlier call on {@code t}'s chain returned for that shape (its old values left in
+     * place, as with {@code t}), else a new zero tensor that joins the chain. The chain keeps the
+     * {@value #KEPT_SHAPES} shapes asked for most recently, so a stage fed batches of 128, 96, 128, … rows
+     * keeps two buffers instead of dropping one at every change of size (a new buffer per epoch and per
+     * evaluation, left for the collector). Stages call it on their own field only: {@code out = reuse(out, b, n)}.
      */
     public static Tensor reuse(Tensor t, int rows, int cols) {
-        return t != null && t.rows == rows && t.cols == cols ? t : new Tensor(rows, cols);
+        if (t == null) {
+            return new Tensor(rows, cols);
+        }
+        if (t.rows == rows && t.cols == cols) {
+            return t;
+        }
+        Tensor[] chain = t.kept != null ? t.kept : new Tensor[] {t};
+        int at = 0;
+        while (at < chain.length && !(chain[at].rows == rows && chain[at].cols == cols)) {
+            at++;
+        }
+        Tensor found;
+        if (at < chain.length) {
+            found = chain[at];
+        } else {
+            found = new Tensor(rows, cols);
+            if (chain.length < KEPT_SHAPES) {
+                chain = Arrays.copyOf(chain, chain.length + 1);
+            } else {
+                chain[chain.length - 1].kept = null; // full: the least recently asked-for shape is dropped
+            }
+            at = chain.length - 1;
+        }
+        System.arraycopy(chain, 0, chain, 1, at); // most recent first
+        chain[0] = found;
+        for (Tensor member : chain) {
+            member.kept = chain;
+        }
+        return found;
     }
 
     public int rows() {
