@@ -52,6 +52,14 @@ public abstract class Kernels {
     /** The rectifier's VJP on {@code [from, to)}: {@code out_i = g_i · (y_i > 0 ? 1 : 0)}, y the rectifier's output. */
     public abstract void reluVjp(double[] g, double[] y, double[] out, int from, int to);
 
+    /**
+     * The logistic function and its derivative on {@code [from, to)}, with the operations of the scalar
+     * formula: {@code t = e^{−|z_i|}} ({@link Math#exp}), {@code u = 1 + t}, {@code y_i = (z_i ≥ 0 ? 1 : t)/u},
+     * {@code d_i = t/(u·u)}. Only the exponential stays scalar: a vector one rounds differently, while the
+     * additions, products and quotients are correctly rounded in any lane, so the bits are the scalar code's.
+     */
+    public abstract void sigmoid(double[] z, double[] y, double[] d, int from, int to);
+
     /** {@code y ← y + a·x} on {@code len} entries. */
     public abstract void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len);
 

@@ -49,6 +49,28 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public void sigmoid(double[] z, double[] y, double[] d, int from, int to) {
+        // the exponentials first, into d: the scalar calls run back to back, the divisions four at a time after
+        for (int i = from; i < to; i++) {
+            d[i] = Math.exp(-Math.abs(z[i]));
+        }
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        int i = from;
+        for (; i <= to - 4; i += 4) {
+            DoubleVector t = DoubleVector.fromArray(S, d, i);
+            DoubleVector u = one.add(t);
+            t.blend(one, DoubleVector.fromArray(S, z, i).compare(VectorOperators.GE, 0.0)).div(u).intoArray(y, i);
+            t.div(u.mul(u)).intoArray(d, i);
+        }
+        for (; i < to; i++) {
+            double t = d[i];
+            double u = 1.0 + t;
+            y[i] = (z[i] >= 0 ? 1.0 : t) / u;
+            d[i] = t / (u * u);
+        }
+    }
+
+    @Override
     public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
         int i = 0;
         for (; i <= len - 4; i += 4) {
@@ -177,6 +199,7 @@ final class VectorKernels extends Kernels {
             panelAxpy(w, m, 0, PANEL, idx, c, 0, 8, z, 0);
             descendRows(1e-3, g, m, 0, idx, c, 0, 8, w, 0, PANEL);
             dotsTile(g, 8, 0, w, m, 0, 4, z);
+            sigmoid(g, z, w, 0, m);
         }
     }
 

@@ -181,4 +181,38 @@ class KernelsTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 4, 5, 17, 64})
+    void sigmoidMatchesTheScalarFormulaBitwiseOnEveryKindOfValue(int len) {
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE, -Double.MIN_VALUE, 40.0, -40.0, 750.0, -750.0};
+        double[] z = random(len + 2);
+        for (int i = 0; i < z.length; i++) {
+            if (i % 3 == 0) {
+                z[i] = special[(i / 3) % special.length];
+            } else if (i % 3 == 1) {
+                z[i] *= 30;
+            }
+        }
+        double[] want = new double[z.length];
+        double[] wantD = new double[z.length];
+        for (int i = 1; i <= len; i++) {
+            // Sigmoid's formula, written out: σ(|z|) = 1/(1+t), σ(−|z|) = t/(1+t), σ′ = t/(1+t)², t = e^{−|z|}
+            double t = Math.exp(-Math.abs(z[i]));
+            want[i] = z[i] >= 0 ? 1.0 / (1.0 + t) : t / (1.0 + t);
+            wantD[i] = t / ((1.0 + t) * (1.0 + t));
+        }
+        for (Kernels k : new Kernels[] {new ScalarKernels(), vector()}) {
+            double[] y = new double[z.length];
+            double[] d = new double[z.length];
+            k.sigmoid(z, y, d, 1, len + 1);   // an offset range: the ends stay untouched
+            for (int i = 0; i < z.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(y[i]),
+                        k.name() + " sigmoid(" + z[i] + ") at " + i);
+                assertEquals(Double.doubleToRawLongBits(wantD[i]), Double.doubleToRawLongBits(d[i]),
+                        k.name() + " sigmoid'(" + z[i] + ") at " + i);
+            }
+        }
+    }
 }
