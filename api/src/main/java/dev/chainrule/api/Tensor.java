@@ -3,37 +3,38 @@ package dev.chainrule.api;
 import java.util.Arrays;
 
 /**
- * A batch of row vectors: {@code rows × cols} doubles in one contiguous row-major array.
+ * A batch of row vectors: {@code rows × cols} doubles, the first {@link #size()} entries of a row-major array.
  *
  * <p>Row {@code b} is sample {@code b} of a batch; entry {@code (b, j)} is {@code data[b * cols + j]}.
- * Stages own the tensors they return and reuse them from call to call ({@link #reuse}), one per batch
- * shape seen, so the training loop allocates nothing per sample nor per epoch. A caller that needs a result
- * after the next call copies it ({@link #copy()}).
+ * Stages own the tensors they return and reuse them from call to call ({@link #reuse}): a smaller batch
+ * (an epoch's last one, an evaluation's) writes into the front of the buffer of the largest batch seen, so
+ * the training loop allocates nothing per sample nor per epoch. {@link #data()} can then be longer than
+ * {@code rows·cols}: loops run to {@link #size()}, never to {@code data().length}. A caller that needs a
+ * result after the next call copies it ({@link #copy()}).
  */
 public final class Tensor {
-    /**
-     * How many shapes one {@link #reuse} chain keeps: a training epoch sees up to four batch sizes (the
-     * batch, the last partial batch, the evaluation batch and its last partial batch).
-     */
-    static final int KEPT_SHAPES = 4;
-
     private final int rows;
     private final int cols;
     private final double[] data;
-    /** The tensors {@link #reuse} made from this one or it from them, most recently asked for first; null until a second shape. */
-    private Tensor[] kept;
 
     /** A zero tensor of the given shape. */
     public Tensor(int rows, int cols) {
         this(rows, cols, new double[checkedSize(rows, cols)]);
     }
 
-    /** Wraps {@code data} (not copied) as a {@code rows × cols} row-major tensor. */
+    /** Wraps {@code data} (not copied, exactly {@code rows·cols} long) as a {@code rows × cols} row-major tensor. */
     public Tensor(int rows, int cols, double[] data) {
         if (data.length != checkedSize(rows, cols)) {
             throw new IllegalArgumentException(
                     "tensor " + rows + "×" + cols + " needs " + (long) rows * cols + " values, got " + data.length);
         }
+        this.rows = rows;
+        this.cols = cols;
+        this.data = data;
+    }
+
+    /** A {@code rows × cols} view of the front of {@code data}, which is at least that long ({@link #reuse}). */
+    private Tensor(double[] data, int rows, int cols) {
         this.rows = rows;
         this.cols = cols;
         this.data = data;
@@ -65,12 +66,12 @@ public final class Tensor {
     }
 
     /**
-     * A tensor of shape {@code rows × cols} for a stage's next result: {@code t} itself when it has that shape,
-     * else the tensor an earlier call on {@code t}'s chain returned for that shape (its old values left in
-     * place, as with {@code t}), else a new zero tensor that joins the chain. The chain keeps the
-     * {@value #KEPT_SHAPES} shapes asked for most recently, so a stage fed batches of 128, 96, 128, … rows
-     * keeps two buffers instead of dropping one at every change of size (a new buffer per epoch and per
-     * evaluation, left for the collector). Stages call it on their own field only: {@code out = reuse(out, b, n)}.
+     * A tensor of shape {@code rows × cols} for a stage's next result, in {@code t}'s buffer when it is large
+     * enough: {@code t} itself when it has that shape, else a view of the front of {@code t}'s array (its old
+     * values left in place, as with {@code t}), else a new zero tensor. So a stage fed batches of 128, 96,
+     * 128, … rows keeps one buffer, sized for the largest batch, instead of dropping it at every change of
+     * size (two buffers left for the collector per epoch and per evaluation). Stages call it on their own field
+     * only: {@code out = reuse(out, b, n)}.
      */
     public static Tensor reuse(Tensor t, int rows, int cols) {
         if (t == null) {
@@ -79,29 +80,8 @@ public final class Tensor {
         if (t.rows == rows && t.cols == cols) {
             return t;
         }
-        Tensor[] chain = t.kept != null ? t.kept : new Tensor[] {t};
-        int at = 0;
-        while (at < chain.length && !(chain[at].rows == rows && chain[at].cols == cols)) {
-            at++;
-        }
-        Tensor found;
-        if (at < chain.length) {
-            found = chain[at];
-        } else {
-            found = new Tensor(rows, cols);
-            if (chain.length < KEPT_SHAPES) {
-                chain = Arrays.copyOf(chain, chain.length + 1);
-            } else {
-                chain[chain.length - 1].kept = null; // full: the least recently asked-for shape is dropped
-            }
-            at = chain.length - 1;
-        }
-        System.arraycopy(chain, 0, chain, 1, at); // most recent first
-        chain[0] = found;
-        for (Tensor member : chain) {
-            member.kept = chain;
-        }
-        return found;
+        return (long) rows * cols <= t.data.length && rows >= 0 && cols >= 0
+                ? new Tensor(t.data, rows, cols) : new Tensor(rows, cols);
     }
 
     public int rows() {
@@ -112,7 +92,15 @@ public final class Tensor {
         return cols;
     }
 
-    /** The backing row-major array (not a copy). */
+    /** The number of entries, {@code rows·cols}: the tensor's part of {@link #data()}. */
+    public int size() {
+        return rows * cols;
+    }
+
+    /**
+     * The backing row-major array (not a copy). The tensor is its first {@link #size()} entries; a tensor from
+     * {@link #reuse} can have a longer array (the buffer of a larger batch), whose tail is not part of it.
+     */
     public double[] data() {
         return data;
     }
@@ -144,12 +132,13 @@ public final class Tensor {
         return out;
     }
 
+    /** A tensor of the same shape and values in an array of its own, exactly {@link #size()} long. */
     public Tensor copy() {
-        return new Tensor(rows, cols, data.clone());
+        return new Tensor(rows, cols, Arrays.copyOf(data, size()));
     }
 
     public void fill(double v) {
-        Arrays.fill(data, v);
+        Arrays.fill(data, 0, size(), v);
     }
 
     @Override

@@ -1,45 +1,44 @@
 package dev.chainrule.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Tensor#reuse}: one buffer per batch shape, kept when the batch size changes and comes back. */
+/** {@link Tensor#reuse}: one buffer, sized for the largest batch, kept when the batch size changes. */
 class TensorTest {
 
     @Test
-    void reuseKeepsTheBufferOfEachShapeAcrossBatchSizes() {
+    void reuseKeepsTheLargestBatchsBufferAcrossBatchSizes() {
         Tensor out = Tensor.reuse(null, 128, 10);
-        Tensor first = out;
+        double[] buffer = out.data();
         out.set(0, 0, 7.0);
-        out = Tensor.reuse(out, 96, 10);          // the epoch's last, partial batch
+        out = Tensor.reuse(out, 96, 10);          // the epoch's last, partial batch: the front of the same array
         assertEquals(96, out.rows());
-        Tensor partial = out;
-        out = Tensor.reuse(out, 128, 10);         // the next epoch
-        assertSame(first, out, "the 128-row buffer is kept, not reallocated");
+        assertEquals(960, out.size());
+        assertSame(buffer, out.data());
         assertEquals(7.0, out.get(0, 0), "like any reused buffer it keeps its old values");
-        out = Tensor.reuse(out, 96, 10);
-        assertSame(partial, out);
-        assertSame(out, Tensor.reuse(out, 96, 10));
+        out = Tensor.reuse(out, 128, 10);         // the next epoch
+        assertSame(buffer, out.data(), "the 128-row buffer is kept, not reallocated");
+        out = Tensor.reuse(out, 16, 10);          // an evaluation's last batch
+        assertSame(buffer, out.data());
+        assertSame(out, Tensor.reuse(out, 16, 10));
+        Tensor larger = Tensor.reuse(out, 129, 10);
+        assertNotSame(buffer, larger.data(), "a larger batch gets a buffer of its own");
+        assertEquals(1290, larger.data().length);
     }
 
     @Test
-    void reuseKeepsTheMostRecentShapesOnly() {
-        Tensor out = Tensor.reuse(null, 1, 3);
-        Tensor one = out;
-        for (int rows = 2; rows <= Tensor.KEPT_SHAPES; rows++) {
-            out = Tensor.reuse(out, rows, 3);
-        }
-        out = Tensor.reuse(out, 1, 3);
-        assertSame(one, out, "four shapes fit");
-        for (int rows = 2; rows <= Tensor.KEPT_SHAPES + 1; rows++) {
-            out = Tensor.reuse(out, rows, 3);    // a fifth shape drops the least recent one: 1 row
-        }
-        Tensor again = Tensor.reuse(out, 1, 3);
-        assertNotSame(one, again);
-        assertEquals(0.0, again.get(0, 0));
-        assertEquals(1, again.rows());
+    void aViewsCopyAndFillCoverItsOwnEntriesOnly() {
+        Tensor big = Tensor.reuse(null, 4, 2);
+        big.fill(9.0);
+        Tensor small = Tensor.reuse(big, 2, 2);
+        small.fill(1.0);
+        assertArrayEquals(new double[] {1, 1, 1, 1, 9, 9, 9, 9}, small.data());
+        Tensor copy = small.copy();
+        assertEquals(4, copy.data().length);
+        assertArrayEquals(new double[][] {{1, 1}, {1, 1}}, small.toArray());
     }
 }

@@ -313,7 +313,7 @@ public final class StageGraph {
         }
         double[] a = sum.data();
         double[] b = t.data();
-        for (int k = 0; k < a.length; k++) {
+        for (int k = 0, size = sum.size(); k < size; k++) {
             a[k] += b[k];
         }
         return sum;
@@ -332,13 +332,13 @@ public final class StageGraph {
         }
         if (arrived[j] == 1) {
             Tensor sum = Tensor.reuse(sums[j], t.rows(), t.cols());
-            System.arraycopy(t.data(), 0, sum.data(), 0, sum.data().length);
+            System.arraycopy(t.data(), 0, sum.data(), 0, sum.size());
             sums[j] = sum;
             grads[j] = sum;
         } else {
             double[] a = grads[j].data();
             double[] b = t.data();
-            for (int k = 0; k < a.length; k++) {
+            for (int k = 0, size = t.size(); k < size; k++) {
                 a[k] += b[k];
             }
         }
