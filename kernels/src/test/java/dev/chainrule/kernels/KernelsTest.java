@@ -110,19 +110,23 @@ class KernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 8, 9, 17})
+    @ValueSource(ints = {1, 7, 8, 9, 17, 128})
     void columnDotsAreTheTextbookRunningSumsBitwise(int n) {
-        int m = 13;
-        double[] w = random(n * m);
-        double[] g = random(m + 1);
-        double[] out = new double[n + 2];
-        Kernels.INSTANCE.columnDots(w, m, n, g, 1, out, 2);
-        for (int k = 0; k < n; k++) {
-            double s = 0.0;
-            for (int i = 0; i < m; i++) {
-                s += w[k * m + i] * g[1 + i];
+        for (int m : new int[] {1, 13, 64}) {
+            double[] w = random(n * m);
+            double[] g = random(m + 1);
+            for (Kernels kernels : new Kernels[] {new ScalarKernels(), Kernels.INSTANCE}) {
+                double[] out = new double[n + 2];
+                kernels.columnDots(w, m, n, g, 1, out, 2);
+                for (int k = 0; k < n; k++) {
+                    double s = 0.0;
+                    for (int i = 0; i < m; i++) {
+                        s += w[k * m + i] * g[1 + i];
+                    }
+                    assertEquals(Double.doubleToLongBits(s), Double.doubleToLongBits(out[2 + k]),
+                            kernels.name() + " m " + m + " column " + k);
+                }
             }
-            assertEquals(Double.doubleToLongBits(s), Double.doubleToLongBits(out[2 + k]), "column " + k);
         }
     }
 
