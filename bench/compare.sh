@@ -5,7 +5,9 @@
 # The four commands alternate in rounds (numpy 1, chainrule 1, numpy 128, chainrule 128, then the next round in
 # reverse order), so a change of machine load hits both sides of a ratio alike. Prints each round's median
 # epoch seconds, then one markdown table: medians over the rounds with min–max, the ratio of the medians and
-# the range of the per-round ratios.
+# the range of the per-round ratios, in wall seconds and in CPU seconds (numpy: the process, every thread;
+# chainrule: its training thread, so at batch 128 on 2 threads the second thread's share is left out). On a
+# shared machine read the CPU ratio at batch 1, where both sides run on one thread.
 #
 #   bench/compare.sh [--data DIR] [--threads T] [--passes P] [--rounds R]
 #
@@ -50,8 +52,8 @@ numpy() { # batch
 chainrule() { # batch
   "$runner" bench "$config" --data "$data" --batch-size "$1" --threads "$threads" --passes "$passes" --warmup 1 --json 2>/dev/null
 }
-seconds() { # json: its median epoch seconds
-  python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["medianEpochSeconds"])' <<<"$1"
+seconds() { # json: its median epoch wall and CPU seconds
+  python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["medianEpochSeconds"], d["medianEpochCpuSeconds"])' <<<"$1"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -1), numpy $(python3 -c 'import numpy; print(numpy.__version__)'), load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -66,9 +68,9 @@ for ((r = 1; r <= rounds; r++)); do
   line="round $r:"
   for i in "${order[@]}"; do
     read -r impl b <<<"${runs[$i]}"
-    s="$(seconds "$("$impl" "$b")")"
-    echo "$r $impl $b $s" >>"$results"
-    line+=" $impl@$b ${s}s"
+    read -r s c <<<"$(seconds "$("$impl" "$b")")"
+    echo "$r $impl $b $s $c" >>"$results"
+    line+=" $impl@$b ${s}s (cpu ${c}s)"
   done
   echo "$line (load $(cut -d' ' -f1 /proc/loadavg))"
 done
@@ -77,16 +79,19 @@ python3 - "$results" <<'EOF'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 t = {}
-for r, impl, b, s in rows:
-    t.setdefault((impl, int(b)), {})[int(r)] = float(s)
+for r, impl, b, s, c in rows:
+    t.setdefault((impl, int(b)), {})[int(r)] = (float(s), float(c))
 def span(v):
     return f"{statistics.median(v):.3f} ({min(v):.3f}–{max(v):.3f})"
-print("| goal | numpy f64 s/epoch | chainrule s/epoch | ratio of medians | per-round ratios | target | met |")
-print("|---|---:|---:|---:|---:|---:|---|")
+print("| goal | seconds | numpy f64 s/epoch | chainrule s/epoch | ratio of medians | per-round ratios | target | met |")
+print("|---|---|---:|---:|---:|---:|---:|---|")
 for b, goal, target in ((1, "batch 1 vs numpy's per-sample loop", 12.0), (128, "batch 128 vs numpy float64", 1.5)):
-    n, c = t[("numpy", b)], t[("chainrule", b)]
-    ratio = statistics.median(n.values()) / statistics.median(c.values())
-    per = [n[r] / c[r] for r in sorted(n) if r in c]
-    print(f"| {goal} | {span(list(n.values()))} | {span(list(c.values()))} | {ratio:.2f}× | "
-          f"{min(per):.2f}–{max(per):.2f}× | {target:g}× | {'yes' if ratio >= target else 'no'} |")
+    for k, kind in ((0, "wall"), (1, "CPU")):
+        n = {r: v[k] for r, v in t[("numpy", b)].items()}
+        c = {r: v[k] for r, v in t[("chainrule", b)].items()}
+        ratio = statistics.median(n.values()) / statistics.median(c.values())
+        per = [n[r] / c[r] for r in sorted(n) if r in c]
+        met = ("yes" if ratio >= target else "no") if k == 0 else "—"
+        print(f"| {goal} | {kind} | {span(list(n.values()))} | {span(list(c.values()))} | {ratio:.2f}× | "
+              f"{min(per):.2f}–{max(per):.2f}× | {target:g}× | {met} |")
 EOF
