@@ -3,12 +3,14 @@ package dev.chainrule.api;
 import java.util.Arrays;
 
 /**
- * A batch of row vectors: {@code rows × cols} doubles in one contiguous row-major array.
+ * A batch of row vectors: {@code rows × cols} doubles, the first {@link #size()} entries of a row-major array.
  *
  * <p>Row {@code b} is sample {@code b} of a batch; entry {@code (b, j)} is {@code data[b * cols + j]}.
- * Stages own the tensors they return and reuse them from call to call while the batch size stays the
- * same, so the training loop allocates nothing per sample. A caller that needs a result after the next
- * call copies it ({@link #copy()}).
+ * Stages own the tensors they return and reuse them from call to call ({@link #reuse}): a smaller batch
+ * (an epoch's last one, an evaluation's) writes into the front of the buffer of the largest batch seen, so
+ * the training loop allocates nothing per sample nor per epoch. {@link #data()} can then be longer than
+ * {@code rows·cols}: loops run to {@link #size()}, never to {@code data().length}. A caller that needs a
+ * result after the next call copies it ({@link #copy()}).
  */
 public final class Tensor {
     private final int rows;
@@ -20,12 +22,19 @@ public final class Tensor {
         this(rows, cols, new double[checkedSize(rows, cols)]);
     }
 
-    /** Wraps {@code data} (not copied) as a {@code rows × cols} row-major tensor. */
+    /** Wraps {@code data} (not copied, exactly {@code rows·cols} long) as a {@code rows × cols} row-major tensor. */
     public Tensor(int rows, int cols, double[] data) {
         if (data.length != checkedSize(rows, cols)) {
             throw new IllegalArgumentException(
                     "tensor " + rows + "×" + cols + " needs " + (long) rows * cols + " values, got " + data.length);
         }
+        this.rows = rows;
+        this.cols = cols;
+        this.data = data;
+    }
+
+    /** A {@code rows × cols} view of the front of {@code data}, which is at least that long ({@link #reuse}). */
+    private Tensor(double[] data, int rows, int cols) {
         this.rows = rows;
         this.cols = cols;
         this.data = data;
@@ -57,11 +66,22 @@ public final class Tensor {
     }
 
     /**
-     * {@code t} itself when it already has the shape {@code rows × cols}, else a new zero tensor of that
-     * shape. Stages use it to keep one output buffer per batch size.
+     * A tensor of shape {@code rows × cols} for a stage's next result, in {@code t}'s buffer when it is large
+     * enough: {@code t} itself when it has that shape, else a view of the front of {@code t}'s array (its old
+     * values left in place, as with {@code t}), else a new zero tensor. So a stage fed batches of 128, 96,
+     * 128, … rows keeps one buffer, sized for the largest batch, instead of dropping it at every change of
+     * size (two buffers left for the collector per epoch and per evaluation). Stages call it on their own field
+     * only: {@code out = reuse(out, b, n)}.
      */
     public static Tensor reuse(Tensor t, int rows, int cols) {
-        return t != null && t.rows == rows && t.cols == cols ? t : new Tensor(rows, cols);
+        if (t == null) {
+            return new Tensor(rows, cols);
+        }
+        if (t.rows == rows && t.cols == cols) {
+            return t;
+        }
+        return (long) rows * cols <= t.data.length && rows >= 0 && cols >= 0
+                ? new Tensor(t.data, rows, cols) : new Tensor(rows, cols);
     }
 
     public int rows() {
@@ -72,7 +92,15 @@ public final class Tensor {
         return cols;
     }
 
-    /** The backing row-major array (not a copy). */
+    /** The number of entries, {@code rows·cols}: the tensor's part of {@link #data()}. */
+    public int size() {
+        return rows * cols;
+    }
+
+    /**
+     * The backing row-major array (not a copy). The tensor is its first {@link #size()} entries; a tensor from
+     * {@link #reuse} can have a longer array (the buffer of a larger batch), whose tail is not part of it.
+     */
     public double[] data() {
         return data;
     }
@@ -104,12 +132,13 @@ public final class Tensor {
         return out;
     }
 
+    /** A tensor of the same shape and values in an array of its own, exactly {@link #size()} long. */
     public Tensor copy() {
-        return new Tensor(rows, cols, data.clone());
+        return new Tensor(rows, cols, Arrays.copyOf(data, size()));
     }
 
     public void fill(double v) {
-        Arrays.fill(data, v);
+        Arrays.fill(data, 0, size(), v);
     }
 
     @Override

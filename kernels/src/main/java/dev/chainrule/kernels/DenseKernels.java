@@ -40,6 +40,11 @@ public final class DenseKernels {
     private double[] outT = new double[0];
     /** The last forward batch went through {@link Gemm}, so its weight VJP does too (no column lists were made). */
     private boolean gemm;
+    /**
+     * The last forward pass was one row on one thread, and {@code scratch(0)} still lists its non-zero inputs
+     * (this many): the weight step that follows reads them instead of scanning the row again.
+     */
+    private int listedRow = -1;
     private double[] scaledG = new double[0];
     /** The batch's non-zero inputs, row by row (row r at {@code [rowStart[r], rowStart[r+1])}), for the panel path. */
     private int[] rowStart = new int[0];
@@ -63,6 +68,7 @@ public final class DenseKernels {
     public void forward(double[] w, double[] b, double[] xs, int batch, double[] z) {
         this.w = w;
         this.b = b;
+        listedRow = -1;
         gemm = batch >= GEMM_ROWS && dense(xs, batch * n);
         if (gemm) {
             // Z = 1·bᵀ + X·Wᵀ; the column-major W is Wᵀ row-major, so no transposition is packed
@@ -86,6 +92,9 @@ public final class DenseKernels {
             }
         } else if (parts == 1) {
             forwardRows(xs, z, 0, batch, scratch(0)); // no lambda: nothing allocated per sample
+            if (batch == 1) {
+                listedRow = scratch(0).count;
+            }
         } else {
             Parallelism.run(parts, t -> forwardRows(xs, z, Parallelism.split(batch, parts, t),
                     Parallelism.split(batch, parts, t + 1), scratch(t)));
@@ -103,6 +112,11 @@ public final class DenseKernels {
         int parts = parts(batch);
         if (usesPanels(batch)) {
             columnSteps(gs, gw, batch, false, 0.0, parts);
+        } else if (listedRow >= 0) {
+            Scratch sc = scratch(0);
+            for (int j = 0; j < listedRow; j++) {
+                KERNELS.axpy(sc.vals[j], gs, 0, gw, sc.cols[j] * m, m);
+            }
         } else if (parts == 1) {
             accumulateColumns(xs, gs, gw, batch, 0, n, scratch(0));
         } else {
@@ -127,6 +141,8 @@ public final class DenseKernels {
         int parts = parts(batch);
         if (usesPanels(batch)) {
             columnSteps(gs, w, batch, true, stepSize, parts);
+        } else if (listedRow >= 0) {
+            KERNELS.columnsDescend(stepSize, gs, 0, scratch(0).cols, scratch(0).vals, listedRow, w, m);
         } else if (parts == 1) {
             descendColumns(xs, gs, w, batch, stepSize, 0, n, scratch(0));
         } else {
@@ -424,6 +440,8 @@ public final class DenseKernels {
     private static final class Scratch {
         final int[] cols;
         final double[] vals;
+        /** How many entries the last {@link #nonZeros} listed. */
+        int count;
 
         private double[] pack = new double[0];
 
@@ -442,16 +460,17 @@ public final class DenseKernels {
 
         /** Lists the non-zero {@code x_k}, {@code k0 ≤ k < k1}, of the row at {@code xOff}; returns their count. */
         int nonZeros(double[] xs, int xOff, int k0, int k1) {
-            int count = 0;
+            int c = 0;
             for (int k = k0; k < k1; k++) {
                 double xk = xs[xOff + k];
                 if (xk != 0.0) {
-                    cols[count] = k;
-                    vals[count] = xk;
-                    count++;
+                    cols[c] = k;
+                    vals[c] = xk;
+                    c++;
                 }
             }
-            return count;
+            count = c;
+            return c;
         }
     }
 

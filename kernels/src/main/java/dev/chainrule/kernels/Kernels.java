@@ -52,6 +52,14 @@ public abstract class Kernels {
     /** The rectifier's VJP on {@code [from, to)}: {@code out_i = g_i · (y_i > 0 ? 1 : 0)}, y the rectifier's output. */
     public abstract void reluVjp(double[] g, double[] y, double[] out, int from, int to);
 
+    /**
+     * The logistic function and its derivative on {@code [from, to)}, with the operations of the scalar
+     * formula: {@code t = e^{−|z_i|}} ({@link Math#exp}), {@code u = 1 + t}, {@code y_i = (z_i ≥ 0 ? 1 : t)/u},
+     * {@code d_i = t/(u·u)}. Only the exponential stays scalar: a vector one rounds differently, while the
+     * additions, products and quotients are correctly rounded in any lane, so the bits are the scalar code's.
+     */
+    public abstract void sigmoid(double[] z, double[] y, double[] d, int from, int to);
+
     /** {@code y ← y + a·x} on {@code len} entries. */
     public abstract void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len);
 
@@ -61,41 +69,39 @@ public abstract class Kernels {
     /**
      * {@code out_k = Σ_i g_i W_ik} for every column k of a column-major {@code W} (m×n): the VJP {@code g W}.
      * Each sum runs over i in order from 0, exactly as one running sum would, so the result is bitwise the
-     * textbook loop's; the speed comes from eight columns summed side by side (independent additions the
-     * CPU overlaps), not from reordering a sum. The same code serves both implementations: a lane-wise
-     * vector sum would need a different order.
+     * textbook loop's; the speed comes from several columns summed side by side (independent additions the
+     * CPU overlaps), not from reordering a sum.
      */
-    public final void columnDots(double[] w, int m, int n, double[] g, int gOff, double[] out, int outOff) {
-        int k = 0;
-        for (; k + 7 < n; k += 8) {
-            int b = k * m;
+    public void columnDots(double[] w, int m, int n, double[] g, int gOff, double[] out, int outOff) {
+        scalarColumnDots(w, m, n, g, gOff, out, outOff, 0);
+    }
+
+    /**
+     * {@link #columnDots} from column {@code k0} on, in plain Java: four columns side by side (eight measured
+     * 2.2× slower in C2's code for 128 columns of 64: it runs out of registers).
+     */
+    final void scalarColumnDots(double[] w, int m, int n, double[] g, int gOff, double[] out, int outOff, int k0) {
+        int k = k0;
+        for (; k + 3 < n; k += 4) {
+            int b0 = k * m;
+            int b1 = b0 + m;
+            int b2 = b1 + m;
+            int b3 = b2 + m;
             double s0 = 0.0;
             double s1 = 0.0;
             double s2 = 0.0;
             double s3 = 0.0;
-            double s4 = 0.0;
-            double s5 = 0.0;
-            double s6 = 0.0;
-            double s7 = 0.0;
             for (int i = 0; i < m; i++) {
                 double gi = g[gOff + i];
-                s0 += w[b + i] * gi;
-                s1 += w[b + m + i] * gi;
-                s2 += w[b + 2 * m + i] * gi;
-                s3 += w[b + 3 * m + i] * gi;
-                s4 += w[b + 4 * m + i] * gi;
-                s5 += w[b + 5 * m + i] * gi;
-                s6 += w[b + 6 * m + i] * gi;
-                s7 += w[b + 7 * m + i] * gi;
+                s0 += w[b0 + i] * gi;
+                s1 += w[b1 + i] * gi;
+                s2 += w[b2 + i] * gi;
+                s3 += w[b3 + i] * gi;
             }
             out[outOff + k] = s0;
             out[outOff + k + 1] = s1;
             out[outOff + k + 2] = s2;
             out[outOff + k + 3] = s3;
-            out[outOff + k + 4] = s4;
-            out[outOff + k + 5] = s5;
-            out[outOff + k + 6] = s6;
-            out[outOff + k + 7] = s7;
         }
         for (; k < n; k++) {
             double s = 0.0;

@@ -19,6 +19,17 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    public void sigmoid(double[] z, double[] y, double[] d, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double zi = z[i];
+            double t = Math.exp(-Math.abs(zi));
+            double u = 1.0 + t;
+            y[i] = (zi >= 0 ? 1.0 : t) / u;
+            d[i] = t / (u * u);
+        }
+    }
+
+    @Override
     public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) {
             y[yOff + i] += a * x[xOff + i];

@@ -110,19 +110,23 @@ class KernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 8, 9, 17})
+    @ValueSource(ints = {1, 7, 8, 9, 17, 128})
     void columnDotsAreTheTextbookRunningSumsBitwise(int n) {
-        int m = 13;
-        double[] w = random(n * m);
-        double[] g = random(m + 1);
-        double[] out = new double[n + 2];
-        Kernels.INSTANCE.columnDots(w, m, n, g, 1, out, 2);
-        for (int k = 0; k < n; k++) {
-            double s = 0.0;
-            for (int i = 0; i < m; i++) {
-                s += w[k * m + i] * g[1 + i];
+        for (int m : new int[] {1, 13, 64}) {
+            double[] w = random(n * m);
+            double[] g = random(m + 1);
+            for (Kernels kernels : new Kernels[] {new ScalarKernels(), Kernels.INSTANCE}) {
+                double[] out = new double[n + 2];
+                kernels.columnDots(w, m, n, g, 1, out, 2);
+                for (int k = 0; k < n; k++) {
+                    double s = 0.0;
+                    for (int i = 0; i < m; i++) {
+                        s += w[k * m + i] * g[1 + i];
+                    }
+                    assertEquals(Double.doubleToLongBits(s), Double.doubleToLongBits(out[2 + k]),
+                            kernels.name() + " m " + m + " column " + k);
+                }
             }
-            assertEquals(Double.doubleToLongBits(s), Double.doubleToLongBits(out[2 + k]), "column " + k);
         }
     }
 
@@ -178,6 +182,40 @@ class KernelsTest {
                         k.name() + " relu(" + x[i] + ") at " + i);
                 assertEquals(Double.doubleToRawLongBits(wantG[i]), Double.doubleToRawLongBits(out[i]),
                         k.name() + " relu vjp of " + g[i] + " at " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 4, 5, 17, 64})
+    void sigmoidMatchesTheScalarFormulaBitwiseOnEveryKindOfValue(int len) {
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE, -Double.MIN_VALUE, 40.0, -40.0, 750.0, -750.0};
+        double[] z = random(len + 2);
+        for (int i = 0; i < z.length; i++) {
+            if (i % 3 == 0) {
+                z[i] = special[(i / 3) % special.length];
+            } else if (i % 3 == 1) {
+                z[i] *= 30;
+            }
+        }
+        double[] want = new double[z.length];
+        double[] wantD = new double[z.length];
+        for (int i = 1; i <= len; i++) {
+            // Sigmoid's formula, written out: σ(|z|) = 1/(1+t), σ(−|z|) = t/(1+t), σ′ = t/(1+t)², t = e^{−|z|}
+            double t = Math.exp(-Math.abs(z[i]));
+            want[i] = z[i] >= 0 ? 1.0 / (1.0 + t) : t / (1.0 + t);
+            wantD[i] = t / ((1.0 + t) * (1.0 + t));
+        }
+        for (Kernels k : new Kernels[] {new ScalarKernels(), vector()}) {
+            double[] y = new double[z.length];
+            double[] d = new double[z.length];
+            k.sigmoid(z, y, d, 1, len + 1);   // an offset range: the ends stay untouched
+            for (int i = 0; i < z.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(y[i]),
+                        k.name() + " sigmoid(" + z[i] + ") at " + i);
+                assertEquals(Double.doubleToRawLongBits(wantD[i]), Double.doubleToRawLongBits(d[i]),
+                        k.name() + " sigmoid'(" + z[i] + ") at " + i);
             }
         }
     }

@@ -28,10 +28,11 @@ public final class Add extends MergeStage {
         Tensor first = inputs.get(0);
         out = Tensor.reuse(out, first.rows(), outputSize());
         double[] o = out.data();
-        System.arraycopy(first.data(), 0, o, 0, o.length);
+        int size = out.size();
+        System.arraycopy(first.data(), 0, o, 0, size);
         for (int k = 1; k < inputs.size(); k++) {
             double[] x = inputs.get(k).data();
-            for (int i = 0; i < o.length; i++) {
+            for (int i = 0; i < size; i++) {
                 o[i] += x[i];
             }
         }
@@ -52,7 +53,7 @@ public final class Add extends MergeStage {
                 continue;
             }
             Tensor t = own(grads, k, g.rows(), g.cols());
-            System.arraycopy(g.data(), 0, t.data(), 0, t.data().length);
+            System.arraycopy(g.data(), 0, t.data(), 0, t.size());
             res.add(t);
         }
         return res;

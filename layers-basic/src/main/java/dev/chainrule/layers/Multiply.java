@@ -30,10 +30,11 @@ public final class Multiply extends MergeStage {
         Tensor first = inputs.get(0);
         out = Tensor.reuse(out, first.rows(), outputSize());
         double[] o = out.data();
-        System.arraycopy(first.data(), 0, o, 0, o.length);
+        int size = out.size();
+        System.arraycopy(first.data(), 0, o, 0, size);
         for (int k = 1; k < inputs.size(); k++) {
             double[] x = inputs.get(k).data();
-            for (int i = 0; i < o.length; i++) {
+            for (int i = 0; i < size; i++) {
                 o[i] *= x[i];
             }
         }
@@ -73,7 +74,7 @@ public final class Multiply extends MergeStage {
             }
             Tensor t = own(grads, k, g.rows(), g.cols());
             double[] td = t.data();
-            for (int i = 0; i < td.length; i++) {
+            for (int i = 0, size = t.size(); i < size; i++) {
                 td[i] = gd[i] * others(k, i);
             }
             res.add(t);

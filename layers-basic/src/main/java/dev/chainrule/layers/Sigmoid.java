@@ -2,6 +2,7 @@ package dev.chainrule.layers;
 
 import dev.chainrule.api.Shape;
 import dev.chainrule.api.support.ElementwiseActivation;
+import dev.chainrule.kernels.Kernels;
 
 /**
  * The logistic function {@code σ(z) = 1/(1+e^{−z})}, elementwise.
@@ -16,6 +17,7 @@ import dev.chainrule.api.support.ElementwiseActivation;
 public final class Sigmoid extends ElementwiseActivation {
     /** The type id. */
     public static final String TYPE = "sigmoid";
+    private static final Kernels KERNELS = Kernels.ready();
 
     public Sigmoid(int n) {
         this(Shape.of(n));
@@ -56,6 +58,12 @@ public final class Sigmoid extends ElementwiseActivation {
         double u = 1.0 + t;
         y[i] = z >= 0 ? 1.0 / u : t / u;
         d[i] = t / (u * u);
+    }
+
+    /** {@link #apply} on a range, the quotients four at a time ({@link Kernels#sigmoid}: the same bits). */
+    @Override
+    protected void applyRange(double[] xs, double[] y, double[] d, int from, int to) {
+        KERNELS.sigmoid(xs, y, d, from, to);
     }
 
     @Override

@@ -30,6 +30,17 @@ class DenseTest {
     }
 
     @Test
+    void keepsItsOutputAndGradientBuffersWhenTheBatchSizeChanges() {
+        Dense d = worked();
+        Tensor y128 = d.forward(new Tensor(128, 3));
+        Tensor gx128 = d.backward(new Tensor(128, 2), true);
+        assertSame(y128.data(), d.forward(new Tensor(96, 3)).data(), "an epoch's last, partial batch: its front");
+        assertSame(gx128.data(), d.backward(new Tensor(96, 2), true).data());
+        assertSame(y128.data(), d.forward(new Tensor(128, 3)).data(), "the next epoch's batches write into the same buffer");
+        assertSame(gx128.data(), d.backward(new Tensor(128, 2), true).data());
+    }
+
+    @Test
     void weightIsStoredColumnMajorButIndexedRowMajor() {
         Dense d = worked();
         Parameter w = d.weight();

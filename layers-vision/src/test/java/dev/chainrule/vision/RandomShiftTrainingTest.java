@@ -97,7 +97,7 @@ class RandomShiftTrainingTest {
                 "a fresh stage under an equal context: the same shifts (what --resume relies on)");
         // rows 0..2 alone: each row's shift is keyed by its row index, not by the batch it is in
         Tensor head = new Tensor(3, N, Arrays.copyOf(x.data(), 3 * N));
-        assertArrayEquals(Arrays.copyOf(first, 3 * N), b.forward(head, STEP_7).data(), 0.0, "a smaller batch");
+        assertArrayEquals(Arrays.copyOf(first, 3 * N), b.forward(head, STEP_7).copy().data(), 0.0, "a smaller batch");
         int[][] shifts = new int[8][];
         a.forward(x, STEP_7);
         for (int r = 0; r < 8; r++) {

@@ -234,7 +234,7 @@ public final class ContractChecks {
         List<CheckResult> out = new ArrayList<>();
         for (int n : sizes) {
             Tensor x = uniform(BATCH, n, 2, new SplittableRandom(500 + n));
-            double[] first = f.create(n, 6).forward(x).data().clone();
+            double[] first = f.create(n, 6).forward(x).copy().data();
             Stage again = f.create(n, 6);
             String what = again.type() + " forward at n=" + n;
             if (!Arrays.equals(first, again.forward(x).data())) {
@@ -345,8 +345,8 @@ public final class ContractChecks {
             String what = s.type() + " whole batch (" + b + " rows, " + mode + ")";
             s.forward(x, ctx);
             Jacobian jx = s.batchJacobian(b);
-            out.add(checker.check(what + " D_x", jx, v -> s.forward(new Tensor(b, n, v), ctx).data().clone(),
-                    x.data().clone()));
+            out.add(checker.check(what + " D_x", jx, v -> s.forward(new Tensor(b, n, v), ctx).copy().data(),
+                    x.copy().data()));
             List<Parameter> ps = s instanceof Layer l ? l.parameters() : List.of();
             for (int i = 0; i < ps.size(); i++) {
                 Layer l = (Layer) s;
@@ -357,7 +357,7 @@ public final class ContractChecks {
                 try {
                     out.add(checker.check(what + " D_" + p.name(), jp, v -> {
                         p.setFromRowMajor(v);
-                        return s.forward(x, ctx).data().clone();
+                        return s.forward(x, ctx).copy().data();
                     }, theta));
                 } finally {
                     p.setFromRowMajor(theta);
@@ -365,7 +365,7 @@ public final class ContractChecks {
             }
             // backward at x itself: the numeric checks left the base point elsewhere
             s.forward(x, ctx);
-            double[] gf = g.data().clone();
+            double[] gf = g.copy().data();
             double[][] expectedX = {rowTimes(gf, s.batchJacobian(b).toDense(), b * n)};
             List<double[]> expectedP = new ArrayList<>();
             for (int i = 0; i < ps.size(); i++) {
@@ -378,7 +378,7 @@ public final class ContractChecks {
                         + back.cols()) + ", expected " + b + "×" + n));
                 continue;
             }
-            out.add(checker.compare(what + " backward vs g·D_x", new double[][] {back.data().clone()}, expectedX, null));
+            out.add(checker.compare(what + " backward vs g·D_x", new double[][] {back.copy().data()}, expectedX, null));
             for (int i = 0; i < ps.size(); i++) {
                 Parameter p = ps.get(i);
                 double[] grad = new double[p.size()];
@@ -514,7 +514,7 @@ public final class ContractChecks {
             String what = a.type() + " at n=" + n;
             double[] first;
             try {
-                first = a.forward(x, ctx).data().clone();
+                first = a.forward(x, ctx).copy().data();
             } catch (RuntimeException e) {
                 out.add(fail(what + ": forward in training (" + ctx + ") threw " + e));
                 continue;
@@ -529,7 +529,7 @@ public final class ContractChecks {
                 out.add(pass(what + ": training forward reproducible under the same ForwardContext"));
             }
             try {
-                double[] inf = b.forward(x, ForwardContext.inference()).data().clone();
+                double[] inf = b.forward(x, ForwardContext.inference()).copy().data();
                 out.add(Arrays.equals(inf, b.forward(x, ForwardContext.inference()).data())
                         ? pass(what + ": inference repeatable")
                         : fail(what + ": two inference forwards of the same input differ"));

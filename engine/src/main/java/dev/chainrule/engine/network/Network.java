@@ -45,6 +45,7 @@ public final class Network implements GradientTarget {
     private Tensor lastInput;
     private Tensor trainOutput;
     private int lastBatch;
+    private final boolean pluginLoss;
 
     public Network(List<Stage> stages, Loss loss) {
         this(StageGraph.chain(stages), loss);
@@ -64,6 +65,7 @@ public final class Network implements GradientTarget {
         Loss fused = last instanceof Activation a && !(last instanceof dev.chainrule.api.Merge) ? loss.fuseWith(a) : null;
         this.trainLoss = fused != null ? fused : loss;
         this.trainStages = fused != null ? stages.size() - 1 : stages.size();
+        this.pluginLoss = !StageGraph.builtIn(trainLoss);
         List<Parameter> ps = new ArrayList<>();
         for (Stage s : stages) {
             if (s instanceof Layer l) {
@@ -158,7 +160,7 @@ public final class Network implements GradientTarget {
         if (labels.length != x.rows()) {
             throw new IllegalArgumentException(x.rows() + " rows but " + labels.length + " labels");
         }
-        return trainLoss.forward(trainingChain(x, context), labels);
+        return trainLoss.forward(lossInput(trainingChain(x, context)), labels);
     }
 
     /**
@@ -169,7 +171,12 @@ public final class Network implements GradientTarget {
         if (targets.rows() != x.rows()) {
             throw new IllegalArgumentException(x.rows() + " rows but " + targets.rows() + " target rows");
         }
-        return trainLoss.forward(trainingChain(x, context), targets);
+        return trainLoss.forward(lossInput(trainingChain(x, context)), targets);
+    }
+
+    /** The loss's input: a plugin loss is handed an exact copy of a view ({@link StageGraph#exact}). */
+    private Tensor lossInput(Tensor z) {
+        return pluginLoss ? StageGraph.exact(z) : z;
     }
 
     /** The training stages' forward pass over the graph, the base points saved for {@link #backward()}. */

@@ -34,6 +34,11 @@ public final class StageGraph {
     private final boolean chain;
     private final Tensor[] outputs;
     private final Tensor[] sums;
+    /**
+     * Node i's stage comes from a plugin, which may read {@code data().length} as its batch's size (written
+     * before a tensor could be the front of a larger buffer): it is handed exact copies of such views.
+     */
+    private final boolean[] exact;
     private Tensor lastInput;
 
     /** How one non-merge node's backward runs: plain {@code backward}, or a layer's fused step. */
@@ -63,6 +68,10 @@ public final class StageGraph {
                     + " names");
         }
         this.stages = List.copyOf(stages);
+        this.exact = new boolean[stages.size()];
+        for (int i = 0; i < exact.length; i++) {
+            exact[i] = !builtIn(stages.get(i));
+        }
         this.names = Collections.unmodifiableList(new ArrayList<>(names));
         this.inputs = new int[n][];
         this.fanOut = new int[n];
@@ -207,11 +216,11 @@ public final class StageGraph {
         if (s instanceof Merge m) {
             List<Tensor> args = new ArrayList<>(in.length);
             for (int j : in) {
-                args.add(j == INPUT ? x : outputs[j]);
+                args.add(exactFor(i, j == INPUT ? x : outputs[j]));
             }
             z = m.forward(args, context.atStage(i));
         } else {
-            z = s.forward(in[0] == INPUT ? x : outputs[in[0]], context.atStage(i));
+            z = s.forward(exactFor(i, in[0] == INPUT ? x : outputs[in[0]]), context.atStage(i));
         }
         outputs[i] = checked(i, x.rows(), z);
         return z;
@@ -275,7 +284,7 @@ public final class StageGraph {
         int[] arrived = new int[count];
         grads[count - 1] = g;
         for (int i = count - 1; i >= 0; i--) {
-            Tensor gi = grads[i];
+            Tensor gi = exactFor(i, grads[i]);
             grads[i] = null;
             if (gi == null) {
                 continue;
@@ -307,13 +316,34 @@ public final class StageGraph {
         return inputGrad;
     }
 
+    /**
+     * Whether {@code o} is the project's own code, which reads a tensor's first {@code size()} entries only
+     * ({@link Tensor#data()}); plugins are not assumed to (docs/plugins.md, "Tensors").
+     */
+    public static boolean builtIn(Object o) {
+        return o.getClass().getName().startsWith("dev.chainrule.");
+    }
+
+    /** {@code t} as node i may read it: a copy of exactly {@code size()} entries for a plugin given a view, else {@code t}. */
+    private Tensor exactFor(int i, Tensor t) {
+        return exact[i] ? exact(t) : t;
+    }
+
+    /**
+     * {@code t}, or a copy of exactly {@code size()} entries when {@code t} is the front of a larger buffer: for
+     * code that may take {@code data().length} for the size (only the few smaller batches of an epoch are views).
+     */
+    public static Tensor exact(Tensor t) {
+        return t == null || t.data().length == t.size() ? t : t.copy();
+    }
+
     private static Tensor addInto(Tensor sum, Tensor t) {
         if (sum == null) {
             return t.copy();
         }
         double[] a = sum.data();
         double[] b = t.data();
-        for (int k = 0; k < a.length; k++) {
+        for (int k = 0, size = sum.size(); k < size; k++) {
             a[k] += b[k];
         }
         return sum;
@@ -332,13 +362,13 @@ public final class StageGraph {
         }
         if (arrived[j] == 1) {
             Tensor sum = Tensor.reuse(sums[j], t.rows(), t.cols());
-            System.arraycopy(t.data(), 0, sum.data(), 0, sum.data().length);
+            System.arraycopy(t.data(), 0, sum.data(), 0, sum.size());
             sums[j] = sum;
             grads[j] = sum;
         } else {
             double[] a = grads[j].data();
             double[] b = t.data();
-            for (int k = 0; k < a.length; k++) {
+            for (int k = 0, size = t.size(); k < size; k++) {
                 a[k] += b[k];
             }
         }

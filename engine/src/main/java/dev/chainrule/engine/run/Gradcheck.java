@@ -101,7 +101,7 @@ public class Gradcheck {
                 s.forward(in);
                 int n = in.cols();
                 dx = checker.check(s.type() + " whole-batch D_x", s.batchJacobian(samples),
-                        v -> s.forward(new Tensor(samples, n, v)).data().clone(), in.data().clone());
+                        v -> s.forward(new Tensor(samples, n, v)).copy().data(), in.copy().data());
             } else {
                 for (int r = 0; r < samples; r++) {
                     dx = CheckResult.worse(dx, checker.checkInputJacobian(s, in, r));
@@ -265,12 +265,12 @@ public class Gradcheck {
         List<double[]> expectedP = new ArrayList<>();
         List<Parameter> ps = s instanceof Layer l ? l.parameters() : List.of();
         if (s.batchCoupled()) {
-            double[] all = s.batchJacobian(b).vjp(g.data().clone());
+            double[] all = s.batchJacobian(b).vjp(g.copy().data());
             for (int r = 0; r < b; r++) {
                 expectedX[r] = java.util.Arrays.copyOfRange(all, r * s.inputSize(), (r + 1) * s.inputSize());
             }
             for (int i = 0; i < ps.size(); i++) {
-                expectedP.add(((Layer) s).batchParameterJacobian(i, b).vjp(g.data().clone()));
+                expectedP.add(((Layer) s).batchParameterJacobian(i, b).vjp(g.copy().data()));
             }
         } else {
             for (int r = 0; r < b; r++) {

@@ -59,7 +59,7 @@ final class Divergence {
         graph.start(x);
         for (int i = 0; i < net.trainingStages(); i++) {
             Stage s = stages.get(i);
-            String before = "‖z‖=" + fmt(norm(graph.inputOf(i).data())) + params(s, false);
+            String before = "‖z‖=" + fmt(norm(graph.inputOf(i))) + params(s, false);
             z = graph.forwardNode(i, context);
             row = firstBadRow(z);
             if (row >= 0) {
@@ -77,17 +77,17 @@ final class Divergence {
         double l = loss.forward(z, y);
         if (!Double.isFinite(l)) {
             return new Finding(0, "the forward pass of the loss " + loss.type() + "; norms just before: ‖z‖="
-                    + fmt(norm(z.data())));
+                    + fmt(norm(z)));
         }
         Tensor g = loss.backward();
         row = firstBadRow(g);
         if (row >= 0) {
             return new Finding(row, "the backward pass of the loss " + loss.type() + " (D ℓ); norms just before: ‖z‖="
-                    + fmt(norm(z.data())));
+                    + fmt(norm(z)));
         }
         try {
             graph.backward(g, net.trainingStages(), (i, s, gi, propagate) -> {
-                String before = "‖g‖=" + fmt(norm(gi.data())) + params(s, false);
+                String before = "‖g‖=" + fmt(norm(gi)) + params(s, false);
                 Tensor back = s.backward(gi, propagate);
                 int bad;
                 if (back != null && (bad = firstBadRow(back)) >= 0) {
@@ -160,7 +160,7 @@ final class Divergence {
 
     static int firstBadRow(Tensor t) {
         double[] d = t.data();
-        for (int i = 0; i < d.length; i++) {
+        for (int i = 0, size = t.size(); i < size; i++) {
             if (!Double.isFinite(d[i])) {
                 return t.cols() == 0 ? 0 : i / t.cols();
             }
@@ -175,6 +175,11 @@ final class Divergence {
             }
         }
         return true;
+    }
+
+    /** {@link #norm(double[])} of a tensor's entries (its array can be longer: {@link Tensor#data()}). */
+    static double norm(Tensor t) {
+        return norm(java.util.Arrays.copyOf(t.data(), t.size()));
     }
 
     /** ‖v‖₂ scaled by the largest |v_i|, so entries near 1e300 do not overflow the sum of squares. */

@@ -33,7 +33,7 @@ public final class Gate extends MergeStage {
         double[] s = inputs.get(1).data();
         out = Tensor.reuse(out, x.rows(), outputSize());
         sig = Tensor.reuse(sig, x.rows(), outputSize());
-        for (int i = 0; i < s.length; i++) {
+        for (int i = 0; i < out.size(); i++) {
             sig.data()[i] = 1 / (1 + Math.exp(-s[i]));
             out.data()[i] = x.data()[i] * sig.data()[i];
         }
@@ -58,7 +58,7 @@ public final class Gate extends MergeStage {
     public List<Tensor> backward(Tensor g, boolean[] propagate) {
         Tensor gx = propagate[0] ? own(grads, 0, g.rows(), g.cols()) : null;
         Tensor gs = propagate[1] ? own(grads, 1, g.rows(), g.cols()) : null;
-        for (int i = 0; i < g.data().length; i++) {
+        for (int i = 0; i < g.size(); i++) {
             double sg = sig.data()[i];
             if (gx != null) {
                 gx.data()[i] = g.data()[i] * sg;

@@ -26,7 +26,7 @@ public final class GaussianNoise extends ShapedStage implements Transform {
     @Override
     public Tensor forward(Tensor x, ForwardContext context) {
         y = Tensor.reuse(y, x.rows(), x.cols());
-        System.arraycopy(x.data(), 0, y.data(), 0, x.data().length);
+        System.arraycopy(x.data(), 0, y.data(), 0, x.size());
         if (context.training()) {
             for (int b = 0; b < x.rows(); b++) {
                 var random = context.random(b);
