@@ -24,14 +24,21 @@ public final class Throughput {
      * @param epochSeconds wall time of each timed epoch
      * @param epochCpuSeconds CPU time of the training thread in each timed epoch: on a machine shared with
      *     other work it shows how much of the wall time was waiting for a core (at one thread)
+     * @param epochProcessCpuSeconds CPU time of the whole process (every thread: the pool's, the collector's, the
+     *     compiler's) in each timed epoch, what Python's {@code time.process_time()} measures for other frameworks
      */
-    public record Result(int batch, int threads, int samples, double[] epochSeconds, double[] epochCpuSeconds) {
+    public record Result(int batch, int threads, int samples, double[] epochSeconds, double[] epochCpuSeconds,
+            double[] epochProcessCpuSeconds) {
         public double medianEpochSeconds() {
             return median(epochSeconds);
         }
 
         public double medianEpochCpuSeconds() {
             return median(epochCpuSeconds);
+        }
+
+        public double medianEpochProcessCpuSeconds() {
+            return median(epochProcessCpuSeconds);
         }
 
         private static double median(double[] values) {
@@ -69,12 +76,14 @@ public final class Throughput {
         int[] labelsTail = tail > 0 ? new int[tail] : null;
         List<Double> times = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
+        List<Double> processCpu = new ArrayList<>();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double sink = 0;
         long step = 0;
         for (int e = 0; e < warmup + passes; e++) {
             shuffle(order, rng);
             long c0 = mx.getCurrentThreadCpuTime();
+            long p0 = processCpuNanos();
             long t0 = System.nanoTime();
             for (int from = 0; from < n; from += b) {
                 int count = Math.min(b, n - from);
@@ -85,16 +94,25 @@ public final class Throughput {
             }
             double s = (System.nanoTime() - t0) / 1e9;
             double c = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            double pc = (processCpuNanos() - p0) / 1e9;
             if (e >= warmup) {
                 times.add(s);
                 cpu.add(c);
+                processCpu.add(pc);
             }
         }
         if (!Double.isFinite(sink)) {
             throw new IllegalStateException("training diverged during the benchmark (loss " + sink + ")");
         }
         return new Result(b, threads, n, times.stream().mapToDouble(Double::doubleValue).toArray(),
-                cpu.stream().mapToDouble(Double::doubleValue).toArray());
+                cpu.stream().mapToDouble(Double::doubleValue).toArray(),
+                processCpu.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** The process's CPU time in ns (all threads); 0 on a JVM without the com.sun.management bean (every difference is then 0). */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0L;
     }
 
     /** Wall milliseconds per batch spent in one part of a training step (median over the profiled batches). */

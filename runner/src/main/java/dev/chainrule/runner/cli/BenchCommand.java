@@ -112,8 +112,9 @@ public class BenchCommand implements Callable<Integer> {
             }
             terminal.out().printf(Locale.ROOT,
                     "{\"impl\":\"chainrule\",\"batch\":%d,\"threads\":%d,\"epochSeconds\":%s,\"medianEpochSeconds\":%.4f,"
-                            + "\"samplesPerSecond\":%.1f,\"medianEpochCpuSeconds\":%.4f}%n",
-                    r.batch(), r.threads(), times, r.medianEpochSeconds(), r.samplesPerSecond(), r.medianEpochCpuSeconds());
+                            + "\"samplesPerSecond\":%.1f,\"medianEpochCpuSeconds\":%.4f,\"medianEpochProcessCpuSeconds\":%.4f}%n",
+                    r.batch(), r.threads(), times, r.medianEpochSeconds(), r.samplesPerSecond(), r.medianEpochCpuSeconds(),
+                    r.medianEpochProcessCpuSeconds());
         } else {
             StringJoiner times = new StringJoiner(" ");
             for (double s : r.epochSeconds()) {
