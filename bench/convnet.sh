@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # chainrule float64 against PyTorch 2 (float32 and float64) and Keras 3 / TensorFlow (float32) on the convnet of
 # configs/mnist-cnn.json (conv 32@3x3 relu, maxpool 2, conv 64@3x3 relu, maxpool 2, flatten, dropout 0.5, dense 10
-# softmax; Glorot-uniform weights, zero biases; Adam lr 1e-3; batch 128; MNIST epochs, training only), each on
-# --threads threads (torch.set_num_threads; TensorFlow intra-op T, inter-op 1). Every round runs each
+# softmax; He-normal conv kernels, Glorot-uniform dense weights, zero biases; Adam lr 1e-3; batch 128; MNIST
+# epochs, training only), each on --threads threads (torch.set_num_threads; TensorFlow intra-op T, inter-op 1).
+# Every round runs each
 # implementation once, one after the other, so load from other processes hits all alike. Prints one markdown
 # table: each implementation's median epoch per round (wall seconds), their median, samples/s, CPU seconds per
 # epoch (the whole process's, every thread, over the timed epochs: the steadier figure on a shared machine), and

@@ -2,9 +2,9 @@
 """The convnet of configs/mnist-cnn.json in Keras 3 on TensorFlow (CPU, float32), timed per training epoch.
 
 The Keras example's simple convnet: conv 32@3x3 relu -> maxpool 2 -> conv 64@3x3 relu -> maxpool 2 -> flatten ->
-dropout 0.5 -> dense 10 softmax, cross-entropy on the batch mean, Adam lr 1e-3, batch 128, Glorot-uniform weights
-and zero biases (Keras's defaults), training set reshuffled every epoch, pixels / 255, channels last (TensorFlow's
-CPU layout). TensorFlow runs intra-op parallelism with --threads threads and one inter-op thread.
+dropout 0.5 -> dense 10 softmax, cross-entropy on the batch mean, Adam lr 1e-3, batch 128, initialized as
+chainrule's defaults (He-normal convolution kernels, a Glorot-uniform dense layer, zero biases), training set
+reshuffled every epoch, pixels / 255, channels last (TensorFlow's CPU layout). TensorFlow runs intra-op parallelism with --threads threads and one inter-op thread.
 Prints one JSON object: {"impl", "dtype", "batch", "threads", "epochSeconds": [...], "medianEpochSeconds",
 "samplesPerSecond", "medianEpochCpuSeconds", "testAccuracy"}; the CPU seconds are the whole process's (every
 thread) over an epoch. Timing covers training only (model.fit without validation); the test accuracy is
@@ -56,9 +56,9 @@ def main():
     x = x.reshape(-1, 28, 28, 1)
     model = keras.Sequential([
         keras.Input(shape=(28, 28, 1)),
-        layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+        layers.Conv2D(32, kernel_size=(3, 3), activation="relu", kernel_initializer="he_normal"),
         layers.MaxPooling2D(pool_size=(2, 2)),
-        layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+        layers.Conv2D(64, kernel_size=(3, 3), activation="relu", kernel_initializer="he_normal"),
         layers.MaxPooling2D(pool_size=(2, 2)),
         layers.Flatten(),
         layers.Dropout(0.5),

@@ -3,7 +3,8 @@
 
 conv 32@3x3 relu -> maxpool 2 -> conv 64@3x3 relu -> maxpool 2 -> flatten -> [dropout] -> dense 10, softmax
 cross-entropy on the batch mean, SGD with momentum (or Adam), training set reshuffled every epoch, pixels / 255.
-Weights Glorot-uniform and biases zero (chainrule's and Keras's defaults; --init torch keeps PyTorch's own).
+Initialized as chainrule's defaults: He-normal convolution kernels, a Glorot-uniform dense layer, zero biases
+(--init torch keeps PyTorch's own).
 Prints one JSON object: {"impl", "dtype", "batch", "threads", "epochSeconds": [...], "medianEpochSeconds",
 "samplesPerSecond", "medianEpochCpuSeconds", "testAccuracy"}; the CPU seconds are the whole process's (every
 thread) over an epoch. Timing covers training only; the test accuracy is measured afterwards.
@@ -61,7 +62,7 @@ def main():
     ap.add_argument("--momentum", type=float, default=0.9)
     ap.add_argument("--limit", type=int, default=0, help="first N training samples only (0: all)")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--init", choices=["glorot", "torch"], default="glorot")
+    ap.add_argument("--init", choices=["chainrule", "torch"], default="chainrule")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -72,9 +73,11 @@ def main():
         x, y = x[:args.limit], y[:args.limit]
     x = x.reshape(-1, 1, 28, 28).to(dt)
     net = Net(args.dropout).to(dt)
-    if args.init == "glorot":
+    if args.init == "chainrule":
+        for m in (net.c1, net.c2):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        nn.init.xavier_uniform_(net.fc.weight)
         for m in (net.c1, net.c2, net.fc):
-            nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
     opt = (torch.optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum) if args.optimizer == "sgd"
            else torch.optim.Adam(net.parameters(), lr=args.lr))
