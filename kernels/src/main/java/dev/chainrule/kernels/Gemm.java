@@ -293,8 +293,9 @@ public final class Gemm {
                 continue;
             }
             if (acs == 1 && mr == MR) {
-                // A read as stored (row-major): six row streams read side by side, the sliver written in order
-                // (one row at a time wrote it with stride MR, 4× the time in the Winograd products' profile)
+                // A read as stored (row-major): six row streams read side by side, so the sliver is written in
+                // order (one row at a time wrote it with stride MR; the Winograd kernel-gradient products pack
+                // such an A per call)
                 int s1 = src + ars;
                 int s2 = s1 + ars;
                 int s3 = s2 + ars;

@@ -225,7 +225,8 @@ final class Conv2d extends ShapedStage implements Layer {
 
     /**
      * Thread t's buffers for groups of {@link #WINOGRAD_ROWS} rows: [4t] the zero-bordered image, [4t+1] V
-     * ({@code 16 × C_in × n}), [4t+2] M or dM ({@code 16 × C_out × n}), [4t+3] dV ({@code 16 × n × C_in}); n = rows·T.
+     * ({@code 16 × C_in × n}), [4t+2] M ({@code 16 × n × C_out}) or dM ({@code 16 × C_out × n}), [4t+3] dV
+     * ({@code 16 × n × C_in}); n = rows·T.
      * Each ξ block is followed by {@link #XI_SKEW} unused doubles ({@link #xiStride}).
      */
     private double[][] winogradScratch(int parts) {
@@ -247,7 +248,7 @@ final class Conv2d extends ShapedStage implements Layer {
      * The distance between ξ blocks of {@code size} doubles: one cache line more, so that the transforms' sixteen
      * streams (one per ξ) do not all fall in the same L1 set when a block is a multiple of 4 KB (the convnet's
      * M: 72 × 64 doubles = 9 × 4 KB; without the skew the output transforms took 31% of a JFR profile of the
-     * layer, with it 11%).
+     * layer, with it 10–15%).
      */
     private static int xiStride(int size) {
         return size + XI_SKEW;
