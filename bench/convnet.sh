@@ -165,4 +165,9 @@ if "torch32" in impls:
     r = med["torch32"] / mc
     print()
     print(f"goal: chainrule f64 ≥ 1.0× PyTorch f32's speed: {r:.2f}× — {'met' if r >= 1 else 'open'}")
+load, cores = float(open("/proc/loadavg").read().split()[0]), $(nproc)
+if load > cores:
+    print(f"warning: load average {load:.1f} on {cores} cores: the wall times measure the queue for a core (and "
+          "PyTorch's OpenMP threads spin while they wait), so the ratios compare nothing; read the CPU seconds, "
+          "or run on a quiet machine")
 PY
