@@ -1,12 +1,15 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The convnet of configs/mnist-cnn.json in PyTorch (CPU), timed per training epoch.
 
 conv 32@3x3 relu -> maxpool 2 -> conv 64@3x3 relu -> maxpool 2 -> flatten -> [dropout] -> dense 10, softmax
 cross-entropy on the batch mean, SGD with momentum (or Adam), training set reshuffled every epoch, pixels / 255.
+Initialized as chainrule's defaults: He-normal convolution kernels, a Glorot-uniform dense layer, zero biases
+(--init torch keeps PyTorch's own).
 Prints one JSON object: {"impl", "dtype", "batch", "threads", "epochSeconds": [...], "medianEpochSeconds",
-"samplesPerSecond", "testAccuracy"}. Timing covers training only; the test accuracy is measured afterwards.
+"samplesPerSecond", "medianEpochCpuSeconds", "testAccuracy"}; the CPU seconds are the whole process's (every
+thread) over an epoch. Timing covers training only; the test accuracy is measured afterwards.
 
-    /usr/bin/python3 bench/convnet_torch.py --data DIR --dtype float32 --passes 2 --warmup 1
+    python3 bench/convnet_torch.py --data DIR --dtype float32 --passes 2 --warmup 1
 """
 import argparse
 import json
@@ -59,6 +62,7 @@ def main():
     ap.add_argument("--momentum", type=float, default=0.9)
     ap.add_argument("--limit", type=int, default=0, help="first N training samples only (0: all)")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--init", choices=["chainrule", "torch"], default="chainrule")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -69,12 +73,20 @@ def main():
         x, y = x[:args.limit], y[:args.limit]
     x = x.reshape(-1, 1, 28, 28).to(dt)
     net = Net(args.dropout).to(dt)
+    if args.init == "chainrule":
+        for m in (net.c1, net.c2):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        nn.init.xavier_uniform_(net.fc.weight)
+        for m in (net.c1, net.c2, net.fc):
+            nn.init.zeros_(m.bias)
     opt = (torch.optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum) if args.optimizer == "sgd"
            else torch.optim.Adam(net.parameters(), lr=args.lr))
     times = []
+    cpu = []
     for i in range(args.warmup + args.passes):
         net.train()
         order = torch.randperm(len(y))
+        c0 = time.process_time()
         t0 = time.perf_counter()
         for s in range(0, len(y), args.batch):
             idx = order[s:s + args.batch]
@@ -83,8 +95,10 @@ def main():
             loss.backward()
             opt.step()
         t = time.perf_counter() - t0
+        c = time.process_time() - c0
         if i >= args.warmup:
             times.append(t)
+            cpu.append(c)
     net.eval()
     with torch.no_grad():
         tx = torch.from_numpy(read_idx(os.path.join(args.data, "t10k-images-idx3-ubyte")).astype(np.float64) / 255.0)
@@ -94,6 +108,7 @@ def main():
     print(json.dumps({"impl": "torch " + torch.__version__, "dtype": args.dtype, "batch": args.batch,
                       "threads": torch.get_num_threads(), "epochSeconds": [round(t, 3) for t in times],
                       "medianEpochSeconds": round(med, 3), "samplesPerSecond": round(len(y) / med, 1),
+                      "medianEpochCpuSeconds": round(statistics.median(cpu), 3),
                       "testAccuracy": round(acc, 4)}), flush=True)
 
 

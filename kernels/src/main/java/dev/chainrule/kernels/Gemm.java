@@ -292,6 +292,25 @@ public final class Gemm {
                 }
                 continue;
             }
+            if (acs == 1 && mr == MR) {
+                // A read as stored (row-major): six row streams read side by side, so the sliver is written in
+                // order (one row at a time wrote it with stride MR; the Winograd kernel-gradient products pack
+                // such an A per call)
+                int s1 = src + ars;
+                int s2 = s1 + ars;
+                int s3 = s2 + ars;
+                int s4 = s3 + ars;
+                int s5 = s4 + ars;
+                for (int p = 0, d = base; p < kc; p++, d += MR) {
+                    ap[d] = a[src + p];
+                    ap[d + 1] = a[s1 + p];
+                    ap[d + 2] = a[s2 + p];
+                    ap[d + 3] = a[s3 + p];
+                    ap[d + 4] = a[s4 + p];
+                    ap[d + 5] = a[s5 + p];
+                }
+                continue;
+            }
             for (int i = 0; i < MR; i++) {
                 if (i < mr) {
                     int si = src + i * ars;

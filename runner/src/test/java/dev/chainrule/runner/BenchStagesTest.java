@@ -37,6 +37,9 @@ class BenchStagesTest {
             double f = p.get("forwardMs").asDouble();
             double b = p.get("backwardMs").asDouble();
             assertTrue(f >= 0 && b >= 0 && Double.isFinite(f + b), p.toString());
+            double fc = p.get("forwardCpuMs").asDouble(-1);
+            double bc = p.get("backwardCpuMs").asDouble(-1);
+            assertTrue(fc >= 0 && bc >= 0 && Double.isFinite(fc + bc), "the calling thread's CPU ms: " + p);
             sum += f + b;
         }
         // softmax is fused into the loss for training, so the chain has three stages
@@ -64,6 +67,21 @@ class BenchStagesTest {
             shares += Double.parseDouble(s.substring(s.lastIndexOf(' ') + 1, s.length() - 1));
         }
         assertEquals(100.0, shares, 0.5);
+    }
+
+    @Test
+    void theJsonEpochFiguresIncludeTheWholeProcesssCpuTimeAtLeastTheTrainingThreads() throws IOException {
+        Cli.Result r = Cli.run(TrainEndToEndTest.blobData(), "bench", config().toString(), "--passes", "2", "--warmup",
+                "0", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out().strip());
+        double thread = j.get("medianEpochCpuSeconds").asDouble();
+        assertTrue(j.has("medianEpochProcessCpuSeconds"), r.out());
+        double process = j.get("medianEpochProcessCpuSeconds").asDouble();
+        // the process's CPU time counts the training thread's and every other thread's (the OS's clock for the
+        // process may tick coarser than the thread's, hence the slack)
+        assertTrue(process >= 0 && Double.isFinite(process), r.out());
+        assertTrue(process + 0.02 >= thread, r.out());
     }
 
     @Test

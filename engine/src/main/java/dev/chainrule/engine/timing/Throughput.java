@@ -24,14 +24,21 @@ public final class Throughput {
      * @param epochSeconds wall time of each timed epoch
      * @param epochCpuSeconds CPU time of the training thread in each timed epoch: on a machine shared with
      *     other work it shows how much of the wall time was waiting for a core (at one thread)
+     * @param epochProcessCpuSeconds CPU time of the whole process (every thread: the pool's, the collector's, the
+     *     compiler's) in each timed epoch, what Python's {@code time.process_time()} measures for other frameworks
      */
-    public record Result(int batch, int threads, int samples, double[] epochSeconds, double[] epochCpuSeconds) {
+    public record Result(int batch, int threads, int samples, double[] epochSeconds, double[] epochCpuSeconds,
+            double[] epochProcessCpuSeconds) {
         public double medianEpochSeconds() {
             return median(epochSeconds);
         }
 
         public double medianEpochCpuSeconds() {
             return median(epochCpuSeconds);
+        }
+
+        public double medianEpochProcessCpuSeconds() {
+            return median(epochProcessCpuSeconds);
         }
 
         private static double median(double[] values) {
@@ -69,12 +76,14 @@ public final class Throughput {
         int[] labelsTail = tail > 0 ? new int[tail] : null;
         List<Double> times = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
+        List<Double> processCpu = new ArrayList<>();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double sink = 0;
         long step = 0;
         for (int e = 0; e < warmup + passes; e++) {
             shuffle(order, rng);
             long c0 = mx.getCurrentThreadCpuTime();
+            long p0 = processCpuNanos();
             long t0 = System.nanoTime();
             for (int from = 0; from < n; from += b) {
                 int count = Math.min(b, n - from);
@@ -85,20 +94,32 @@ public final class Throughput {
             }
             double s = (System.nanoTime() - t0) / 1e9;
             double c = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            double pc = (processCpuNanos() - p0) / 1e9;
             if (e >= warmup) {
                 times.add(s);
                 cpu.add(c);
+                processCpu.add(pc);
             }
         }
         if (!Double.isFinite(sink)) {
             throw new IllegalStateException("training diverged during the benchmark (loss " + sink + ")");
         }
         return new Result(b, threads, n, times.stream().mapToDouble(Double::doubleValue).toArray(),
-                cpu.stream().mapToDouble(Double::doubleValue).toArray());
+                cpu.stream().mapToDouble(Double::doubleValue).toArray(),
+                processCpu.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** Wall milliseconds per batch spent in one part of a training step (median over the profiled batches). */
-    public record Part(String name, double forwardMs, double backwardMs) {
+    /** The process's CPU time in ns (all threads, the OS's clock ticks); 0 where the OS does not report it. */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
+    /**
+     * Milliseconds per batch spent in one part of a training step (medians over the profiled batches): wall time,
+     * and the CPU time of the calling thread (all of the part's CPU time with one thread; on a shared machine the
+     * figure that does not count waiting for a core).
+     */
+    public record Part(String name, double forwardMs, double backwardMs, double forwardCpuMs, double backwardCpuMs) {
     }
 
     /**
@@ -106,7 +127,9 @@ public final class Throughput {
      * timed one by one (with {@link System#nanoTime()} around each call) on {@code batches} full batches,
      * after {@code warmup} untimed ones. The step is the unfused one ({@code zeroGrad}, forward, backward,
      * {@code optimizer.step}), which is what {@link Network#trainStep} runs for every optimizer but plain SGD.
-     * A stage's time includes its own threads; the parts add up to the step up to the timer calls.
+     * A stage's wall time includes its own threads; the parts add up to the step up to the timer calls. Each part's
+     * CPU time is the calling thread's ({@link ThreadMXBean#getCurrentThreadCpuTime()}), which is all of it when
+     * the network runs on one thread.
      */
     public static List<Part> stageProfile(Network network, Samples train, int batch, Optimizer optimizer,
             int warmup, int batches) {
@@ -122,6 +145,9 @@ public final class Throughput {
         int k = network.trainingStages();
         long[][] fwd = new long[k + 2][batches];
         long[][] bwd = new long[k + 2][batches];
+        long[][] fwdCpu = new long[k + 2][batches];
+        long[][] bwdCpu = new long[k + 2][batches];
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long step = 0;
         for (int it = 0; it < warmup + batches; it++) {
             int from = (int) ((long) it * b % Math.max(1, n - b + 1));
@@ -131,35 +157,45 @@ public final class Throughput {
             network.zeroGrad();
             Tensor z = x;
             for (int i = 0; i < k; i++) {
+                long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 z = stages.get(i).forward(z, context.atStage(i));
-                record(fwd, i, slot, t0);
+                record(fwd, i, slot, t0, System.nanoTime());
+                record(fwdCpu, i, slot, c0, mx.getCurrentThreadCpuTime());
             }
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             network.trainingLoss().forward(z, labels);
             Tensor g = network.trainingLoss().backward();
-            record(fwd, k, slot, t0);
+            record(fwd, k, slot, t0, System.nanoTime());
+            record(fwdCpu, k, slot, c0, mx.getCurrentThreadCpuTime());
             for (int i = k - 1; i >= 0; i--) {
+                c0 = mx.getCurrentThreadCpuTime();
                 t0 = System.nanoTime();
                 g = stages.get(i).backward(g, i > 0);
-                record(bwd, i, slot, t0);
+                record(bwd, i, slot, t0, System.nanoTime());
+                record(bwdCpu, i, slot, c0, mx.getCurrentThreadCpuTime());
             }
+            c0 = mx.getCurrentThreadCpuTime();
             t0 = System.nanoTime();
             optimizer.step(network.parameters(), b);
-            record(fwd, k + 1, slot, t0);
+            record(fwd, k + 1, slot, t0, System.nanoTime());
+            record(fwdCpu, k + 1, slot, c0, mx.getCurrentThreadCpuTime());
         }
         List<Part> parts = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            parts.add(new Part("layers[" + i + "] " + stages.get(i).type(), medianMs(fwd[i]), medianMs(bwd[i])));
+            parts.add(new Part("layers[" + i + "] " + stages.get(i).type(), medianMs(fwd[i]), medianMs(bwd[i]),
+                    medianMs(fwdCpu[i]), medianMs(bwdCpu[i])));
         }
-        parts.add(new Part("loss " + network.trainingLoss().type() + " (forward and gradient)", medianMs(fwd[k]), 0));
-        parts.add(new Part("optimizer step", medianMs(fwd[k + 1]), 0));
+        parts.add(new Part("loss " + network.trainingLoss().type() + " (forward and gradient)", medianMs(fwd[k]), 0,
+                medianMs(fwdCpu[k]), 0));
+        parts.add(new Part("optimizer step", medianMs(fwd[k + 1]), 0, medianMs(fwdCpu[k + 1]), 0));
         return parts;
     }
 
-    private static void record(long[][] times, int part, int slot, long t0) {
+    private static void record(long[][] times, int part, int slot, long t0, long t1) {
         if (slot >= 0) {
-            times[part][slot] = System.nanoTime() - t0;
+            times[part][slot] = t1 - t0;
         }
     }
 

@@ -112,8 +112,9 @@ public class BenchCommand implements Callable<Integer> {
             }
             terminal.out().printf(Locale.ROOT,
                     "{\"impl\":\"chainrule\",\"batch\":%d,\"threads\":%d,\"epochSeconds\":%s,\"medianEpochSeconds\":%.4f,"
-                            + "\"samplesPerSecond\":%.1f,\"medianEpochCpuSeconds\":%.4f}%n",
-                    r.batch(), r.threads(), times, r.medianEpochSeconds(), r.samplesPerSecond(), r.medianEpochCpuSeconds());
+                            + "\"samplesPerSecond\":%.1f,\"medianEpochCpuSeconds\":%.4f,\"medianEpochProcessCpuSeconds\":%.4f}%n",
+                    r.batch(), r.threads(), times, r.medianEpochSeconds(), r.samplesPerSecond(), r.medianEpochCpuSeconds(),
+                    r.medianEpochProcessCpuSeconds());
         } else {
             StringJoiner times = new StringJoiner(" ");
             for (double s : r.epochSeconds()) {
@@ -137,23 +138,27 @@ public class BenchCommand implements Callable<Integer> {
         if (json) {
             StringJoiner list = new StringJoiner(",", "[", "]");
             for (Throughput.Part p : parts) {
-                list.add(String.format(Locale.ROOT, "{\"part\":\"%s\",\"forwardMs\":%.4f,\"backwardMs\":%.4f}",
-                        p.name().replace("\\", "\\\\").replace("\"", "\\\""), p.forwardMs(), p.backwardMs()));
+                list.add(String.format(Locale.ROOT,
+                        "{\"part\":\"%s\",\"forwardMs\":%.4f,\"backwardMs\":%.4f,\"forwardCpuMs\":%.4f,\"backwardCpuMs\":%.4f}",
+                        p.name().replace("\\", "\\\\").replace("\"", "\\\""), p.forwardMs(), p.backwardMs(),
+                        p.forwardCpuMs(), p.backwardCpuMs()));
             }
             terminal.out().printf(Locale.ROOT,
                     "{\"impl\":\"chainrule\",\"batch\":%d,\"threads\":%d,\"stepMs\":%.4f,\"trainingFusesStep\":%b,\"parts\":%s}%n",
                     batch, threads, total, fused, list);
         } else {
-            terminal.out().printf(Locale.ROOT, "%s: batch %d, %d thread(s): %.2f ms per training step (sum of the medians)%n",
+            terminal.out().printf(Locale.ROOT, "%s: batch %d, %d thread(s): %.2f ms per training step (sum of the medians; CPU ms: the calling thread's,"
+                    + " all of it with --threads 1)%n",
                     name, batch, threads, total);
             int width = 4;
             for (Throughput.Part p : parts) {
                 width = Math.max(width, p.name().length());
             }
-            String row = "%-" + width + "s %11s %11s %7s%n";
-            terminal.out().printf(Locale.ROOT, row, "part", "forward ms", "backward ms", "share");
+            String row = "%-" + width + "s %11s %11s %11s %11s %7s%n";
+            terminal.out().printf(Locale.ROOT, row, "part", "forward ms", "backward ms", "fwd CPU ms", "bwd CPU ms", "share");
             for (Throughput.Part p : parts) {
-                terminal.out().printf(Locale.ROOT, "%-" + width + "s %11.3f %11.3f %6.1f%%%n", p.name(), p.forwardMs(), p.backwardMs(),
+                terminal.out().printf(Locale.ROOT, "%-" + width + "s %11.3f %11.3f %11.3f %11.3f %6.1f%%%n", p.name(),
+                        p.forwardMs(), p.backwardMs(), p.forwardCpuMs(), p.backwardCpuMs(),
                         100 * (p.forwardMs() + p.backwardMs()) / total);
             }
             if (fused) {
