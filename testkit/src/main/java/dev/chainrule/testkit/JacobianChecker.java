@@ -130,7 +130,7 @@ public final class JacobianChecker {
     /**
      * Up to this many entries (384 MB) the analytic side of a large check is still taken as one dense matrix
      * (structured layers build it much faster than m unit-row VJPs); above it, row by row from VJPs. Together
-     * these bound gradcheck's heap on a convnet by one such matrix (issue 25: a relu after a 32×26×26
+     * these bound gradcheck's heap on a convnet by one such matrix (a relu after a 32×26×26
      * convolution has a 21632×21632 D_x, 3.7 GB dense).
      */
     static final long DENSE_ROWS_AT_ONCE = 48L << 20;
