@@ -17,10 +17,14 @@ package dev.chainrule.api;
  * {@code dev.chainrule.api.support} (with a shaped-stage base, a Jacobian-from-VJP adapter and one element-wise
  * base for built-ins and plugins); {@code Network} and {@code Sgd} leave the api (training is the engine's);
  * {@code Options}' typed getters are gone (read options through their {@link OptionSpec}).
+ *
+ * <p>3.2 (additive): {@link Tensor#size()}; a tensor a stage reuses may be a view of the front of a larger
+ * buffer, so {@code data().length} can exceed {@code size()} (stages from outside {@code dev.chainrule} are
+ * handed exact copies).
  */
 public final class ApiVersion {
     public static final int MAJOR = 3;
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     public static final String VERSION = MAJOR + "." + MINOR;
 
     private ApiVersion() {

@@ -313,7 +313,7 @@ class PluginsTest {
                 .source("com.acme.api1.P", TestPlugins.activation("com.acme.api1", "gelu", 1.0, "", ""))
                 .service(ActivationProvider.class, "com.acme.api1.P")
                 .manifest("Chainrule-Api-Version", "1.0"));
-        brokenJar(bad, "built for chainrule api 1.0 but this runner has api 3.1 (major versions differ); rebuild the plugin "
+        brokenJar(bad, "built for chainrule api 1.0 but this runner has api 3.2 (major versions differ); rebuild the plugin "
                 + "against api 3.x, see docs/plugins.md#migrating-from-api-1", true);
     }
 
@@ -361,7 +361,7 @@ class PluginsTest {
                 .source("com.acme.api2.P", TestPlugins.activation("com.acme.api2", "gelu", 1.0, "", ""))
                 .service(ActivationProvider.class, "com.acme.api2.P")
                 .manifest("Chainrule-Api-Version", "2.0"));
-        brokenJar(bad, "built for chainrule api 2.0 but this runner has api 3.1 (major versions differ); rebuild the plugin "
+        brokenJar(bad, "built for chainrule api 2.0 but this runner has api 3.2 (major versions differ); rebuild the plugin "
                 + "against api 3.x, see docs/plugins.md#migrating-from-api-2", true);
     }
 
@@ -372,7 +372,7 @@ class PluginsTest {
                 .service(ActivationProvider.class, "com.acme.noapi.P")
                 .manifest("Chainrule-Api-Version", null));
         brokenJar(bad, "its manifest has no Chainrule-Api-Version entry, so the api it was built against is unknown; "
-                + "add 'Chainrule-Api-Version: 3.1' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
+                + "add 'Chainrule-Api-Version: 3.2' (docs/plugins.md#build-a-jar-and-drop-it-in)", true);
     }
 
     @Test
@@ -387,11 +387,11 @@ class PluginsTest {
         Cli.Result r = Cli.run(blobData(), "--plugins", dir.toString(), "train",
                 config(CONFIG.replace("\"swish\"", "\"gelu\"")).toString(), "--out", tmp.resolve("run").toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.1; rebuild the plugin against it "
+        assertEquals(dir.resolve("future.jar") + ": incompatible with this runner's api 3.2; rebuild the plugin against it "
                 + "(NoClassDefFoundError: dev/chainrule/api/FutureApi) in com.acme.future.P.create", r.errLine());
         Cli.Result v = Cli.run(null, "verify-plugin", bad.toString());
         assertEquals(1, v.code());
-        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.1"),
+        assertTrue(v.out().contains("FAIL gelu (activation, com.acme.future.P): 1 of 1 checks failed; worst: incompatible with this runner's api 3.2"),
                 v.out());
     }
 
