@@ -18,9 +18,8 @@ package dev.chainrule.api;
  * base for built-ins and plugins); {@code Network} and {@code Sgd} leave the api (training is the engine's);
  * {@code Options}' typed getters are gone (read options through their {@link OptionSpec}).
  *
- * <p>3.2 (additive): {@link Tensor#size()}; a tensor a stage reuses may be a view of the front of a larger
- * buffer, so {@code data().length} can exceed {@code size()} (stages from outside {@code dev.chainrule} are
- * handed exact copies).
+ * <p>3.2 (additive): {@link Tensor#size()} and {@link Tensor#reuseFront}, whose views of the front of a larger
+ * buffer let the built-in stages keep one buffer for every batch size; plugins are never handed a view.
  */
 public final class ApiVersion {
     public static final int MAJOR = 3;

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A batch of row vectors: {@code rows × cols} doubles, the first {@link #size()} entries of a row-major array.
  *
  * <p>Row {@code b} is sample {@code b} of a batch; entry {@code (b, j)} is {@code data[b * cols + j]}.
- * Stages own the tensors they return and reuse them from call to call ({@link #reuse}): a smaller batch
+ * Stages own the tensors they return and reuse them from call to call ({@link #reuseFront}): a smaller batch
  * (an epoch's last one, an evaluation's) writes into the front of the buffer of the largest batch seen, so
  * the training loop allocates nothing per sample nor per epoch. {@link #data()} can then be longer than
  * {@code rows·cols}: loops run to {@link #size()}, never to {@code data().length}. A caller that needs a
@@ -33,7 +33,7 @@ public final class Tensor {
         this.data = data;
     }
 
-    /** A {@code rows × cols} view of the front of {@code data}, which is at least that long ({@link #reuse}). */
+    /** A {@code rows × cols} view of the front of {@code data}, which is at least that long ({@link #reuseFront}). */
     private Tensor(double[] data, int rows, int cols) {
         this.rows = rows;
         this.cols = cols;
@@ -66,14 +66,24 @@ public final class Tensor {
     }
 
     /**
+     * {@code t} itself when it already has the shape {@code rows × cols}, else a new zero tensor of exactly that
+     * shape ({@code data().length == size()}). Stages use it to keep one output buffer per batch size; the
+     * tensor it returns is never a view ({@link #reuseFront} keeps one buffer for all sizes).
+     */
+    public static Tensor reuse(Tensor t, int rows, int cols) {
+        return t != null && t.rows == rows && t.cols == cols ? t : new Tensor(rows, cols);
+    }
+
+    /**
      * A tensor of shape {@code rows × cols} for a stage's next result, in {@code t}'s buffer when it is large
      * enough: {@code t} itself when it has that shape, else a view of the front of {@code t}'s array (its old
      * values left in place, as with {@code t}), else a new zero tensor. So a stage fed batches of 128, 96,
      * 128, … rows keeps one buffer, sized for the largest batch, instead of dropping it at every change of
-     * size (two buffers left for the collector per epoch and per evaluation). Stages call it on their own field
-     * only: {@code out = reuse(out, b, n)}.
+     * size (two buffers left for the collector per epoch and per evaluation). A stage that uses it loops to
+     * {@link #size()}, never to {@code data().length}. Stages call it on their own field only:
+     * {@code out = reuseFront(out, b, n)} (api 3.2).
      */
-    public static Tensor reuse(Tensor t, int rows, int cols) {
+    public static Tensor reuseFront(Tensor t, int rows, int cols) {
         if (t == null) {
             return new Tensor(rows, cols);
         }
@@ -99,7 +109,7 @@ public final class Tensor {
 
     /**
      * The backing row-major array (not a copy). The tensor is its first {@link #size()} entries; a tensor from
-     * {@link #reuse} can have a longer array (the buffer of a larger batch), whose tail is not part of it.
+     * {@link #reuseFront} can have a longer array (the buffer of a larger batch), whose tail is not part of it.
      */
     public double[] data() {
         return data;

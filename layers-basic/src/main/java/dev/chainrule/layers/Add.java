@@ -26,7 +26,7 @@ public final class Add extends MergeStage {
     @Override
     public Tensor forward(List<Tensor> inputs, ForwardContext context) {
         Tensor first = inputs.get(0);
-        out = Tensor.reuse(out, first.rows(), outputSize());
+        out = Tensor.reuseFront(out, first.rows(), outputSize());
         double[] o = out.data();
         int size = out.size();
         System.arraycopy(first.data(), 0, o, 0, size);

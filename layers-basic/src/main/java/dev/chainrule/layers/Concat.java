@@ -64,7 +64,7 @@ public final class Concat extends MergeStage {
     @Override
     public Tensor forward(List<Tensor> inputs, ForwardContext context) {
         int rows = inputs.get(0).rows();
-        out = Tensor.reuse(out, rows, outputSize());
+        out = Tensor.reuseFront(out, rows, outputSize());
         for (int k = 0; k < inputs.size(); k++) {
             Tensor x = inputs.get(k);
             for (int b = 0; b < rows; b++) {

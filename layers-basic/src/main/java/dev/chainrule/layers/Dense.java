@@ -78,7 +78,7 @@ public final class Dense extends ShapedStage implements Layer, InPlaceUpdate {
         if (x.cols() != n) {
             throw new IllegalArgumentException("dense: expects rows of " + n + " inputs, got " + x);
         }
-        output = Tensor.reuse(output, x.rows(), m);
+        output = Tensor.reuseFront(output, x.rows(), m);
         kernels.forward(weight.value(), bias.value(), x.data(), x.rows(), output.data());
         input = x; // the contract keeps x unchanged until backward: no copy
         return output;
@@ -181,7 +181,7 @@ public final class Dense extends ShapedStage implements Layer, InPlaceUpdate {
 
     /** {@code g·D_x = g W} for every row. */
     private Tensor inputVjp(Tensor g) {
-        inputGradient = Tensor.reuse(inputGradient, g.rows(), n);
+        inputGradient = Tensor.reuseFront(inputGradient, g.rows(), n);
         kernels.inputVjp(weight.value(), g.data(), g.rows(), inputGradient.data());
         return inputGradient;
     }

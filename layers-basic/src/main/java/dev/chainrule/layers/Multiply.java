@@ -28,7 +28,7 @@ public final class Multiply extends MergeStage {
     public Tensor forward(List<Tensor> inputs, ForwardContext context) {
         in = List.copyOf(inputs);
         Tensor first = inputs.get(0);
-        out = Tensor.reuse(out, first.rows(), outputSize());
+        out = Tensor.reuseFront(out, first.rows(), outputSize());
         double[] o = out.data();
         int size = out.size();
         System.arraycopy(first.data(), 0, o, 0, size);

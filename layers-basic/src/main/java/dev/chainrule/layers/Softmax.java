@@ -59,7 +59,7 @@ public final class Softmax extends ShapedStage implements Activation {
         if (x.cols() != n) {
             throw new IllegalArgumentException("softmax: expects rows of " + n + " inputs, got " + x);
         }
-        output = Tensor.reuse(output, x.rows(), n);
+        output = Tensor.reuseFront(output, x.rows(), n);
         for (int r = 0; r < x.rows(); r++) {
             softmax(x.data(), x.offset(r), n, output.data(), output.offset(r));
         }
@@ -83,7 +83,7 @@ public final class Softmax extends ShapedStage implements Activation {
         if (!propagate) {
             return null;
         }
-        inputGradient = Tensor.reuse(inputGradient, g.rows(), n);
+        inputGradient = Tensor.reuseFront(inputGradient, g.rows(), n);
         double[] gs = g.data();
         double[] s = output.data();
         double[] out = inputGradient.data();

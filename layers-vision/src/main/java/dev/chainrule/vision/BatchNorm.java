@@ -131,8 +131,8 @@ public final class BatchNorm extends ShapedStage implements Layer {
         }
         lastBatch = batch;
         lastTraining = context.training();
-        output = Tensor.reuse(output, batch, n);
-        xhat = Tensor.reuse(xhat, batch, n);
+        output = Tensor.reuseFront(output, batch, n);
+        xhat = Tensor.reuseFront(xhat, batch, n);
         double[] xs = x.data();
         double[] y = output.data();
         double[] xh = xhat.data();
@@ -195,7 +195,7 @@ public final class BatchNorm extends ShapedStage implements Layer {
         double[] dBeta = beta.grad();
         double[] out;
         if (propagate) {
-            inputGradient = Tensor.reuse(inputGradient, batch, n);
+            inputGradient = Tensor.reuseFront(inputGradient, batch, n);
             out = inputGradient.data();
         } else {
             out = null;

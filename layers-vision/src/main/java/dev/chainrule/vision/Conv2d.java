@@ -185,7 +185,7 @@ final class Conv2d extends ShapedStage implements Layer {
     public Tensor forward(Tensor input, ForwardContext context) {
         int batch = input.rows();
         this.x = input;
-        y = Tensor.reuse(y, batch, outputSize());
+        y = Tensor.reuseFront(y, batch, outputSize());
         int parts = parts(batch);
         double[] xs = input.data();
         double[] ys = y.data();
@@ -537,7 +537,7 @@ final class Conv2d extends ShapedStage implements Layer {
         if (winograd) {
             double[] dxs = null;
             if (propagate) {
-                dx = Tensor.reuse(dx, batch, inputSize());
+                dx = Tensor.reuseFront(dx, batch, inputSize());
                 dxs = dx.data();
             }
             backwardWinograd(batch, parts, gs, x.data(), dxs);
@@ -568,7 +568,7 @@ final class Conv2d extends ShapedStage implements Layer {
         if (!propagate) {
             return null;
         }
-        dx = Tensor.reuse(dx, batch, inputSize());
+        dx = Tensor.reuseFront(dx, batch, inputSize());
         double[] dxs = dx.data();
         Gemm.Packed kp = Gemm.packRight(false, cout, kd, kernel.value(), 0, kd);
         double[][] scratch = scratch(parts);

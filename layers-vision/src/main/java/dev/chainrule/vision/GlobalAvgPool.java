@@ -29,7 +29,7 @@ final class GlobalAvgPool extends ShapedStage implements Transform {
     @Override
     public Tensor forward(Tensor x, ForwardContext context) {
         int batch = x.rows();
-        y = Tensor.reuse(y, batch, c);
+        y = Tensor.reuseFront(y, batch, c);
         double[] xs = x.data();
         double inv = 1.0 / hw;
         for (int r = 0; r < batch; r++) {
@@ -46,7 +46,7 @@ final class GlobalAvgPool extends ShapedStage implements Transform {
             return null;
         }
         int batch = g.rows();
-        dx = Tensor.reuse(dx, batch, inputSize());
+        dx = Tensor.reuseFront(dx, batch, inputSize());
         for (int r = 0; r < batch; r++) {
             spread(g.data(), r * c, dx.data(), r * inputSize());
         }

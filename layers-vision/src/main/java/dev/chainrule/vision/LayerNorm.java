@@ -65,8 +65,8 @@ public final class LayerNorm extends ShapedStage implements Layer {
         }
         int batch = x.rows();
         lastBatch = batch;
-        output = Tensor.reuse(output, batch, n);
-        xhat = Tensor.reuse(xhat, batch, n);
+        output = Tensor.reuseFront(output, batch, n);
+        xhat = Tensor.reuseFront(xhat, batch, n);
         if (invStd.length < batch) {
             invStd = new double[batch];
         }
@@ -121,7 +121,7 @@ public final class LayerNorm extends ShapedStage implements Layer {
         if (!propagate) {
             return null;
         }
-        inputGradient = Tensor.reuse(inputGradient, lastBatch, n);
+        inputGradient = Tensor.reuseFront(inputGradient, lastBatch, n);
         double[] out = inputGradient.data();
         for (int b = 0; b < lastBatch; b++) {
             vjpRow(gs, b * n, out, b * n, b);

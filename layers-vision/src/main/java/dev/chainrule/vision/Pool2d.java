@@ -54,7 +54,7 @@ final class Pool2d extends ShapedStage implements Transform {
     @Override
     public Tensor forward(Tensor x, ForwardContext context) {
         int batch = x.rows();
-        y = Tensor.reuse(y, batch, outputSize());
+        y = Tensor.reuseFront(y, batch, outputSize());
         double[] xs = x.data();
         double[] ys = y.data();
         int n = inputSize();
@@ -157,7 +157,7 @@ final class Pool2d extends ShapedStage implements Transform {
             return null;
         }
         int batch = g.rows();
-        dx = Tensor.reuse(dx, batch, inputSize());
+        dx = Tensor.reuseFront(dx, batch, inputSize());
         double[] gs = g.data();
         double[] dxs = dx.data();
         int parts = parts(batch);

@@ -59,7 +59,7 @@ abstract class RandomRowStage extends ShapedStage implements Transform {
         int batch = x.rows();
         lastBatch = batch;
         lastTraining = context.training() && active();
-        output = Tensor.reuse(output, batch, n);
+        output = Tensor.reuseFront(output, batch, n);
         if (!lastTraining) {
             System.arraycopy(x.data(), 0, output.data(), 0, batch * n);
         } else {
@@ -86,7 +86,7 @@ abstract class RandomRowStage extends ShapedStage implements Transform {
         if (!propagate) {
             return null;
         }
-        inputGradient = Tensor.reuse(inputGradient, lastBatch, n);
+        inputGradient = Tensor.reuseFront(inputGradient, lastBatch, n);
         if (!lastTraining) {
             System.arraycopy(g.data(), 0, inputGradient.data(), 0, lastBatch * n);
         } else {

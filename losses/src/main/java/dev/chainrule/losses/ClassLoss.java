@@ -48,7 +48,7 @@ abstract class ClassLoss implements Loss {
     /** Starts a batch of {@code rows}: the gradient rows to fill, reused while the batch size stays. */
     final double[] startBatch(int rows) {
         batch = rows;
-        gradient = Tensor.reuse(gradient, batch, n);
+        gradient = Tensor.reuseFront(gradient, batch, n);
         return gradient.data();
     }
 

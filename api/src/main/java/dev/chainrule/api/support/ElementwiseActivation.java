@@ -149,7 +149,7 @@ public abstract class ElementwiseActivation extends ShapedStage implements Activ
             throw new IllegalArgumentException(type() + ": expects rows of " + n + " inputs, got " + x);
         }
         batch = x.rows();
-        output = Tensor.reuse(output, batch, n);
+        output = Tensor.reuseFront(output, batch, n);
         // kept at the largest batch seen, so that an epoch's last, smaller batch does not drop it
         if (!derivativeFromOutput() && derivative.length < batch * n) {
             derivative = new double[batch * n];
@@ -205,7 +205,7 @@ public abstract class ElementwiseActivation extends ShapedStage implements Activ
         if (!propagate) {
             return null;
         }
-        inputGradient = Tensor.reuse(inputGradient, batch, n);
+        inputGradient = Tensor.reuseFront(inputGradient, batch, n);
         double[] gs = g.data();
         double[] out = inputGradient.data();
         double[] y = output.data();

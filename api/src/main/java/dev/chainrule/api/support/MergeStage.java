@@ -59,7 +59,7 @@ public abstract class MergeStage implements Merge {
 
     /** A fresh or reused {@code rows × cols} tensor for input k's gradient (never shared between inputs). */
     protected static Tensor own(Tensor[] slots, int k, int rows, int cols) {
-        slots[k] = Tensor.reuse(slots[k], rows, cols);
+        slots[k] = Tensor.reuseFront(slots[k], rows, cols);
         return slots[k];
     }
 

@@ -140,7 +140,7 @@ public final class Dataset {
      */
     public Tensor fillBatch(int[] indices, int from, int len, Tensor out) {
         int f = features();
-        Tensor t = Tensor.reuse(out, len, f);
+        Tensor t = Tensor.reuseFront(out, len, f);
         double[] d = t.data();
         for (int b = 0; b < len; b++) {
             int i = indices[from + b];

@@ -321,7 +321,9 @@ public final class StageGraph {
      * ({@link Tensor#data()}); plugins are not assumed to (docs/plugins.md, "Tensors").
      */
     public static boolean builtIn(Object o) {
-        return o.getClass().getName().startsWith("dev.chainrule.");
+        String name = o.getClass().getName();
+        // the examples are written as a third party would write them, so they are treated as one
+        return name.startsWith("dev.chainrule.") && !name.startsWith("dev.chainrule.examples.");
     }
 
     /** {@code t} as node i may read it: a copy of exactly {@code size()} entries for a plugin given a view, else {@code t}. */
@@ -361,7 +363,7 @@ public final class StageGraph {
             return;
         }
         if (arrived[j] == 1) {
-            Tensor sum = Tensor.reuse(sums[j], t.rows(), t.cols());
+            Tensor sum = Tensor.reuseFront(sums[j], t.rows(), t.cols());
             System.arraycopy(t.data(), 0, sum.data(), 0, sum.size());
             sums[j] = sum;
             grads[j] = sum;
