@@ -50,11 +50,26 @@ public final class Sums {
 
     /** {@code Σ x[off + i]}, i = 0 … n−1. */
     public static double sum(double[] x, int off, int n) {
+        if (n >= 0 && n <= BLOCK) {
+            // the short sums (a softmax row, a loss row) run per sample: the plain loop, nothing allocated
+            double s = 0.0;
+            for (int i = off; i < off + n; i++) {
+                s += x[i];
+            }
+            return s;
+        }
         return reduce(new Terms(Kind.SUM, x, null, null, 0, 0, 0.0), Layout.strided(off, 1, n), n);
     }
 
     /** {@code Σ x[off + i·stride]}, i = 0 … n−1: e.g. a column of a row-major matrix with {@code stride} columns. */
     public static double sumStrided(double[] x, int off, int stride, int n) {
+        if (n >= 0 && n <= BLOCK) {
+            double s = 0.0;
+            for (int k = 0, i = off; k < n; k++, i += stride) {
+                s += x[i];
+            }
+            return s;
+        }
         return reduce(new Terms(Kind.SUM, x, null, null, 0, 0, 0.0), Layout.strided(off, stride, n), n);
     }
 
@@ -73,6 +88,13 @@ public final class Sums {
 
     /** {@code Σ a[aOff + i]·b[bOff + i]}, each product rounded, then added (no fused multiply-add). */
     public static double dot(double[] a, int aOff, double[] b, int bOff, int n) {
+        if (n >= 0 && n <= BLOCK) {
+            double s = 0.0;
+            for (int i = 0; i < n; i++) {
+                s += a[aOff + i] * b[bOff + i];
+            }
+            return s;
+        }
         return reduce(new Terms(Kind.DOT, a, b, null, bOff - aOff, 0, 0.0), Layout.strided(aOff, 1, n), n);
     }
 
